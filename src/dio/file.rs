@@ -1,0 +1,178 @@
+//! `File`: one Direct I/O file or block device, positional owned-buffer I/O
+//! through the compio runtime (io_uring on Linux).
+//!
+//! Every read and write is checked against the target's real alignment
+//! before it is submitted; every error names the path and, for I/O, the
+//! offset. The async methods must run inside a compio runtime.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use compio::{
+    buf::{IntoInner, IoBuf},
+    driver::{
+        SharedFd,
+        op::{ReadAt, Sync, WriteAt},
+    },
+};
+
+use super::{
+    AlignedBuffer, Alignment, Error, Result,
+    os::{self, OpenMode},
+};
+
+/// A file or block device opened for Direct I/O.
+pub struct File {
+    fd: SharedFd<fs::File>,
+    path: PathBuf,
+    align: Alignment,
+    is_block: bool,
+}
+
+impl File {
+    /// Opens read-only.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path.as_ref(), OpenMode::Read)
+    }
+
+    /// Opens read-write, creating or truncating.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path.as_ref(), OpenMode::Create)
+    }
+
+    /// Opens read-write, creating the file if it is missing.
+    pub fn open_rw(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path.as_ref(), OpenMode::ReadWrite)
+    }
+
+    /// Opens a write-ahead log: read-write, create, Direct I/O plus O_DSYNC,
+    /// so a write is durable when it returns.
+    pub fn open_wal(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path.as_ref(), OpenMode::Wal)
+    }
+
+    fn open_with(path: &Path, mode: OpenMode) -> Result<Self> {
+        let file = os::open(path, mode).map_err(|e| {
+            let action = if os::is_direct_io_refusal(&e) { format!("open: {}", os::NO_DIRECT_IO) } else { "open".into() };
+            Error::io(path, action, None, e)
+        })?;
+        let is_block = os::is_block_device(&file).map_err(|e| Error::io(path, "stat", None, e))?;
+        let align = os::alignment(&file).map_err(|e| Error::io(path, "query Direct I/O alignment", None, e))?;
+        Ok(Self { fd: SharedFd::new(file), path: path.to_path_buf(), align, is_block })
+    }
+
+    /// The path this file was opened with.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The alignment every request must meet.
+    pub fn alignment(&self) -> Alignment {
+        self.align
+    }
+
+    /// True for a block device.
+    pub fn is_block_device(&self) -> bool {
+        self.is_block
+    }
+
+    /// The underlying std file (for fd-level calls such as registering it
+    /// with a ring).
+    pub fn std_file(&self) -> &fs::File {
+        &self.fd
+    }
+
+    /// Checks a request against alignment and offset overflow, before any I/O.
+    pub fn check(&self, offset: u64, len: usize, addr: usize) -> Result<()> {
+        let end = offset.checked_add(len as u64).filter(|&e| e <= i64::MAX as u64);
+        if end.is_none() {
+            return Err(Error::Overflow { path: self.path.clone(), offset, len: len as u64 });
+        }
+        self.align.check(&self.path, offset, len, addr)
+    }
+
+    /// Reads `buf.len()` bytes at `offset`. The buffer always comes back; on
+    /// success and on [`Error::ShortRead`] its length is the bytes read.
+    pub async fn read_at(&self, mut buf: AlignedBuffer, offset: u64) -> (Result<usize>, AlignedBuffer) {
+        let want = buf.len();
+        if let Err(e) = self.check(offset, want, buf.addr()) {
+            return (Err(e), buf);
+        }
+        let op = ReadAt::new(self.fd.clone(), offset, buf.slice(0..want));
+        let result = compio::runtime::submit(op).await;
+        buf = result.1.into_inner().into_inner();
+        match result.0 {
+            Ok(got) => {
+                buf.set_io_len(got);
+                if got < want {
+                    let err = Error::ShortRead { path: self.path.clone(), offset, expected: want, actual: got };
+                    return (Err(err), buf);
+                }
+                (Ok(got), buf)
+            }
+            Err(e) => (Err(Error::io(&self.path, "read", Some(offset), e)), buf),
+        }
+    }
+
+    /// Writes all of `buf` at `offset`. The buffer always comes back.
+    pub async fn write_at(&self, buf: AlignedBuffer, offset: u64) -> (Result<usize>, AlignedBuffer) {
+        let want = buf.len();
+        if let Err(e) = self.check(offset, want, buf.addr()) {
+            return (Err(e), buf);
+        }
+        let op = WriteAt::new(self.fd.clone(), offset, buf.slice(0..want));
+        let result = compio::runtime::submit(op).await;
+        let buf = result.1.into_inner().into_inner();
+        match result.0 {
+            Ok(done) if done < want => {
+                let err = Error::ShortWrite { path: self.path.clone(), offset, expected: want, actual: done };
+                (Err(err), buf)
+            }
+            Ok(done) => (Ok(done), buf),
+            Err(e) => (Err(Error::io(&self.path, "write", Some(offset), e)), buf),
+        }
+    }
+
+    /// Byte size: the file length, or a block device's real size.
+    pub fn size(&self) -> Result<u64> {
+        let got = if self.is_block { os::block_device_size(&self.fd) } else { self.fd.metadata().map(|m| m.len()) };
+        got.map_err(|e| Error::io(&self.path, "query size", None, e))
+    }
+
+    /// fsync: data and all metadata durable.
+    pub async fn sync_all(&self) -> Result<()> {
+        self.sync(false).await
+    }
+
+    /// fdatasync: data and the metadata needed to read it back durable.
+    pub async fn sync_data(&self) -> Result<()> {
+        self.sync(true).await
+    }
+
+    async fn sync(&self, datasync: bool) -> Result<()> {
+        let action = if datasync { "fdatasync" } else { "fsync" };
+        let result = compio::runtime::submit(Sync::new(self.fd.clone(), datasync)).await;
+        result.0.map(drop).map_err(|e| Error::io(&self.path, action, None, e))
+    }
+
+    /// Allocates space for `[0, len)`, extending the file if `len` is larger
+    /// than its size. Never shrinks.
+    pub fn preallocate(&self, len: u64) -> Result<()> {
+        os::preallocate(&self.fd, len).map_err(|e| Error::io(&self.path, format!("preallocate {len} bytes"), None, e))
+    }
+}
+
+#[cfg(unix)]
+impl std::os::fd::AsRawFd for File {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl std::fmt::Debug for File {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("File").field("path", &self.path).field("align", &self.align).field("is_block", &self.is_block).finish()
+    }
+}

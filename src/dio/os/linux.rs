@@ -1,0 +1,121 @@
+//! Linux: O_DIRECT (plus O_DSYNC for a WAL), statx STATX_DIOALIGN, block
+//! device ioctls and fallocate.
+
+use std::{
+    fs::{File, OpenOptions},
+    io,
+    os::{
+        fd::AsRawFd,
+        unix::fs::{FileTypeExt, OpenOptionsExt},
+    },
+    path::Path,
+};
+
+use super::{OpenMode, cvt};
+use crate::dio::Alignment;
+
+const BLKSSZGET: libc::c_ulong = 0x1268;
+const BLKPBSZGET: libc::c_ulong = 0x127b;
+const BLKGETSIZE64: libc::c_ulong = 0x8008_1272;
+
+/// Opens `path` for Direct I/O in `mode`.
+pub fn open(path: &Path, mode: OpenMode) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    let mut flags = libc::O_DIRECT | libc::O_CLOEXEC;
+    match mode {
+        OpenMode::Read => {
+            options.read(true);
+        }
+        OpenMode::Create => {
+            options.read(true).write(true).create(true).truncate(true);
+        }
+        OpenMode::ReadWrite => {
+            options.read(true).write(true).create(true);
+        }
+        OpenMode::Wal => {
+            options.read(true).write(true).create(true);
+            flags |= libc::O_DSYNC;
+        }
+    }
+    options.custom_flags(flags).mode(0o644).open(path)
+}
+
+/// The message for an open refused because the filesystem lacks O_DIRECT.
+pub const NO_DIRECT_IO: &str = "the filesystem refuses O_DIRECT (Direct I/O is not supported here; use a file on a disk-backed filesystem or a block device)";
+
+/// True when an open error means "no O_DIRECT on this filesystem".
+pub fn is_direct_io_refusal(err: &io::Error) -> bool {
+    err.raw_os_error() == Some(libc::EINVAL)
+}
+
+/// True for a block device.
+pub fn is_block_device(file: &File) -> io::Result<bool> {
+    Ok(file.metadata()?.file_type().is_block_device())
+}
+
+/// The target's Direct I/O alignment: STATX_DIOALIGN where the kernel reports
+/// it, else the logical block size of a block device, else 4096.
+pub fn alignment(file: &File) -> io::Result<Alignment> {
+    if let Some(found) = statx_dio_align(file)? {
+        return Ok(found);
+    }
+    if is_block_device(file)? {
+        let lbs = logical_block_size(file)?;
+        return Ok(Alignment { mem: lbs, offset: lbs });
+    }
+    Ok(Alignment::FALLBACK)
+}
+
+fn statx_dio_align(file: &File) -> io::Result<Option<Alignment>> {
+    // SAFETY: statx is plain old data; zeroed is a valid value.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: valid fd, NUL-terminated empty path with AT_EMPTY_PATH, valid out-pointer.
+    let ret = unsafe {
+        libc::statx(file.as_raw_fd(), c"".as_ptr(), libc::AT_EMPTY_PATH, libc::STATX_DIOALIGN, &mut stx)
+    };
+    match cvt(ret) {
+        Ok(_) => {}
+        Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let reported = stx.stx_mask & libc::STATX_DIOALIGN != 0;
+    if reported && stx.stx_dio_offset_align != 0 && stx.stx_dio_mem_align != 0 {
+        Ok(Some(Alignment { mem: stx.stx_dio_mem_align, offset: stx.stx_dio_offset_align }))
+    } else {
+        Ok(None)
+    }
+}
+
+fn ioctl_u32(file: &File, request: libc::c_ulong) -> io::Result<u32> {
+    let mut value: libc::c_int = 0;
+    // SAFETY: both requests write one int to the pointer.
+    cvt(unsafe { libc::ioctl(file.as_raw_fd(), request as _, &mut value) })?;
+    Ok(value as u32)
+}
+
+/// Logical block size of a block device (BLKSSZGET).
+pub fn logical_block_size(file: &File) -> io::Result<u32> {
+    ioctl_u32(file, BLKSSZGET)
+}
+
+/// Physical block size of a block device (BLKPBSZGET).
+pub fn physical_block_size(file: &File) -> io::Result<u32> {
+    ioctl_u32(file, BLKPBSZGET)
+}
+
+/// Byte size of a block device (BLKGETSIZE64).
+pub fn block_device_size(file: &File) -> io::Result<u64> {
+    let mut size: u64 = 0;
+    // SAFETY: BLKGETSIZE64 writes one u64 to the pointer.
+    cvt(unsafe { libc::ioctl(file.as_raw_fd(), BLKGETSIZE64 as _, &mut size) })?;
+    Ok(size)
+}
+
+/// Allocates `[0, len)` with fallocate mode 0: extends the size when `len` is
+/// larger, never shrinks. (compio 0.19 has no fallocate op, so this blocks.)
+pub fn preallocate(file: &File, len: u64) -> io::Result<()> {
+    let len = libc::off_t::try_from(len).map_err(|_| io::Error::from_raw_os_error(libc::EFBIG))?;
+    // SAFETY: valid fd; fallocate takes plain integers.
+    cvt(unsafe { libc::fallocate(file.as_raw_fd(), 0, 0, len) })?;
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! The OS layer: how each platform opens a file uncached and answers the
+//! questions Direct I/O needs (alignment, device size, preallocation).
+//!
+//! One file per OS, chosen here and nowhere else. Each exposes the same
+//! functions: `open`, `alignment`, `block_device_size`, `is_block_device`,
+//! `preallocate`.
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
+pub use linux::*;
+
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(target_os = "macos")]
+pub use macos::*;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::*;
+
+/// How a file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Read-only.
+    Read,
+    /// Read-write, create, truncate.
+    Create,
+    /// Read-write, create if missing.
+    ReadWrite,
+    /// Read-write, create, every write durable on return (O_DSYNC).
+    Wal,
+}
+
+/// Converts a C-style return value (-1 and errno) into an `io::Result`.
+#[cfg(unix)]
+pub(crate) fn cvt(ret: libc::c_int) -> std::io::Result<libc::c_int> {
+    if ret < 0 { Err(std::io::Error::last_os_error()) } else { Ok(ret) }
+}
