@@ -4,4 +4,21 @@
 //! maps the outcome to an exit code. [`dio`] is the Direct I/O module that
 //! other programs can use on their own.
 
+pub mod bench;
+pub mod cli;
 pub mod dio;
+mod error;
+pub mod info;
+pub mod report;
+pub mod target;
+pub mod units;
+
+pub use error::AppError;
+
+/// Runs one parsed command line.
+pub fn run(cli: cli::Cli) -> Result<(), AppError> {
+    match cli.command {
+        cli::Command::Info(args) => info::run(&args),
+        cli::Command::Bench(args) => bench::run(&args),
+    }
+}

@@ -3,8 +3,10 @@
 //!
 //! jdb_alloc 0.1.4 implements compio-buf 0.7's traits; compio 0.19 speaks
 //! compio-buf 0.8. This newtype bridges the two. Its `len` is the number of
-//! bytes an operation reads or writes: [`crate::dio::File::read_at`] reads
-//! `len()` bytes and leaves `len()` at the count actually read.
+//! bytes an operation reads or writes (for compio it is also the writable
+//! space, `as_uninit`): [`crate::dio::File::read_at`] reads `len()` bytes and
+//! leaves `len()` at the count actually read; [`AlignedBuffer::set_io_len`]
+//! sets it again.
 
 use std::{
     mem::MaybeUninit,
@@ -91,9 +93,10 @@ impl SetLen for AlignedBuffer {
 }
 
 impl IoBufMut for AlignedBuffer {
+    /// The first `len()` bytes: an operation never touches more.
     fn as_uninit(&mut self) -> &mut [MaybeUninit<u8>] {
-        let cap = self.0.cap();
-        // SAFETY: the allocation holds `cap` bytes; MaybeUninit<u8> has u8's layout.
-        unsafe { std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast(), cap) }
+        let len = self.0.len();
+        // SAFETY: the allocation holds at least `len` bytes; MaybeUninit<u8> has u8's layout.
+        unsafe { std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast(), len) }
     }
 }

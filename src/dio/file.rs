@@ -11,15 +11,18 @@ use std::{
 };
 
 use compio::{
-    buf::{IntoInner, IoBuf},
+    BufResult,
+    buf::{IntoInner, IoBuf, IoBufMut},
     driver::{
         SharedFd,
         op::{ReadAt, Sync, WriteAt},
     },
 };
 
+#[cfg(doc)]
+use super::AlignedBuffer;
 use super::{
-    AlignedBuffer, Alignment, Error, Result,
+    Alignment, Error, Result,
     os::{self, OpenMode},
 };
 
@@ -93,19 +96,25 @@ impl File {
         self.align.check(&self.path, offset, len, addr)
     }
 
-    /// Reads `buf.len()` bytes at `offset`. The buffer always comes back; on
-    /// success and on [`Error::ShortRead`] its length is the bytes read.
-    pub async fn read_at(&self, mut buf: AlignedBuffer, offset: u64) -> (Result<usize>, AlignedBuffer) {
-        let want = buf.len();
-        if let Err(e) = self.check(offset, want, buf.addr()) {
+    /// Reads into all of `buf`'s writable space (for an [`AlignedBuffer`],
+    /// its `len()`) at `offset`. Any compio buffer works, so a sub-slice of an
+    /// aligned buffer can be read into; its address is checked too. The
+    /// buffer always comes back; on success and on [`Error::ShortRead`] its
+    /// length is the count of bytes read.
+    pub async fn read_at<T: IoBufMut>(&self, mut buf: T, offset: u64) -> (Result<usize>, T) {
+        let (addr, want) = {
+            let space = buf.as_uninit();
+            (space.as_ptr() as usize, space.len())
+        };
+        if let Err(e) = self.check(offset, want, addr) {
             return (Err(e), buf);
         }
-        let op = ReadAt::new(self.fd.clone(), offset, buf.slice(0..want));
-        let result = compio::runtime::submit(op).await;
-        buf = result.1.into_inner().into_inner();
-        match result.0 {
+        let BufResult(result, op) = compio::runtime::submit(ReadAt::new(self.fd.clone(), offset, buf)).await;
+        let mut buf = op.into_inner();
+        match result {
             Ok(got) => {
-                buf.set_io_len(got);
+                // SAFETY: the kernel initialised the first `got` bytes.
+                unsafe { buf.set_len(got) };
                 if got < want {
                     let err = Error::ShortRead { path: self.path.clone(), offset, expected: want, actual: got };
                     return (Err(err), buf);
@@ -116,16 +125,16 @@ impl File {
         }
     }
 
-    /// Writes all of `buf` at `offset`. The buffer always comes back.
-    pub async fn write_at(&self, buf: AlignedBuffer, offset: u64) -> (Result<usize>, AlignedBuffer) {
-        let want = buf.len();
-        if let Err(e) = self.check(offset, want, buf.addr()) {
+    /// Writes all of `buf`'s initialised bytes at `offset`. The buffer
+    /// always comes back.
+    pub async fn write_at<T: IoBuf>(&self, buf: T, offset: u64) -> (Result<usize>, T) {
+        let (addr, want) = (buf.buf_ptr() as usize, buf.buf_len());
+        if let Err(e) = self.check(offset, want, addr) {
             return (Err(e), buf);
         }
-        let op = WriteAt::new(self.fd.clone(), offset, buf.slice(0..want));
-        let result = compio::runtime::submit(op).await;
-        let buf = result.1.into_inner().into_inner();
-        match result.0 {
+        let BufResult(result, op) = compio::runtime::submit(WriteAt::new(self.fd.clone(), offset, buf)).await;
+        let buf = op.into_inner();
+        match result {
             Ok(done) if done < want => {
                 let err = Error::ShortWrite { path: self.path.clone(), offset, expected: want, actual: done };
                 (Err(err), buf)

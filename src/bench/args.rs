@@ -1,0 +1,103 @@
+//! `jdbio bench` flags, exactly as typed. Validation happens in
+//! [`super::plan`], before any I/O.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+/// The I/O pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Random reads.
+    Randread,
+    /// Random writes.
+    Randwrite,
+    /// Sequential reads.
+    Read,
+    /// Sequential writes.
+    Write,
+    /// Random mixed reads and writes (see --rwmix).
+    Randrw,
+}
+
+impl Mode {
+    /// True when the mode writes.
+    pub fn writes(self) -> bool {
+        !matches!(self, Mode::Randread | Mode::Read)
+    }
+
+    /// True for random offsets.
+    pub fn random(self) -> bool {
+        matches!(self, Mode::Randread | Mode::Randwrite | Mode::Randrw)
+    }
+}
+
+/// What written blocks contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataKind {
+    /// Incompressible bytes, each written block stamped unique (defeats
+    /// compression and deduplication).
+    Random,
+    /// All zeros (what a compressing device flatters most).
+    Zero,
+}
+
+/// `jdbio bench [TARGET]`
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// File or block device. Default: ./jdbio-bench.dat (created, laid out
+    /// and kept for reuse).
+    pub target: Option<PathBuf>,
+    /// I/O pattern.
+    #[arg(long, value_enum, default_value = "randread")]
+    pub mode: Mode,
+    /// Percentage of reads in randrw (0-100).
+    #[arg(long, default_value_t = 50, value_name = "PCT")]
+    pub rwmix: u32,
+    /// Block size (4k, 128k, 1m...); a multiple of the target's Direct I/O alignment.
+    #[arg(long, default_value = "4k", value_parser = crate::units::parse_size)]
+    pub bs: u64,
+    /// Operations kept in flight per job.
+    #[arg(long, default_value_t = 32)]
+    pub qd: u32,
+    /// Worker threads, each with its own runtime, ring and file handle.
+    #[arg(long, default_value_t = 1)]
+    pub jobs: u32,
+    /// Bytes of the target to use, from --offset. Default: the whole device,
+    /// or the file's size (1 GiB for a new file).
+    #[arg(long, value_parser = crate::units::parse_size)]
+    pub size: Option<u64>,
+    /// Where the region starts, in bytes.
+    #[arg(long, default_value = "0", value_parser = crate::units::parse_size)]
+    pub offset: u64,
+    /// Measured run time (10s, 1m...). Ignored when --ops is given.
+    #[arg(long, default_value = "10s", value_parser = crate::units::parse_duration)]
+    pub time: std::time::Duration,
+    /// Stop after exactly N measured operations instead of after --time.
+    #[arg(long, value_name = "N")]
+    pub ops: Option<u64>,
+    /// Warm-up time before measuring (not counted).
+    #[arg(long, default_value = "1s", value_parser = crate::units::parse_duration)]
+    pub ramp: std::time::Duration,
+    /// Offset distribution for random modes: uniform, zipf:THETA or pareto:H.
+    #[arg(long, default_value = "uniform")]
+    pub dist: String,
+    /// Random seed (offsets and data); printed in the report so a run can be repeated.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Content of written blocks.
+    #[arg(long, value_enum, default_value = "random")]
+    pub data: DataKind,
+    /// Allow writing to a block device that is mounted or holds a filesystem
+    /// or partition table. Destroys its data.
+    #[arg(long)]
+    pub force: bool,
+    /// Write the JSON report to FILE, or to stdout with `-` (then nothing else goes to stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

@@ -1,0 +1,87 @@
+//! Runs a plan: starts one worker thread per job, waits for them, and merges
+//! their statistics with `+=`.
+
+use std::{
+    sync::{Arc, Barrier, atomic::AtomicBool},
+    time::Instant,
+};
+
+use super::{
+    dist::Offsets,
+    plan::{Plan, Stop},
+    progress::{Counter, LiveIops},
+    stats::WorkerStats,
+    worker::{self, WorkerSpec},
+};
+use crate::{error::AppError, report::CpuUsage};
+
+/// The merged outcome of all workers.
+pub struct Outcome {
+    pub stats: WorkerStats,
+    /// Process CPU use over the whole run (ramp included).
+    pub cpu: CpuUsage,
+    /// Wall time of the whole run (ramp included).
+    pub wall_s: f64,
+}
+
+/// Runs all jobs of `plan`. `stop` ends the run early when set.
+pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>) -> Result<Outcome, AppError> {
+    let jobs = u64::from(plan.jobs);
+    let blocks = plan.size / plan.bs;
+    let barrier = Arc::new(Barrier::new(plan.jobs as usize));
+    let counters: Vec<Arc<Counter>> = (0..jobs).map(|_| Arc::new(Counter::default())).collect();
+    let expected_s = match plan.stop {
+        Stop::Time(t) => (plan.ramp + t).as_secs(),
+        Stop::Ops(_) => plan.ramp.as_secs(),
+    };
+    let cpu_before = CpuUsage::now();
+    let started = Instant::now();
+    let live = LiveIops::start(counters.clone(), expected_s, plan.quiet);
+    let handles: Vec<_> = (0..jobs)
+        .map(|j| {
+            let seed = plan.seed.wrapping_add(j.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let offsets = if plan.mode.random() {
+                Offsets::random(seed, plan.offset, plan.bs, blocks, plan.dist)
+            } else {
+                // Sequential jobs split the region; the last takes the remainder.
+                let share = blocks / jobs;
+                let len = if j == jobs - 1 { blocks - share * j } else { share };
+                Offsets::sequential(seed, plan.offset, plan.bs, share * j, len)
+            };
+            let ops_budget = match plan.stop {
+                Stop::Ops(n) => n / jobs + u64::from(j < n % jobs),
+                Stop::Time(_) => 0,
+            };
+            let spec = WorkerSpec {
+                plan: plan.clone(),
+                offsets,
+                ops_budget,
+                barrier: barrier.clone(),
+                stop: stop.clone(),
+                progress: counters[j as usize].clone(),
+            };
+            std::thread::Builder::new().name(format!("jdbio-worker-{j}")).spawn(move || worker::run(spec))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| AppError::Io(format!("cannot start a worker thread: {e}")))?;
+    let mut merged = WorkerStats::default();
+    let mut setup_error = None;
+    for handle in handles {
+        match handle.join() {
+            Ok(Ok(stats)) => merged += &stats,
+            Ok(Err(e)) => {
+                setup_error.get_or_insert(e);
+            }
+            Err(_) => {
+                setup_error.get_or_insert_with(|| "a worker thread panicked".to_string());
+            }
+        }
+    }
+    drop(live);
+    let wall_s = started.elapsed().as_secs_f64();
+    let cpu = CpuUsage::now().since(&cpu_before);
+    match setup_error {
+        Some(e) => Err(AppError::Io(e)),
+        None => Ok(Outcome { stats: merged, cpu, wall_s }),
+    }
+}

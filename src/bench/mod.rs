@@ -1,0 +1,72 @@
+//! `jdbio bench`: random and sequential read/write workloads at a queue
+//! depth, on files and block devices.
+//!
+//! Flow: [`args::BenchArgs`] -> [`plan::Plan`] (all validation, before I/O)
+//! -> optional [`layout`] of a new or short file -> [`engine`] (one
+//! [`worker`] thread per job, merged [`stats`]) -> [`crate::report::Report`]
+//! -> JSON and the human [`summary`].
+
+pub mod args;
+pub mod dist;
+mod engine;
+mod layout;
+pub mod plan;
+mod progress;
+mod stats;
+mod summary;
+#[cfg(target_os = "linux")]
+mod uring;
+#[cfg(target_os = "linux")]
+mod worker;
+
+use std::sync::{Arc, atomic::AtomicBool};
+
+pub use args::BenchArgs;
+use serde_json::json;
+
+use crate::{
+    error::AppError,
+    report::{OpResult, Report, Sink, write_json},
+    target,
+};
+
+/// Runs `jdbio bench`.
+pub fn run(args: &BenchArgs) -> Result<(), AppError> {
+    let mut plan = plan::Plan::from_args(args)?;
+    let laid_out = plan.needs_layout;
+    if laid_out {
+        layout::lay_out(&plan.path, plan.offset + plan.size, plan.seed, plan.quiet)?;
+        plan.target = Some(target::probe(&plan.path).map_err(|e| AppError::Io(e.to_string()))?);
+    }
+    let plan = Arc::new(plan);
+    let mut report = Report::new("bench");
+    report.target = plan.target.clone();
+    report.job = serde_json::to_value(&*plan).map_err(|e| AppError::Io(e.to_string()))?;
+    let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)))?;
+    let stats = &outcome.stats;
+    let secs = stats.measured_ns as f64 / 1e9;
+    for (kind, s) in [("read", &stats.read), ("write", &stats.write)] {
+        if s.ops > 0 || s.errors > 0 {
+            report.results.insert(kind.into(), OpResult::new(s.ops, s.bytes, s.errors, secs, &s.hist));
+        }
+    }
+    report.cpu = outcome.cpu;
+    report.duration_s = secs;
+    report.sections.insert(
+        "bench".into(),
+        json!({
+            "total_ops_including_ramp": stats.total_ops_including_ramp,
+            "wall_s": outcome.wall_s,
+            "laid_out": laid_out,
+            "cpu_per_io_ns": (outcome.cpu.user_s + outcome.cpu.sys_s) * 1e9 / stats.total_ops_including_ramp.max(1) as f64,
+        }),
+    );
+    if let Some(dest) = &plan.json {
+        write_json(&report, dest)?;
+    }
+    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&report));
+    match &stats.first_error {
+        Some(e) => Err(AppError::Io(format!("{}: {e}", plan.path.display()))),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,206 @@
+//! The validated plan of a bench run: every check of bad input happens here,
+//! before any I/O, and each error names the flag or path and the value.
+
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use serde::Serialize;
+
+use super::{
+    args::{BenchArgs, DataKind, Mode},
+    dist::Dist,
+};
+use crate::{
+    error::AppError,
+    target::{self, TargetInfo, TargetKind},
+};
+
+/// The scratch file used when no target is given.
+pub const DEFAULT_TARGET: &str = "jdbio-bench.dat";
+/// Region size for a new or empty file.
+pub const DEFAULT_FILE_SIZE: u64 = 1 << 30;
+const MAX_QD: u32 = 4096;
+const MAX_JOBS: u32 = 256;
+const MAX_BS: u64 = 64 << 20;
+
+/// When the measured phase ends.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stop {
+    /// After this long.
+    Time(#[serde(serialize_with = "secs")] Duration),
+    /// After exactly this many operations (all jobs together).
+    Ops(u64),
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// Everything a bench run does, validated. Serialised as the report's `job`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub path: PathBuf,
+    pub mode: Mode,
+    /// Percentage of reads (100 for read modes, 0 for write modes).
+    pub read_pct: u32,
+    pub bs: u64,
+    pub qd: u32,
+    pub jobs: u32,
+    pub offset: u64,
+    pub size: u64,
+    pub stop: Stop,
+    #[serde(serialize_with = "secs")]
+    pub ramp: Duration,
+    pub dist: Dist,
+    pub seed: u64,
+    pub data: DataKind,
+    pub force: bool,
+    /// The file must be created or extended and filled before reading.
+    pub needs_layout: bool,
+    #[serde(skip)]
+    pub json: Option<String>,
+    #[serde(skip)]
+    pub quiet: bool,
+    #[serde(skip)]
+    pub target: Option<TargetInfo>,
+}
+
+impl Plan {
+    /// Validates `args`; probes the target (read only).
+    pub fn from_args(args: &BenchArgs) -> Result<Plan, AppError> {
+        let usage = |m: String| Err(AppError::Usage(m));
+        if args.qd == 0 || args.qd > MAX_QD {
+            return usage(format!("--qd {}: must be between 1 and {MAX_QD}", args.qd));
+        }
+        if args.jobs == 0 || args.jobs > MAX_JOBS {
+            return usage(format!("--jobs {}: must be between 1 and {MAX_JOBS}", args.jobs));
+        }
+        if args.rwmix > 100 {
+            return usage(format!("--rwmix {}: must be a percentage between 0 and 100", args.rwmix));
+        }
+        if args.bs == 0 || args.bs > MAX_BS {
+            return usage(format!("--bs {}: must be between 1 byte and {MAX_BS}", args.bs));
+        }
+        if args.ops == Some(0) {
+            return usage("--ops 0: must be at least 1".into());
+        }
+        if args.ops.is_none() && args.time.is_zero() {
+            return usage("--time 0: must be longer than zero (or give --ops N)".into());
+        }
+        let dist = Dist::parse(&args.dist).map_err(AppError::Usage)?;
+        let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
+        let target = probe_or_new(&path, args.mode, args.target.is_none())?;
+        let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
+        if args.bs % align != 0 {
+            return usage(format!(
+                "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
+                args.bs,
+                path.display()
+            ));
+        }
+        if args.offset % align != 0 {
+            return usage(format!("--offset {}: not a multiple of the Direct I/O alignment {align} of {}", args.offset, path.display()));
+        }
+        let (size, needs_layout) = region(args, &path, target.as_ref())?;
+        let size = size / args.bs * args.bs;
+        let blocks = size / args.bs;
+        if !args.mode.random() && blocks < u64::from(args.jobs) {
+            return usage(format!("--size {size}: too small to give each of --jobs {} at least one --bs {} block", args.jobs, args.bs));
+        }
+        if args.mode.writes()
+            && let Some(reason) = target.as_ref().and_then(TargetInfo::holds_data)
+            && !args.force
+        {
+            return usage(format!("refusing to write: {reason}; pass --force to destroy its data"));
+        }
+        let read_pct = match args.mode {
+            Mode::Randread | Mode::Read => 100,
+            Mode::Randwrite | Mode::Write => 0,
+            Mode::Randrw => args.rwmix,
+        };
+        Ok(Plan {
+            path,
+            mode: args.mode,
+            read_pct,
+            bs: args.bs,
+            qd: args.qd,
+            jobs: args.jobs,
+            offset: args.offset,
+            size,
+            stop: args.ops.map_or(Stop::Time(args.time), Stop::Ops),
+            ramp: args.ramp,
+            dist,
+            seed: args.seed.unwrap_or_else(random_seed),
+            data: args.data,
+            force: args.force,
+            needs_layout,
+            json: args.json.clone(),
+            quiet: args.quiet,
+            target,
+        })
+    }
+
+    /// True when the target is a block device.
+    pub fn is_block(&self) -> bool {
+        self.target.as_ref().is_some_and(|t| t.kind == TargetKind::Block)
+    }
+}
+
+/// Probes an existing target; a missing one is fine only when it will be
+/// created (a write mode, or the default scratch file).
+fn probe_or_new(path: &Path, mode: Mode, is_default: bool) -> Result<Option<TargetInfo>, AppError> {
+    match target::probe(path) {
+        Ok(info) => Ok(Some(info)),
+        Err(target::ProbeError::NotFound { .. }) if mode.writes() || is_default => {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if parent.is_dir() {
+                Ok(None)
+            } else {
+                Err(AppError::Usage(format!("{}: directory {} does not exist", path.display(), parent.display())))
+            }
+        }
+        Err(e) => Err(AppError::Usage(e.to_string())),
+    }
+}
+
+/// The region size and whether the file needs laying out first.
+fn region(args: &BenchArgs, path: &Path, target: Option<&TargetInfo>) -> Result<(u64, bool), AppError> {
+    let usage = |m: String| Err(AppError::Usage(m));
+    let (existing, is_block) = target.map_or((0, false), |t| (t.size_bytes, t.kind == TargetKind::Block));
+    let size = match args.size {
+        Some(s) => s,
+        None if is_block || existing > args.offset => existing.saturating_sub(args.offset),
+        None => DEFAULT_FILE_SIZE,
+    };
+    if size < args.bs {
+        return usage(format!("--size {size}: smaller than --bs {}", args.bs));
+    }
+    let end = args.offset.checked_add(size);
+    if is_block && end.is_none_or(|e| e > existing) {
+        return usage(format!("--offset {} + --size {size}: beyond the end of {} ({existing} bytes)", args.offset, path.display()));
+    }
+    let end = end.ok_or_else(|| AppError::Usage(format!("--offset {} + --size {size}: too large", args.offset)))?;
+    // A file shorter than the region, or with holes, would read holes (no
+    // device I/O) or grow during the run: lay it out first, as fio does.
+    let needs_layout = !is_block && (existing < end || allocated_bytes(path) < end.min(existing));
+    Ok((size, needs_layout))
+}
+
+#[cfg(unix)]
+fn allocated_bytes(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).map_or(0, |m| m.blocks() * 512)
+}
+
+#[cfg(not(unix))]
+fn allocated_bytes(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+fn random_seed() -> u64 {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    t ^ (u64::from(std::process::id()) << 32)
+}

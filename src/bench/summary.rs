@@ -1,0 +1,77 @@
+//! The human summary of a bench report: fio's one-glance lines, tidier.
+//! Reads only the finished report.
+
+use std::fmt::Write;
+
+use crate::{
+    report::{OpResult, Report},
+    units::{human_bytes, human_ns},
+};
+
+/// Formats the summary of a bench `report`.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let job = &report.job;
+    let target = report.target.as_ref();
+    let _ = writeln!(
+        out,
+        "jdbio bench: {} bs={} qd={} jobs={} on {} ({}), {:.2}s measured, seed {}",
+        job["mode"].as_str().unwrap_or("?"),
+        human_bytes(job["bs"].as_f64().unwrap_or(0.0)),
+        job["qd"],
+        job["jobs"],
+        job["path"].as_str().unwrap_or("?"),
+        target.map_or("new file".to_string(), |t| format!(
+            "{}, {}",
+            serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            human_bytes(t.size_bytes as f64)
+        )),
+        report.duration_s,
+        job["seed"],
+    );
+    for (kind, r) in &report.results {
+        render_op(&mut out, kind, r);
+    }
+    let total_ops: u64 = report.results.values().map(|r| r.ops).sum();
+    let bench = &report.sections["bench"];
+    let all_ops = bench["total_ops_including_ramp"].as_u64().unwrap_or(total_ops).max(1);
+    let cpu_s = report.cpu.user_s + report.cpu.sys_s;
+    let _ = writeln!(
+        out,
+        "  cpu  : user {:.2}s sys {:.2}s, {} CPU per I/O, {} context switches",
+        report.cpu.user_s,
+        report.cpu.sys_s,
+        human_ns(cpu_s * 1e9 / all_ops as f64),
+        report.cpu.ctx_switches
+    );
+    if bench["laid_out"].as_bool() == Some(true) {
+        let _ = writeln!(out, "  note : the file was laid out with random data before the run");
+    }
+    out
+}
+
+fn render_op(out: &mut String, kind: &str, r: &OpResult) {
+    let l = &r.latency_ns;
+    let p = |k: &str| human_ns(l.percentiles.get(k).copied().unwrap_or(0) as f64);
+    let _ = writeln!(
+        out,
+        "  {kind:<5}: {:.0} IOPS, {}/s, {} ops, {} errors",
+        r.iops,
+        human_bytes(r.bw_bytes_per_s),
+        r.ops,
+        r.errors
+    );
+    let _ = writeln!(
+        out,
+        "         lat min {}  p50 {}  p90 {}  p99 {}  p99.9 {}  p99.99 {}  max {}  (mean {}, stdev {})",
+        human_ns(l.min as f64),
+        p("50"),
+        p("90"),
+        p("99"),
+        p("99.9"),
+        p("99.99"),
+        human_ns(l.max as f64),
+        human_ns(l.mean),
+        human_ns(l.stdev)
+    );
+}

@@ -1,0 +1,35 @@
+//! The command line, as close to what the user typed as possible: clap
+//! derive definitions with a doc comment on every flag. No syscalls here;
+//! each subcommand turns its args into a validated plan before any I/O.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Storage benchmarking and verification for database engineers: Direct I/O
+/// on io_uring, HDR latency histograms, data verification, a CI gate.
+#[derive(Debug, Parser)]
+#[command(name = "jdbio", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what a file or block device is and what Direct I/O on it demands.
+    Info(InfoArgs),
+    /// Random and sequential read/write workloads at a queue depth.
+    Bench(crate::bench::BenchArgs),
+}
+
+/// `jdbio info TARGET`
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// File or block device to probe (read only; nothing is written).
+    pub target: PathBuf,
+    /// Write the `target` object as JSON to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
+}

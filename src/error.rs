@@ -1,0 +1,37 @@
+//! What a command can end with besides success, and the exit code of each:
+//! 1 the check ran and failed, 2 bad input or an I/O error, 130 interrupted.
+
+/// A command's failure. The message is one line and names the flag, path or
+/// offset concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad input: a flag value, a path, a combination. Nothing was touched.
+    #[error("{0}")]
+    Usage(String),
+    /// The OS refused something during the run.
+    #[error("{0}")]
+    Io(String),
+    /// The command ran and its check failed (verify, gate, align).
+    #[error("{0}")]
+    CheckFailed(String),
+    /// Stopped by SIGINT after writing the partial report.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl AppError {
+    /// The process exit code for this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Usage(_) | AppError::Io(_) => 2,
+            AppError::CheckFailed(_) => 1,
+            AppError::Interrupted => 130,
+        }
+    }
+}
+
+impl From<crate::dio::Error> for AppError {
+    fn from(e: crate::dio::Error) -> Self {
+        AppError::Io(e.to_string())
+    }
+}

@@ -1,0 +1,20 @@
+//! `jdbio info`: probe a target and print the result as a table or JSON.
+
+use crate::{
+    cli::InfoArgs,
+    error::AppError,
+    report::{Sink, write_json},
+    target,
+};
+
+/// Runs `jdbio info`.
+pub fn run(args: &InfoArgs) -> Result<(), AppError> {
+    let info = target::probe(&args.target).map_err(|e| AppError::Usage(e.to_string()))?;
+    if let Some(dest) = &args.json {
+        write_json(&info, dest)?;
+    }
+    if args.json.as_deref() != Some("-") {
+        Sink::Stdout.print(&info.human_table());
+    }
+    Ok(())
+}

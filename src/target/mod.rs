@@ -1,0 +1,291 @@
+//! Probing a target before any I/O: is it a regular file or a block device,
+//! how big, what block sizes and Direct I/O alignment it has, what
+//! filesystem and disk lie under it, and whether writing to it would destroy
+//! data (mounted, in use by a stacked device, or holding a filesystem or
+//! partition-table signature). That last answer,
+//! [`TargetInfo::holds_data`], is the guard `bench` and `verify` consult
+//! before they write.
+//!
+//! Probing only reads: the target is opened read-only (with O_DIRECT, to
+//! learn whether Direct I/O works and what alignment it needs) and its first
+//! 128 KiB are read through the page cache for signatures. [`TargetInfo`]
+//! is the report's `target` object. On Linux sysfs and the mount table fill
+//! in the device details; elsewhere those fields stay unknown.
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
+mod mounts;
+mod signature;
+#[cfg(target_os = "linux")]
+mod sysfs;
+mod table;
+
+use std::{
+    fs,
+    io::{self, Read, Seek, SeekFrom},
+    path::{Path, PathBuf},
+};
+
+use serde::Serialize;
+
+use crate::dio::{
+    Alignment,
+    os::{self, OpenMode},
+};
+
+/// What a target is and what Direct I/O on it demands. Serialized as the
+/// report's `target` object; unknown values are `null`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetInfo {
+    /// The path as given.
+    pub path: String,
+    /// "file" or "block".
+    pub kind: TargetKind,
+    /// A file's length, or a block device's real size (BLKGETSIZE64).
+    pub size_bytes: u64,
+    /// Logical block size: the device's own; for a file, that of the disk
+    /// holding its filesystem (`st_blksize` when there is none, as on tmpfs).
+    pub logical_block_bytes: u32,
+    /// Physical block size, found the same way.
+    pub physical_block_bytes: u32,
+    /// Required alignment of a Direct I/O buffer's memory address.
+    pub dio_mem_align: u32,
+    /// Required alignment of a Direct I/O offset and length.
+    pub dio_offset_align: u32,
+    /// Whether an O_DIRECT open succeeded. When false the two alignments
+    /// are the 4096 fallback, not a measured requirement.
+    pub direct_io: bool,
+    /// A file's filesystem type as the mount table names it ("ext4",
+    /// "xfs", "tmpfs"); `null` for a block device.
+    pub filesystem: Option<String>,
+    /// Kernel name of the disk under the target ("vda", "nvme0n1",
+    /// "loop3"); for a partition, its disk.
+    pub device: Option<String>,
+    /// Whether the disk reports itself as spinning (queue/rotational).
+    pub rotational: Option<bool>,
+    /// The disk's active I/O scheduler ("none", "mq-deadline").
+    pub scheduler: Option<String>,
+    /// The disk's model string, where the driver gives one.
+    pub model: Option<String>,
+    /// The disk's cache mode: "write back" or "write through".
+    pub write_cache: Option<String>,
+    /// Block device: mount points of it or of its partitions. Empty for a
+    /// file.
+    pub mounted: Vec<String>,
+    /// Block device: kernel names of devices stacked on it or on its
+    /// partitions (device-mapper, md). Empty for a file.
+    pub holders: Vec<String>,
+    /// The first filesystem, partition-table or volume signature found at
+    /// the start of the target or of one of its partitions ("ext4", "gpt",
+    /// "swap on vda2"). A file is checked too: it may hold an image.
+    pub signature: Option<String>,
+}
+
+/// A regular file or a block device; nothing else is probed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    File,
+    Block,
+}
+
+/// Why a target could not be probed. Each message is one line naming the path.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// Nothing exists at the path.
+    #[error("{}: no such file or block device", path.display())]
+    NotFound { path: PathBuf },
+    /// Something that is neither a regular file nor a block device.
+    #[error("{} is {what}; jdbio needs a regular file or a block device", path.display())]
+    NotSupported { path: PathBuf, what: &'static str },
+    /// The OS refused a step of the probe.
+    #[error("{}: {action}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        /// What was being done, e.g. "open read-only".
+        action: &'static str,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Probes `path` without writing to it.
+pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
+    let io_error = |action| {
+        move |source| ProbeError::Io {
+            path: path.to_path_buf(),
+            action,
+            source,
+        }
+    };
+    let meta = fs::metadata(path).map_err(|source| match source.kind() {
+        io::ErrorKind::NotFound => ProbeError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => io_error("stat")(source),
+    })?;
+    let kind = kind_of(path, &meta)?;
+    let (file, direct_io) = match os::open(path, OpenMode::Read) {
+        Ok(file) => (file, true),
+        Err(_) => (
+            fs::File::open(path).map_err(io_error("open read-only"))?,
+            false,
+        ),
+    };
+    let align = match direct_io {
+        true => os::alignment(&file).map_err(io_error("query the Direct I/O alignment"))?,
+        false => Alignment::FALLBACK,
+    };
+    let (size_bytes, logical_block_bytes, physical_block_bytes) = match kind {
+        TargetKind::File => (
+            meta.len(),
+            file_block_bytes(&meta, align),
+            file_block_bytes(&meta, align),
+        ),
+        TargetKind::Block => (
+            os::block_device_size(&file).map_err(io_error("query the device size"))?,
+            os::logical_block_size(&file).map_err(io_error("query the logical block size"))?,
+            os::physical_block_size(&file).map_err(io_error("query the physical block size"))?,
+        ),
+    };
+    let mut info = TargetInfo {
+        path: path.display().to_string(),
+        kind,
+        size_bytes,
+        logical_block_bytes,
+        physical_block_bytes,
+        dio_mem_align: align.mem,
+        dio_offset_align: align.offset,
+        direct_io,
+        filesystem: None,
+        device: None,
+        rotational: None,
+        scheduler: None,
+        model: None,
+        write_cache: None,
+        mounted: Vec::new(),
+        holders: Vec::new(),
+        signature: None,
+    };
+    let partitions = describe(&mut info, path, &meta)?;
+    info.signature =
+        find_signature(path, &partitions).map_err(io_error("read the first 128 KiB"))?;
+    Ok(info)
+}
+
+impl TargetInfo {
+    /// Why writing to this target would destroy data, in one line: a block
+    /// device that is mounted, in use by a stacked device, or holds a
+    /// signature. `None` when it looks unused, and always for a regular
+    /// file (a file is the user's own to overwrite).
+    pub fn holds_data(&self) -> Option<String> {
+        if self.kind != TargetKind::Block {
+            None
+        } else if !self.mounted.is_empty() {
+            Some(format!(
+                "{} is mounted at {}",
+                self.path,
+                self.mounted.join(", ")
+            ))
+        } else if !self.holders.is_empty() {
+            Some(format!(
+                "{} is in use by {}",
+                self.path,
+                self.holders.join(", ")
+            ))
+        } else {
+            let signature = self.signature.as_ref()?;
+            Some(format!(
+                "{} holds data (signature found: {signature})",
+                self.path
+            ))
+        }
+    }
+}
+
+fn kind_of(path: &Path, meta: &fs::Metadata) -> Result<TargetKind, ProbeError> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(TargetKind::File);
+    }
+    let mut what = if t.is_dir() {
+        "a directory"
+    } else {
+        "an unsupported file type"
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        // macOS raw disks (/dev/rdiskN) are character devices.
+        if t.is_block_device() || (cfg!(target_os = "macos") && t.is_char_device()) {
+            return Ok(TargetKind::Block);
+        }
+        if t.is_char_device() {
+            what = "a character device";
+        } else if t.is_fifo() {
+            what = "a FIFO";
+        } else if t.is_socket() {
+            what = "a socket";
+        }
+    }
+    Err(ProbeError::NotSupported {
+        path: path.to_path_buf(),
+        what,
+    })
+}
+
+/// A file's block size before the OS layer finds its disk: `st_blksize` on
+/// Unix, else the Direct I/O granularity.
+fn file_block_bytes(meta: &fs::Metadata, align: Alignment) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        u32::try_from(meta.blksize()).unwrap_or(align.offset)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        align.offset
+    }
+}
+
+#[cfg(target_os = "linux")]
+use linux::describe;
+
+/// Without sysfs and a mount table there is nothing to add.
+#[cfg(not(target_os = "linux"))]
+fn describe(
+    _: &mut TargetInfo,
+    _: &Path,
+    _: &fs::Metadata,
+) -> Result<Vec<(String, u64)>, ProbeError> {
+    Ok(Vec::new())
+}
+
+/// The first signature at the start of the target, else at the start of
+/// one of its partitions (named, e.g. "ext4 on sda1"). Read through the page
+/// cache, so no alignment is needed.
+fn find_signature(path: &Path, partitions: &[(String, u64)]) -> io::Result<Option<String>> {
+    let mut file = fs::File::open(path)?;
+    if let Some(found) = signature::detect(&read_head(&mut file, 0)?) {
+        return Ok(Some(found.to_owned()));
+    }
+    for (name, start) in partitions {
+        if let Some(found) = signature::detect(&read_head(&mut file, *start)?) {
+            return Ok(Some(format!("{found} on {name}")));
+        }
+    }
+    Ok(None)
+}
+
+fn read_head(file: &mut fs::File, offset: u64) -> io::Result<Vec<u8>> {
+    file.seek(SeekFrom::Start(offset))?;
+    let mut head = Vec::with_capacity(signature::HEAD_BYTES);
+    file.take(signature::HEAD_BYTES as u64)
+        .read_to_end(&mut head)?;
+    Ok(head)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,167 @@
+//! `jdbio bench` driven through the binary, as a user would.
+
+mod common;
+
+use std::path::Path;
+
+use base64::Engine;
+use common::{jdbio, loop_dev_or_skip, scratch};
+use hdrhistogram::{Histogram, serialization::Deserializer};
+use serde_json::Value;
+
+/// Runs `jdbio bench ARGS --json -` in `dir` and returns the parsed report.
+fn bench_json(dir: &Path, args: &[&str]) -> Value {
+    let out = jdbio(dir).arg("bench").args(args).args(["--json", "-", "--quiet"]).output().unwrap();
+    assert!(out.status.success(), "jdbio bench {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is not only JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn decode_hdr(blob: &str) -> Histogram<u64> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(blob).unwrap();
+    Deserializer::new().deserialize(&mut &bytes[..]).unwrap()
+}
+
+fn check_op(report: &Value, kind: &str) {
+    let r = &report["results"][kind];
+    let ops = r["ops"].as_u64().unwrap();
+    assert!(ops > 0, "{kind}: no ops in {r}");
+    let lat = &r["latency_ns"];
+    let p = |k: &str| lat["percentiles"][k].as_u64().unwrap();
+    let max = lat["max"].as_u64().unwrap();
+    assert!(lat["min"].as_u64().unwrap() <= p("50") && p("50") <= p("99") && p("99") <= max, "{lat}");
+    let duration = report["duration_s"].as_f64().unwrap();
+    let iops = r["iops"].as_f64().unwrap();
+    assert!((iops - ops as f64 / duration).abs() <= iops * 0.001 + 1e-9, "iops {iops} vs {ops}/{duration}");
+    assert_eq!(r["bytes"].as_u64().unwrap(), ops * report["job"]["bs"].as_u64().unwrap());
+}
+
+#[test]
+fn every_mode_reports_consistent_numbers() {
+    let dir = scratch();
+    for mode in ["randread", "read", "randwrite", "write", "randrw"] {
+        let report = bench_json(dir.path(), &["--mode", mode, "--size", "16m", "--time", "300ms", "--ramp", "100ms", "--qd", "8", "t.dat"]);
+        assert_eq!(report["schema"], "jdbio.report/1");
+        assert_eq!(report["job"]["mode"], mode);
+        match mode {
+            "randrw" => {
+                check_op(&report, "read");
+                check_op(&report, "write");
+            }
+            "randwrite" | "write" => check_op(&report, "write"),
+            _ => check_op(&report, "read"),
+        }
+        let total = report["bench"]["total_ops_including_ramp"].as_u64().unwrap();
+        let measured: u64 = report["results"].as_object().unwrap().values().map(|r| r["ops"].as_u64().unwrap()).sum();
+        assert!(total >= measured, "{total} < {measured}");
+    }
+}
+
+#[test]
+fn ops_flag_does_exactly_n_measured_ops() {
+    let dir = scratch();
+    for jobs in ["1", "3"] {
+        let report = bench_json(dir.path(), &["--ops", "1000", "--jobs", jobs, "--qd", "16", "--size", "8m", "--ramp", "0", "o.dat"]);
+        assert_eq!(report["results"]["read"]["ops"], 1000, "jobs {jobs}");
+    }
+}
+
+#[test]
+fn hdr_blob_decodes_to_the_stated_numbers() {
+    let dir = scratch();
+    let report = bench_json(dir.path(), &["--ops", "5000", "--qd", "4", "--size", "8m", "h.dat"]);
+    let lat = &report["results"]["read"]["latency_ns"];
+    let hist = decode_hdr(lat["hdr"].as_str().unwrap());
+    assert_eq!(hist.len(), 5000);
+    assert_eq!(hist.max(), lat["max"].as_u64().unwrap());
+    assert_eq!(hist.min(), lat["min"].as_u64().unwrap());
+    for (key, q) in [("50", 50.0), ("90", 90.0), ("99", 99.0), ("99.9", 99.9), ("99.99", 99.99)] {
+        assert_eq!(hist.value_at_percentile(q), lat["percentiles"][key].as_u64().unwrap(), "p{key}");
+    }
+}
+
+#[test]
+fn new_file_is_laid_out_and_reported() {
+    let dir = scratch();
+    let report = bench_json(dir.path(), &["--ops", "10", "--size", "4m", "l.dat"]);
+    assert_eq!(report["bench"]["laid_out"], true);
+    let data = std::fs::read(dir.path().join("l.dat")).unwrap();
+    assert_eq!(data.len(), 4 << 20);
+    assert!(data.iter().filter(|&&b| b == 0).count() < data.len() / 100, "laid out with random bytes");
+    let again = bench_json(dir.path(), &["--ops", "10", "--size", "4m", "l.dat"]);
+    assert_eq!(again["bench"]["laid_out"], false, "kept for reuse");
+}
+
+#[test]
+fn default_target_is_a_scratch_file_in_the_current_directory() {
+    let dir = scratch();
+    let out = jdbio(dir.path()).args(["bench", "--ops", "100", "--size", "4m", "--ramp", "0"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("randread") && text.contains("IOPS") && text.contains("p99"), "{text}");
+    assert_eq!(std::fs::metadata(dir.path().join("jdbio-bench.dat")).unwrap().len(), 4 << 20);
+}
+
+fn read_completed(dev: &str) -> u64 {
+    let stat = std::fs::read_to_string(format!("/sys/block/{dev}/stat")).unwrap();
+    stat.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn device_counters_match_total_ops_on_a_loop_device() {
+    let Some(dev) = loop_dev_or_skip("device_counters_match_total_ops_on_a_loop_device", 64 << 20) else { return };
+    let _ = std::process::Command::new("udevadm").arg("settle").status();
+    let before = read_completed(&dev.name());
+    let dir = scratch();
+    let report = bench_json(dir.path(), &["--time", "500ms", "--ramp", "200ms", "--qd", "16", dev.dev.to_str().unwrap()]);
+    let after = read_completed(&dev.name());
+    let total = report["bench"]["total_ops_including_ramp"].as_u64().unwrap();
+    let device = after - before;
+    assert!(total > 100, "{total}");
+    let diff = device.abs_diff(total) as f64;
+    assert!(diff <= total as f64 * 0.01, "device completed {device} reads, jdbio says {total}");
+    assert_eq!(report["target"]["kind"], "block");
+}
+
+#[test]
+fn writes_to_a_device_holding_ext4_are_refused_without_force() {
+    let Some(dev) = loop_dev_or_skip("writes_to_a_device_holding_ext4_are_refused_without_force", 32 << 20) else { return };
+    dev.mkfs_ext4();
+    let before = dev.contents();
+    let dir = scratch();
+    let out = jdbio(dir.path()).args(["bench", "--mode", "randwrite", "--ops", "100"]).arg(&dev.dev).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ext4") && err.contains("--force"), "{err}");
+    assert!(before == dev.contents(), "the device was modified");
+    // Reads never need --force.
+    bench_json(dir.path(), &["--ops", "100", "--ramp", "0", dev.dev.to_str().unwrap()]);
+    // With --force the write runs.
+    let forced = jdbio(dir.path()).args(["bench", "--mode", "randwrite", "--ops", "100", "--ramp", "0", "--force", "--quiet"]).arg(&dev.dev).output().unwrap();
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert!(before != dev.contents());
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_flag_or_path() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("small.dat"), vec![0u8; 1 << 20]).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--qd", "0", "small.dat"], "--qd"),
+        (&["--bs", "1000", "small.dat"], "--bs 1000"),
+        (&["--size", "4k", "--bs", "8k", "small.dat"], "--size"),
+        (&["--rwmix", "150", "--mode", "randrw", "small.dat"], "--rwmix"),
+        (&["--dist", "zipf:x", "small.dat"], "--dist"),
+        (&["--bs", "4x", "small.dat"], "--bs"),
+        (&["."], "directory"),
+        (&["missing.dat"], "missing.dat"),
+    ];
+    for (args, needle) in cases {
+        let out = jdbio(dir.path()).arg("bench").args(*args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: message should name {needle}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: one line: {err}");
+    }
+    assert!(!dir.path().join("missing.dat").exists(), "a read mode creates nothing");
+    assert_eq!(std::fs::read(dir.path().join("small.dat")).unwrap(), vec![0u8; 1 << 20], "nothing touched");
+}
