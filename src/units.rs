@@ -17,7 +17,8 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         Some('t') => (&stripped[..stripped.len() - 1], 1 << 40),
         _ => (stripped, 1),
     };
-    let n: u64 = digits.trim().parse().map_err(|_| format!("'{text}' is not a size (examples: 4096, 4k, 128k, 1m, 2g)"))?;
+    let n: u64 =
+        digits.trim().parse().map_err(|_| format!("'{text}' is not a size (examples: 4096, 4k, 128k, 1m, 2g)"))?;
     n.checked_mul(mult).ok_or_else(|| format!("'{text}' is too large"))
 }
 

@@ -13,7 +13,13 @@ use serde_json::Value;
 fn bench_json(dir: &Path, args: &[&str]) -> Value {
     let out = jdbio(dir).arg("bench").args(args).args(["--json", "-", "--quiet"]).output().unwrap();
     assert!(out.status.success(), "jdbio bench {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is not only JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not only JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Creates `name` in `dir` as a sparse file of `size` bytes (bench lays it out).
+fn sparse(dir: &Path, name: &str, size: u64) {
+    std::fs::File::create(dir.join(name)).unwrap().set_len(size).unwrap();
 }
 
 fn decode_hdr(blob: &str) -> Histogram<u64> {
@@ -38,8 +44,12 @@ fn check_op(report: &Value, kind: &str) {
 #[test]
 fn every_mode_reports_consistent_numbers() {
     let dir = scratch();
+    sparse(dir.path(), "t.dat", 16 << 20);
     for mode in ["randread", "read", "randwrite", "write", "randrw"] {
-        let report = bench_json(dir.path(), &["--mode", mode, "--size", "16m", "--time", "300ms", "--ramp", "100ms", "--qd", "8", "t.dat"]);
+        let report = bench_json(
+            dir.path(),
+            &["--mode", mode, "--size", "16m", "--time", "300ms", "--ramp", "100ms", "--qd", "8", "t.dat"],
+        );
         assert_eq!(report["schema"], "jdbio.report/1");
         assert_eq!(report["job"]["mode"], mode);
         match mode {
@@ -59,8 +69,12 @@ fn every_mode_reports_consistent_numbers() {
 #[test]
 fn ops_flag_does_exactly_n_measured_ops() {
     let dir = scratch();
+    sparse(dir.path(), "o.dat", 8 << 20);
     for jobs in ["1", "3"] {
-        let report = bench_json(dir.path(), &["--ops", "1000", "--jobs", jobs, "--qd", "16", "--size", "8m", "--ramp", "0", "o.dat"]);
+        let report = bench_json(
+            dir.path(),
+            &["--ops", "1000", "--jobs", jobs, "--qd", "16", "--size", "8m", "--ramp", "0", "o.dat"],
+        );
         assert_eq!(report["results"]["read"]["ops"], 1000, "jobs {jobs}");
     }
 }
@@ -68,6 +82,7 @@ fn ops_flag_does_exactly_n_measured_ops() {
 #[test]
 fn hdr_blob_decodes_to_the_stated_numbers() {
     let dir = scratch();
+    sparse(dir.path(), "h.dat", 8 << 20);
     let report = bench_json(dir.path(), &["--ops", "5000", "--qd", "4", "--size", "8m", "h.dat"]);
     let lat = &report["results"]["read"]["latency_ns"];
     let hist = decode_hdr(lat["hdr"].as_str().unwrap());
@@ -80,8 +95,9 @@ fn hdr_blob_decodes_to_the_stated_numbers() {
 }
 
 #[test]
-fn new_file_is_laid_out_and_reported() {
+fn sparse_file_is_laid_out_and_reported() {
     let dir = scratch();
+    sparse(dir.path(), "l.dat", 4 << 20);
     let report = bench_json(dir.path(), &["--ops", "10", "--size", "4m", "l.dat"]);
     assert_eq!(report["bench"]["laid_out"], true);
     let data = std::fs::read(dir.path().join("l.dat")).unwrap();
@@ -112,7 +128,8 @@ fn device_counters_match_total_ops_on_a_loop_device() {
     let _ = std::process::Command::new("udevadm").arg("settle").status();
     let before = read_completed(&dev.name());
     let dir = scratch();
-    let report = bench_json(dir.path(), &["--time", "500ms", "--ramp", "200ms", "--qd", "16", dev.dev.to_str().unwrap()]);
+    let report =
+        bench_json(dir.path(), &["--time", "500ms", "--ramp", "200ms", "--qd", "16", dev.dev.to_str().unwrap()]);
     let after = read_completed(&dev.name());
     let total = report["bench"]["total_ops_including_ramp"].as_u64().unwrap();
     let device = after - before;
@@ -124,7 +141,9 @@ fn device_counters_match_total_ops_on_a_loop_device() {
 
 #[test]
 fn writes_to_a_device_holding_ext4_are_refused_without_force() {
-    let Some(dev) = loop_dev_or_skip("writes_to_a_device_holding_ext4_are_refused_without_force", 32 << 20) else { return };
+    let Some(dev) = loop_dev_or_skip("writes_to_a_device_holding_ext4_are_refused_without_force", 32 << 20) else {
+        return;
+    };
     dev.mkfs_ext4();
     let before = dev.contents();
     let dir = scratch();
@@ -136,7 +155,11 @@ fn writes_to_a_device_holding_ext4_are_refused_without_force() {
     // Reads never need --force.
     bench_json(dir.path(), &["--ops", "100", "--ramp", "0", dev.dev.to_str().unwrap()]);
     // With --force the write runs.
-    let forced = jdbio(dir.path()).args(["bench", "--mode", "randwrite", "--ops", "100", "--ramp", "0", "--force", "--quiet"]).arg(&dev.dev).output().unwrap();
+    let forced = jdbio(dir.path())
+        .args(["bench", "--mode", "randwrite", "--ops", "100", "--ramp", "0", "--force", "--quiet"])
+        .arg(&dev.dev)
+        .output()
+        .unwrap();
     assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
     assert!(before != dev.contents());
 }

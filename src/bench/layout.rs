@@ -22,7 +22,8 @@ pub fn lay_out(path: &Path, end: u64, seed: u64, quiet: bool) -> Result<(), AppE
     file.preallocate(end)?;
     let bar = new_bar(end, quiet, "laying out {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})");
     bar.set_message(path.display().to_string());
-    let runtime = compio::runtime::Runtime::new().map_err(|e| AppError::Io(format!("cannot set up an io_uring runtime: {e}")))?;
+    let runtime =
+        compio::runtime::Runtime::new().map_err(|e| AppError::Io(format!("cannot set up an io_uring runtime: {e}")))?;
     let result = runtime.block_on(async {
         let writers: Vec<_> = (0..WRITERS)
             .map(|w| {

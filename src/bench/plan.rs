@@ -102,13 +102,20 @@ impl Plan {
             ));
         }
         if args.offset % align != 0 {
-            return usage(format!("--offset {}: not a multiple of the Direct I/O alignment {align} of {}", args.offset, path.display()));
+            return usage(format!(
+                "--offset {}: not a multiple of the Direct I/O alignment {align} of {}",
+                args.offset,
+                path.display()
+            ));
         }
         let (size, needs_layout) = region(args, &path, target.as_ref())?;
         let size = size / args.bs * args.bs;
         let blocks = size / args.bs;
         if !args.mode.random() && blocks < u64::from(args.jobs) {
-            return usage(format!("--size {size}: too small to give each of --jobs {} at least one --bs {} block", args.jobs, args.bs));
+            return usage(format!(
+                "--size {size}: too small to give each of --jobs {} at least one --bs {} block",
+                args.jobs, args.bs
+            ));
         }
         if args.mode.writes()
             && let Some(reason) = target.as_ref().and_then(TargetInfo::holds_data)
@@ -180,7 +187,11 @@ fn region(args: &BenchArgs, path: &Path, target: Option<&TargetInfo>) -> Result<
     }
     let end = args.offset.checked_add(size);
     if is_block && end.is_none_or(|e| e > existing) {
-        return usage(format!("--offset {} + --size {size}: beyond the end of {} ({existing} bytes)", args.offset, path.display()));
+        return usage(format!(
+            "--offset {} + --size {size}: beyond the end of {} ({existing} bytes)",
+            args.offset,
+            path.display()
+        ));
     }
     let end = end.ok_or_else(|| AppError::Usage(format!("--offset {} + --size {size}: too large", args.offset)))?;
     // A file shorter than the region, or with holes, would read holes (no

@@ -55,7 +55,13 @@ fn register_buffers(ring_fd: i32, bufs: &mut [AlignedBuffer]) -> io::Result<()> 
     // SAFETY: the iovecs describe live allocations that outlive the ring
     // (the worker drops the runtime before the buffers).
     let ret = unsafe {
-        libc::syscall(libc::SYS_io_uring_register, ring_fd, IORING_REGISTER_BUFFERS, iovecs.as_ptr(), iovecs.len() as libc::c_uint)
+        libc::syscall(
+            libc::SYS_io_uring_register,
+            ring_fd,
+            IORING_REGISTER_BUFFERS,
+            iovecs.as_ptr(),
+            iovecs.len() as libc::c_uint,
+        )
     };
     if ret < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
 }

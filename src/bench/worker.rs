@@ -196,7 +196,15 @@ impl Shared {
 
     /// Records one completion.
     #[inline]
-    fn complete(&mut self, write: bool, measured: bool, offset: u64, done: Instant, latency: Duration, result: std::io::Result<usize>) {
+    fn complete(
+        &mut self,
+        write: bool,
+        measured: bool,
+        offset: u64,
+        done: Instant,
+        latency: Duration,
+        result: std::io::Result<usize>,
+    ) {
         self.stats.total_ops_including_ramp += 1;
         let bs = self.bs;
         let kind = if write { &mut self.stats.write } else { &mut self.stats.read };

@@ -32,11 +32,7 @@ impl Alignment {
             && len % self.offset as usize == 0
             && len > 0
             && addr % self.mem as usize == 0;
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::Alignment { path: path.to_path_buf(), offset, len, addr, need: *self })
-        }
+        if ok { Ok(()) } else { Err(Error::Alignment { path: path.to_path_buf(), offset, len, addr, need: *self }) }
     }
 }
 

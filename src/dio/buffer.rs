@@ -24,9 +24,7 @@ pub struct AlignedBuffer(AlignedBuf);
 impl AlignedBuffer {
     /// A zero-filled buffer of `len` bytes (capacity rounded up to a page).
     pub fn zeroed(len: usize) -> Result<Self> {
-        AlignedBuf::zeroed(len)
-            .map(Self)
-            .map_err(|e| Error::Alloc { len, reason: e.to_string() })
+        AlignedBuf::zeroed(len).map(Self).map_err(|e| Error::Alloc { len, reason: e.to_string() })
     }
 
     /// A buffer of `len` bytes filled from `data` (repeated if shorter).

@@ -58,7 +58,8 @@ impl File {
 
     fn open_with(path: &Path, mode: OpenMode) -> Result<Self> {
         let file = os::open(path, mode).map_err(|e| {
-            let action = if os::is_direct_io_refusal(&e) { format!("open: {}", os::NO_DIRECT_IO) } else { "open".into() };
+            let action =
+                if os::is_direct_io_refusal(&e) { format!("open: {}", os::NO_DIRECT_IO) } else { "open".into() };
             Error::io(path, action, None, e)
         })?;
         let is_block = os::is_block_device(&file).map_err(|e| Error::io(path, "stat", None, e))?;
@@ -182,6 +183,10 @@ impl std::os::fd::AsRawFd for File {
 
 impl std::fmt::Debug for File {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("File").field("path", &self.path).field("align", &self.align).field("is_block", &self.is_block).finish()
+        f.debug_struct("File")
+            .field("path", &self.path)
+            .field("align", &self.align)
+            .field("is_block", &self.is_block)
+            .finish()
     }
 }

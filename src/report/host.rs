@@ -28,7 +28,9 @@ impl Host {
 }
 
 fn kernel_release() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|s| s.trim().to_string()).unwrap_or_else(|_| "unknown".into())
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn cpu_model() -> Option<String> {
@@ -59,11 +61,7 @@ impl CpuUsage {
         // SAFETY: valid out-pointer.
         unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
         let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-        Self {
-            user_s: secs(ru.ru_utime),
-            sys_s: secs(ru.ru_stime),
-            ctx_switches: (ru.ru_nvcsw + ru.ru_nivcsw) as u64,
-        }
+        Self { user_s: secs(ru.ru_utime), sys_s: secs(ru.ru_stime), ctx_switches: (ru.ru_nvcsw + ru.ru_nivcsw) as u64 }
     }
 
     /// Not measured on this OS.

@@ -101,6 +101,13 @@ impl OpResult {
     /// Builds the result from counters and a latency histogram over `secs`.
     pub fn new(ops: u64, bytes: u64, errors: u64, secs: f64, hist: &hdrhistogram::Histogram<u64>) -> Self {
         let per_s = |n: u64| if secs > 0.0 { n as f64 / secs } else { 0.0 };
-        Self { ops, bytes, errors, iops: per_s(ops), bw_bytes_per_s: per_s(bytes), latency_ns: LatencySummary::from_histogram(hist) }
+        Self {
+            ops,
+            bytes,
+            errors,
+            iops: per_s(ops),
+            bw_bytes_per_s: per_s(bytes),
+            latency_ns: LatencySummary::from_histogram(hist),
+        }
     }
 }

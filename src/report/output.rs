@@ -37,14 +37,18 @@ impl Sink {
 
 /// Writes `value` as pretty JSON to `dest` ("-" is stdout).
 pub fn write_json<T: Serialize>(value: &T, dest: &str) -> Result<(), AppError> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| AppError::Io(format!("cannot encode the report as JSON: {e}")))?;
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| AppError::Io(format!("cannot encode the report as JSON: {e}")))?;
     text.push('\n');
     if dest == "-" {
         match io::stdout().lock().write_all(text.as_bytes()) {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::Io(format!("writing the report to stdout: {e}"))),
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                Err(AppError::Io(format!("writing the report to stdout: {e}")))
+            }
             _ => Ok(()),
         }
     } else {
-        fs::write(Path::new(dest), text).map_err(|e| AppError::Io(format!("--json {dest}: cannot write the report: {e}")))
+        fs::write(Path::new(dest), text)
+            .map_err(|e| AppError::Io(format!("--json {dest}: cannot write the report: {e}")))
     }
 }

@@ -20,11 +20,7 @@ pub type PartitionStart = (String, u64);
 
 /// Fills in the Linux-only fields of `info`; returns the partitions whose
 /// start should also be checked for a signature.
-pub fn describe(
-    info: &mut TargetInfo,
-    path: &Path,
-    meta: &Metadata,
-) -> Result<Vec<PartitionStart>, ProbeError> {
+pub fn describe(info: &mut TargetInfo, path: &Path, meta: &Metadata) -> Result<Vec<PartitionStart>, ProbeError> {
     match info.kind {
         TargetKind::File => {
             describe_file(info, path, meta);
@@ -39,34 +35,21 @@ pub fn describe(
 /// Without a mount table or sysfs entry these stay unknown.
 fn describe_file(info: &mut TargetInfo, path: &Path, meta: &Metadata) {
     let table = mounts::read().unwrap_or_default();
-    let mount = fs::canonicalize(path)
-        .ok()
-        .and_then(|p| mounts::containing(&table, &p).cloned());
+    let mount = fs::canonicalize(path).ok().and_then(|p| mounts::containing(&table, &p).cloned());
     info.filesystem = mount.as_ref().map(|m| m.fstype.clone());
-    let node = Node::of(DevId::from_raw(meta.dev())).or_else(|| {
-        mount
-            .and_then(|m| mounts::source_device(&m.source))
-            .and_then(Node::of)
-    });
+    let node = Node::of(DevId::from_raw(meta.dev()))
+        .or_else(|| mount.and_then(|m| mounts::source_device(&m.source)).and_then(Node::of));
     if let Some(node) = node {
         let queue = node.queue();
-        info.logical_block_bytes = queue
-            .logical_block_bytes
-            .unwrap_or(info.logical_block_bytes);
-        info.physical_block_bytes = queue
-            .physical_block_bytes
-            .unwrap_or(info.physical_block_bytes);
+        info.logical_block_bytes = queue.logical_block_bytes.unwrap_or(info.logical_block_bytes);
+        info.physical_block_bytes = queue.physical_block_bytes.unwrap_or(info.physical_block_bytes);
         set_queue(info, &node, queue);
     }
 }
 
 /// A block device: block sizes came from ioctls already. The mount table is
 /// required here, since "not mounted" must not be a guess.
-fn describe_block(
-    info: &mut TargetInfo,
-    path: &Path,
-    meta: &Metadata,
-) -> Result<Vec<PartitionStart>, ProbeError> {
+fn describe_block(info: &mut TargetInfo, path: &Path, meta: &Metadata) -> Result<Vec<PartitionStart>, ProbeError> {
     let table = mounts::read().map_err(|source| ProbeError::Io {
         path: path.to_path_buf(),
         action: "read /proc/self/mountinfo",
@@ -78,18 +61,12 @@ fn describe_block(
         return Ok(Vec::new());
     };
     let partitions = node.partitions();
-    let devs: Vec<DevId> = iter::once(dev)
-        .chain(partitions.iter().map(|p| p.dev))
-        .collect();
+    let devs: Vec<DevId> = iter::once(dev).chain(partitions.iter().map(|p| p.dev)).collect();
     info.mounted = mounts::mount_points_of(&table, &devs);
     info.holders = node.holders();
-    info.holders
-        .extend(partitions.iter().flat_map(|p| p.holders.iter().cloned()));
+    info.holders.extend(partitions.iter().flat_map(|p| p.holders.iter().cloned()));
     set_queue(info, &node, node.queue());
-    Ok(partitions
-        .into_iter()
-        .map(|p| (p.name, p.start_bytes))
-        .collect())
+    Ok(partitions.into_iter().map(|p| (p.name, p.start_bytes)).collect())
 }
 
 /// The disk's name and queue settings.

@@ -29,6 +29,9 @@ use std::{
 
 use serde::Serialize;
 
+#[cfg(target_os = "linux")]
+use linux::describe;
+
 use crate::dio::{
     Alignment,
     os::{self, OpenMode},
@@ -110,39 +113,30 @@ pub enum ProbeError {
     },
 }
 
-/// Probes `path` without writing to it.
+/// Probes `path` without writing to it. A target that refuses O_DIRECT is
+/// still probed (with `direct_io: false`); one that cannot be opened at all
+/// is an error.
 pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
-    let io_error = |action| {
-        move |source| ProbeError::Io {
-            path: path.to_path_buf(),
-            action,
-            source,
-        }
-    };
+    let io_error = |action| move |source| ProbeError::Io { path: path.to_path_buf(), action, source };
     let meta = fs::metadata(path).map_err(|source| match source.kind() {
-        io::ErrorKind::NotFound => ProbeError::NotFound {
-            path: path.to_path_buf(),
-        },
+        io::ErrorKind::NotFound => ProbeError::NotFound { path: path.to_path_buf() },
         _ => io_error("stat")(source),
     })?;
     let kind = kind_of(path, &meta)?;
     let (file, direct_io) = match os::open(path, OpenMode::Read) {
         Ok(file) => (file, true),
-        Err(_) => (
-            fs::File::open(path).map_err(io_error("open read-only"))?,
-            false,
-        ),
+        Err(_) => (fs::File::open(path).map_err(io_error("open read-only"))?, false),
     };
-    let align = match direct_io {
-        true => os::alignment(&file).map_err(io_error("query the Direct I/O alignment"))?,
-        false => Alignment::FALLBACK,
+    let align = if direct_io {
+        os::alignment(&file).map_err(io_error("query the Direct I/O alignment"))?
+    } else {
+        Alignment::FALLBACK
     };
     let (size_bytes, logical_block_bytes, physical_block_bytes) = match kind {
-        TargetKind::File => (
-            meta.len(),
-            file_block_bytes(&meta, align),
-            file_block_bytes(&meta, align),
-        ),
+        TargetKind::File => {
+            let block = file_block_bytes(&meta, align);
+            (meta.len(), block, block)
+        }
         TargetKind::Block => (
             os::block_device_size(&file).map_err(io_error("query the device size"))?,
             os::logical_block_size(&file).map_err(io_error("query the logical block size"))?,
@@ -169,8 +163,7 @@ pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
         signature: None,
     };
     let partitions = describe(&mut info, path, &meta)?;
-    info.signature =
-        find_signature(path, &partitions).map_err(io_error("read the first 128 KiB"))?;
+    info.signature = find_signature(path, &partitions).map_err(io_error("read the first 128 KiB"))?;
     Ok(info)
 }
 
@@ -183,23 +176,12 @@ impl TargetInfo {
         if self.kind != TargetKind::Block {
             None
         } else if !self.mounted.is_empty() {
-            Some(format!(
-                "{} is mounted at {}",
-                self.path,
-                self.mounted.join(", ")
-            ))
+            Some(format!("{} is mounted at {}", self.path, self.mounted.join(", ")))
         } else if !self.holders.is_empty() {
-            Some(format!(
-                "{} is in use by {}",
-                self.path,
-                self.holders.join(", ")
-            ))
+            Some(format!("{} is in use by {}", self.path, self.holders.join(", ")))
         } else {
             let signature = self.signature.as_ref()?;
-            Some(format!(
-                "{} holds data (signature found: {signature})",
-                self.path
-            ))
+            Some(format!("{} holds data (signature found: {signature})", self.path))
         }
     }
 }
@@ -207,32 +189,40 @@ impl TargetInfo {
 fn kind_of(path: &Path, meta: &fs::Metadata) -> Result<TargetKind, ProbeError> {
     let t = meta.file_type();
     if t.is_file() {
-        return Ok(TargetKind::File);
-    }
-    let mut what = if t.is_dir() {
-        "a directory"
+        Ok(TargetKind::File)
+    } else if is_disk(t) {
+        Ok(TargetKind::Block)
     } else {
-        "an unsupported file type"
-    };
+        Err(ProbeError::NotSupported { path: path.to_path_buf(), what: type_name(t) })
+    }
+}
+
+/// A block device; on macOS also a raw disk (/dev/rdiskN, a character device).
+#[cfg(unix)]
+fn is_disk(t: fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    t.is_block_device() || (cfg!(target_os = "macos") && t.is_char_device())
+}
+
+#[cfg(not(unix))]
+fn is_disk(_: fs::FileType) -> bool {
+    false
+}
+
+/// What an unsupported target is, for the error message.
+fn type_name(t: fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
-        // macOS raw disks (/dev/rdiskN) are character devices.
-        if t.is_block_device() || (cfg!(target_os = "macos") && t.is_char_device()) {
-            return Ok(TargetKind::Block);
-        }
         if t.is_char_device() {
-            what = "a character device";
+            return "a character device";
         } else if t.is_fifo() {
-            what = "a FIFO";
+            return "a FIFO";
         } else if t.is_socket() {
-            what = "a socket";
+            return "a socket";
         }
     }
-    Err(ProbeError::NotSupported {
-        path: path.to_path_buf(),
-        what,
-    })
+    if t.is_dir() { "a directory" } else { "an unsupported file type" }
 }
 
 /// A file's block size before the OS layer finds its disk: `st_blksize` on
@@ -250,16 +240,9 @@ fn file_block_bytes(meta: &fs::Metadata, align: Alignment) -> u32 {
     }
 }
 
-#[cfg(target_os = "linux")]
-use linux::describe;
-
 /// Without sysfs and a mount table there is nothing to add.
 #[cfg(not(target_os = "linux"))]
-fn describe(
-    _: &mut TargetInfo,
-    _: &Path,
-    _: &fs::Metadata,
-) -> Result<Vec<(String, u64)>, ProbeError> {
+fn describe(_: &mut TargetInfo, _: &Path, _: &fs::Metadata) -> Result<Vec<(String, u64)>, ProbeError> {
     Ok(Vec::new())
 }
 
@@ -282,8 +265,7 @@ fn find_signature(path: &Path, partitions: &[(String, u64)]) -> io::Result<Optio
 fn read_head(file: &mut fs::File, offset: u64) -> io::Result<Vec<u8>> {
     file.seek(SeekFrom::Start(offset))?;
     let mut head = Vec::with_capacity(signature::HEAD_BYTES);
-    file.take(signature::HEAD_BYTES as u64)
-        .read_to_end(&mut head)?;
+    file.take(signature::HEAD_BYTES as u64).read_to_end(&mut head)?;
     Ok(head)
 }
 

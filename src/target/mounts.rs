@@ -45,12 +45,7 @@ fn parse_line(line: &str) -> Option<Mount> {
     let mut right = right.split(' ');
     let fstype = unescape(right.next()?);
     let source = unescape(right.next()?);
-    Some(Mount {
-        dev,
-        mount_point,
-        fstype,
-        source,
-    })
+    Some(Mount { dev, mount_point, fstype, source })
 }
 
 /// Undoes the kernel's octal escapes (`\040` is a space).
@@ -59,9 +54,7 @@ fn unescape(field: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let octal = bytes
-            .get(i + 1..i + 4)
-            .filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
+        let octal = bytes.get(i + 1..i + 4).filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
         match octal {
             Some(d) if bytes[i] == b'\\' => {
                 out.push((d[0] - b'0') << 6 | (d[1] - b'0') << 3 | (d[2] - b'0'));
@@ -80,10 +73,7 @@ fn unescape(field: &str) -> String {
 /// reports or, where that is anonymous (btrfs), by the source device node.
 pub fn mount_points_of(mounts: &[Mount], devs: &[DevId]) -> Vec<String> {
     let mut points: Vec<String> = Vec::new();
-    for m in mounts
-        .iter()
-        .filter(|m| devs.contains(&m.dev) || source_is_one_of(&m.source, devs))
-    {
+    for m in mounts.iter().filter(|m| devs.contains(&m.dev) || source_is_one_of(&m.source, devs)) {
         if !points.contains(&m.mount_point) {
             points.push(m.mount_point.clone());
         }
@@ -101,9 +91,7 @@ pub fn source_device(source: &str) -> Option<DevId> {
         return None;
     }
     let meta = fs::metadata(source).ok()?;
-    meta.file_type()
-        .is_block_device()
-        .then(|| DevId::from_raw(meta.rdev()))
+    meta.file_type().is_block_device().then(|| DevId::from_raw(meta.rdev()))
 }
 
 /// The mount that holds `path` (absolute, symlinks resolved): the deepest
@@ -137,10 +125,7 @@ this line is not mountinfo
         assert_eq!(
             mounts[1],
             Mount {
-                dev: DevId {
-                    major: 254,
-                    minor: 0
-                },
+                dev: DevId { major: 254, minor: 0 },
                 mount_point: "/".into(),
                 fstype: "ext4".into(),
                 source: "/dev/vda".into(),

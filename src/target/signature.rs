@@ -13,9 +13,8 @@ pub const HEAD_BYTES: usize = 128 << 10;
 /// The md RAID superblock magic 0xa92b4efc, little-endian.
 const MD_MAGIC: &[u8] = &[0xfc, 0x4e, 0x2b, 0xa9];
 /// The bcache superblock magic (a UUID).
-const BCACHE_MAGIC: &[u8] = &[
-    0xc6, 0x85, 0x73, 0xf6, 0x4e, 0x1a, 0x45, 0xca, 0x82, 0x65, 0xf5, 0x7f, 0x48, 0xba, 0x6d, 0x81,
-];
+const BCACHE_MAGIC: &[u8] =
+    &[0xc6, 0x85, 0x73, 0xf6, 0x4e, 0x1a, 0x45, 0xca, 0x82, 0x65, 0xf5, 0x7f, 0x48, 0xba, 0x6d, 0x81];
 
 /// Fixed magic strings: (byte offset, bytes, name).
 const MAGICS: &[(usize, &[u8], &str)] = &[
@@ -157,10 +156,7 @@ mod tests {
     #[test]
     fn ext_family() {
         // mkfs.ext4 defaults: has_journal; filetype, extents, 64bit, flex_bg.
-        assert_eq!(
-            detect(&ext_head(0x4, 0x2 | 0x40 | 0x80 | 0x200, 0x1 | 0x2)),
-            Some("ext4")
-        );
+        assert_eq!(detect(&ext_head(0x4, 0x2 | 0x40 | 0x80 | 0x200, 0x1 | 0x2)), Some("ext4"));
         assert_eq!(detect(&ext_head(0x4, 0x2, 0x1 | 0x2)), Some("ext3"));
         assert_eq!(detect(&ext_head(0, 0x2, 0x1)), Some("ext2"));
         assert_eq!(detect(&ext_head(0, 0x8, 0)), Some("jbd"));
@@ -196,8 +192,7 @@ mod tests {
 
     #[test]
     fn dos_partition_table() {
-        let one_linux_partition =
-            head_with(&[(446, &[0x80]), (446 + 4, &[0x83]), (510, &[0x55, 0xaa])]);
+        let one_linux_partition = head_with(&[(446, &[0x80]), (446 + 4, &[0x83]), (510, &[0x55, 0xaa])]);
         assert_eq!(detect(&one_linux_partition), Some("dos (MBR)"));
         // 0x55AA with four empty entries, or a bad boot flag, is not a table.
         assert_eq!(detect(&head_with(&[(510, &[0x55, 0xaa])])), None);
@@ -210,10 +205,7 @@ mod tests {
         // Boot code bytes at 446.. look like partition entries.
         let fat32 = head_with(&[(82, b"FAT32   "), (446 + 4, &[0x0b]), (510, &[0x55, 0xaa])]);
         assert_eq!(detect(&fat32), Some("vfat"));
-        assert_eq!(
-            detect(&head_with(&[(54, b"FAT16   "), (510, &[0x55, 0xaa])])),
-            Some("vfat")
-        );
+        assert_eq!(detect(&head_with(&[(54, b"FAT16   "), (510, &[0x55, 0xaa])])), Some("vfat"));
         assert_eq!(detect(&head_with(&[(54, b"FAT12   ")])), Some("vfat"));
     }
 
@@ -224,10 +216,7 @@ mod tests {
             let head = head_with(&[(s, b"LABELONE"), (s + 24, b"LVM2 001")]);
             assert_eq!(detect(&head), Some("LVM2_member"), "sector {sector}");
         }
-        assert_eq!(
-            detect(&head_with(&[(2048, b"LABELONE"), (2072, b"LVM2 001")])),
-            None
-        );
+        assert_eq!(detect(&head_with(&[(2048, b"LABELONE"), (2072, b"LVM2 001")])), None);
     }
 
     #[test]
@@ -239,40 +228,22 @@ mod tests {
 
     #[test]
     fn luks() {
-        assert_eq!(
-            detect(&head_with(&[(0, b"LUKS\xba\xbe")])),
-            Some("crypto_LUKS")
-        );
+        assert_eq!(detect(&head_with(&[(0, b"LUKS\xba\xbe")])), Some("crypto_LUKS"));
     }
 
     #[test]
     fn ntfs_and_exfat() {
-        assert_eq!(
-            detect(&head_with(&[(3, b"NTFS    "), (510, &[0x55, 0xaa])])),
-            Some("ntfs")
-        );
-        assert_eq!(
-            detect(&head_with(&[(3, b"EXFAT   "), (510, &[0x55, 0xaa])])),
-            Some("exfat")
-        );
+        assert_eq!(detect(&head_with(&[(3, b"NTFS    "), (510, &[0x55, 0xaa])])), Some("ntfs"));
+        assert_eq!(detect(&head_with(&[(3, b"EXFAT   "), (510, &[0x55, 0xaa])])), Some("exfat"));
     }
 
     #[test]
     fn f2fs_squashfs_iso_bcache_md() {
-        assert_eq!(
-            detect(&head_with(&[(1024, &0xf2f5_2010u32.to_le_bytes())])),
-            Some("f2fs")
-        );
+        assert_eq!(detect(&head_with(&[(1024, &0xf2f5_2010u32.to_le_bytes())])), Some("f2fs"));
         assert_eq!(detect(&head_with(&[(0, b"hsqs")])), Some("squashfs"));
         assert_eq!(detect(&head_with(&[(32769, b"CD001")])), Some("iso9660"));
-        assert_eq!(
-            detect(&head_with(&[(4096 + 24, BCACHE_MAGIC)])),
-            Some("bcache")
-        );
+        assert_eq!(detect(&head_with(&[(4096 + 24, BCACHE_MAGIC)])), Some("bcache"));
         let md = 0xa92b_4efcu32.to_le_bytes();
-        assert_eq!(
-            detect(&head_with(&[(4096, &md)])),
-            Some("linux_raid_member")
-        );
+        assert_eq!(detect(&head_with(&[(4096, &md)])), Some("linux_raid_member"));
     }
 }

@@ -20,24 +20,18 @@ pub struct DevId {
 impl DevId {
     /// Splits a `dev_t` (`st_dev` or `st_rdev`).
     pub fn from_raw(dev: u64) -> Self {
-        Self {
-            major: libc::major(dev),
-            minor: libc::minor(dev),
-        }
+        Self { major: libc::major(dev), minor: libc::minor(dev) }
     }
 
     /// Parses "MAJ:MIN".
     pub fn parse(text: &str) -> Option<Self> {
         let (major, minor) = text.trim().split_once(':')?;
-        Some(Self {
-            major: major.parse().ok()?,
-            minor: minor.parse().ok()?,
-        })
+        Some(Self { major: major.parse().ok()?, minor: minor.parse().ok()? })
     }
 }
 
 /// What the block layer says about a disk (its queue/ and device/ files).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Queue {
     pub logical_block_bytes: Option<u32>,
     pub physical_block_bytes: Option<u32>,
@@ -74,12 +68,8 @@ impl Node {
     /// The whole disk: a partition's parent directory, else this node.
     pub fn disk(&self) -> Node {
         match self.dir.parent() {
-            Some(parent) if self.is_partition() => Node {
-                dir: parent.to_path_buf(),
-            },
-            _ => Node {
-                dir: self.dir.clone(),
-            },
+            Some(parent) if self.is_partition() => Node { dir: parent.to_path_buf() },
+            _ => Node { dir: self.dir.clone() },
         }
     }
 
@@ -90,9 +80,7 @@ impl Node {
 
     /// The kernel name, e.g. "vda", "nvme0n1p2", "loop3".
     pub fn name(&self) -> Option<String> {
-        self.dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+        self.dir.file_name().map(|n| n.to_string_lossy().into_owned())
     }
 
     /// Queue settings and model of the disk this node is or belongs to.
@@ -137,10 +125,7 @@ impl Node {
         let Ok(entries) = fs::read_dir(self.dir.join("holders")) else {
             return Vec::new();
         };
-        let mut names: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         names.sort();
         names
     }
@@ -172,36 +157,15 @@ mod tests {
 
     #[test]
     fn dev_ids() {
-        assert_eq!(
-            DevId::parse("254:0"),
-            Some(DevId {
-                major: 254,
-                minor: 0
-            })
-        );
-        assert_eq!(
-            DevId::parse("8:17\n"),
-            Some(DevId {
-                major: 8,
-                minor: 17
-            })
-        );
+        assert_eq!(DevId::parse("254:0"), Some(DevId { major: 254, minor: 0 }));
+        assert_eq!(DevId::parse("8:17\n"), Some(DevId { major: 8, minor: 17 }));
         assert_eq!(DevId::parse("8"), None);
-        assert_eq!(
-            DevId::from_raw(libc::makedev(259, 3)),
-            DevId {
-                major: 259,
-                minor: 3
-            }
-        );
+        assert_eq!(DevId::from_raw(libc::makedev(259, 3)), DevId { major: 259, minor: 3 });
     }
 
     #[test]
     fn scheduler_is_the_bracketed_entry() {
-        assert_eq!(
-            active_scheduler("none [mq-deadline] kyber bfq"),
-            Some("mq-deadline".into())
-        );
+        assert_eq!(active_scheduler("none [mq-deadline] kyber bfq"), Some("mq-deadline".into()));
         assert_eq!(active_scheduler("[none] mq-deadline"), Some("none".into()));
         assert_eq!(active_scheduler("none"), Some("none".into()));
         assert_eq!(active_scheduler("a b"), None);

@@ -11,38 +11,16 @@ impl TargetInfo {
         let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         let mut rows: Vec<(&str, String)> = vec![
             ("path", self.path.clone()),
-            (
-                "kind",
-                if block {
-                    "block device"
-                } else {
-                    "regular file"
-                }
-                .into(),
-            ),
+            ("kind", if block { "block device" } else { "regular file" }.into()),
             ("size", bytes_and_human(self.size_bytes)),
-            (
-                "logical block",
-                format!("{} bytes", self.logical_block_bytes),
-            ),
-            (
-                "physical block",
-                format!("{} bytes", self.physical_block_bytes),
-            ),
+            ("logical block", format!("{} bytes", self.logical_block_bytes)),
+            ("physical block", format!("{} bytes", self.physical_block_bytes)),
             ("direct I/O", direct_io(self.direct_io).into()),
             ("dio memory align", format!("{} bytes", self.dio_mem_align)),
-            (
-                "dio offset align",
-                format!("{} bytes", self.dio_offset_align),
-            ),
+            ("dio offset align", format!("{} bytes", self.dio_offset_align)),
             ("filesystem", or_dash(&self.filesystem)),
             ("device", or_dash(&self.device)),
-            (
-                "rotational",
-                self.rotational
-                    .map_or("-", |r| if r { "yes" } else { "no" })
-                    .into(),
-            ),
+            ("rotational", self.rotational.map_or("-", |r| if r { "yes" } else { "no" }).into()),
             ("scheduler", or_dash(&self.scheduler)),
             ("model", or_dash(&self.model)),
             ("write cache", or_dash(&self.write_cache)),
@@ -51,16 +29,9 @@ impl TargetInfo {
             rows.push(("mounted", list_or(&self.mounted, "no")));
             rows.push(("holders", list_or(&self.holders, "none")));
         }
-        rows.push((
-            "signature",
-            self.signature
-                .clone()
-                .unwrap_or_else(|| "none found".into()),
-        ));
+        rows.push(("signature", self.signature.clone().unwrap_or_else(|| "none found".into())));
         let width = rows.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
-        rows.iter()
-            .map(|(key, value)| format!("{key:<width$}  {value}\n"))
-            .collect()
+        rows.iter().map(|(key, value)| format!("{key:<width$}  {value}\n")).collect()
     }
 }
 
@@ -70,19 +41,11 @@ fn bytes_and_human(n: u64) -> String {
 }
 
 fn direct_io(works: bool) -> &'static str {
-    if works {
-        "yes"
-    } else {
-        "no: O_DIRECT refused here; the alignments are the 4096 fallback"
-    }
+    if works { "yes" } else { "no: O_DIRECT refused here; the alignments are the 4096 fallback" }
 }
 
 fn list_or(items: &[String], empty: &str) -> String {
-    if items.is_empty() {
-        empty.into()
-    } else {
-        items.join(", ")
-    }
+    if items.is_empty() { empty.into() } else { items.join(", ") }
 }
 
 #[cfg(test)]

@@ -41,10 +41,7 @@ fn probes_a_regular_file() {
     assert_eq!(info.signature, None);
     assert_eq!(info.holds_data(), None);
     #[cfg(target_os = "linux")]
-    assert!(
-        info.filesystem.is_some(),
-        "the mount table names the filesystem of {info:?}"
-    );
+    assert!(info.filesystem.is_some(), "the mount table names the filesystem of {info:?}");
 }
 
 #[test]
@@ -71,51 +68,24 @@ fn a_missing_path_is_not_found() {
     let missing = dir.path().join("nope");
     let err = probe(&missing).unwrap_err();
     assert!(matches!(err, ProbeError::NotFound { .. }), "{err:?}");
-    assert_eq!(
-        err.to_string(),
-        format!("{}: no such file or block device", missing.display())
-    );
+    assert_eq!(err.to_string(), format!("{}: no such file or block device", missing.display()));
 }
 
 #[test]
 fn a_directory_is_not_supported() {
     let dir = tempfile::tempdir().unwrap();
     let err = probe(dir.path()).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ProbeError::NotSupported {
-                what: "a directory",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, ProbeError::NotSupported { what: "a directory", .. }), "{err:?}");
     let message = err.to_string();
-    assert!(
-        message.starts_with(&dir.path().display().to_string()),
-        "{message}"
-    );
-    assert!(
-        message.contains("needs a regular file or a block device"),
-        "{message}"
-    );
+    assert!(message.starts_with(&dir.path().display().to_string()), "{message}");
+    assert!(message.contains("needs a regular file or a block device"), "{message}");
 }
 
 #[cfg(unix)]
 #[test]
 fn a_character_device_is_not_supported() {
     let err = probe(Path::new("/dev/null")).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ProbeError::NotSupported {
-                what: "a character device",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, ProbeError::NotSupported { what: "a character device", .. }), "{err:?}");
 }
 
 #[test]
@@ -146,24 +116,15 @@ fn serializes_as_the_report_target_object() {
 #[test]
 fn guard_refuses_a_mounted_device_first() {
     let info = block_device(&["/mnt/x", "/mnt/y"], &["dm-0"], Some("ext4"));
-    assert_eq!(
-        info.holds_data().as_deref(),
-        Some("/dev/loop3 is mounted at /mnt/x, /mnt/y")
-    );
+    assert_eq!(info.holds_data().as_deref(), Some("/dev/loop3 is mounted at /mnt/x, /mnt/y"));
 }
 
 #[test]
 fn guard_refuses_a_device_in_use_or_with_a_signature() {
     let held = block_device(&[], &["dm-0"], None);
-    assert_eq!(
-        held.holds_data().as_deref(),
-        Some("/dev/loop3 is in use by dm-0")
-    );
+    assert_eq!(held.holds_data().as_deref(), Some("/dev/loop3 is in use by dm-0"));
     let formatted = block_device(&[], &[], Some("ext4 on loop3p1"));
-    assert_eq!(
-        formatted.holds_data().as_deref(),
-        Some("/dev/loop3 holds data (signature found: ext4 on loop3p1)")
-    );
+    assert_eq!(formatted.holds_data().as_deref(), Some("/dev/loop3 holds data (signature found: ext4 on loop3p1)"));
 }
 
 #[test]
@@ -180,22 +141,26 @@ fn table_is_aligned_with_dashes_for_unknowns() {
     assert!(table.ends_with('\n'));
     // The longest key ("dio memory align") is 16 characters; values start at 18.
     for line in table.lines() {
-        assert!(
-            line[16..18] == *"  " && !line[18..].starts_with(' '),
-            "{table}"
-        );
+        assert!(line[16..18] == *"  " && !line[18..].starts_with(' '), "{table}");
     }
     let row = |key: &str, value: &str| format!("{key:<16}  {value}");
     let lines: Vec<&str> = table.lines().collect();
-    for expected in [
-        row("size", "1073741824 (1.00 GiB)"),
-        row("model", "-"),
-        row("mounted", "no"),
-        row("signature", "none found"),
-    ] {
-        assert!(
-            lines.contains(&expected.as_str()),
-            "{expected:?} in\n{table}"
-        );
+    for expected in
+        [row("size", "1073741824 (1.00 GiB)"), row("model", "-"), row("mounted", "no"), row("signature", "none found")]
+    {
+        assert!(lines.contains(&expected.as_str()), "{expected:?} in\n{table}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_opening_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    // Opening a FIFO for reading would block until a writer came.
+    let err = probe(&fifo).unwrap_err();
+    assert!(matches!(err, ProbeError::NotSupported { what: "a FIFO", .. }), "{err:?}");
 }

@@ -70,9 +70,8 @@ fn statx_dio_align(file: &File) -> io::Result<Option<Alignment>> {
     // SAFETY: statx is plain old data; zeroed is a valid value.
     let mut stx: libc::statx = unsafe { std::mem::zeroed() };
     // SAFETY: valid fd, NUL-terminated empty path with AT_EMPTY_PATH, valid out-pointer.
-    let ret = unsafe {
-        libc::statx(file.as_raw_fd(), c"".as_ptr(), libc::AT_EMPTY_PATH, libc::STATX_DIOALIGN, &mut stx)
-    };
+    let ret =
+        unsafe { libc::statx(file.as_raw_fd(), c"".as_ptr(), libc::AT_EMPTY_PATH, libc::STATX_DIOALIGN, &mut stx) };
     match cvt(ret) {
         Ok(_) => {}
         Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => return Ok(None),

@@ -26,7 +26,12 @@ struct FileAllocationInfo {
 
 #[link(name = "kernel32")]
 unsafe extern "system" {
-    fn SetFileInformationByHandle(handle: *mut core::ffi::c_void, class: i32, info: *const core::ffi::c_void, size: u32) -> i32;
+    fn SetFileInformationByHandle(
+        handle: *mut core::ffi::c_void,
+        class: i32,
+        info: *const core::ffi::c_void,
+        size: u32,
+    ) -> i32;
 }
 
 /// Opens `path` unbuffered in `mode`.
