@@ -4,8 +4,8 @@
 #
 # Usage:
 #   scripts/compare-fio.sh [--rounds N] [--time SECONDS] [--ramp SECONDS]
-#                          [--mode MODE] [--bs SIZE] [--qd LIST] [--size SIZE]
-#                          [--jdbio PATH] [--json OUT.json] [--force] TARGET
+#       [--mode randread] [--bs 4k] [--qd 1,16,64] [--size 1g]
+#       [--jdbio PATH] [--json OUT.json] [--force] [--fio-refill] TARGET
 #
 #   TARGET          a file or a block device
 #   --rounds N      rounds per queue depth (default 3)
@@ -20,6 +20,8 @@
 #   --json FILE     also write a machine-readable summary to FILE
 #   --force         required for a write mode on a block device (destroys its
 #                   data); passed through to jdbio
+#   --fio-refill    write modes: fio regenerates random data for every write
+#                   (--refill_buffers=1); see "Written data" below
 #   -h, --help      this text
 #
 # Sizes use jdbio's rules (binary: k = 1024, "4k" = "4KiB" = "4kb" = 4096).
@@ -34,7 +36,7 @@
 #   fio        fio --ioengine=io_uring --direct=1 --thread --group_reporting
 #                  --time_based --runtime=T --ramp_time=R --output-format=json
 #                  --norandommap --randrepeat=0 --filename=TARGET --size=SIZE
-#                  --rw=M --bs=BS --iodepth=QD --numjobs=1
+#                  --rw=M --bs=BS --iodepth=QD --numjobs=1 --lat_percentiles=1
 #   fio-fixed  the same plus --fixedbufs=1 --registerfiles=1 --hipri=0
 #                  --sqthread_poll=0: buffers registered with the ring once
 #                  (READ_FIXED/WRITE_FIXED, no per-I/O page pinning) and the
@@ -43,14 +45,25 @@
 #                  stay off: both trade CPU for latency and jdbio uses neither.
 #                  nonvectored stays at fio's default (-1: use non-vectored
 #                  READ/WRITE opcodes when the kernel has them) and force_async
-#                  at 0 (try inline issue first), which is what jdbio does too.
+#                  at 0 (try inline issue first). jdbio registers its file and
+#                  its slot buffers too (READ_FIXED/WRITE_FIXED on fixed file
+#                  0), so fio-fixed is its like-for-like; plain fio shows what
+#                  registration is worth on this target.
 #
-# Written data: fio's default buffers are random bytes with scramble_buffers=1
-# (a few bytes of each buffer rewritten per write), jdbio's default is
-# `--data random` (random bytes, every 512-byte sector stamped unique per
-# write). Both are incompressible and defeat de-duplication, so a compressing
-# or de-duplicating device (zram, some SSDs) is treated alike; the script
-# keeps both defaults.
+# Written data: both tools keep their defaults, which are meant to be alike:
+# fio fills its buffers with random bytes once and, with scramble_buffers=1,
+# rewrites a few bytes at each 512-byte boundary per write; jdbio's default
+# `--data random` is random bytes with every 512-byte sector stamped unique
+# per write. Both defeat de-duplication. They are not equally incompressible,
+# though: measured here (fio 3.33), fio's default 4 KiB blocks shrink to ~92%
+# under zlib level 1, jdbio's to ~99% and fio's with --refill_buffers=1 to
+# ~100%. Both still land as incompressible pages in zram, but zram's LZO
+# works about twice as long on fio's blocks, which halved fio's randwrite
+# IOPS on zram (fio 70-79k, fio --refill_buffers=1 139-148k, jdbio 111-157k
+# at QD 16). On a compressing device (zram, compressing SSDs) pass
+# --fio-refill for like data; it costs fio ~1.5 us of CPU per 4 KiB write
+# (it regenerates the block), so leave it off when comparing CPU on an
+# ordinary device.
 #
 # Files: before the rounds, a file target is laid out once by jdbio itself
 # (`jdbio bench --mode read --ops 1 --ramp 0 --size SIZE --quiet TARGET`),
@@ -59,22 +72,49 @@
 #
 # What is reported per run, and how:
 #   IOPS       each tool's own measured-phase IOPS (read + write for randrw).
-#   CPU ns/IO  whole-process CPU (user + sys, all threads, including io_uring
-#              io-wq workers, start-up and tear-down) taken from the child's
-#              rusage (wait4) by the same small Python runner for both tools,
-#              divided by an estimate of all I/Os issued including the ramp:
+#   CPU ns/IO  whole-process CPU (user + sys, all threads, including the
+#              io_uring io-wq workers, start-up and tear-down) from the
+#              child's rusage (wait4), taken by the same small Python runner
+#              for every tool, divided by an estimate of all I/Os issued
+#              including the ramp:
 #                  cpu_ns_per_io = (utime + stime) * 1e9 / (IOPS * (T + R))
-#              The same formula for both tools (fio's JSON counts only
-#              post-ramp I/Os, so an exact count is not available for fio).
-#              jdbio's own in-process figure (bench.cpu_per_io_ns, exact op
-#              count) is printed as a cross-check.
-#   p50, p99   completion latency in microseconds, from submission to
-#              completion: fio clat_ns percentiles "50.000000"/"99.000000",
-#              jdbio results.*.latency_ns.percentiles "50"/"99". For randrw the
-#              read latencies are shown.
-# Per queue depth the table shows the median over rounds (and min-max IOPS);
-# the ratios compare jdbio with the better fio variant (higher median IOPS):
-# IOPS ratio > 1 and CPU ratio < 1 favour jdbio.
+#              One method for all tools: fio's JSON counts only post-ramp
+#              I/Os, so an exact count is not available for fio, and jdbio's
+#              exact count (bench.total_ops_including_ramp) is not used.
+#   p50, p99,  latency in microseconds from the moment the I/O is handed to
+#   mean us    the ring to its completion. jdbio: results.*.latency_ns
+#              percentiles "50"/"99" and mean (its clock starts before the
+#              SQE is queued). fio: lat_ns (slat + clat) percentiles
+#              "50.000000"/"99.000000" and mean, hence --lat_percentiles=1.
+#              Not fio's clat: with io_uring fio starts the clat clock after
+#              io_uring_enter returns, and that syscall already issued the
+#              I/O inline (the whole device round trip on a synchronous
+#              device such as zram), so clat leaves the issue path out: at
+#              QD 1 on a file here clat p50 was 16.8 us and lat p50 24.4 us,
+#              against jdbio's 25.2 us. fio's clat percentiles are kept in the
+#              --json runs (clat_p50_us, clat_p99_us). By Little's law the
+#              mean should be close to QD / IOPS for both tools. For randrw
+#              the read latencies are shown.
+#   wall s     the child's wall-clock time (start-up, ramp, run, tear-down).
+# Per queue depth the table shows medians over the rounds (and min-max IOPS);
+# the ratio line compares jdbio with the better fio variant (higher median
+# IOPS): an IOPS ratio > 1 and a CPU ratio < 1 favour jdbio.
+#
+# Also printed, not used for the ratios:
+#   - fixed start-up CPU: whole-process CPU includes what each tool spends
+#     before its first I/O (fio ~0.1-0.2 s: clock calibration, shared memory;
+#     jdbio a few ms). The script measures it once per tool with a 1-I/O run
+#     and shows how many ns of each CPU ns/IO figure it accounts for. It fades
+#     with a longer --time: use the default 5 s or more for CPU comparisons.
+#   - self-reported CPU per I/O: jdbio's bench.cpu_per_io_ns (its process,
+#     ramp included, exact op count); fio's usr_cpu + sys_cpu of its job
+#     thread over the measured phase only (leaves out fio's other threads and
+#     the io-wq workers, so it reads lower).
+#   - how busy the machine was during the rounds: CPU time of other processes
+#     (task time in /proc/stat less the CPU of everything this script ran),
+#     interrupt time (mostly these I/Os' own completions, charged to no
+#     process) and hypervisor steal, with a warning above 0.25 CPU of other
+#     work or 0.1 of steal: results from a busy machine mislead.
 #
 # Needs: bash, python3, fio (installed with apt-get if missing and root).
 # Exit status: 0 ok, 2 bad arguments or a failed run.
@@ -134,6 +174,7 @@ size_text=1g
 jdbio=
 json_out=
 force=0
+fio_refill=0
 target=
 
 need_value() {
@@ -159,6 +200,7 @@ while [[ $# -gt 0 ]]; do
         --jdbio) need_value "$@"; jdbio=$2; shift 2 ;;
         --json) need_value "$@"; json_out=$2; shift 2 ;;
         --force) force=1; shift ;;
+        --fio-refill) fio_refill=1; shift ;;
         --) shift; break ;;
         -*) bad_arg "unknown option '$arg'" ;;
         *)
@@ -216,7 +258,7 @@ if [[ -b $target ]]; then
         # mounted device (or one with a mounted partition) is refused outright.
         ((force)) || die "--mode $mode writes to block device '$target' and destroys its data (fio would overwrite it without asking); pass --force if that is what you want"
         if command -v lsblk >/dev/null 2>&1; then
-            mounted=$(lsblk -nro MOUNTPOINT "$target" 2>/dev/null | sed '/^$/d' | head -n 3 | tr '\n' ' ')
+            mounted=$(lsblk -nro MOUNTPOINT "$target" 2>/dev/null | sed '/^$/d' | head -n 3 | paste -sd ' ' -)
             [[ -z $mounted ]] || die "refusing to write to '$target': it (or a partition on it) is mounted at: $mounted"
         fi
     fi
@@ -323,8 +365,11 @@ def record(tool, qd, rnd, out, rus, runs, mode, t, r):
         errors = sum(res[k].get("errors", 0) for k in kinds)
         pct = res[lat_kind]["latency_ns"]["percentiles"]
         p50, p99 = pct["50"], pct["99"]
+        mean_ns = res[lat_kind]["latency_ns"]["mean"]
         bench = doc.get("bench") or doc.get("sections", {}).get("bench") or {}
+        job = doc.get("job") or {}
         extra = {"self_cpu_ns_per_io": bench.get("cpu_per_io_ns"),
+                 "jdbio_version": doc.get("jdbio_version"), "jdbio_submit": job.get("submit"),
                  "total_ops_including_ramp": bench.get("total_ops_including_ramp"),
                  "self_cpu_s": doc.get("cpu", {}).get("user_s", 0) + doc.get("cpu", {}).get("sys_s", 0)}
         if doc.get("interrupted"):
@@ -336,24 +381,61 @@ def record(tool, qd, rnd, out, rus, runs, mode, t, r):
         iops = sum(job[k]["iops"] for k in kinds)
         ops = sum(job[k]["total_ios"] for k in kinds)
         errors = job.get("total_err", 0)
-        pct = job[lat_kind]["clat_ns"]["percentile"]
+        # Total latency (slat + clat, needs --lat_percentiles=1): the span
+        # jdbio times. clat alone starts after io_uring_enter returns, and
+        # that syscall issues the I/O inline, so clat leaves out the issue.
+        lat = job[lat_kind]["lat_ns"]
+        pct = lat.get("percentile") or job[lat_kind]["clat_ns"]["percentile"]
         p50, p99 = pct["50.000000"], pct["99.000000"]
-        # fio's own view (its job thread, measured phase only), for reference.
-        extra = {"fio_usr_cpu_pct": job.get("usr_cpu"), "fio_sys_cpu_pct": job.get("sys_cpu")}
+        mean_ns = lat["mean"]
+        cpct = job[lat_kind]["clat_ns"]["percentile"]
+        # fio's own CPU view: its job thread only, measured phase only.
+        self_cpu = (job.get("usr_cpu", 0) + job.get("sys_cpu", 0)) / 100 * job.get("job_runtime", 0) / 1e3
+        extra = {"self_cpu_ns_per_io": self_cpu * 1e9 / ops if ops else None,
+                 "fio_usr_cpu_pct": job.get("usr_cpu"), "fio_sys_cpu_pct": job.get("sys_cpu"),
+                 "slat_mean_us": job[lat_kind]["slat_ns"]["mean"] / 1e3,
+                 "clat_p50_us": cpct["50.000000"] / 1e3, "clat_p99_us": cpct["99.000000"] / 1e3}
     if iops <= 0:
         fail(f"{tool} qd {qd} round {rnd}: 0 IOPS")
     cpu_s = ru["user_s"] + ru["sys_s"]
     est_ops = iops * (t + r)
     row = {"tool": tool, "qd": qd, "round": rnd, "iops": iops, "ops": ops, "errors": errors,
            "cpu_user_s": ru["user_s"], "cpu_sys_s": ru["sys_s"], "wall_s": ru["wall_s"],
+           "ctx_switches_voluntary": ru["vol_cs"], "ctx_switches_involuntary": ru["invol_cs"],
            "est_ops_including_ramp": est_ops, "cpu_ns_per_io": cpu_s * 1e9 / est_ops,
-           "p50_us": p50 / 1e3, "p99_us": p99 / 1e3, **extra}
+           "p50_us": p50 / 1e3, "p99_us": p99 / 1e3, "mean_us": mean_ns / 1e3, **extra}
     with open(runs, "a") as f:
         f.write(json.dumps(row) + "\n")
     warn = f"  ({errors} errors!)" if errors else ""
     print(f"    {tool:<9} {iops:>12,.0f} IOPS  {row['cpu_ns_per_io']:>8,.0f} CPU ns/IO  "
           f"p50 {row['p50_us']:>8.1f} us  p99 {row['p99_us']:>8.1f} us  wall {ru['wall_s']:.2f}s{warn}",
           file=sys.stderr)
+
+def machine_ticks(path):
+    # (task time: user nice system; interrupts: irq softirq; steal). Guest
+    # time is already inside user.
+    with open(path) as f:
+        v = [int(x) for x in f.readline().split()[1:]] + [0] * 10
+    return v[0] + v[1] + v[2], v[5] + v[6], v[7]
+
+def own_ticks(path):
+    # utime stime cutime cstime of the shell: fields 14-17 of /proc/PID/stat.
+    with open(path) as f:
+        rest = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in rest[11:15])
+
+def background(work, rows):
+    try:
+        j = lambda n: os.path.join(work, n)
+        task0, irq0, st0 = machine_ticks(j("stat.start"))
+        task1, irq1, st1 = machine_ticks(j("stat.end"))
+        own = own_ticks(j("self.end")) - own_ticks(j("self.start"))
+        wall = max(float(open(j("time.end")).read()) - float(open(j("time.start")).read()), 1e-9)
+    except (OSError, ValueError, IndexError):
+        return None
+    hz = os.sysconf("SC_CLK_TCK")
+    return {"other_cpus": max(0.0, (task1 - task0 - own) / hz / wall), "irq_cpus": (irq1 - irq0) / hz / wall,
+            "steal_cpus": (st1 - st0) / hz / wall, "wall_s": wall}
 
 def fmt_int(x):
     return f"{x:,.0f}"
@@ -373,6 +455,24 @@ def report(runs, meta_json, json_out):
           f"size {meta['size']} ({meta['size_bytes']} B), {meta['kind']} {meta['target']}")
     print(f"{meta['rounds']} round(s) of {meta['time_s']} s + {meta['ramp_s']} s ramp per tool and QD, "
           f"1 job; medians over rounds")
+    jv = next((r for r in rows if r["tool"] == "jdbio"), {})
+    if jv.get("jdbio_version"):
+        print(f"jdbio {jv['jdbio_version']}" + (f", --submit {jv['jdbio_submit']}" if jv.get("jdbio_submit") else "")
+              + "; fio " + meta["fio_version"])
+    if meta["mode"] not in ("read", "randread"):
+        print("written data: jdbio --data random; fio " + ("--refill_buffers=1 (fresh random data per write)"
+              if meta["fio_refill_buffers"] else "defaults (random once + scramble_buffers: more compressible "
+              "than jdbio's; use --fio-refill on a compressing device)"))
+    su = meta["startup_cpu_s"]
+    print(f"start-up CPU of a 1-I/O run: jdbio {su['jdbio'] * 1e3:.0f} ms, fio {su['fio'] * 1e3:.0f} ms "
+          f"(included in CPU ns/IO; use a longer --time to dilute it)")
+    other = background(meta["work"], rows)
+    if other:
+        busy = other["other_cpus"] > 0.25 or other["steal_cpus"] > 0.1
+        print(f"during the rounds: other processes used {other['other_cpus']:.2f} of {meta['cpus']} CPUs, "
+              f"interrupts {other['irq_cpus']:.2f}, hypervisor steal {other['steal_cpus']:.2f}"
+              + ("  << not an idle machine: treat the numbers with care" if busy else ""))
+    meta["background"] = other
     for qd in meta["qds"]:
         per = {}
         for tool in tools:
@@ -386,17 +486,18 @@ def report(runs, meta_json, json_out):
                 "cpu_ns_per_io_median": statistics.median(x["cpu_ns_per_io"] for x in rs),
                 "p50_us_median": statistics.median(x["p50_us"] for x in rs),
                 "p99_us_median": statistics.median(x["p99_us"] for x in rs),
+                "mean_us_median": statistics.median(x["mean_us"] for x in rs),
                 "wall_s_median": statistics.median(x["wall_s"] for x in rs),
             }
-            if tool == "jdbio":
-                selfc = [x["self_cpu_ns_per_io"] for x in rs if x.get("self_cpu_ns_per_io") is not None]
-                if selfc:
-                    per[tool]["self_cpu_ns_per_io_median"] = statistics.median(selfc)
+            selfc = [x["self_cpu_ns_per_io"] for x in rs if x.get("self_cpu_ns_per_io") is not None]
+            if selfc:
+                per[tool]["self_cpu_ns_per_io_median"] = statistics.median(selfc)
         results.extend(per.values())
-        head = ["tool", "IOPS median" + iops_note, "IOPS min–max", "CPU ns/IO", "p50 us", "p99 us", "wall s"]
+        head = ["tool", "IOPS median" + iops_note, "IOPS min–max", "CPU ns/IO", "p50 us", "p99 us", "mean us", "wall s"]
         table = [[t, fmt_int(v["iops_median"]), f"{fmt_int(v['iops_min'])}–{fmt_int(v['iops_max'])}",
                   fmt_int(v["cpu_ns_per_io_median"]), fmt_us(v["p50_us_median"]),
-                  fmt_us(v["p99_us_median"]), f"{v['wall_s_median']:.2f}"] for t, v in per.items()]
+                  fmt_us(v["p99_us_median"]), fmt_us(v["mean_us_median"]),
+                  f"{v['wall_s_median']:.2f}"] for t, v in per.items()]
         widths = [max(len(r[i]) for r in [head] + table) for i in range(len(head))]
         line = lambda r: "  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                                           for i, (c, w) in enumerate(zip(r, widths)))
@@ -416,14 +517,25 @@ def report(runs, meta_json, json_out):
                            "cpu_ratio_vs_best_fio": round(cr, 4), "best_fio": best})
             print(f"  jdbio / {best} (best fio): IOPS {ir:.2f}x (higher is better), "
                   f"CPU per I/O {cr:.2f}x (lower is better)")
-            if "self_cpu_ns_per_io_median" in j:
-                print(f"  cross-check: jdbio's own bench.cpu_per_io_ns median {fmt_int(j['self_cpu_ns_per_io_median'])} ns")
+            su = meta["startup_cpu_s"]
+            share = ", ".join(f"{t} {fmt_int(su[t] * 1e9 / (v['iops_median'] * (meta['time_s'] + meta['ramp_s'])))}"
+                              for t, v in per.items())
+            print(f"  of CPU ns/IO, fixed start-up cost: {share}")
+            own = ", ".join(f"{t} {fmt_int(v['self_cpu_ns_per_io_median'])}" for t, v in per.items()
+                            if "self_cpu_ns_per_io_median" in v)
+            if own:
+                print(f"  self-reported CPU ns/IO (not used above): {own}")
     print()
-    print("CPU ns/IO = whole-process (user+sys) CPU from wait4 rusage / (IOPS x (time + ramp)), same for all tools.")
+    print("CPU ns/IO: whole-process user+sys CPU (wait4 rusage) / (IOPS x (time + ramp)), the same for every tool.")
+    print("Latency: fio lat = slat+clat (its clat starts after the submitting syscall returns), jdbio latency.")
+    print("Self-reported CPU: jdbio bench.cpu_per_io_ns (process, incl. ramp); fio usr+sys of its job thread, measured phase.")
     if json_out:
         doc = {"target": meta["target"], "mode": meta["mode"], "bs": meta["bs_bytes"],
                "size": meta["size_bytes"], "rounds": meta["rounds"], "time_s": meta["time_s"],
-               "ramp_s": meta["ramp_s"], "kind": meta["kind"],
+               "ramp_s": meta["ramp_s"], "kind": meta["kind"], "qds": meta["qds"],
+               "fio_refill_buffers": meta["fio_refill_buffers"], "fio_version": meta["fio_version"],
+               "jdbio_version": jv.get("jdbio_version"), "jdbio_submit": jv.get("jdbio_submit"),
+               "startup_cpu_s": meta["startup_cpu_s"], "background": meta["background"], "cpus": meta["cpus"],
                "cpu_method": "whole-process user+sys CPU (wait4 rusage) / (iops * (time_s + ramp_s))",
                "results": results, "ratios": ratios, "runs": rows}
         with open(json_out, "w") as f:
@@ -442,6 +554,9 @@ PY
 
 if [[ $kind == file ]]; then
     log "preparing $target: jdbio lays it out to $size bytes if it is missing, short or sparse"
+    # jdbio's read modes want an existing target: create an empty file (never
+    # truncating one) and let the read-mode run lay it out.
+    [[ -e $target ]] || : >>"$target" || die "cannot create '$target'"
     "$jdbio" bench --mode read --bs "$bs" --ops 1 --ramp 0 --size "$size" --quiet "$target" >/dev/null ||
         die "jdbio could not lay out '$target' (see above)"
 fi
@@ -457,12 +572,34 @@ fio_common=(
     --name=compare-fio --ioengine=io_uring --direct=1 --thread --group_reporting
     --time_based "--runtime=$time_s" "--ramp_time=$ramp_s" --output-format=json
     --norandommap --randrepeat=0 "--filename=$target" "--size=$size"
-    "--rw=$mode" "--bs=$bs" --numjobs=1
+    "--rw=$mode" "--bs=$bs" --numjobs=1 --lat_percentiles=1
 )
+if ((fio_refill && writes)); then
+    fio_common+=(--refill_buffers=1)
+fi
 fio_fixed=(--fixedbufs=1 --registerfiles=1 --hipri=0 --sqthread_poll=0)
 
 runs=$work/runs.jsonl
 : >"$runs"
+
+# Start-up cost: one run of each tool that does a single read, so the fixed
+# CPU a process spends before and after its I/O (fio: clock calibration,
+# shared memory set-up; jdbio: probing the target) is known. It is included
+# in CPU ns/IO (whole process) and shown next to it; it matters for short runs.
+startup_cpu() {
+    local name=$1
+    shift
+    python3 "$work/runner.py" "$work/startup.$name.out" "$work/startup.$name.err" \
+        "$work/startup.$name.rusage" -- "$@" ||
+        { sed 's/^/    /' "$work/startup.$name.err" >&2; die "$name failed its start-up run: $*"; }
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["user_s"] + r["sys_s"])' \
+        "$work/startup.$name.rusage"
+}
+startup_jdbio=$(startup_cpu jdbio "$jdbio" bench --mode read --bs "$bs" --qd 1 --jobs 1 --size "$size" \
+    --ops 1 --ramp 0 --quiet --json - "$target")
+startup_fio=$(startup_cpu fio fio --name=startup --ioengine=io_uring --direct=1 --thread \
+    --output-format=json "--filename=$target" "--size=$size" --rw=read "--bs=$bs" --iodepth=1 \
+    --numjobs=1 --number_ios=1)
 
 run_one() {
     local tool=$1 qd=$2 round=$3
@@ -486,6 +623,15 @@ run_one() {
 }
 
 total=$((${#qds[@]} * rounds * 3 * (time_s + ramp_s)))
+# Other load on the machine skews everything (CPU-bound targets most): the
+# CPU time the whole machine spent during the rounds, less what the runs
+# themselves used, goes into the report (from /proc/stat, before and after).
+# The shell's own /proc/PID/stat holds the CPU of all the children it reaped
+# (the runners, the tools, the parsers): that is "ours".
+jdbio_sum=$(cksum <"$jdbio")
+cp /proc/stat "$work/stat.start"
+cp "/proc/$$/stat" "$work/self.start"
+date +%s.%N >"$work/time.start"
 log "jdbio: $jdbio"
 log "fio:   $(command -v fio) ($(fio --version))"
 log "about $total s of runs: QD ${qds[*]}, $rounds round(s), 3 tools, ${time_s}s + ${ramp_s}s ramp each"
@@ -498,11 +644,19 @@ for qd in "${qds[@]}"; do
     done
 done
 
+cp /proc/stat "$work/stat.end"
+cp "/proc/$$/stat" "$work/self.end"
+date +%s.%N >"$work/time.end"
+[[ $(cksum <"$jdbio") == "$jdbio_sum" ]] ||
+    log "WARNING: $jdbio changed (rebuilt?) during the runs: its rounds mix two binaries"
 qd_json=$(IFS=,; printf '[%s]' "${qds[*]}")
-meta=$(python3 -c 'import json, sys
+meta=$(python3 -c 'import json, os, sys
 a = sys.argv[1:]
 print(json.dumps({"target": a[0], "kind": a[1], "mode": a[2], "bs": a[3], "bs_bytes": int(a[4]),
                   "size": a[5], "size_bytes": int(a[6]), "rounds": int(a[7]), "time_s": int(a[8]),
-                  "ramp_s": int(a[9]), "qds": json.loads(a[10])}))' \
-    "$target" "$kind" "$mode" "$bs_text" "$bs" "$size_text" "$size" "$rounds" "$time_s" "$ramp_s" "$qd_json")
+                  "ramp_s": int(a[9]), "qds": json.loads(a[10]), "work": a[11], "cpus": os.cpu_count(),
+                  "startup_cpu_s": {"jdbio": float(a[12]), "fio": float(a[13]), "fio-fixed": float(a[13])},
+                  "fio_refill_buffers": a[14] == "1", "fio_version": a[15]}))' \
+    "$target" "$kind" "$mode" "$bs_text" "$bs" "$size_text" "$size" "$rounds" "$time_s" "$ramp_s" "$qd_json" \
+    "$work" "$startup_jdbio" "$startup_fio" "$((fio_refill && writes))" "$(fio --version)")
 python3 "$work/analyze.py" report "$runs" "$meta" "$json_out"
