@@ -22,6 +22,12 @@ pub enum Command {
     Info(InfoArgs),
     /// Random and sequential read/write workloads at a queue depth.
     Bench(crate::bench::BenchArgs),
+    /// Latency of a durable log append, for every way a database can make one durable.
+    Wal(crate::wal::WalArgs),
+    /// How long preallocation takes, what it allocates, and what it does to later writes.
+    Prealloc(crate::prealloc::PreallocArgs),
+    /// The alignment a target demands, proven by trying.
+    Align(crate::align_check::AlignArgs),
 }
 
 /// `jdbio info TARGET`

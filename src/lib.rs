@@ -4,14 +4,19 @@
 //! maps the outcome to an exit code. [`dio`] is the Direct I/O module that
 //! other programs can use on their own.
 
+pub mod align_check;
 pub mod bench;
 pub mod cli;
 pub mod dio;
 mod error;
 pub mod info;
+pub mod prealloc;
+pub mod progress;
 pub mod report;
+mod scratch;
 pub mod target;
 pub mod units;
+pub mod wal;
 
 pub use error::AppError;
 
@@ -20,5 +25,8 @@ pub fn run(cli: cli::Cli) -> Result<(), AppError> {
     match cli.command {
         cli::Command::Info(args) => info::run(&args),
         cli::Command::Bench(args) => bench::run(&args),
+        cli::Command::Wal(args) => wal::run(&args),
+        cli::Command::Prealloc(args) => prealloc::run(&args),
+        cli::Command::Align(args) => align_check::run(&args),
     }
 }

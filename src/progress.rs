@@ -1,6 +1,6 @@
-//! The live progress bar: workers publish their completed-op count into
-//! their own cache line; a separate thread sums them and draws. The bar is
-//! hidden when stderr is not a terminal or with --quiet.
+//! Progress bars, one factory for every subcommand (hidden when stderr is
+//! not a terminal or with --quiet), and the bench's live IOPS bar: workers publish their completed-op count into
+//! their own cache line; a separate thread sums them and draws.
 
 use std::{
     io::IsTerminal,

@@ -44,6 +44,19 @@ pub enum DataKind {
     Zero,
 }
 
+/// When SQEs reach the kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Submit {
+    /// Eager when more than one I/O is in flight (--qd > 1), else batch: at
+    /// QD 1 the runtime's own submit-and-wait already sends the one SQE.
+    Auto,
+    /// Each SQE is submitted as soon as it is prepared (one io_uring_enter per I/O).
+    Eager,
+    /// SQEs prepared in one pass of the runtime are submitted together.
+    Batch,
+}
+
 /// `jdbio bench [TARGET]`
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -90,6 +103,11 @@ pub struct BenchArgs {
     /// Content of written blocks.
     #[arg(long, value_enum, default_value = "random")]
     pub data: DataKind,
+    /// When SQEs are handed to the kernel: eager (one io_uring_enter per I/O;
+    /// devices see I/Os spread out, not in waves), batch (fewest syscalls),
+    /// or auto (eager above QD 1).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub submit: Submit,
     /// Allow writing to a block device that is mounted or holds a filesystem
     /// or partition table. Destroys its data.
     #[arg(long)]

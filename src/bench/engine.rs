@@ -9,11 +9,14 @@ use std::{
 use super::{
     dist::Offsets,
     plan::{Plan, Stop},
-    progress::{Counter, LiveIops},
     stats::WorkerStats,
     worker::{self, WorkerSpec},
 };
-use crate::{error::AppError, report::CpuUsage};
+use crate::{
+    error::AppError,
+    progress::{Counter, LiveIops},
+    report::CpuUsage,
+};
 
 /// The merged outcome of all workers.
 pub struct Outcome {

@@ -7,7 +7,7 @@ use std::{path::Path, rc::Rc};
 
 use rand::{RngCore, SeedableRng, rngs::SmallRng};
 
-use super::progress::new_bar;
+use crate::progress::new_bar;
 use crate::{
     dio::{AlignedBuffer, File},
     error::AppError,

@@ -8,10 +8,10 @@
 
 pub mod args;
 pub mod dist;
+#[cfg(target_os = "linux")]
 mod engine;
 mod layout;
 pub mod plan;
-mod progress;
 mod stats;
 mod summary;
 #[cfg(target_os = "linux")]
@@ -42,6 +42,9 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     let mut report = Report::new("bench");
     report.target = plan.target.clone();
     report.job = serde_json::to_value(&*plan).map_err(|e| AppError::Io(e.to_string()))?;
+    #[cfg(not(target_os = "linux"))]
+    return Err(AppError::Usage("jdbio bench drives io_uring directly and runs on Linux only".into()));
+    #[cfg(target_os = "linux")]
     let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)))?;
     let stats = &outcome.stats;
     let secs = stats.measured_ns as f64 / 1e9;

@@ -9,7 +9,7 @@ use std::{
 use serde::Serialize;
 
 use super::{
-    args::{BenchArgs, DataKind, Mode},
+    args::{BenchArgs, DataKind, Mode, Submit},
     dist::Dist,
 };
 use crate::{
@@ -57,6 +57,7 @@ pub struct Plan {
     pub dist: Dist,
     pub seed: u64,
     pub data: DataKind,
+    pub submit: Submit,
     pub force: bool,
     /// The file must be created or extended and filled before reading.
     pub needs_layout: bool,
@@ -142,6 +143,7 @@ impl Plan {
             dist,
             seed: args.seed.unwrap_or_else(random_seed),
             data: args.data,
+            submit: args.submit,
             force: args.force,
             needs_layout,
             json: args.json.clone(),

@@ -7,7 +7,7 @@
 //! Registration that the kernel refuses falls back to plain READ/WRITE, and
 //! the report says which path ran.
 
-use std::{io, os::fd::AsRawFd};
+use std::{future::Future, io, os::fd::AsRawFd, task::Poll};
 
 use compio::{
     driver::{OpCode, OpEntry, ProactorBuilder},
@@ -104,8 +104,19 @@ unsafe impl OpCode for RwOp {
     }
 }
 
-/// Submits `op` on the current runtime and waits for its completion.
+/// Submits `op` on the current runtime and waits for its completion. With
+/// `eager`, the SQE is handed to the kernel at once (one io_uring_enter per
+/// op) instead of with the others pushed before the runtime next waits.
 #[inline]
-pub async fn submit(op: RwOp) -> io::Result<usize> {
-    compio::runtime::submit(op).await.0
+pub async fn submit(op: RwOp, eager: bool) -> io::Result<usize> {
+    let mut pending = std::pin::pin!(compio::runtime::submit(op));
+    if eager {
+        // The first poll pushes the SQE; then flush it to the kernel.
+        let first = std::future::poll_fn(|cx| Poll::Ready(pending.as_mut().poll(cx))).await;
+        if let Poll::Ready(done) = first {
+            return done.0;
+        }
+        Runtime::with_current(|rt| rt.flush());
+    }
+    pending.await.0
 }

@@ -19,14 +19,16 @@ use std::{
 use compio::runtime::RuntimeBuilder;
 
 use super::{
-    args::DataKind,
+    args::{DataKind, Submit},
     dist::Offsets,
     plan::{Plan, Stop},
-    progress::Counter,
     stats::WorkerStats,
     uring::{self, Registered, RwOp},
 };
-use crate::dio::{AlignedBuffer, File};
+use crate::{
+    dio::{AlignedBuffer, File},
+    progress::Counter,
+};
 
 /// What a worker is given.
 pub struct WorkerSpec {
@@ -105,6 +107,7 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
                     index: index as u16,
                     slot,
                     stamp_writes: plan.data == DataKind::Random,
+                    eager: plan.submit == Submit::Eager || (plan.submit == Submit::Auto && plan.qd > 1),
                 };
                 compio::runtime::spawn(slot_loop(ctx))
             })
@@ -143,6 +146,7 @@ struct SlotCtx {
     index: u16,
     slot: (*mut u8, usize),
     stamp_writes: bool,
+    eager: bool,
 }
 
 /// One slot: issue, wait, record, until told to stop.
@@ -158,7 +162,7 @@ async fn slot_loop(ctx: SlotCtx) {
         }
         let op = RwOp::new(ctx.reg, ctx.index, ctx.slot.0, ctx.slot.1 as u32, offset, write);
         let t0 = Instant::now();
-        let result = uring::submit(op).await;
+        let result = uring::submit(op, ctx.eager).await;
         now = Instant::now();
         let mut shared = ctx.shared.borrow_mut();
         shared.complete(write, measured, offset, now, now.duration_since(t0), result);
