@@ -1,7 +1,7 @@
 //! Scratch files that a subcommand creates when the user names no target:
 //! created in the current directory, removed on drop unless kept.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A scratch file path, removed when dropped unless `keep`.
 #[derive(Debug)]
@@ -14,11 +14,6 @@ impl Scratch {
     /// `name` in the current directory. Nothing is created yet.
     pub fn new(name: &str, keep: bool) -> Self {
         Self { path: PathBuf::from(name), keep }
-    }
-
-    /// The path.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 }
 

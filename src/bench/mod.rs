@@ -10,7 +10,7 @@ pub mod args;
 pub mod dist;
 #[cfg(target_os = "linux")]
 mod engine;
-mod layout;
+pub(crate) mod layout;
 pub mod plan;
 mod stats;
 mod summary;

@@ -56,6 +56,12 @@ impl File {
         Self::open_with(path.as_ref(), OpenMode::Wal)
     }
 
+    /// Opens in any [`OpenMode`] (O_SYNC logs, or buffered files to compare
+    /// against).
+    pub fn open_mode(path: impl AsRef<Path>, mode: OpenMode) -> Result<Self> {
+        Self::open_with(path.as_ref(), mode)
+    }
+
     fn open_with(path: &Path, mode: OpenMode) -> Result<Self> {
         let file = os::open(path, mode).map_err(|e| {
             let action =
@@ -134,15 +140,31 @@ impl File {
             return (Err(e), buf);
         }
         let BufResult(result, op) = compio::runtime::submit(WriteAt::new(self.fd.clone(), offset, buf)).await;
-        let buf = op.into_inner();
+        (self.write_outcome(result, want, offset, "write"), op.into_inner())
+    }
+
+    /// Turns a write's completion into the module's result.
+    fn write_outcome(&self, result: std::io::Result<usize>, want: usize, offset: u64, action: &str) -> Result<usize> {
         match result {
             Ok(done) if done < want => {
-                let err = Error::ShortWrite { path: self.path.clone(), offset, expected: want, actual: done };
-                (Err(err), buf)
+                Err(Error::ShortWrite { path: self.path.clone(), offset, expected: want, actual: done })
             }
-            Ok(done) => (Ok(done), buf),
-            Err(e) => (Err(Error::io(&self.path, "write", Some(offset), e)), buf),
+            Ok(done) => Ok(done),
+            Err(e) => Err(Error::io(&self.path, action, Some(offset), e)),
         }
+    }
+
+    /// Writes `buf` at `offset` with the per-write RWF_DSYNC flag: the data
+    /// is durable when it returns, without opening the file O_DSYNC.
+    #[cfg(target_os = "linux")]
+    pub async fn write_at_dsync<T: IoBuf>(&self, buf: T, offset: u64) -> (Result<usize>, T) {
+        let (addr, want) = (buf.buf_ptr() as usize, buf.buf_len());
+        if let Err(e) = self.check(offset, want, addr) {
+            return (Err(e), buf);
+        }
+        let op = os::FlaggedWrite::dsync(self.fd.as_raw_fd(), buf, offset);
+        let BufResult(result, op) = compio::runtime::submit(op).await;
+        (self.write_outcome(result, want, offset, "write (RWF_DSYNC)"), op.into_inner())
     }
 
     /// Byte size: the file length, or a block device's real size.
@@ -172,7 +194,17 @@ impl File {
     pub fn preallocate(&self, len: u64) -> Result<()> {
         os::preallocate(&self.fd, len).map_err(|e| Error::io(&self.path, format!("preallocate {len} bytes"), None, e))
     }
+
+    /// Allocates space for `[0, len)` without changing the file size
+    /// (Linux FALLOC_FL_KEEP_SIZE; an `Unsupported` I/O error elsewhere).
+    pub fn preallocate_keep_size(&self, len: u64) -> Result<()> {
+        os::preallocate_keep_size(&self.fd, len)
+            .map_err(|e| Error::io(&self.path, format!("preallocate {len} bytes (keep size)"), None, e))
+    }
 }
+
+#[cfg(target_os = "linux")]
+use std::os::fd::AsRawFd as _;
 
 #[cfg(unix)]
 impl std::os::fd::AsRawFd for File {

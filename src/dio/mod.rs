@@ -26,3 +26,4 @@ pub use buffer::AlignedBuffer;
 pub use error::{Error, Result};
 pub use file::File;
 pub use jdb_alloc::PAGE_SIZE;
+pub use os::OpenMode;

@@ -1,10 +1,88 @@
-//! Placeholder while being written.
+//! `jdbio wal`: the latency of a durable log append, for every way a
+//! database can make one durable, side by side (pg_test_fsync with full
+//! latency distributions).
+//!
+//! Flow: [`args::WalArgs`] -> [`plan::WalPlan`] (validation before I/O) ->
+//! for each file mode and method: [`runner::prepare`] a fresh log,
+//! [`runner::run`] the writers -> [`summary::Entry`] rows -> the report's
+//! `wal` section and the table. The `none` method (no sync) is the
+//! reference a durable method is compared with.
 
-/// Placeholder.
-#[derive(Debug, clap::Args)]
-pub struct WalArgs {}
+mod args;
+mod method;
+mod plan;
+mod runner;
+mod summary;
 
-/// Placeholder.
-pub fn run(_args: &WalArgs) -> Result<(), crate::AppError> {
-    Err(crate::AppError::Usage("not built yet".into()))
+pub use args::WalArgs;
+use serde_json::json;
+
+use crate::{
+    error::AppError,
+    progress::new_bar,
+    report::{CpuUsage, Report, Sink, write_json},
+    scratch::Scratch,
+    units::human_bytes,
+};
+
+/// Runs `jdbio wal`.
+pub fn run(args: &WalArgs) -> Result<(), AppError> {
+    let plan = plan::WalPlan::from_args(args)?;
+    let _scratch = plan.is_default_target.then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));
+    let mut report = Report::new("wal");
+    report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
+    let steps = (plan.methods.len() * plan.file_modes.len()) as u64;
+    let bar = new_bar(steps * plan.time.as_secs().max(1), plan.quiet, "{spinner} wal [{bar:30}] {msg}");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let cpu_before = CpuUsage::now();
+    let started = std::time::Instant::now();
+    let mut entries = Vec::new();
+    for &mode in &plan.file_modes {
+        for &method in &plan.methods {
+            bar.set_message(format!("{} / {}", method.name(), mode.name()));
+            entries.push(run_entry(&plan, method, mode)?);
+            bar.inc(plan.time.as_secs().max(1));
+        }
+    }
+    bar.finish_and_clear();
+    report.cpu = CpuUsage::now().since(&cpu_before);
+    report.duration_s = started.elapsed().as_secs_f64();
+    report.target = crate::target::probe(&plan.path).ok();
+    let write_cache = report.target.as_ref().and_then(|t| t.write_cache.clone());
+    let fs = report.target.as_ref().and_then(|t| t.filesystem.clone().or(t.device.clone()));
+    let warnings = summary::durability_warnings(&entries, write_cache.as_deref());
+    let header = format!(
+        "jdbio wal: bs={} batch={} writers={}, {:.1}s per method, on {} ({}, write cache: {})",
+        human_bytes(plan.bs as f64),
+        plan.batch,
+        plan.writers,
+        plan.time.as_secs_f64(),
+        plan.path.display(),
+        fs.as_deref().unwrap_or("unknown"),
+        write_cache.as_deref().unwrap_or("unknown"),
+    );
+    report.sections.insert("wal".into(), json!({ "entries": entries, "warnings": warnings }));
+    if let Some(dest) = &plan.json {
+        write_json(&report, dest)?;
+    }
+    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &entries, &warnings));
+    Ok(())
+}
+
+/// Prepares the log and runs one method, or records it as unsupported.
+fn run_entry(plan: &plan::WalPlan, method: method::Method, mode: plan::FileMode) -> Result<summary::Entry, AppError> {
+    if let Some(why) = method.unsupported() {
+        return Ok(summary::Entry::unsupported(method, mode, why.into()));
+    }
+    runner::prepare(plan, mode)?;
+    match runner::run(plan, method, mode) {
+        Ok(stats) => Ok(summary::Entry::measured(method, mode, &stats)),
+        Err(e) if is_refusal(&e) => Ok(summary::Entry::unsupported(method, mode, e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An error that means "this OS or filesystem does not do that".
+fn is_refusal(e: &crate::dio::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP) | Some(libc::EINVAL))
 }

@@ -36,8 +36,52 @@ pub fn open(path: &Path, mode: OpenMode) -> io::Result<File> {
             options.read(true).write(true).create(true);
             flags |= libc::O_DSYNC;
         }
+        OpenMode::WalFullSync => {
+            options.read(true).write(true).create(true);
+            flags |= libc::O_SYNC;
+        }
+        OpenMode::Buffered => {
+            options.read(true).write(true).create(true);
+            flags &= !libc::O_DIRECT;
+        }
     }
     options.custom_flags(flags).mode(0o644).open(path)
+}
+
+/// A positional write carrying per-write flags (RWF_DSYNC), through the ring.
+pub struct FlaggedWrite<T> {
+    fd: i32,
+    buf: T,
+    offset: u64,
+    rw_flags: i32,
+}
+
+impl<T: compio::buf::IoBuf> FlaggedWrite<T> {
+    /// A write of `buf` at `offset` that is durable (data) on completion.
+    pub fn dsync(fd: i32, buf: T, offset: u64) -> Self {
+        Self { fd, buf, offset, rw_flags: libc::RWF_DSYNC }
+    }
+}
+
+impl<T> compio::buf::IntoInner for FlaggedWrite<T> {
+    type Inner = T;
+    fn into_inner(self) -> T {
+        self.buf
+    }
+}
+
+// SAFETY: the entry points into `buf`, which the op owns until completion.
+unsafe impl<T: compio::buf::IoBuf> compio::driver::OpCode for FlaggedWrite<T> {
+    type Control = ();
+
+    fn create_entry(&mut self, _: &mut ()) -> compio::driver::OpEntry {
+        let data = self.buf.as_init();
+        io_uring::opcode::Write::new(io_uring::types::Fd(self.fd), data.as_ptr(), data.len() as u32)
+            .offset(self.offset)
+            .rw_flags(self.rw_flags)
+            .build()
+            .into()
+    }
 }
 
 /// The message for an open refused because the filesystem lacks O_DIRECT.
@@ -116,5 +160,15 @@ pub fn preallocate(file: &File, len: u64) -> io::Result<()> {
     let len = libc::off_t::try_from(len).map_err(|_| io::Error::from_raw_os_error(libc::EFBIG))?;
     // SAFETY: valid fd; fallocate takes plain integers.
     cvt(unsafe { libc::fallocate(file.as_raw_fd(), 0, 0, len) })?;
+    Ok(())
+}
+
+/// Allocates `[0, len)` with FALLOC_FL_KEEP_SIZE: the blocks are reserved
+/// but the file size does not change (space past EOF, as a log that grows
+/// into it wants).
+pub fn preallocate_keep_size(file: &File, len: u64) -> io::Result<()> {
+    let len = libc::off_t::try_from(len).map_err(|_| io::Error::from_raw_os_error(libc::EFBIG))?;
+    // SAFETY: valid fd; fallocate takes plain integers.
+    cvt(unsafe { libc::fallocate(file.as_raw_fd(), libc::FALLOC_FL_KEEP_SIZE, 0, len) })?;
     Ok(())
 }

@@ -37,10 +37,19 @@ pub fn open(path: &Path, mode: OpenMode) -> io::Result<File> {
             options.read(true).write(true).create(true);
             flags |= libc::O_DSYNC;
         }
+        OpenMode::WalFullSync => {
+            options.read(true).write(true).create(true);
+            flags |= libc::O_SYNC;
+        }
+        OpenMode::Buffered => {
+            options.read(true).write(true).create(true);
+        }
     }
     let file = options.custom_flags(flags).mode(0o644).open(path)?;
-    // SAFETY: valid fd; F_NOCACHE takes an int.
-    cvt(unsafe { libc::fcntl(file.as_raw_fd(), libc::F_NOCACHE, 1) })?;
+    if mode != OpenMode::Buffered {
+        // SAFETY: valid fd; F_NOCACHE takes an int.
+        cvt(unsafe { libc::fcntl(file.as_raw_fd(), libc::F_NOCACHE, 1) })?;
+    }
     Ok(file)
 }
 
@@ -114,4 +123,12 @@ pub fn preallocate(file: &File, len: u64) -> io::Result<()> {
         cvt(unsafe { libc::fcntl(file.as_raw_fd(), libc::F_PREALLOCATE, &mut store) })?;
     }
     file.set_len(len)
+}
+
+/// Preallocation that keeps the file size: not offered on this OS.
+pub fn preallocate_keep_size(_file: &File, _len: u64) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "preallocation that keeps the file size is only implemented on Linux",
+    ))
 }

@@ -3,7 +3,7 @@
 //!
 //! One file per OS, chosen here and nowhere else. Each exposes the same
 //! functions: `open`, `alignment`, `block_device_size`, `is_block_device`,
-//! `preallocate`.
+//! `preallocate`, `preallocate_keep_size`.
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -20,7 +20,7 @@ mod windows;
 #[cfg(windows)]
 pub use windows::*;
 
-/// How a file is opened.
+/// How a file is opened. Every mode but `Buffered` bypasses the page cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
     /// Read-only.
@@ -29,8 +29,13 @@ pub enum OpenMode {
     Create,
     /// Read-write, create if missing.
     ReadWrite,
-    /// Read-write, create, every write durable on return (O_DSYNC).
+    /// Read-write, create, every write's data durable on return (O_DSYNC).
     Wal,
+    /// Read-write, create, every write's data and metadata durable on return (O_SYNC).
+    WalFullSync,
+    /// Read-write, create, through the page cache: for comparison with what
+    /// many engines really do, not for Direct I/O.
+    Buffered,
 }
 
 /// Converts a C-style return value (-1 and errno) into an `io::Result`.

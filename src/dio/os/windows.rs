@@ -48,9 +48,13 @@ pub fn open(path: &Path, mode: OpenMode) -> io::Result<File> {
         OpenMode::ReadWrite => {
             options.read(true).write(true).create(true);
         }
-        OpenMode::Wal => {
+        OpenMode::Wal | OpenMode::WalFullSync => {
             options.read(true).write(true).create(true);
             flags |= FILE_FLAG_WRITE_THROUGH;
+        }
+        OpenMode::Buffered => {
+            options.read(true).write(true).create(true);
+            flags = FILE_FLAG_OVERLAPPED;
         }
     }
     options.custom_flags(flags).open(path)
@@ -109,4 +113,12 @@ pub fn preallocate(file: &File, len: u64) -> io::Result<()> {
         return Err(io::Error::last_os_error());
     }
     file.set_len(len)
+}
+
+/// Preallocation that keeps the file size: not offered on this OS.
+pub fn preallocate_keep_size(_file: &File, _len: u64) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "preallocation that keeps the file size is only implemented on Linux",
+    ))
 }

@@ -1,0 +1,49 @@
+//! `jdbio wal` flags, exactly as typed; validated in [`super::plan`].
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::Args;
+
+/// `jdbio wal [TARGET]`
+#[derive(Debug, Args)]
+pub struct WalArgs {
+    /// Log file (or block device, with overwrite only). Default: ./jdbio-wal.dat,
+    /// removed afterwards unless --keep.
+    pub target: Option<PathBuf>,
+    /// Sync methods, a comma list or `all`: none (no sync: the reference),
+    /// odsync, fdatasync, fsync, osync, rwf-dsync, buffered-fdatasync.
+    #[arg(long, default_value = "all")]
+    pub method: String,
+    /// Record size (PostgreSQL's WAL page is 8k).
+    #[arg(long, default_value = "8k", value_parser = crate::units::parse_size)]
+    pub bs: u64,
+    /// Records per commit: written as one write of batch x bs, then one sync.
+    #[arg(long, default_value_t = 1)]
+    pub batch: u32,
+    /// Time per method and file mode.
+    #[arg(long, default_value = "5s", value_parser = crate::units::parse_duration)]
+    pub time: Duration,
+    /// Concurrent appenders to the same log (shows what group commit buys).
+    #[arg(long, default_value_t = 1)]
+    pub writers: u32,
+    /// How the log file starts, a comma list or `all`: overwrite (already
+    /// written), append (empty, grows), prealloc (fallocated, unwritten extents).
+    #[arg(long, default_value = "overwrite")]
+    pub file_mode: String,
+    /// Log size: the region overwritten, or the most an append or prealloc
+    /// run writes before it stops early.
+    #[arg(long, default_value = "256m", value_parser = crate::units::parse_size)]
+    pub size: u64,
+    /// Keep the default scratch log afterwards.
+    #[arg(long)]
+    pub keep: bool,
+    /// Allow writing to a block device that is mounted or holds a filesystem.
+    #[arg(long)]
+    pub force: bool,
+    /// Write the JSON report to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

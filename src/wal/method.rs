@@ -1,0 +1,103 @@
+//! The ways a database makes a log append durable, and how each is done.
+
+use serde::Serialize;
+
+use crate::dio::{AlignedBuffer, File, OpenMode, Result};
+
+/// One way to make a log append durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// O_DIRECT write, no sync: what a write costs without durability.
+    None,
+    /// O_DIRECT | O_DSYNC write.
+    Odsync,
+    /// O_DIRECT write, then fdatasync.
+    Fdatasync,
+    /// O_DIRECT write, then fsync.
+    Fsync,
+    /// O_DIRECT | O_SYNC write.
+    Osync,
+    /// O_DIRECT write with the per-write RWF_DSYNC flag.
+    RwfDsync,
+    /// Page-cache write, then fdatasync.
+    BufferedFdatasync,
+}
+
+impl Method {
+    /// Every method, in report order.
+    pub const ALL: [Method; 7] = [
+        Method::None,
+        Method::Odsync,
+        Method::Fdatasync,
+        Method::Fsync,
+        Method::Osync,
+        Method::RwfDsync,
+        Method::BufferedFdatasync,
+    ];
+
+    /// The name users type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::None => "none",
+            Method::Odsync => "odsync",
+            Method::Fdatasync => "fdatasync",
+            Method::Fsync => "fsync",
+            Method::Osync => "osync",
+            Method::RwfDsync => "rwf-dsync",
+            Method::BufferedFdatasync => "buffered-fdatasync",
+        }
+    }
+
+    /// How the log is opened for this method.
+    pub fn open_mode(self) -> OpenMode {
+        match self {
+            Method::Odsync => OpenMode::Wal,
+            Method::Osync => OpenMode::WalFullSync,
+            Method::BufferedFdatasync => OpenMode::Buffered,
+            Method::None | Method::Fdatasync | Method::Fsync | Method::RwfDsync => OpenMode::ReadWrite,
+        }
+    }
+
+    /// True when durability needs a separate sync call after the write.
+    pub fn separate_sync(self) -> bool {
+        matches!(self, Method::Fdatasync | Method::Fsync | Method::BufferedFdatasync)
+    }
+
+    /// Why this OS cannot do the method, if it cannot.
+    pub fn unsupported(self) -> Option<&'static str> {
+        if self == Method::RwfDsync && !cfg!(target_os = "linux") {
+            return Some("RWF_DSYNC is Linux-only");
+        }
+        None
+    }
+
+    /// The write step of one commit.
+    pub async fn write(self, file: &File, buf: AlignedBuffer, offset: u64) -> (Result<usize>, AlignedBuffer) {
+        #[cfg(target_os = "linux")]
+        if self == Method::RwfDsync {
+            return file.write_at_dsync(buf, offset).await;
+        }
+        file.write_at(buf, offset).await
+    }
+
+    /// The sync step of one commit (only for methods with a separate sync).
+    pub async fn sync(self, file: &File) -> Result<()> {
+        match self {
+            Method::Fsync => file.sync_all().await,
+            _ => file.sync_data().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_names_are_the_names_users_type() {
+        for m in Method::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.name());
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The validated plan of a `jdbio wal` run: every check of bad input, before
+//! any I/O.
+
+use std::{path::PathBuf, time::Duration};
+
+use serde::Serialize;
+
+use super::{args::WalArgs, method::Method};
+use crate::{
+    error::AppError,
+    target::{self, TargetInfo, TargetKind},
+};
+
+/// The scratch log used when no target is given.
+pub const DEFAULT_TARGET: &str = "jdbio-wal.dat";
+
+/// How the log file starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileMode {
+    /// Already written to --size: the steady state of a recycled log segment.
+    Overwrite,
+    /// Empty: every commit also grows the file.
+    Append,
+    /// Fallocated to --size: unwritten extents that each commit converts.
+    Prealloc,
+}
+
+impl FileMode {
+    const ALL: [FileMode; 3] = [FileMode::Overwrite, FileMode::Append, FileMode::Prealloc];
+
+    /// The name users type.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileMode::Overwrite => "overwrite",
+            FileMode::Append => "append",
+            FileMode::Prealloc => "prealloc",
+        }
+    }
+}
+
+/// Everything a wal run does. Serialised as the report's `job`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WalPlan {
+    pub path: PathBuf,
+    pub methods: Vec<Method>,
+    pub file_modes: Vec<FileMode>,
+    pub bs: u64,
+    pub batch: u32,
+    #[serde(serialize_with = "secs")]
+    pub time: Duration,
+    pub writers: u32,
+    pub size: u64,
+    pub keep: bool,
+    #[serde(skip)]
+    pub is_default_target: bool,
+    #[serde(skip)]
+    pub json: Option<String>,
+    #[serde(skip)]
+    pub quiet: bool,
+    #[serde(skip)]
+    pub target: Option<TargetInfo>,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// Parses a comma list against `all`, naming the flag on error.
+fn parse_list<T: Copy>(
+    flag: &str,
+    text: &str,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> Result<Vec<T>, AppError> {
+    if text == "all" {
+        return Ok(all.to_vec());
+    }
+    let mut picked = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let Some(&item) = all.iter().find(|&&x| name(x) == part) else {
+            let known: Vec<_> = all.iter().map(|&x| name(x)).collect();
+            return Err(AppError::Usage(format!(
+                "{flag} {text}: unknown '{part}' (use all or a comma list of {})",
+                known.join(", ")
+            )));
+        };
+        picked.push(item);
+    }
+    Ok(picked)
+}
+
+impl WalPlan {
+    /// Validates `args`; probes an existing target (read only).
+    pub fn from_args(args: &WalArgs) -> Result<WalPlan, AppError> {
+        let usage = |m: String| Err(AppError::Usage(m));
+        let methods = parse_list("--method", &args.method, &Method::ALL, Method::name)?;
+        let mut file_modes = parse_list("--file-mode", &args.file_mode, &FileMode::ALL, FileMode::name)?;
+        if args.batch == 0 || args.batch > 1024 {
+            return usage(format!("--batch {}: must be between 1 and 1024", args.batch));
+        }
+        if args.writers == 0 || args.writers > 1024 {
+            return usage(format!("--writers {}: must be between 1 and 1024", args.writers));
+        }
+        if args.time.is_zero() {
+            return usage("--time 0: must be longer than zero".into());
+        }
+        let commit = args.bs * u64::from(args.batch);
+        if args.bs == 0 || commit > 64 << 20 {
+            return usage(format!(
+                "--bs {} x --batch {}: a commit must be between 1 byte and 64 MiB",
+                args.bs, args.batch
+            ));
+        }
+        let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
+        let target = match target::probe(&path) {
+            Ok(t) => Some(t),
+            Err(target::ProbeError::NotFound { .. }) => None,
+            Err(e) => return usage(e.to_string()),
+        };
+        let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
+        if args.bs % align != 0 {
+            return usage(format!(
+                "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
+                args.bs,
+                path.display()
+            ));
+        }
+        let mut size = args.size / commit * commit;
+        if size < commit * u64::from(args.writers) {
+            return usage(format!(
+                "--size {}: too small for --writers {} commits of {commit} bytes",
+                args.size, args.writers
+            ));
+        }
+        if let Some(t) = target.as_ref().filter(|t| t.kind == TargetKind::Block) {
+            if file_modes.iter().any(|&m| m != FileMode::Overwrite) {
+                if args.file_mode != "all" {
+                    return usage(format!("--file-mode {}: a block device can only be overwritten", args.file_mode));
+                }
+                file_modes = vec![FileMode::Overwrite];
+            }
+            if let Some(reason) = t.holds_data().filter(|_| !args.force) {
+                return usage(format!("refusing to write: {reason}; pass --force to destroy its data"));
+            }
+            size = size.min(t.size_bytes / commit * commit);
+        }
+        Ok(WalPlan {
+            path,
+            methods,
+            file_modes,
+            bs: args.bs,
+            batch: args.batch,
+            time: args.time,
+            writers: args.writers,
+            size,
+            keep: args.keep,
+            is_default_target: args.target.is_none(),
+            json: args.json.clone(),
+            quiet: args.quiet,
+            target,
+        })
+    }
+
+    /// True when the target is a block device.
+    pub fn is_block(&self) -> bool {
+        self.target.as_ref().is_some_and(|t| t.kind == TargetKind::Block)
+    }
+}

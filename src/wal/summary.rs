@@ -1,0 +1,145 @@
+//! The wal report section, the durability warnings, and the human table.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::{method::Method, plan::FileMode, runner::EntryStats};
+use crate::{report::LatencySummary, units::human_ns};
+
+/// One (method, file mode) row of the `wal` section.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub method: Method,
+    pub file_mode: FileMode,
+    /// False when the OS or filesystem cannot do this method.
+    pub supported: bool,
+    /// Why it is unsupported, or that the log filled up early.
+    pub note: Option<String>,
+    pub commits: u64,
+    pub bytes: u64,
+    pub duration_s: f64,
+    pub commits_per_s: f64,
+    /// Write plus sync: what a transaction waits for.
+    pub commit_latency_ns: Option<LatencySummary>,
+    /// The write call alone.
+    pub write_latency_ns: Option<LatencySummary>,
+    /// The sync call alone (methods with a separate sync).
+    pub sync_latency_ns: Option<LatencySummary>,
+}
+
+impl Entry {
+    /// A measured entry.
+    pub fn measured(method: Method, file_mode: FileMode, s: &EntryStats) -> Self {
+        let rate = if s.duration_s > 0.0 { s.commits as f64 / s.duration_s } else { 0.0 };
+        Self {
+            method,
+            file_mode,
+            supported: true,
+            note: s.log_full.then(|| "the log filled up before --time ran out (raise --size)".to_string()),
+            commits: s.commits,
+            bytes: s.bytes,
+            duration_s: s.duration_s,
+            commits_per_s: rate,
+            commit_latency_ns: Some(LatencySummary::from_histogram(&s.commit)),
+            write_latency_ns: Some(LatencySummary::from_histogram(&s.write)),
+            sync_latency_ns: method.separate_sync().then(|| LatencySummary::from_histogram(&s.sync)),
+        }
+    }
+
+    /// An entry the OS cannot run.
+    pub fn unsupported(method: Method, file_mode: FileMode, why: String) -> Self {
+        Self {
+            method,
+            file_mode,
+            supported: false,
+            note: Some(why),
+            commits: 0,
+            bytes: 0,
+            duration_s: 0.0,
+            commits_per_s: 0.0,
+            commit_latency_ns: None,
+            write_latency_ns: None,
+            sync_latency_ns: None,
+        }
+    }
+
+    fn p(lat: &Option<LatencySummary>, key: &str) -> Option<u64> {
+        lat.as_ref().and_then(|l| l.percentiles.get(key).copied())
+    }
+}
+
+/// Warnings for syncs too fast to be real: a durable method whose commit p50
+/// is within 1.5x of a plain O_DIRECT write (the `none` row, same file mode)
+/// on a device that reports a volatile ("write back") cache, where making
+/// data durable needs a cache flush that a plain write does not.
+pub fn durability_warnings(entries: &[Entry], write_cache: Option<&str>) -> Vec<String> {
+    if write_cache != Some("write back") {
+        return Vec::new();
+    }
+    let mut warnings = Vec::new();
+    for e in entries.iter().filter(|e| e.supported && e.method != Method::None) {
+        let commit = Entry::p(&e.commit_latency_ns, "50").unwrap_or(0);
+        let plain = entries
+            .iter()
+            .find(|r| r.method == Method::None && r.file_mode == e.file_mode)
+            .and_then(|r| Entry::p(&r.write_latency_ns, "50"));
+        let too_fast = plain.is_some_and(|w| (commit as f64) < 1.5 * w as f64);
+        if too_fast {
+            warnings.push(format!(
+                "{} ({}): commit p50 {} is implausibly fast for a device with a volatile write cache (plain write p50 {}): something below (a hypervisor, controller or disk cache) is probably not making data durable",
+                e.method.name(),
+                e.file_mode.name(),
+                human_ns(commit as f64),
+                plain.map_or("-".to_string(), |w| human_ns(w as f64)),
+            ));
+        }
+    }
+    warnings
+}
+
+/// The human table.
+pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{header}");
+    let _ = writeln!(
+        out,
+        "  {:<19} {:<9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "method", "file", "commits/s", "min", "p50", "p90", "p99", "p99.9", "max", "sync p50"
+    );
+    for e in entries {
+        if !e.supported {
+            let _ = writeln!(
+                out,
+                "  {:<19} {:<9} unsupported: {}",
+                e.method.name(),
+                e.file_mode.name(),
+                e.note.as_deref().unwrap_or("")
+            );
+            continue;
+        }
+        let l = e.commit_latency_ns.as_ref();
+        let fmt = |v: Option<u64>| v.map_or("-".to_string(), |n| human_ns(n as f64));
+        let _ = writeln!(
+            out,
+            "  {:<19} {:<9} {:>10.0} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            e.method.name(),
+            e.file_mode.name(),
+            e.commits_per_s,
+            fmt(l.map(|l| l.min)),
+            fmt(Entry::p(&e.commit_latency_ns, "50")),
+            fmt(Entry::p(&e.commit_latency_ns, "90")),
+            fmt(Entry::p(&e.commit_latency_ns, "99")),
+            fmt(Entry::p(&e.commit_latency_ns, "99.9")),
+            fmt(l.map(|l| l.max)),
+            fmt(Entry::p(&e.sync_latency_ns, "50")),
+        );
+        if let Some(note) = &e.note {
+            let _ = writeln!(out, "  {:<19} {:<9} note: {note}", "", "");
+        }
+    }
+    for w in warnings {
+        let _ = writeln!(out, "  warning: {w}");
+    }
+    out
+}
