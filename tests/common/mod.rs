@@ -36,6 +36,16 @@ pub struct LoopDev {
 impl LoopDev {
     /// Sets up a `size`-byte loop device, or returns the reason it cannot.
     pub fn new(size: u64) -> Result<Self, String> {
+        Self::setup(size, &[])
+    }
+
+    /// Like [`LoopDev::new`], with `sector`-byte logical blocks
+    /// (`losetup --sector-size`).
+    pub fn with_sector_size(size: u64, sector: u32) -> Result<Self, String> {
+        Self::setup(size, &["--sector-size", &sector.to_string()])
+    }
+
+    fn setup(size: u64, extra: &[&str]) -> Result<Self, String> {
         if !is_root() {
             return Err("not root: loop devices need root".into());
         }
@@ -49,6 +59,7 @@ impl LoopDev {
         std::fs::File::options().write(true).open(&backing).and_then(|f| f.set_len(size)).map_err(|e| e.to_string())?;
         let out = Command::new("losetup")
             .args(["--direct-io=on", "-f", "--show"])
+            .args(extra)
             .arg(&backing)
             .output()
             .map_err(|e| format!("losetup not runnable: {e}"))?;

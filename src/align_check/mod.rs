@@ -1,0 +1,160 @@
+//! `jdbio align`: the alignment a target demands, proven by trying, and a
+//! check that the Direct I/O library refuses every request the kernel would
+//! reject.
+//!
+//! Flow: [`args::AlignArgs`] -> [`plan::AlignPlan`] (validation before I/O)
+//! -> the target's reported requirement ([`crate::target::probe`]) -> the
+//! [`cases`] matrix run twice: by the [`kernel`] (one raw pread/pwrite per
+//! case on an O_DIRECT descriptor) and by the [`library`]
+//! ([`crate::dio::File`]) -> [`summary`]: each case is a match, a superset
+//! (the library refuses what the kernel accepts: allowed) or a violation
+//! (the library lets through what the kernel rejects: exit 1).
+//!
+//! The report's `align` section is [`summary::Section`]: `reported`,
+//! `library_alignment`, `kernel_min` / `library_min` (smallest accepted
+//! offset, length and buffer address), `cases` (each with `kernel`,
+//! `library` and `verdict`) and the counts `matches`, `violations`,
+//! `superset`.
+
+mod args;
+mod cases;
+mod kernel;
+mod library;
+mod plan;
+mod summary;
+
+use std::{fs, io::Write as _};
+
+pub use args::AlignArgs;
+
+use crate::{
+    dio::{
+        AlignedBuffer, File,
+        os::{self, OpenMode},
+    },
+    error::AppError,
+    report::{CpuUsage, Report, Sink, write_json},
+    scratch::Scratch,
+    target::{self, TargetInfo, TargetKind},
+    units::human_bytes,
+};
+
+/// Runs `jdbio align`.
+pub fn run(args: &AlignArgs) -> Result<(), AppError> {
+    let plan = plan::AlignPlan::from_args(args)?;
+    let _scratch = plan.scratch.then(|| Scratch::new(plan::DEFAULT_TARGET, false));
+    if plan.scratch {
+        make_scratch(&plan)?;
+    }
+    let info = target::probe(&plan.path).map_err(|e| AppError::Usage(e.to_string()))?;
+    let base_len = [4096, info.dio_offset_align, info.logical_block_bytes].into_iter().max().unwrap_or(4096) as usize;
+    let ops: &[cases::Op] = if plan.write { &[cases::Op::Read, cases::Op::Write] } else { &[cases::Op::Read] };
+    let cases = cases::matrix(base_len, ops);
+    let span = cases::span(&cases).next_multiple_of(base_len as u64);
+    plan.check_target(&info, span)?;
+
+    let mut report = Report::new("align");
+    report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
+    let cpu_before = CpuUsage::now();
+    let started = std::time::Instant::now();
+    let section = probe_both(&plan, &info, base_len, &cases, span)?;
+    report.cpu = CpuUsage::now().since(&cpu_before);
+    report.duration_s = started.elapsed().as_secs_f64();
+
+    let value = serde_json::to_value(&section).map_err(|e| AppError::Io(e.to_string()))?;
+    report.sections.insert("align".into(), value);
+    report.target = Some(info.clone());
+    if let Some(dest) = &plan.json {
+        write_json(&report, dest)?;
+    }
+    Sink::for_json_dest(plan.json.as_deref())
+        .print(&summary::render(&header(&plan, &info, section.restored_bytes), &section));
+    if section.violations > 0 {
+        return Err(AppError::CheckFailed(format!(
+            "{}: the Direct I/O library let through {} requests the kernel rejects",
+            plan.path.display(),
+            section.violations
+        )));
+    }
+    Ok(())
+}
+
+/// Runs the matrix through the kernel, then through the library; with
+/// writes on a target that is not the scratch file, saves `[0, span)` first
+/// and restores it afterwards.
+fn probe_both(
+    plan: &plan::AlignPlan,
+    info: &TargetInfo,
+    base_len: usize,
+    cases: &[cases::Case],
+    span: u64,
+) -> Result<summary::Section, AppError> {
+    let path = &plan.path;
+    let io_err = |action: &str, e: std::io::Error| AppError::Io(format!("{}: {action}: {e}", path.display()));
+    let mode = if plan.write { OpenMode::ReadWrite } else { OpenMode::Read };
+    let raw = os::open(path, mode).map_err(|e| io_err("open with O_DIRECT", e))?;
+    let file = if plan.write { File::open_rw(path)? } else { File::open(path)? };
+    let runtime = compio::runtime::Runtime::new()
+        .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
+    let mut buf = AlignedBuffer::filled_from(cases::buffer_len(cases), b"jdbio align ")?;
+    buf.set_io_len(buf.capacity());
+    // Nothing below can fail between saving and restoring: every outcome,
+    // error or not, is recorded.
+    let saved = if plan.write && !plan.scratch {
+        Some(kernel::save(&raw, span as usize).map_err(|e| io_err("save the region the write matrix overwrites", e))?)
+    } else {
+        None
+    };
+    let kernel_out = kernel::probe(&raw, cases, &mut buf);
+    let (library_out, _) = runtime.block_on(library::probe(&file, cases, buf));
+    let restored = match &saved {
+        Some(saved) => {
+            kernel::restore(&raw, saved).map_err(|e| io_err("restore the region the write matrix overwrote", e))?;
+            Some(span)
+        }
+        None => None,
+    };
+
+    let results = cases
+        .iter()
+        .zip(kernel_out)
+        .zip(&library_out)
+        .map(|((&case, k), l)| summary::CaseResult::new(case, k, l))
+        .collect();
+    let reported = summary::Reported {
+        dio_mem_align: info.dio_mem_align,
+        dio_offset_align: info.dio_offset_align,
+        logical_block_bytes: info.logical_block_bytes,
+        physical_block_bytes: info.physical_block_bytes,
+    };
+    let mut section = summary::Section::new(reported, file.alignment(), base_len, plan.write, results);
+    section.restored_bytes = restored;
+    Ok(section)
+}
+
+/// Creates the 1 MiB scratch file, written and synced so reads hit real blocks.
+fn make_scratch(plan: &plan::AlignPlan) -> Result<(), AppError> {
+    let io_err = |e: std::io::Error| AppError::Io(format!("{}: create the scratch file: {e}", plan.path.display()));
+    let mut f = fs::File::create(&plan.path).map_err(io_err)?;
+    let data: Vec<u8> = (0..plan::SCRATCH_BYTES).map(|i| (i % 251) as u8).collect();
+    f.write_all(&data).map_err(io_err)?;
+    f.sync_all().map_err(io_err)
+}
+
+/// The first line: what was probed and how.
+fn header(plan: &plan::AlignPlan, info: &TargetInfo, restored: Option<u64>) -> String {
+    let what = match info.kind {
+        TargetKind::Block => {
+            format!("block device{}", info.device.as_ref().map(|d| format!(" {d}")).unwrap_or_default())
+        }
+        TargetKind::File => {
+            format!("file{}", info.filesystem.as_ref().map(|fs| format!(" on {fs}")).unwrap_or_default())
+        }
+    };
+    let ops = match (plan.write, restored) {
+        (false, _) => "reads (add --write for writes)".to_string(),
+        (true, Some(n)) => format!("reads and writes; its first {} were saved and restored", human_bytes(n as f64)),
+        (true, None) => "reads and writes".to_string(),
+    };
+    format!("jdbio align: {} ({what}, {}): {ops}", plan.path.display(), human_bytes(info.size_bytes as f64))
+}

@@ -1,0 +1,67 @@
+//! `jdbio prealloc`: how long space preallocation takes, what it really
+//! allocates, and what it does to the latency of the writes that follow.
+//!
+//! Flow: [`args::PreallocArgs`] -> [`plan::PreallocPlan`] (validation before
+//! I/O) -> for each [`mode::Mode`]: [`runner::run`] on a fresh file
+//! `TARGET.MODE` (prepare, then write + fdatasync at increasing offsets, the
+//! WAL pattern) -> [`summary::Entry`] rows -> the report's `prealloc`
+//! section (`{ "entries": [...], "conclusion": "..." }`) and the table.
+//! Preallocation is a filesystem concept, so a block device is refused.
+
+mod args;
+mod mode;
+mod plan;
+mod runner;
+mod summary;
+
+pub use args::PreallocArgs;
+use serde_json::json;
+
+use crate::{
+    error::AppError,
+    progress::new_bar,
+    report::{CpuUsage, Report, Sink, write_json},
+    units::human_bytes,
+};
+
+/// Runs `jdbio prealloc`.
+pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
+    let plan = plan::PreallocPlan::from_args(args)?;
+    let mut report = Report::new("prealloc");
+    report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
+    let runtime = compio::runtime::Runtime::new()
+        .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
+    let bar =
+        new_bar(plan.writes * plan.modes.len() as u64, plan.quiet, "{spinner} prealloc [{bar:30}] {pos}/{len} {msg}");
+    let cpu_before = CpuUsage::now();
+    let started = std::time::Instant::now();
+    let mut entries = Vec::new();
+    for &mode in &plan.modes {
+        bar.set_message(mode.name());
+        let mut stats = runtime.block_on(runner::run(&plan, mode, report.target.is_none(), &bar))?;
+        report.target = report.target.take().or(stats.target.take());
+        entries.push(summary::Entry::new(mode, &stats, plan.size));
+    }
+    bar.finish_and_clear();
+    report.cpu = CpuUsage::now().since(&cpu_before);
+    report.duration_s = started.elapsed().as_secs_f64();
+    let conclusion = summary::conclusion(&entries);
+    report.sections.insert("prealloc".into(), json!({ "entries": entries, "conclusion": conclusion }));
+    if let Some(dest) = &plan.json {
+        write_json(&report, dest)?;
+    }
+    let fs = report.target.as_ref().and_then(|t| {
+        let fs = t.filesystem.as_deref()?;
+        Some(format!(" ({fs}{})", t.device.as_ref().map(|d| format!(" on {d}")).unwrap_or_default()))
+    });
+    let header = format!(
+        "jdbio prealloc: {} per mode, then {} writes of {} each followed by fdatasync, in {}.MODE{}",
+        human_bytes(plan.size as f64),
+        plan.writes,
+        human_bytes(plan.bs as f64),
+        plan.path.display(),
+        fs.unwrap_or_default(),
+    );
+    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &entries, &conclusion));
+    Ok(())
+}

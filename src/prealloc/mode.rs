@@ -1,0 +1,85 @@
+//! The preallocation modes, and how each one prepares a fresh, empty file
+//! and makes that starting state durable.
+
+use serde::Serialize;
+
+use crate::dio::{AlignedBuffer, Error, File, Result};
+
+/// Zero-fill writes in chunks of this size.
+const ZERO_CHUNK: u64 = 1 << 20;
+
+/// How a file gets its space before the writes start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Sparse: the size is set (ftruncate), nothing is allocated.
+    None,
+    /// fallocate mode 0: blocks allocated as unwritten extents, size set.
+    Fallocate,
+    /// fallocate with FALLOC_FL_KEEP_SIZE: blocks allocated, size stays 0.
+    FallocateKeepSize,
+    /// Zeros written with Direct I/O in 1 MiB chunks, then fdatasync.
+    ZeroFill,
+}
+
+impl Mode {
+    /// Every mode, in report order.
+    pub const ALL: [Mode; 4] = [Mode::None, Mode::Fallocate, Mode::FallocateKeepSize, Mode::ZeroFill];
+
+    /// The name users type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::None => "none",
+            Mode::Fallocate => "fallocate",
+            Mode::FallocateKeepSize => "fallocate-keep-size",
+            Mode::ZeroFill => "zero-fill",
+        }
+    }
+
+    /// Gives `file` (fresh and empty) its space for `size` bytes, then makes
+    /// that durable: fdatasync after zero-fill (the data is the point), fsync
+    /// after the others (their change is metadata only, which fdatasync may
+    /// leave behind for FALLOC_FL_KEEP_SIZE).
+    pub async fn prepare(self, file: &File, size: u64) -> Result<()> {
+        match self {
+            Mode::None => {
+                file.std_file()
+                    .set_len(size)
+                    .map_err(|e| Error::io(file.path(), format!("truncate to {size} bytes"), None, e))?;
+                file.sync_all().await
+            }
+            Mode::Fallocate => {
+                file.preallocate(size)?;
+                file.sync_all().await
+            }
+            Mode::FallocateKeepSize => {
+                file.preallocate_keep_size(size)?;
+                file.sync_all().await
+            }
+            Mode::ZeroFill => {
+                let mut buf = AlignedBuffer::zeroed(ZERO_CHUNK.min(size) as usize)?;
+                let mut offset = 0;
+                while offset < size {
+                    let chunk = ZERO_CHUNK.min(size - offset);
+                    buf.set_io_len(chunk as usize);
+                    let (res, back) = file.write_at(buf, offset).await;
+                    buf = back;
+                    res?;
+                    offset += chunk;
+                }
+                file.sync_data().await
+            }
+        }
+    }
+}
+
+/// True when `e` means "this OS or filesystem does not offer that"
+/// (EOPNOTSUPP from fallocate, or an OS layer without the call).
+pub fn is_unsupported(e: &Error) -> bool {
+    match e {
+        Error::Io { source, .. } => {
+            source.kind() == std::io::ErrorKind::Unsupported || source.raw_os_error() == Some(libc::EOPNOTSUPP)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,147 @@
+//! The validated plan of a `jdbio prealloc` run: every check of bad input,
+//! before any I/O.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use serde::Serialize;
+
+use super::{args::PreallocArgs, mode::Mode};
+use crate::{
+    error::AppError,
+    target::{self, TargetKind},
+};
+
+/// The base path used when no target is given.
+pub const DEFAULT_TARGET: &str = "jdbio-prealloc.dat";
+
+/// The smallest Direct I/O alignment any target has; --bs is checked against
+/// it up front and against the file's real one once the file exists.
+const MIN_DIO_ALIGN: u64 = 512;
+
+/// Everything a prealloc run does. Serialised as the report's `job`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreallocPlan {
+    /// The base path; each mode's file is `path.MODE`.
+    pub path: PathBuf,
+    pub modes: Vec<Mode>,
+    /// Bytes preallocated per mode (--size rounded down to a multiple of --bs).
+    pub size: u64,
+    pub bs: u64,
+    /// Write + fdatasync pairs per mode.
+    pub writes: u64,
+    pub keep: bool,
+    #[serde(skip)]
+    pub json: Option<String>,
+    #[serde(skip)]
+    pub quiet: bool,
+}
+
+impl PreallocPlan {
+    /// Validates `args`; looks at (never writes) an existing target.
+    pub fn from_args(args: &PreallocArgs) -> Result<PreallocPlan, AppError> {
+        let usage = |m: String| Err(AppError::Usage(m));
+        let modes = parse_modes(&args.mode)?;
+        let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
+        let (align, known) = check_target(&path)?;
+        if args.bs == 0 || args.bs > 64 << 20 {
+            return usage(format!("--bs {}: must be between 1 byte and 64 MiB", args.bs));
+        }
+        if !args.bs.is_multiple_of(align) {
+            let whose = if known {
+                format!("the Direct I/O alignment {align} of {}", path.display())
+            } else {
+                format!("{align}, the smallest Direct I/O alignment any filesystem has")
+            };
+            return usage(format!("--bs {}: not a multiple of {whose}", args.bs));
+        }
+        if args.writes == 0 {
+            return usage("--writes 0: must be at least 1".into());
+        }
+        let size = args.size / args.bs * args.bs;
+        if size == 0 {
+            return usage(format!("--size {}: smaller than --bs {}", args.size, args.bs));
+        }
+        let written = args.writes.saturating_mul(args.bs);
+        if written > size {
+            return usage(format!(
+                "--writes {} x --bs {} = {written} bytes: more than --size {}; raise --size or lower --writes",
+                args.writes, args.bs, args.size
+            ));
+        }
+        let plan = PreallocPlan {
+            path,
+            modes,
+            size,
+            bs: args.bs,
+            writes: args.writes,
+            keep: args.keep,
+            json: args.json.clone(),
+            quiet: args.quiet,
+        };
+        for &mode in &plan.modes {
+            let file = plan.mode_path(mode);
+            if fs::symlink_metadata(&file).is_ok_and(|m| !m.is_file()) {
+                return usage(format!("{}: exists and is not a regular file; it would be replaced", file.display()));
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The fresh file `mode` uses: `path.MODE`.
+    pub fn mode_path(&self, mode: Mode) -> PathBuf {
+        let mut name = self.path.clone().into_os_string();
+        name.push(".");
+        name.push(mode.name());
+        PathBuf::from(name)
+    }
+}
+
+/// Parses --mode: `all` or a comma list.
+fn parse_modes(text: &str) -> Result<Vec<Mode>, AppError> {
+    if text == "all" {
+        return Ok(Mode::ALL.to_vec());
+    }
+    let mut picked = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let Some(mode) = Mode::ALL.into_iter().find(|m| m.name() == part) else {
+            let known: Vec<_> = Mode::ALL.iter().map(|m| m.name()).collect();
+            return Err(AppError::Usage(format!(
+                "--mode {text}: unknown '{part}' (use all or a comma list of {})",
+                known.join(", ")
+            )));
+        };
+        if !picked.contains(&mode) {
+            picked.push(mode);
+        }
+    }
+    Ok(picked)
+}
+
+/// Refuses a target that exists and is not a regular file; returns the
+/// Direct I/O alignment --bs must meet and whether it is the file's own
+/// (else it is the smallest there is).
+fn check_target(path: &Path) -> Result<(u64, bool), AppError> {
+    let Ok(meta) = fs::metadata(path) else { return Ok((MIN_DIO_ALIGN, false)) };
+    if meta.is_dir() {
+        return Err(AppError::Usage(format!(
+            "{} is a directory; give a file path (the test files are created as {}.MODE)",
+            path.display(),
+            path.display()
+        )));
+    }
+    match target::probe(path) {
+        Ok(t) if t.kind == TargetKind::Block => Err(AppError::Usage(format!(
+            "{} is a block device: preallocation is a file-system concept; give a file path on the filesystem to test",
+            path.display()
+        ))),
+        Ok(t) if t.direct_io => Ok((u64::from(t.dio_offset_align).max(MIN_DIO_ALIGN), true)),
+        Ok(_) => Ok((MIN_DIO_ALIGN, false)),
+        Err(target::ProbeError::NotSupported { what, .. }) => {
+            Err(AppError::Usage(format!("{} is {what}; give a file path on the filesystem to test", path.display())))
+        }
+        Err(e) => Err(AppError::Usage(e.to_string())),
+    }
+}
