@@ -28,6 +28,8 @@ pub enum Command {
     Prealloc(crate::prealloc::PreallocArgs),
     /// The alignment a target demands, proven by trying.
     Align(crate::align_check::AlignArgs),
+    /// Check that data comes back exactly as written (and, with --write, write it first).
+    Verify(crate::verify::VerifyArgs),
 }
 
 /// `jdbio info TARGET`

@@ -16,6 +16,7 @@ pub mod report;
 mod scratch;
 pub mod target;
 pub mod units;
+pub mod verify;
 pub mod wal;
 
 pub use error::AppError;
@@ -28,5 +29,6 @@ pub fn run(cli: cli::Cli) -> Result<(), AppError> {
         cli::Command::Wal(args) => wal::run(&args),
         cli::Command::Prealloc(args) => prealloc::run(&args),
         cli::Command::Align(args) => align_check::run(&args),
+        cli::Command::Verify(args) => verify::run(&args),
     }
 }

@@ -1,0 +1,52 @@
+//! `jdbio verify` flags, exactly as typed; validated in [`super::plan`].
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// `jdbio verify TARGET`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// File or block device to check (and, with --write, to fill first).
+    pub target: PathBuf,
+    /// Fill the target with stamped blocks first, then read it all back.
+    /// Destroys what is there.
+    #[arg(long)]
+    pub write: bool,
+    /// Block size for --write (read-only runs take it from the blocks).
+    #[arg(long, default_value = "4k", value_parser = crate::units::parse_size)]
+    pub bs: u64,
+    /// Bytes to fill or check. Default: the whole device or file (256 MiB for
+    /// a new file with --write).
+    #[arg(long, value_parser = crate::units::parse_size)]
+    pub size: Option<u64>,
+    /// Generation to write with --write; without --write, the generation
+    /// every block must have (older is `stale`). Default: 1 for --write; for
+    /// checking, the newest generation found.
+    #[arg(long)]
+    pub generation: Option<u32>,
+    /// Reads or writes kept in flight.
+    #[arg(long, default_value_t = 32)]
+    pub qd: u32,
+    /// Crash verification. With --write: every write is made durable
+    /// (O_DIRECT | O_DSYNC) and only then appended to LOG, which is fsynced.
+    /// Without --write: check that every write in LOG is present at its
+    /// generation or newer (missing ones are `lost`). LOG must be another file.
+    #[arg(long, value_name = "LOG")]
+    pub ack_log: Option<PathBuf>,
+    /// Seed of the payload for --write (read-only runs take it from the blocks).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Bad blocks printed (all are counted and in the JSON).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub max_report: usize,
+    /// Allow --write on a block device that is mounted or holds a filesystem.
+    #[arg(long)]
+    pub force: bool,
+    /// Write the JSON report to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
