@@ -188,3 +188,38 @@ fn bad_input_exits_2_naming_the_flag_or_path() {
     assert!(!dir.path().join("missing.dat").exists(), "a read mode creates nothing");
     assert_eq!(std::fs::read(dir.path().join("small.dat")).unwrap(), vec![0u8; 1 << 20], "nothing touched");
 }
+
+#[test]
+fn verify_flag_writes_blocks_that_reads_check() {
+    let dir = scratch();
+    let report = bench_json(
+        dir.path(),
+        &["--mode", "write", "--verify", "--size", "4m", "--ops", "1024", "--ramp", "0", "v.dat"],
+    );
+    assert_eq!(report["verify"]["checked"], 0);
+    // The standalone verifier agrees with what bench wrote.
+    let out = jdbio(dir.path()).args(["verify", "v.dat", "--quiet"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let clean = bench_json(
+        dir.path(),
+        &["--mode", "read", "--verify", "--size", "4m", "--ops", "1024", "--ramp", "0", "v.dat"],
+    );
+    assert_eq!(clean["verify"]["checked"], 1024);
+    assert_eq!(clean["verify"]["bad"], serde_json::json!({}));
+    // One damaged block: every sequential pass over it counts it, exit 1.
+    let path = dir.path().join("v.dat");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[40960 + 100] ^= 0xFF;
+    std::fs::write(&path, bytes).unwrap();
+    let out = jdbio(dir.path())
+        .args([
+            "bench", "--mode", "read", "--verify", "--size", "4m", "--ops", "1024", "--ramp", "0", "--quiet", "--json",
+            "-", "v.dat",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verify"]["bad"]["corrupt"], 1);
+    assert_eq!(report["verify"]["bad_blocks"][0]["offset"], 40960);
+}

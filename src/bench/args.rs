@@ -100,6 +100,11 @@ pub struct BenchArgs {
     /// Random seed (offsets and data); printed in the report so a run can be repeated.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Write self-describing verify blocks (the `jdbio verify` format) and
+    /// check every block a read returns; failures are counted in the report
+    /// and make the exit code 1. Reads take the seed from the target.
+    #[arg(long)]
+    pub verify: bool,
     /// Content of written blocks.
     #[arg(long, value_enum, default_value = "random")]
     pub data: DataKind,

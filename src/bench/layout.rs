@@ -11,13 +11,15 @@ use crate::progress::new_bar;
 use crate::{
     dio::{AlignedBuffer, File},
     error::AppError,
+    verify::format,
 };
 
 const CHUNK: u64 = 1 << 20;
 const WRITERS: u64 = 4;
 
-/// Writes `[0, end)` of `path` with random bytes (seeded by `seed`).
-pub fn lay_out(path: &Path, end: u64, seed: u64, quiet: bool) -> Result<(), AppError> {
+/// Writes `[0, end)` of `path` with random bytes (seeded by `seed`), or with
+/// `jdbio verify` blocks of `verify_bs` bytes.
+pub fn lay_out(path: &Path, end: u64, seed: u64, verify_bs: Option<usize>, quiet: bool) -> Result<(), AppError> {
     let file = Rc::new(File::open_rw(path)?);
     file.preallocate(end)?;
     let bar = new_bar(end, quiet, "laying out {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})");
@@ -35,7 +37,14 @@ pub fn lay_out(path: &Path, end: u64, seed: u64, quiet: bool) -> Result<(), AppE
                     while offset < end {
                         let len = CHUNK.min(end - offset) as usize;
                         buf.set_io_len(len);
-                        rng.fill_bytes(&mut buf);
+                        match verify_bs {
+                            Some(bs) => {
+                                for (i, block) in buf.chunks_mut(bs).enumerate() {
+                                    format::encode(block, seed, offset + (i * bs) as u64, 1);
+                                }
+                            }
+                            None => rng.fill_bytes(&mut buf),
+                        }
                         let (res, back) = file.write_at(buf, offset).await;
                         res?;
                         buf = back;

@@ -34,8 +34,12 @@ use crate::{
 pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     let mut plan = plan::Plan::from_args(args)?;
     let laid_out = plan.needs_layout;
+    if plan.verify && !laid_out && plan.read_pct > 0 && args.seed.is_none() {
+        plan.seed = verify_seed_of(&plan)?;
+    }
     if laid_out {
-        layout::lay_out(&plan.path, plan.offset + plan.size, plan.seed, plan.quiet)?;
+        let verify_bs = plan.verify.then_some(plan.bs as usize);
+        layout::lay_out(&plan.path, plan.offset + plan.size, plan.seed, verify_bs, plan.quiet)?;
         plan.target = Some(target::probe(&plan.path).map_err(|e| AppError::Io(e.to_string()))?);
     }
     let plan = Arc::new(plan);
@@ -47,6 +51,12 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     #[cfg(target_os = "linux")]
     let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)))?;
     let stats = &outcome.stats;
+    if plan.verify {
+        report.sections.insert(
+            "verify".into(),
+            json!({ "checked": stats.verify.checked, "bad": stats.verify.bad, "bad_blocks": stats.verify.examples }),
+        );
+    }
     let secs = stats.measured_ns as f64 / 1e9;
     for (kind, s) in [("read", &stats.read), ("write", &stats.write)] {
         if s.ops > 0 || s.errors > 0 {
@@ -70,6 +80,29 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&report));
     match &stats.first_error {
         Some(e) => Err(AppError::Io(format!("{}: {e}", plan.path.display()))),
+        None if stats.verify.failures() > 0 => Err(AppError::CheckFailed(format!(
+            "{} of {} blocks read from {} failed verification",
+            stats.verify.failures(),
+            stats.verify.checked,
+            plan.path.display()
+        ))),
         None => Ok(()),
+    }
+}
+
+/// The seed of the verify blocks already in the target (for read modes).
+fn verify_seed_of(plan: &plan::Plan) -> Result<u64, AppError> {
+    let file = crate::dio::File::open(&plan.path)?;
+    match crate::verify::pass::detect(&file, plan.offset + plan.size)? {
+        Some((bs, seed)) if bs as u64 == plan.bs => Ok(seed),
+        Some((bs, _)) => Err(AppError::Usage(format!(
+            "--verify: {} holds verify blocks of {bs} bytes, not --bs {}",
+            plan.path.display(),
+            plan.bs
+        ))),
+        None => Err(AppError::Usage(format!(
+            "--verify: {} holds no jdbio verify blocks to check (write them first with a --verify write mode or jdbio verify --write)",
+            plan.path.display()
+        ))),
     }
 }

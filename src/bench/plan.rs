@@ -57,6 +57,7 @@ pub struct Plan {
     pub dist: Dist,
     pub seed: u64,
     pub data: DataKind,
+    pub verify: bool,
     pub submit: Submit,
     pub force: bool,
     /// The file must be created or extended and filled before reading.
@@ -143,6 +144,7 @@ impl Plan {
             dist,
             seed: args.seed.unwrap_or_else(random_seed),
             data: args.data,
+            verify: args.verify,
             submit: args.submit,
             force: args.force,
             needs_layout,

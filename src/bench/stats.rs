@@ -3,9 +3,42 @@
 
 use std::ops::AddAssign;
 
+use std::collections::BTreeMap;
+
 use hdrhistogram::Histogram;
 
-use crate::report::new_histogram;
+use crate::{report::new_histogram, verify::findings::BadBlock};
+
+/// Verification of blocks read (bench --verify).
+#[derive(Debug, Clone, Default)]
+pub struct VerifyTally {
+    /// Blocks checked.
+    pub checked: u64,
+    /// Bad blocks per class.
+    pub bad: BTreeMap<&'static str, u64>,
+    /// The first bad blocks found (at most [`VerifyTally::EXAMPLES`] per worker).
+    pub examples: Vec<BadBlock>,
+}
+
+impl VerifyTally {
+    /// Bad blocks kept as examples per worker.
+    pub const EXAMPLES: usize = 20;
+
+    /// Bad blocks in all.
+    pub fn failures(&self) -> u64 {
+        self.bad.values().sum()
+    }
+}
+
+impl AddAssign<&VerifyTally> for VerifyTally {
+    fn add_assign(&mut self, other: &VerifyTally) {
+        self.checked += other.checked;
+        for (class, n) in &other.bad {
+            *self.bad.entry(class).or_default() += n;
+        }
+        self.examples.extend(other.examples.iter().cloned());
+    }
+}
 
 /// Counters and latencies of one op kind.
 #[derive(Debug, Clone)]
@@ -44,6 +77,8 @@ pub struct WorkerStats {
     pub measured_ns: u64,
     /// The first I/O error, with its offset and errno.
     pub first_error: Option<String>,
+    /// Blocks checked with --verify.
+    pub verify: VerifyTally,
 }
 
 impl AddAssign<&WorkerStats> for WorkerStats {
@@ -51,6 +86,7 @@ impl AddAssign<&WorkerStats> for WorkerStats {
         self.read += &other.read;
         self.write += &other.write;
         self.total_ops_including_ramp += other.total_ops_including_ramp;
+        self.verify += &other.verify;
         self.measured_ns = self.measured_ns.max(other.measured_ns);
         if self.first_error.is_none() {
             self.first_error.clone_from(&other.first_error);

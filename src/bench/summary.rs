@@ -44,8 +44,24 @@ pub fn render(report: &Report) -> String {
         human_ns(cpu_s * 1e9 / all_ops as f64),
         report.cpu.ctx_switches
     );
+    if let Some(v) = report.sections.get("verify") {
+        let classes = v["bad"]
+            .as_object()
+            .map_or(String::new(), |m| m.iter().map(|(class, n)| format!(", {n} {class}")).collect::<String>());
+        let _ = writeln!(out, "  verify: {} blocks read and checked{classes}", v["checked"]);
+        for b in v["bad_blocks"].as_array().into_iter().flatten().take(5) {
+            let _ = writeln!(
+                out,
+                "    offset {} {}: {}",
+                b["offset"],
+                b["class"].as_str().unwrap_or("?"),
+                b["detail"].as_str().unwrap_or("")
+            );
+        }
+    }
     if bench["laid_out"].as_bool() == Some(true) {
-        let _ = writeln!(out, "  note : the file was laid out with random data before the run");
+        let content = if report.sections.contains_key("verify") { "verify blocks" } else { "random data" };
+        let _ = writeln!(out, "  note : the file was laid out with {content} before the run");
     }
     out
 }

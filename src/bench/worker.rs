@@ -28,6 +28,11 @@ use super::{
 use crate::{
     dio::{AlignedBuffer, File},
     progress::Counter,
+    verify::{
+        classify::{Checker, Verdict},
+        findings::BadBlock,
+        format,
+    },
 };
 
 /// What a worker is given.
@@ -53,6 +58,8 @@ struct Shared {
     bs: u64,
     last_done: Instant,
     stamp: u64,
+    /// With --verify: checks blocks read.
+    checker: Option<Checker>,
 }
 
 /// Runs one worker to completion. Setup errors are returned after the start
@@ -94,6 +101,7 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
             read_pct: plan.read_pct,
             bs: plan.bs,
             last_done: ramp_end,
+            checker: plan.verify.then(|| Checker::new(plan.seed, plan.bs as usize)),
         }));
         let handles: Vec<_> = slots
             .into_iter()
@@ -107,6 +115,7 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
                     index: index as u16,
                     slot,
                     stamp_writes: plan.data == DataKind::Random,
+                    verify_seed: plan.verify.then_some(plan.seed),
                     eager: plan.submit == Submit::Eager || (plan.submit == Submit::Auto && plan.qd > 1),
                 };
                 compio::runtime::spawn(slot_loop(ctx))
@@ -147,6 +156,7 @@ struct SlotCtx {
     slot: (*mut u8, usize),
     stamp_writes: bool,
     eager: bool,
+    verify_seed: Option<u64>,
 }
 
 /// One slot: issue, wait, record, until told to stop.
@@ -156,16 +166,23 @@ async fn slot_loop(ctx: SlotCtx) {
         let Some((write, offset, measured, stamp)) = ctx.shared.borrow_mut().next_op(now, &ctx.stop) else {
             break;
         };
-        if write && ctx.stamp_writes {
-            // SAFETY: this slot's buffer is not in flight between ops.
-            stamp_block(unsafe { std::slice::from_raw_parts_mut(ctx.slot.0, ctx.slot.1) }, offset, stamp);
+        // SAFETY: this slot's buffer is not in flight between ops.
+        let block = unsafe { std::slice::from_raw_parts_mut(ctx.slot.0, ctx.slot.1) };
+        match ctx.verify_seed {
+            Some(seed) if write => format::encode(block, seed, offset, 1),
+            None if write && ctx.stamp_writes => stamp_block(block, offset, stamp),
+            _ => {}
         }
         let op = RwOp::new(ctx.reg, ctx.index, ctx.slot.0, ctx.slot.1 as u32, offset, write);
         let t0 = Instant::now();
         let result = uring::submit(op, ctx.eager).await;
         now = Instant::now();
         let mut shared = ctx.shared.borrow_mut();
+        let complete = result.as_ref().is_ok_and(|&n| n == block.len());
         shared.complete(write, measured, offset, now, now.duration_since(t0), result);
+        if !write && complete {
+            shared.check_block(block, offset);
+        }
         if shared.stats.first_error.is_some() {
             ctx.stop.store(true, Ordering::Relaxed);
         }
@@ -196,6 +213,21 @@ impl Shared {
         };
         self.stamp = self.stamp.wrapping_add(1);
         Some((write, self.offsets.next_offset(), measured, self.stamp))
+    }
+
+    /// With --verify, checks a block that was read.
+    #[inline]
+    fn check_block(&mut self, block: &[u8], offset: u64) {
+        let Some(checker) = self.checker.as_mut() else { return };
+        let tally = &mut self.stats.verify;
+        tally.checked += 1;
+        if let Verdict::Bad(class, detail) = checker.check(block, offset) {
+            *tally.bad.entry(class.name()).or_default() += 1;
+            let known = tally.examples.iter().any(|b| b.offset == offset);
+            if !known && tally.examples.len() < super::stats::VerifyTally::EXAMPLES {
+                tally.examples.push(BadBlock { offset, class, detail });
+            }
+        }
     }
 
     /// Records one completion.

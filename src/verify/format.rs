@@ -166,8 +166,11 @@ mod tests {
     fn payload_is_incompressible_looking() {
         let mut block = vec![0u8; 4096];
         encode(&mut block, 1, 0, 1);
-        let payload: Vec<u8> =
-            block.chunks(SECTOR).enumerate().flat_map(|(i, s)| s[if i == 0 { HEADER_END } else { STAMP }..].to_vec()).collect();
+        let payload: Vec<u8> = block
+            .chunks(SECTOR)
+            .enumerate()
+            .flat_map(|(i, s)| s[if i == 0 { HEADER_END } else { STAMP }..].to_vec())
+            .collect();
         let zeros = payload.iter().filter(|&&b| b == 0).count();
         assert!(zeros < 48, "{zeros} zero bytes in {} payload bytes", payload.len());
     }

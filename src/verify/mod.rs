@@ -7,10 +7,10 @@
 
 mod ack_log;
 mod args;
-mod classify;
-mod findings;
-mod format;
-mod pass;
+pub(crate) mod classify;
+pub(crate) mod findings;
+pub(crate) mod format;
+pub(crate) mod pass;
 mod plan;
 mod summary;
 
@@ -38,6 +38,10 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     let (bs, seed) = if plan.write {
         let seed = plan.seed.unwrap_or_else(crate::bench::plan::random_seed);
         let file = if plan.ack_log.is_some() { File::open_wal(&plan.path)? } else { File::open_rw(&plan.path)? };
+        if !file.is_block_device() {
+            // Allocated up front, writes need not grow the file one block at a time.
+            file.preallocate(plan.size)?;
+        }
         let ack = plan.ack_log.as_deref().map(ack_log::AckLog::create).transpose()?;
         let bar = new_bar(plan.size, plan.quiet, BAR);
         bar.set_message("writing");

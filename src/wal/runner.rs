@@ -47,7 +47,7 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
         FileMode::Overwrite => {
             let written = fs::metadata(&plan.path).is_ok_and(|m| m.len() >= plan.size);
             if !written {
-                crate::bench::layout::lay_out(&plan.path, plan.size, 0x5EED, plan.quiet)?;
+                crate::bench::layout::lay_out(&plan.path, plan.size, 0x5EED, None, plan.quiet)?;
             }
         }
         FileMode::Append => {
