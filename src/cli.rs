@@ -32,6 +32,18 @@ pub enum Command {
     Verify(crate::verify::VerifyArgs),
 }
 
+/// Where a report goes: shared by every subcommand that writes one.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Write the JSON report to FILE, or to stdout with `-` (then nothing
+    /// else goes to stdout; the summary goes to stderr).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// `jdbio info TARGET`
 #[derive(Debug, Args)]
 pub struct InfoArgs {

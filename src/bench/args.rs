@@ -117,10 +117,6 @@ pub struct BenchArgs {
     /// or partition table. Destroys its data.
     #[arg(long)]
     pub force: bool,
-    /// Write the JSON report to FILE, or to stdout with `-` (then nothing else goes to stdout).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<String>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: crate::cli::OutputArgs,
 }

@@ -120,10 +120,9 @@ impl Plan {
             ));
         }
         if args.mode.writes()
-            && let Some(reason) = target.as_ref().and_then(TargetInfo::holds_data)
-            && !args.force
+            && let Some(t) = &target
         {
-            return usage(format!("refusing to write: {reason}; pass --force to destroy its data"));
+            t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
         }
         let read_pct = match args.mode {
             Mode::Randread | Mode::Read => 100,
@@ -148,8 +147,8 @@ impl Plan {
             submit: args.submit,
             force: args.force,
             needs_layout,
-            json: args.json.clone(),
-            quiet: args.quiet,
+            json: args.output.json.clone(),
+            quiet: args.output.quiet,
             target,
         })
     }

@@ -30,10 +30,6 @@ pub struct PreallocArgs {
     /// Keep the test files (TARGET.MODE) afterwards, e.g. to inspect them with filefrag.
     #[arg(long)]
     pub keep: bool,
-    /// Write the JSON report to FILE, or to stdout with `-`.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<String>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: crate::cli::OutputArgs,
 }

@@ -78,8 +78,8 @@ impl PreallocPlan {
             bs: args.bs,
             writes: args.writes,
             keep: args.keep,
-            json: args.json.clone(),
-            quiet: args.quiet,
+            json: args.output.json.clone(),
+            quiet: args.output.quiet,
         };
         for &mode in &plan.modes {
             let file = plan.mode_path(mode);

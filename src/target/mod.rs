@@ -168,6 +168,15 @@ pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
 }
 
 impl TargetInfo {
+    /// The destructive-write guard: an error naming what was found, unless
+    /// `force`.
+    pub fn refuse_write_unless_forced(&self, force: bool) -> Result<(), String> {
+        match self.holds_data() {
+            Some(reason) if !force => Err(format!("refusing to write: {reason}; pass --force to destroy its data")),
+            _ => Ok(()),
+        }
+    }
+
     /// Why writing to this target would destroy data, in one line: a block
     /// device that is mounted, in use by a stacked device, or holds a
     /// signature. `None` when it looks unused, and always for a regular

@@ -43,10 +43,6 @@ pub struct VerifyArgs {
     /// Allow --write on a block device that is mounted or holds a filesystem.
     #[arg(long)]
     pub force: bool,
-    /// Write the JSON report to FILE, or to stdout with `-`.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<String>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: crate::cli::OutputArgs,
 }

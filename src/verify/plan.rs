@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::args::VerifyArgs;
 use crate::{
     error::AppError,
-    target::{self, TargetInfo, TargetKind},
+    target::{self, TargetKind},
 };
 
 /// Bytes a --write on a new file fills by default.
@@ -81,8 +81,8 @@ impl VerifyPlan {
             if size < args.bs {
                 return usage(format!("--size {size}: smaller than --bs {}", args.bs));
             }
-            if let Some(reason) = target.as_ref().and_then(TargetInfo::holds_data).filter(|_| !args.force) {
-                return usage(format!("refusing to write: {reason}; pass --force to destroy its data"));
+            if let Some(t) = &target {
+                t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
             }
         }
         Ok(Self {
@@ -96,8 +96,8 @@ impl VerifyPlan {
             ack_log: args.ack_log.clone(),
             seed: args.seed,
             max_report: args.max_report,
-            json: args.json.clone(),
-            quiet: args.quiet,
+            json: args.output.json.clone(),
+            quiet: args.output.quiet,
         })
     }
 }

@@ -140,9 +140,7 @@ impl WalPlan {
                 }
                 file_modes = vec![FileMode::Overwrite];
             }
-            if let Some(reason) = t.holds_data().filter(|_| !args.force) {
-                return usage(format!("refusing to write: {reason}; pass --force to destroy its data"));
-            }
+            t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
             size = size.min(t.size_bytes / commit * commit);
         }
         Ok(WalPlan {
@@ -156,8 +154,8 @@ impl WalPlan {
             size,
             keep: args.keep,
             is_default_target: args.target.is_none(),
-            json: args.json.clone(),
-            quiet: args.quiet,
+            json: args.output.json.clone(),
+            quiet: args.output.quiet,
             target,
         })
     }
