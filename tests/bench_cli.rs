@@ -223,3 +223,20 @@ fn verify_flag_writes_blocks_that_reads_check() {
     assert_eq!(report["verify"]["bad"]["corrupt"], 1);
     assert_eq!(report["verify"]["bad_blocks"][0]["offset"], 40960);
 }
+
+#[test]
+fn repeat_reports_every_repetition_and_the_medians() {
+    let dir = scratch();
+    sparse(dir.path(), "r.dat", 8 << 20);
+    let report = bench_json(dir.path(), &["--repeat", "3", "--ops", "500", "--ramp", "0", "--size", "8m", "r.dat"]);
+    assert_eq!(report["job"]["repeat"], 3);
+    let reps = report["repetitions"].as_array().unwrap();
+    assert_eq!(reps.len(), 3);
+    let mut iops: Vec<f64> = reps.iter().map(|r| r["results"]["read"]["iops"].as_f64().unwrap()).collect();
+    iops.sort_by(f64::total_cmp);
+    assert_eq!(report["results"]["read"]["iops"].as_f64().unwrap(), iops[1], "the median");
+    assert_eq!(report["results"]["read"]["ops"], 500);
+    assert_eq!(report["bench"]["total_ops_including_ramp"], 1500);
+    let hist = decode_hdr(report["results"]["read"]["latency_ns"]["hdr"].as_str().unwrap());
+    assert_eq!(hist.len(), 1500, "hdr merges every repetition");
+}

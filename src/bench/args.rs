@@ -91,6 +91,10 @@ pub struct BenchArgs {
     /// Stop after exactly N measured operations instead of after --time.
     #[arg(long, value_name = "N")]
     pub ops: Option<u64>,
+    /// Run the job N times (each with its own ramp) and report every
+    /// repetition plus the median of each metric.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub repeat: u32,
     /// Warm-up time before measuring (not counted).
     #[arg(long, default_value = "1s", value_parser = crate::units::parse_duration)]
     pub ramp: std::time::Duration,

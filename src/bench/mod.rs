@@ -12,6 +12,8 @@ pub mod dist;
 mod engine;
 pub(crate) mod layout;
 pub mod plan;
+#[cfg(target_os = "linux")]
+mod repeat;
 mod stats;
 mod summary;
 #[cfg(target_os = "linux")]
@@ -26,7 +28,7 @@ use serde_json::json;
 
 use crate::{
     error::AppError,
-    report::{OpResult, Report, Sink, write_json},
+    report::{Report, Sink, write_json},
     target,
 };
 
@@ -49,31 +51,42 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     #[cfg(not(target_os = "linux"))]
     return Err(AppError::Usage("jdbio bench drives io_uring directly and runs on Linux only".into()));
     #[cfg(target_os = "linux")]
-    let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)))?;
-    let stats = &outcome.stats;
+    let (reps, stats) = {
+        let mut reps = Vec::new();
+        let mut stats = stats::WorkerStats::default();
+        for _ in 0..plan.repeat {
+            let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)))?;
+            reps.push(repeat::Rep::from_outcome(&outcome));
+            stats += &outcome.stats;
+            if stats.first_error.is_some() {
+                break;
+            }
+        }
+        (reps, stats)
+    };
     if plan.verify {
         report.sections.insert(
             "verify".into(),
             json!({ "checked": stats.verify.checked, "bad": stats.verify.bad, "bad_blocks": stats.verify.examples }),
         );
     }
-    let secs = stats.measured_ns as f64 / 1e9;
-    for (kind, s) in [("read", &stats.read), ("write", &stats.write)] {
-        if s.ops > 0 || s.errors > 0 {
-            report.results.insert(kind.into(), OpResult::new(s.ops, s.bytes, s.errors, secs, &s.hist));
-        }
-    }
-    report.cpu = outcome.cpu;
-    report.duration_s = secs;
+    report.results = repeat::median_results(&reps);
+    report.cpu = repeat::total_cpu(&reps);
+    report.duration_s = repeat::median(reps.iter().map(|r| r.duration_s).collect());
     report.sections.insert(
         "bench".into(),
         json!({
             "total_ops_including_ramp": stats.total_ops_including_ramp,
-            "wall_s": outcome.wall_s,
+            "wall_s": reps.iter().map(|r| r.wall_s).sum::<f64>(),
             "laid_out": laid_out,
-            "cpu_per_io_ns": (outcome.cpu.user_s + outcome.cpu.sys_s) * 1e9 / stats.total_ops_including_ramp.max(1) as f64,
+            "cpu_per_io_ns": repeat::median(reps.iter().map(|r| r.cpu_per_io_ns).collect()),
         }),
     );
+    if reps.len() > 1 {
+        report
+            .sections
+            .insert("repetitions".into(), serde_json::to_value(&reps).map_err(|e| AppError::Io(e.to_string()))?);
+    }
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }

@@ -54,6 +54,8 @@ pub struct Plan {
     pub stop: Stop,
     #[serde(serialize_with = "secs")]
     pub ramp: Duration,
+    /// Repetitions of the whole job.
+    pub repeat: u32,
     pub dist: Dist,
     pub seed: u64,
     pub data: DataKind,
@@ -85,6 +87,9 @@ impl Plan {
         }
         if args.bs == 0 || args.bs > MAX_BS {
             return usage(format!("--bs {}: must be between 1 byte and {MAX_BS}", args.bs));
+        }
+        if args.repeat == 0 || args.repeat > 1000 {
+            return usage(format!("--repeat {}: must be between 1 and 1000", args.repeat));
         }
         if args.ops == Some(0) {
             return usage("--ops 0: must be at least 1".into());
@@ -140,6 +145,7 @@ impl Plan {
             size,
             stop: args.ops.map_or(Stop::Time(args.time), Stop::Ops),
             ramp: args.ramp,
+            repeat: args.repeat,
             dist,
             seed: args.seed.unwrap_or_else(random_seed),
             data: args.data,

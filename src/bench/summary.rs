@@ -29,6 +29,17 @@ pub fn render(report: &Report) -> String {
         report.duration_s,
         job["seed"],
     );
+    if let Some(reps) = report.sections.get("repetitions").and_then(|r| r.as_array()) {
+        let _ = writeln!(out, "  {} repetitions; the lines below are medians", reps.len());
+        for (i, rep) in reps.iter().enumerate() {
+            let mut line = format!("    rep {}:", i + 1);
+            for (kind, r) in rep["results"].as_object().into_iter().flatten() {
+                let p99 = r["latency_ns"]["percentiles"]["99"].as_f64().unwrap_or(0.0);
+                let _ = write!(line, " {kind} {:.0} IOPS p99 {}", r["iops"].as_f64().unwrap_or(0.0), human_ns(p99));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
     for (kind, r) in &report.results {
         render_op(&mut out, kind, r);
     }

@@ -1,0 +1,117 @@
+//! Repetitions (`--repeat N`): each repetition is a whole engine run (ramp
+//! included); the report states every repetition and, as its `results`, the
+//! median of each metric, so a gate can judge against noise instead of one
+//! sample.
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+use super::engine::Outcome;
+use crate::report::{CpuUsage, LatencySummary, OpResult, PERCENTILES, new_histogram};
+
+/// One repetition as the report states it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rep {
+    pub results: BTreeMap<String, OpResult>,
+    pub cpu: CpuUsage,
+    pub duration_s: f64,
+    pub wall_s: f64,
+    pub total_ops_including_ramp: u64,
+    pub cpu_per_io_ns: f64,
+    #[serde(skip)]
+    hists: BTreeMap<String, Histogram<u64>>,
+}
+
+impl Rep {
+    /// The results of one engine run.
+    pub fn from_outcome(outcome: &Outcome) -> Self {
+        let stats = &outcome.stats;
+        let secs = stats.measured_ns as f64 / 1e9;
+        let mut results = BTreeMap::new();
+        let mut hists = BTreeMap::new();
+        for (kind, s) in [("read", &stats.read), ("write", &stats.write)] {
+            if s.ops > 0 || s.errors > 0 {
+                results.insert(kind.to_string(), OpResult::new(s.ops, s.bytes, s.errors, secs, &s.hist));
+                hists.insert(kind.to_string(), s.hist.clone());
+            }
+        }
+        let cpu = outcome.cpu;
+        Self {
+            results,
+            cpu,
+            duration_s: secs,
+            wall_s: outcome.wall_s,
+            total_ops_including_ramp: stats.total_ops_including_ramp,
+            cpu_per_io_ns: (cpu.user_s + cpu.sys_s) * 1e9 / stats.total_ops_including_ramp.max(1) as f64,
+            hists,
+        }
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+pub fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 }
+}
+
+/// Per op kind: the median of each count, rate and percentile over `reps`;
+/// min, max, mean, stdev and `hdr` from all repetitions' histograms merged.
+pub fn median_results(reps: &[Rep]) -> BTreeMap<String, OpResult> {
+    let mut out = BTreeMap::new();
+    let kinds: Vec<&String> = reps.iter().flat_map(|r| r.results.keys()).collect();
+    for kind in kinds {
+        if out.contains_key(kind) {
+            continue;
+        }
+        let of: Vec<&OpResult> = reps.iter().filter_map(|r| r.results.get(kind)).collect();
+        let mut merged = new_histogram();
+        for rep in reps {
+            if let Some(h) = rep.hists.get(kind) {
+                let _ = merged.add(h);
+            }
+        }
+        let med = |f: &dyn Fn(&OpResult) -> f64| median(of.iter().map(|r| f(r)).collect());
+        let mut latency = LatencySummary::from_histogram(&merged);
+        for (key, _) in PERCENTILES {
+            let p = med(&|r: &OpResult| r.latency_ns.percentiles.get(key).copied().unwrap_or(0) as f64);
+            latency.percentiles.insert(key.to_string(), p as u64);
+        }
+        let result = OpResult {
+            ops: med(&|r| r.ops as f64) as u64,
+            bytes: med(&|r| r.bytes as f64) as u64,
+            errors: of.iter().map(|r| r.errors).sum(),
+            iops: med(&|r| r.iops),
+            bw_bytes_per_s: med(&|r| r.bw_bytes_per_s),
+            latency_ns: latency,
+        };
+        out.insert(kind.clone(), result);
+    }
+    out
+}
+
+/// Total CPU over all repetitions.
+pub fn total_cpu(reps: &[Rep]) -> CpuUsage {
+    reps.iter().fold(CpuUsage::default(), |acc, r| CpuUsage {
+        user_s: acc.user_s + r.cpu.user_s,
+        sys_s: acc.sys_s + r.cpu.sys_s,
+        ctx_switches: acc.ctx_switches + r.cpu.ctx_switches,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(median(vec![]), 0.0);
+    }
+}
