@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# ci-gate.sh: fail a CI build when storage performance regresses.
+#
+# Usage:
+#   scripts/ci-gate.sh --baseline BASE.json [--repeat N] [--jdbio PATH]
+#                      [--out CURRENT.json] [--markdown OUT.md] TARGET [-- GATE ARGS...]
+#
+# Runs the job recorded in BASE.json (mode, bs, qd, jobs, size, offset, time
+# or ops, ramp, distribution, read mix) on TARGET with `jdbio bench --repeat N`
+# (default 5, so the gate can tell a regression from noise), writes the
+# report to CURRENT.json (default: jdbio-current.json), then runs
+#   jdbio gate --baseline BASE.json CURRENT.json --markdown [GATE ARGS...]
+# prints its markdown table (also to OUT.md with --markdown, for a CI
+# comment) and exits with the gate's code: 0 pass, 1 regression, 2 unusable
+# input. GATE ARGS go to `jdbio gate` as they are, e.g.
+#   -- --max-drop iops=15% --max-rise p99=30%
+#
+# Make a baseline once, on the machine the gate will run on:
+#   jdbio bench --repeat 5 --time 10 --json results/baseline-mydisk.json /dev/nvme0n1p1
+# then in CI:
+#   scripts/ci-gate.sh --baseline results/baseline-mydisk.json /dev/nvme0n1p1
+# A write job on a block device passes --force through only if the baseline
+# job had it. Needs python3 (to read the baseline's job).
+set -euo pipefail
+
+die() { echo "ci-gate.sh: $*" >&2; exit 2; }
+
+baseline="" repeat=5 jdbio="" out="jdbio-current.json" markdown="" target=""
+gate_args=()
+while (($#)); do
+    case "$1" in
+        --baseline) baseline=${2:?--baseline needs a file}; shift 2 ;;
+        --repeat) repeat=${2:?--repeat needs a number}; shift 2 ;;
+        --jdbio) jdbio=${2:?--jdbio needs a path}; shift 2 ;;
+        --out) out=${2:?--out needs a file}; shift 2 ;;
+        --markdown) markdown=${2:?--markdown needs a file}; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        --) shift; gate_args=("$@"); break ;;
+        -*) die "unknown option $1 (see --help)" ;;
+        *) [ -z "$target" ] || die "one TARGET only (got $target and $1)"; target=$1; shift ;;
+    esac
+done
+[ -n "$baseline" ] || die "--baseline BASE.json is required"
+[ -n "$target" ] || die "TARGET is required"
+[ -r "$baseline" ] || die "--baseline $baseline: cannot read it"
+[[ "$repeat" =~ ^[0-9]+$ && "$repeat" -ge 1 ]] || die "--repeat $repeat: must be a whole number >= 1"
+if [ -z "$jdbio" ]; then
+    here=$(cd "$(dirname "$0")/.." && pwd)
+    if [ -x "$here/target/release/jdbio" ]; then jdbio="$here/target/release/jdbio"; else jdbio=$(command -v jdbio || true); fi
+fi
+[ -n "$jdbio" ] && [ -x "$jdbio" ] || die "no jdbio binary (build it with cargo build --release, or pass --jdbio PATH)"
+
+# The baseline's job, as jdbio bench flags.
+mapfile -t job_args < <(python3 - "$baseline" <<'PY'
+import json, sys
+try:
+    report = json.load(open(sys.argv[1]))
+    job = report["job"]
+    assert report.get("command") == "bench"
+except Exception as e:  # not a bench report: let `jdbio gate` explain below
+    sys.exit(0)
+args = ["--mode", job["mode"], "--bs", str(job["bs"]), "--qd", str(job["qd"]), "--jobs", str(job["jobs"]),
+        "--size", str(job["size"]), "--offset", str(job["offset"]), "--ramp", f'{job["ramp"]}s']
+stop = job["stop"]
+args += ["--ops", str(stop["ops"])] if "ops" in stop else ["--time", f'{stop["time"]}s']
+dist = job.get("dist", {"kind": "uniform"})
+args += ["--dist", {"uniform": "uniform", "zipf": f'zipf:{dist.get("theta")}', "pareto": f'pareto:{dist.get("h")}'}[dist["kind"]]]
+if job["mode"] == "randrw":
+    args += ["--rwmix", str(job["read_pct"])]
+if job.get("force"):
+    args += ["--force"]
+print("\n".join(args))
+PY
+)
+if ((${#job_args[@]})); then
+    echo "ci-gate.sh: running the baseline's job ${job_args[*]} on $target, $repeat repetitions" >&2
+    "$jdbio" bench "${job_args[@]}" --repeat "$repeat" --quiet --json "$out" "$target" >&2 || {
+        rc=$?; echo "ci-gate.sh: jdbio bench failed (exit $rc)" >&2; exit 2; }
+fi
+
+set +e
+table=$("$jdbio" gate --baseline "$baseline" "$out" --markdown "${gate_args[@]}")
+rc=$?
+set -e
+printf '%s\n' "$table"
+[ -z "$markdown" ] || printf '%s\n' "$table" > "$markdown"
+exit "$rc"
