@@ -1,0 +1,79 @@
+//! `jdbio gate` flags, exactly as typed. The thresholds are checked in
+//! [`super::limits`] before either report is read.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Under `jdbio gate -h`.
+const AFTER_SHORT_HELP: &str =
+    "See --help for the metrics, their default limits and how the spread of repetitions is used.";
+
+/// How the gate decides, under `jdbio gate --help`.
+const AFTER_LONG_HELP: &str = "\
+Metrics, per op kind found in both reports, and their default limits:
+  iops         IOPS                         a drop is bad, limit -10%
+  bw           bandwidth (bw_bytes_per_s)   a drop is bad, limit -10%
+  p50          median latency               a rise is bad, limit +20%
+  p99          p99 latency                  a rise is bad, limit +25%
+  p99.9        p99.9 latency                a rise is bad, limit +50%
+  cpu_per_io   CPU per I/O (whole report)   a rise is bad, limit +20%
+A metric whose change is worse than its limit regresses (exactly at the limit
+passes); one that is better by more than its limit is 'improved'.
+
+Noise: when both reports were made with `jdbio bench --repeat N` (N >= 2), the
+gate also asks whether the difference exceeds the spread of the repetitions.
+The current run is beyond noise on a metric when its whole range of repetition
+values is worse than the baseline's whole range (for IOPS: the best current
+repetition is below the worst baseline repetition; for a latency: the best
+current repetition is above the worst baseline one). By default a metric over
+its limit fails only when it is also beyond noise; otherwise its verdict is
+'within noise' and the gate passes (an improvement likewise counts only beyond
+noise). --ignore-spread fails on the limit alone. Without repetitions on both
+sides the limit alone decides, and the output says so ('no repetitions').
+
+The reports must come from the same job: job.mode, job.bs, job.qd, job.jobs,
+job.dist, job.read_pct and target.kind must match, or the gate refuses (exit 2)
+and names each difference, unless --allow-mismatch. A different CPU model,
+kernel, device model or filesystem, or a different job.size, job.data,
+job.submit, job.verify, job.stop (run length) or job.ramp, is a warning.
+
+Exit codes: 0 pass, 1 regression, 2 unusable input (a missing or unreadable
+file, not JSON, not a jdbio report, an unknown schema version, not a bench
+report, mismatched settings, a bad flag).";
+
+/// `jdbio gate --baseline BASE.json CURRENT.json`
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_SHORT_HELP, after_long_help = AFTER_LONG_HELP)]
+pub struct GateArgs {
+    /// The report made by `jdbio bench --json` on the current code.
+    #[arg(value_name = "CURRENT.json")]
+    pub current: PathBuf,
+    /// The reference report the current one is compared with.
+    #[arg(long, value_name = "BASE.json")]
+    pub baseline: PathBuf,
+    /// Largest allowed drop of a metric where a drop is bad (iops, bw), e.g.
+    /// `--max-drop iops=5%` (or `iops=5`). Repeatable.
+    #[arg(long, value_name = "NAME=PCT")]
+    pub max_drop: Vec<String>,
+    /// Largest allowed rise of a metric where a rise is bad (p50, p99,
+    /// p99.9, cpu_per_io), e.g. `--max-rise p99=30%`. Repeatable.
+    #[arg(long, value_name = "NAME=PCT")]
+    pub max_rise: Vec<String>,
+    /// Fail on the limit alone, even when the difference is within the spread
+    /// of the repetitions.
+    #[arg(long)]
+    pub ignore_spread: bool,
+    /// Compare reports whose job settings or target kind differ (each
+    /// difference becomes a warning instead of exit 2).
+    #[arg(long)]
+    pub allow_mismatch: bool,
+    /// Print a GitHub-flavoured markdown table (for a CI comment) instead of
+    /// the plain table.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Write the verdicts as JSON (schema `jdbio.gate/1`) to FILE, or to stdout
+    /// with `-` (then the table goes to stderr).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
+}

@@ -1,0 +1,84 @@
+//! `jdbio gate --baseline BASE.json CURRENT.json`: the CI performance gate.
+//!
+//! Flow: [`args::GateArgs`] -> [`limits::Limits`] (flags checked before any
+//! file is read) -> [`load::load`] both reports (exit 2 for a missing file,
+//! not JSON, not a jdbio report, an unknown schema version, not a bench
+//! report) -> [`settings`]: the job settings and target kind must match
+//! (exit 2 naming each difference, unless `--allow-mismatch`), other
+//! machines are warnings -> [`metrics::extract`] the headline values and
+//! the repetitions -> [`compare::compare`] each metric against its limit
+//! and the spread -> [`outcome::Outcome`] -> [`render`] (table or markdown)
+//! and the JSON. Exit 1 when any metric regressed.
+
+mod args;
+mod compare;
+mod limits;
+mod load;
+mod metrics;
+mod outcome;
+mod render;
+mod settings;
+
+pub use args::GateArgs;
+
+use crate::{
+    error::AppError,
+    report::{Sink, write_json},
+};
+
+/// Runs `jdbio gate`.
+pub fn run(args: &GateArgs) -> Result<(), AppError> {
+    let limits = limits::Limits::from_flags(&args.max_drop, &args.max_rise)?;
+    let base = load::load(&args.baseline)?;
+    let cur = load::load(&args.current)?;
+    let mismatches = settings::mismatches(&base, &cur);
+    if !mismatches.is_empty() && !args.allow_mismatch {
+        let list: Vec<String> = mismatches.iter().map(|d| d.to_string()).collect();
+        return Err(AppError::Usage(format!(
+            "{} and {} measured different jobs, so the gate will not compare them (--allow-mismatch to compare anyway): {}",
+            base.path.display(),
+            cur.path.display(),
+            list.join("; ")
+        )));
+    }
+    let (base_values, cur_values) = (metrics::extract(&base)?, metrics::extract(&cur)?);
+    let mut warnings = settings::warnings(&base, &cur);
+    let rows = compare::compare(&base_values, &cur_values, &limits, args.ignore_spread, &mut warnings);
+    if rows.is_empty() {
+        return Err(AppError::Usage(format!(
+            "{} and {} have no metric in common (no op kind in both reports' results)",
+            base.path.display(),
+            cur.path.display()
+        )));
+    }
+    let spread = outcome::Spread {
+        baseline_repetitions: base_values.reps.len(),
+        current_repetitions: cur_values.reps.len(),
+        judged: compare::spread_known(&base_values, &cur_values),
+        ignored: args.ignore_spread,
+    };
+    let paths = (base.path.display().to_string(), cur.path.display().to_string());
+    let job = match mismatches.is_empty() {
+        true => settings::describe(&base),
+        false => format!("baseline {}; current {}", settings::describe(&base), settings::describe(&cur)),
+    };
+    let mut outcome = outcome::Outcome::new(paths.0, paths.1, job, spread, rows);
+    outcome.mismatches = mismatches;
+    outcome.warnings = warnings;
+    for d in &outcome.mismatches {
+        eprintln!("jdbio: warning: settings differ, compared anyway (--allow-mismatch): {d}");
+    }
+    for w in &outcome.warnings {
+        eprintln!("jdbio: warning: {w}");
+    }
+    if let Some(dest) = &args.json {
+        write_json(&outcome, dest)?;
+    }
+    let text = if args.markdown { render::markdown(&outcome) } else { render::table(&outcome) };
+    Sink::for_json_dest(args.json.as_deref()).print(&text);
+    if outcome.passed {
+        Ok(())
+    } else {
+        Err(AppError::CheckFailed(format!("regression against {}: {}", outcome.baseline, outcome.failures())))
+    }
+}

@@ -1,0 +1,282 @@
+//! `jdbio gate` through the binary, on the fixture reports in
+//! tests/fixtures/gate/: each verdict, each kind of unusable input, the
+//! markdown pinned byte for byte (tests/fixtures/gate/expected.md; rewrite
+//! it with `JDBIO_BLESS=1 cargo test --test gate_cli` after a deliberate
+//! change), and the JSON.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{jdbio, scratch};
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gate")
+}
+
+/// Runs `jdbio gate --baseline BASE CURRENT ARGS` in the fixtures directory:
+/// (exit code, stdout, stderr).
+fn gate(base: &str, current: &str, args: &[&str]) -> (i32, String, String) {
+    let out = jdbio(&fixtures()).args(["gate", "--baseline", base, current]).args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+/// The table line of `label` ("read iops"), whitespace collapsed.
+fn row(stdout: &str, label: &str) -> String {
+    let line = stdout.lines().find(|l| l.trim_start().starts_with(&format!("{label} "))).unwrap_or_else(|| {
+        panic!("no row {label} in:\n{stdout}");
+    });
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn identical_reports_pass() {
+    let (code, out, err) = gate("base.json", "base.json", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("jdbio gate: base.json against baseline base.json (randread, bs 4.00 KiB, qd 32, jobs 1"));
+    assert!(out.contains("  metric "), "{out}");
+    assert!(out.contains("spread: no repetitions; the limit alone decides"), "{out}");
+    assert!(out.ends_with("gate: PASS (6 metrics)\n"), "{out}");
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn small_changes_within_the_limits_pass() {
+    let (code, out, _) = gate("base.json", "pass.json", &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 97000 -3.0% -10% ok");
+    assert_eq!(row(&out, "read p99"), "read p99 220.0us 231.0us +5.0% +25% ok");
+}
+
+#[test]
+fn an_iops_drop_fails() {
+    let (code, out, err) = gate("base.json", "iops-drop.json", &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 70000 -30.0% -10% regressed");
+    assert_eq!(row(&out, "read bw"), "read bw 390.62 MiB/s 273.44 MiB/s -30.0% -10% regressed");
+    assert_eq!(row(&out, "read p99"), "read p99 220.0us 220.0us +0.0% +25% ok");
+    assert!(out.ends_with("gate: FAIL: read iops -30.0% (limit -10%), read bw -30.0% (limit -10%)\n"), "{out}");
+    assert!(err.contains("jdbio: error: regression against base.json: read iops -30.0%"), "{err}");
+}
+
+#[test]
+fn a_p99_rise_fails() {
+    let (code, out, _) = gate("base.json", "p99-rise.json", &[]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(row(&out, "read p99"), "read p99 220.0us 352.0us +60.0% +25% regressed");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 100000 +0.0% -10% ok");
+    assert!(out.ends_with("gate: FAIL: read p99 +60.0% (limit +25%)\n"), "{out}");
+}
+
+#[test]
+fn an_improvement_passes() {
+    let (code, out, _) = gate("base.json", "faster.json", &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 130000 +30.0% -10% improved");
+    assert_eq!(row(&out, "read p99"), "read p99 220.0us 176.0us -20.0% +25% ok");
+    assert!(out.ends_with("gate: PASS (6 metrics; 2 improved)\n"), "{out}");
+}
+
+#[test]
+fn a_drop_within_the_spread_of_repetitions_passes_unless_spread_is_ignored() {
+    let (code, out, _) = gate("reps-base.json", "reps-noise.json", &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 70000 -30.0% -10% within noise");
+    assert!(out.contains("spread: 3 baseline and 3 current repetitions"), "{out}");
+    assert!(out.ends_with("gate: PASS (6 metrics; 2 within noise)\n"), "{out}");
+
+    let (code, out, _) = gate("reps-base.json", "reps-noise.json", &["--ignore-spread"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 70000 -30.0% -10% regressed");
+    assert!(out.contains("ignored (--ignore-spread); the limit alone decides"), "{out}");
+}
+
+#[test]
+fn repetitions_on_one_side_only_leave_the_limit_alone() {
+    let (code, out, _) = gate("base.json", "reps-noise.json", &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("spread: no repetitions in the baseline (current: 3); the limit alone decides"), "{out}");
+}
+
+#[test]
+fn a_regression_beyond_the_spread_fails() {
+    let (code, out, _) = gate("reps-base.json", "reps-mixed.json", &["--json", "-"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let p99 = v["rows"].as_array().unwrap().iter().find(|r| r["metric"] == "p99").unwrap();
+    assert_eq!(p99["beyond_spread"], true);
+    assert_eq!(p99["verdict"], "regressed");
+    assert_eq!(p99["baseline_range"], serde_json::json!([215000.0, 230000.0]));
+    assert_eq!(p99["current_range"], serde_json::json!([300000.0, 320000.0]));
+    let iops = v["rows"].as_array().unwrap().iter().find(|r| r["metric"] == "iops").unwrap();
+    assert_eq!((iops["beyond_spread"].as_bool(), iops["verdict"].as_str()), (Some(false), Some("within_noise")));
+}
+
+#[test]
+fn custom_thresholds_override_the_defaults() {
+    let (code, out, _) = gate("base.json", "iops-drop.json", &["--max-drop", "iops=50%"]);
+    assert_eq!(code, 1, "bw still has its default limit:\n{out}");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 70000 -30.0% -50% ok");
+    assert!(out.ends_with("gate: FAIL: read bw -30.0% (limit -10%)\n"), "{out}");
+
+    let (code, out, _) = gate("base.json", "iops-drop.json", &["--max-drop", "iops=50%", "--max-drop", "bw=35"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(row(&out, "read bw"), "read bw 390.62 MiB/s 273.44 MiB/s -30.0% -35% ok");
+
+    let (code, out, _) = gate("base.json", "p99-rise.json", &["--max-rise", "p99=75%"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_threshold_on_the_wrong_side_or_unknown_metric_is_refused() {
+    let (code, out, err) = gate("base.json", "base.json", &["--max-drop", "p99=5%"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err, "jdbio: error: --max-drop p99=5%: for p99 a rise is bad; use --max-rise p99=5%\n");
+
+    let (code, _, err) = gate("base.json", "base.json", &["--max-rise", "latency=5%"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--max-rise latency=5%: no metric 'latency' (metrics: iops, bw, p50, p99, p99.9, cpu_per_io)")
+    );
+
+    let (code, _, err) = gate("base.json", "base.json", &["--max-drop", "iops=lots"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--max-drop iops=lots: 'lots' is not a percentage"), "{err}");
+}
+
+#[test]
+fn mismatched_settings_are_refused_naming_each_difference() {
+    let (code, out, err) = gate("base.json", "mismatch.json", &[]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("base.json and mismatch.json measured different jobs"), "{err}");
+    assert!(err.contains("job.bs: baseline 4096, current 8192"), "{err}");
+    assert!(err.contains("job.qd: baseline 32, current 64"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn mismatched_settings_are_compared_with_allow_mismatch() {
+    let (code, out, err) = gate("base.json", "mismatch.json", &["--allow-mismatch", "--json", "-"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: settings differ, compared anyway (--allow-mismatch): job.qd: baseline 32, current 64")
+    );
+    assert!(err.contains("warning: different host.kernel: baseline 6.18.44, current 6.19.1"), "{err}");
+    assert!(err.contains("gate: PASS (6 metrics)"), "the table goes to stderr with --json -: {err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let keys: Vec<&str> = v["mismatches"].as_array().unwrap().iter().map(|d| d["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["job.bs", "job.qd"]);
+    assert_eq!(v["mismatches"][1]["baseline"], 32);
+    assert_eq!(v["warnings"][0], "different host.kernel: baseline 6.18.44, current 6.19.1");
+}
+
+#[test]
+fn truncated_json_is_unusable() {
+    let (code, out, err) = gate("base.json", "truncated.json", &[]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.starts_with("jdbio: error: truncated.json: not JSON (EOF while parsing"), "{err}");
+}
+
+#[test]
+fn a_json_file_that_is_not_a_report_is_unusable() {
+    let (code, _, err) = gate("not-a-report.json", "base.json", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(err, "jdbio: error: not-a-report.json: not a jdbio report (no \"schema\" key)\n");
+}
+
+#[test]
+fn an_unknown_schema_version_is_unusable() {
+    let (code, _, err) = gate("base.json", "schema9.json", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(err, "jdbio: error: schema9.json: schema jdbio.report/9 is not one this jdbio reads (jdbio.report/1)\n");
+}
+
+#[test]
+fn a_report_of_another_subcommand_is_unusable() {
+    let (code, _, err) = gate("base.json", "wal.json", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(err, "jdbio: error: wal.json: a jdbio wal report; the gate compares jdbio bench reports\n");
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let (code, _, err) = gate("no-such-base.json", "base.json", &[]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("jdbio: error: no-such-base.json: cannot read: No such file"), "{err}");
+    let (code, _, err) = gate("base.json", "no-such-current.json", &[]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("jdbio: error: no-such-current.json: cannot read: No such file"), "{err}");
+}
+
+#[test]
+fn markdown_matches_the_snapshot() {
+    let (code, out, _) = gate("reps-base.json", "reps-mixed.json", &["--markdown"]);
+    assert_eq!(code, 1);
+    let path = fixtures().join("expected.md");
+    if std::env::var_os("JDBIO_BLESS").is_some() {
+        std::fs::write(&path, &out).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert!(out == expected, "markdown differs from {}:\n--- got\n{out}--- expected\n{expected}", path.display());
+}
+
+#[test]
+fn json_to_stdout_is_only_json() {
+    let (code, out, err) = gate("base.json", "p99-rise.json", &["--json", "-"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).expect("stdout is one JSON document");
+    assert_eq!(v["schema"], "jdbio.gate/1");
+    assert_eq!((v["baseline"].as_str(), v["current"].as_str()), (Some("base.json"), Some("p99-rise.json")));
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["spread"]["judged"], false);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    let p99 = &rows[3];
+    assert_eq!((p99["op"].as_str(), p99["metric"].as_str()), (Some("read"), Some("p99")));
+    assert_eq!((p99["baseline"].as_f64(), p99["current"].as_f64()), (Some(220000.0), Some(352000.0)));
+    assert_eq!((p99["change_pct"].as_f64(), p99["limit_pct"].as_f64()), (Some(60.0), Some(25.0)));
+    assert_eq!((p99["direction"].as_str(), p99["verdict"].as_str()), (Some("rise"), Some("regressed")));
+    assert!(p99["beyond_spread"].is_null());
+    assert_eq!((rows[0]["direction"].as_str(), rows[0]["limit_pct"].as_f64()), (Some("drop"), Some(-10.0)));
+    assert_eq!((rows[5]["op"].clone(), rows[5]["metric"].as_str()), (Value::Null, Some("cpu_per_io")));
+    assert_eq!(v["mismatches"], serde_json::json!([]));
+    assert!(err.contains("gate: FAIL: read p99 +60.0% (limit +25%)"), "{err}");
+}
+
+#[test]
+fn json_to_a_file_leaves_the_table_on_stdout() {
+    let dir = scratch();
+    let dest = dir.path().join("gate.json");
+    let (code, out, _) = gate("base.json", "base.json", &["--json", dest.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.ends_with("gate: PASS (6 metrics)\n"), "{out}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&dest).unwrap()).unwrap();
+    assert_eq!(v["passed"], true);
+}
+
+/// Real reports from `jdbio bench --repeat 2`, gated against themselves: the
+/// gate reads what bench writes, repetitions included.
+#[test]
+fn a_real_bench_report_passes_against_itself() {
+    let dir = scratch();
+    std::fs::File::create(dir.path().join("t.dat")).unwrap().set_len(16 << 20).unwrap();
+    let bench = jdbio(dir.path())
+        .args(["bench", "--size", "16m", "--time", "0.2", "--ramp", "0", "--repeat", "2"])
+        .args(["--json", "r.json", "--quiet", "t.dat"])
+        .output()
+        .unwrap();
+    assert!(bench.status.success(), "{}", String::from_utf8_lossy(&bench.stderr));
+    let out = jdbio(dir.path()).args(["gate", "--baseline", "r.json", "r.json", "--json", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["spread"]["judged"], true);
+    assert_eq!(v["spread"]["baseline_repetitions"], 2);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert!(rows.iter().all(|r| r["verdict"] == "ok" && r["beyond_spread"] == false), "{rows:?}");
+}
