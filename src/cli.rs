@@ -30,6 +30,10 @@ pub enum Command {
     Align(crate::align_check::AlignArgs),
     /// Check that data comes back exactly as written (and, with --write, write it first).
     Verify(crate::verify::VerifyArgs),
+    /// Draw latency spectra and time series from reports as SVG.
+    Plot(crate::plot::PlotArgs),
+    /// Compare a report with a baseline and fail on a regression.
+    Gate(crate::gate::GateArgs),
 }
 
 /// Where a report goes: shared by every subcommand that writes one.

@@ -9,7 +9,10 @@ pub mod bench;
 pub mod cli;
 pub mod dio;
 mod error;
+pub mod gate;
 pub mod info;
+mod interrupt;
+pub mod plot;
 pub mod prealloc;
 pub mod progress;
 pub mod report;
@@ -30,5 +33,7 @@ pub fn run(cli: cli::Cli) -> Result<(), AppError> {
         cli::Command::Prealloc(args) => prealloc::run(&args),
         cli::Command::Align(args) => align_check::run(&args),
         cli::Command::Verify(args) => verify::run(&args),
+        cli::Command::Plot(args) => plot::run(&args),
+        cli::Command::Gate(args) => gate::run(&args),
     }
 }

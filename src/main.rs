@@ -10,10 +10,17 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => e.exit(),
         Err(e) => {
-            // One line, naming the flag: clap's first line without its "error: ".
+            // One line, naming the flag: clap's message without its usage
+            // and help lines, joined (a missing argument is named on the
+            // line after "were not provided:").
             let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or_default();
-            eprintln!("jdbio: error: {}", first.trim_start_matches("error: "));
+            let message: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .filter(|l| !l.is_empty())
+                .collect();
+            eprintln!("jdbio: error: {}", message.join(" ").trim_start_matches("error: "));
             return ExitCode::from(2);
         }
     };

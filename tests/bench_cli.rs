@@ -90,7 +90,7 @@ fn hdr_blob_decodes_to_the_stated_numbers() {
     assert_eq!(hist.max(), lat["max"].as_u64().unwrap());
     assert_eq!(hist.min(), lat["min"].as_u64().unwrap());
     for (key, q) in [("50", 50.0), ("90", 90.0), ("99", 99.0), ("99.9", 99.9), ("99.99", 99.99)] {
-        assert_eq!(hist.value_at_percentile(q), lat["percentiles"][key].as_u64().unwrap(), "p{key}");
+        assert_eq!(jdbio::report::value_at_percentile(&hist, q), lat["percentiles"][key].as_u64().unwrap(), "p{key}");
     }
 }
 

@@ -57,6 +57,16 @@ pub enum Submit {
     Batch,
 }
 
+/// How open-loop I/Os are spaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Arrival {
+    /// Evenly, 1/rate apart.
+    Fixed,
+    /// A Poisson process: exponential gaps with mean 1/rate.
+    Poisson,
+}
+
 /// `jdbio bench [TARGET]`
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -91,6 +101,26 @@ pub struct BenchArgs {
     /// Stop after exactly N measured operations instead of after --time.
     #[arg(long, value_name = "N")]
     pub ops: Option<u64>,
+    /// Open loop: start I/Os at this total rate (IOPS, all jobs together),
+    /// on schedule whether or not earlier ones finished (up to --qd in
+    /// flight per job). Latency is then reported twice: `service` (submit to
+    /// completion) and `response` (intended start to completion, free of
+    /// coordinated omission).
+    #[arg(long, value_name = "IOPS")]
+    pub rate: Option<f64>,
+    /// Spacing of open-loop I/Os.
+    #[arg(long, value_enum, default_value = "fixed")]
+    pub arrival: Arrival,
+    /// Record one histogram per interval (e.g. 1s) per op kind: the report
+    /// gains a `series`, and --hlog can write them.
+    #[arg(long, value_parser = crate::units::parse_duration)]
+    pub interval: Option<std::time::Duration>,
+    /// Write the interval histograms as an HdrHistogram interval log (needs --interval).
+    #[arg(long, value_name = "FILE")]
+    pub hlog: Option<std::path::PathBuf>,
+    /// Write the whole run's percentile distribution (.hgrm text), one file per op kind.
+    #[arg(long, value_name = "FILE")]
+    pub hgrm: Option<std::path::PathBuf>,
     /// Run the job N times (each with its own ramp) and report every
     /// repetition plus the median of each metric.
     #[arg(long, default_value_t = 1, value_name = "N")]

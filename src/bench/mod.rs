@@ -16,6 +16,7 @@ pub mod plan;
 mod repeat;
 mod stats;
 mod summary;
+mod timeline;
 #[cfg(target_os = "linux")]
 mod uring;
 #[cfg(target_os = "linux")]
@@ -35,6 +36,7 @@ use crate::{
 /// Runs `jdbio bench`.
 pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     let mut plan = plan::Plan::from_args(args)?;
+    crate::interrupt::install();
     let laid_out = plan.needs_layout;
     if plan.verify && !laid_out && plan.read_pct > 0 && args.seed.is_none() {
         plan.seed = verify_seed_of(&plan)?;
@@ -46,6 +48,8 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     }
     let plan = Arc::new(plan);
     let mut report = Report::new("bench");
+    let start_epoch_s =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
     report.target = plan.target.clone();
     report.job = serde_json::to_value(&*plan).map_err(|e| AppError::Io(e.to_string()))?;
     #[cfg(not(target_os = "linux"))]
@@ -58,7 +62,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
             let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)))?;
             reps.push(repeat::Rep::from_outcome(&outcome));
             stats += &outcome.stats;
-            if stats.first_error.is_some() {
+            if stats.first_error.is_some() || crate::interrupt::requested() {
                 break;
             }
         }
@@ -82,6 +86,14 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
             "cpu_per_io_ns": repeat::median(reps.iter().map(|r| r.cpu_per_io_ns).collect()),
         }),
     );
+    if let Some(every) = plan.interval {
+        report.sections.insert("series".into(), timeline::series(&stats, every.as_secs_f64()));
+    }
+    if plan.rate.is_some() {
+        report.sections.insert("rate".into(), timeline::rate(&plan, &stats, &report.results));
+    }
+    timeline::write_files(&plan, &stats, start_epoch_s)?;
+    report.interrupted = crate::interrupt::requested();
     if reps.len() > 1 {
         report
             .sections
@@ -92,6 +104,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     }
     Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&report));
     match &stats.first_error {
+        _ if report.interrupted => Err(AppError::Interrupted),
         Some(e) => Err(AppError::Io(format!("{}: {e}", plan.path.display()))),
         None if stats.verify.failures() > 0 => Err(AppError::CheckFailed(format!(
             "{} of {} blocks read from {} failed verification",

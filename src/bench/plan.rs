@@ -9,7 +9,7 @@ use std::{
 use serde::Serialize;
 
 use super::{
-    args::{BenchArgs, DataKind, Mode, Submit},
+    args::{Arrival, BenchArgs, DataKind, Mode, Submit},
     dist::Dist,
 };
 use crate::{
@@ -39,6 +39,13 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64())
 }
 
+fn opt_secs<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_f64(d.as_secs_f64()),
+        None => s.serialize_none(),
+    }
+}
+
 /// Everything a bench run does, validated. Serialised as the report's `job`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
@@ -56,6 +63,16 @@ pub struct Plan {
     pub ramp: Duration,
     /// Repetitions of the whole job.
     pub repeat: u32,
+    /// Open-loop rate, IOPS over all jobs.
+    pub rate: Option<f64>,
+    pub arrival: Arrival,
+    /// Interval of the per-interval histograms, seconds.
+    #[serde(serialize_with = "opt_secs")]
+    pub interval: Option<Duration>,
+    #[serde(skip)]
+    pub hlog: Option<PathBuf>,
+    #[serde(skip)]
+    pub hgrm: Option<PathBuf>,
     pub dist: Dist,
     pub seed: u64,
     pub data: DataKind,
@@ -87,6 +104,17 @@ impl Plan {
         }
         if args.bs == 0 || args.bs > MAX_BS {
             return usage(format!("--bs {}: must be between 1 byte and {MAX_BS}", args.bs));
+        }
+        if let Some(rate) = args.rate
+            && !(rate > 0.0 && rate.is_finite() && rate <= 1e8)
+        {
+            return usage(format!("--rate {rate}: must be a number of IOPS above 0"));
+        }
+        if args.interval.is_some_and(|i| i < Duration::from_millis(10)) {
+            return usage("--interval: must be at least 10ms".into());
+        }
+        if args.hlog.is_some() && args.interval.is_none() {
+            return usage("--hlog: needs --interval (the log holds one histogram per interval)".into());
         }
         if args.repeat == 0 || args.repeat > 1000 {
             return usage(format!("--repeat {}: must be between 1 and 1000", args.repeat));
@@ -146,6 +174,11 @@ impl Plan {
             stop: args.ops.map_or(Stop::Time(args.time), Stop::Ops),
             ramp: args.ramp,
             repeat: args.repeat,
+            rate: args.rate,
+            arrival: args.arrival,
+            interval: args.interval,
+            hlog: args.hlog.clone(),
+            hgrm: args.hgrm.clone(),
             dist,
             seed: args.seed.unwrap_or_else(random_seed),
             data: args.data,

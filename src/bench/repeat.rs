@@ -22,6 +22,8 @@ pub struct Rep {
     pub cpu_per_io_ns: f64,
     #[serde(skip)]
     hists: BTreeMap<String, Histogram<u64>>,
+    #[serde(skip)]
+    responses: BTreeMap<String, Histogram<u64>>,
 }
 
 impl Rep {
@@ -31,9 +33,15 @@ impl Rep {
         let secs = stats.measured_ns as f64 / 1e9;
         let mut results = BTreeMap::new();
         let mut hists = BTreeMap::new();
+        let mut responses = BTreeMap::new();
         for (kind, s) in [("read", &stats.read), ("write", &stats.write)] {
             if s.ops > 0 || s.errors > 0 {
-                results.insert(kind.to_string(), OpResult::new(s.ops, s.bytes, s.errors, secs, &s.hist));
+                let mut result = OpResult::new(s.ops, s.bytes, s.errors, secs, &s.hist);
+                if !s.response.is_empty() {
+                    result.response_latency_ns = Some(LatencySummary::from_histogram(&s.response));
+                    responses.insert(kind.to_string(), s.response.clone());
+                }
+                results.insert(kind.to_string(), result);
                 hists.insert(kind.to_string(), s.hist.clone());
             }
         }
@@ -46,6 +54,7 @@ impl Rep {
             total_ops_including_ramp: stats.total_ops_including_ramp,
             cpu_per_io_ns: (cpu.user_s + cpu.sys_s) * 1e9 / stats.total_ops_including_ramp.max(1) as f64,
             hists,
+            responses,
         }
     }
 }
@@ -70,12 +79,15 @@ pub fn median_results(reps: &[Rep]) -> BTreeMap<String, OpResult> {
             continue;
         }
         let of: Vec<&OpResult> = reps.iter().filter_map(|r| r.results.get(kind)).collect();
-        let mut merged = new_histogram();
-        for rep in reps {
-            if let Some(h) = rep.hists.get(kind) {
+        let merge = |of: &dyn Fn(&Rep) -> Option<&Histogram<u64>>| {
+            let mut merged = new_histogram();
+            for h in reps.iter().filter_map(of) {
                 let _ = merged.add(h);
             }
-        }
+            merged
+        };
+        let merged = merge(&|r: &Rep| r.hists.get(kind));
+        let responses = merge(&|r: &Rep| r.responses.get(kind));
         let med = |f: &dyn Fn(&OpResult) -> f64| median(of.iter().map(|r| f(r)).collect());
         let mut latency = LatencySummary::from_histogram(&merged);
         for (key, _) in PERCENTILES {
@@ -89,6 +101,7 @@ pub fn median_results(reps: &[Rep]) -> BTreeMap<String, OpResult> {
             iops: med(&|r| r.iops),
             bw_bytes_per_s: med(&|r| r.bw_bytes_per_s),
             latency_ns: latency,
+            response_latency_ns: (!responses.is_empty()).then(|| LatencySummary::from_histogram(&responses)),
         };
         out.insert(kind.clone(), result);
     }

@@ -46,13 +46,15 @@ pub struct OpStats {
     pub ops: u64,
     pub bytes: u64,
     pub errors: u64,
-    /// Completion latency, nanoseconds.
+    /// Completion latency (submit to completion), nanoseconds.
     pub hist: Histogram<u64>,
+    /// Open loop only: intended start to completion, nanoseconds.
+    pub response: Histogram<u64>,
 }
 
 impl Default for OpStats {
     fn default() -> Self {
-        Self { ops: 0, bytes: 0, errors: 0, hist: new_histogram() }
+        Self { ops: 0, bytes: 0, errors: 0, hist: new_histogram(), response: new_histogram() }
     }
 }
 
@@ -63,6 +65,51 @@ impl AddAssign<&OpStats> for OpStats {
         self.errors += other.errors;
         // Both histograms auto-resize, so adding cannot go out of range.
         let _ = self.hist.add(&other.hist);
+        let _ = self.response.add(&other.response);
+    }
+}
+
+/// One interval of the `series` (--interval): a histogram and bytes per op kind.
+#[derive(Debug, Clone)]
+pub struct IntervalStats {
+    pub read: Histogram<u64>,
+    pub write: Histogram<u64>,
+    pub read_bytes: u64,
+    pub write_bytes: u64,
+}
+
+impl Default for IntervalStats {
+    fn default() -> Self {
+        Self { read: new_histogram(), write: new_histogram(), read_bytes: 0, write_bytes: 0 }
+    }
+}
+
+impl AddAssign<&IntervalStats> for IntervalStats {
+    fn add_assign(&mut self, other: &IntervalStats) {
+        let _ = self.read.add(&other.read);
+        let _ = self.write.add(&other.write);
+        self.read_bytes += other.read_bytes;
+        self.write_bytes += other.write_bytes;
+    }
+}
+
+/// Open-loop lateness: how late I/Os started against their schedule.
+#[derive(Debug, Clone)]
+pub struct Lateness {
+    /// I/Os submitted more than [`Lateness::THRESHOLD_NS`] after their intended start.
+    pub late: u64,
+    /// Start delay of every measured I/O, nanoseconds.
+    pub delay: Histogram<u64>,
+}
+
+impl Lateness {
+    /// An I/O counts as late beyond this delay (timer and wake-up jitter below it).
+    pub const THRESHOLD_NS: u64 = 100_000;
+}
+
+impl Default for Lateness {
+    fn default() -> Self {
+        Self { late: 0, delay: new_histogram() }
     }
 }
 
@@ -79,6 +126,10 @@ pub struct WorkerStats {
     pub first_error: Option<String>,
     /// Blocks checked with --verify.
     pub verify: VerifyTally,
+    /// Open loop: start delays against the schedule.
+    pub lateness: Lateness,
+    /// Per-interval histograms (--interval), from the end of the ramp.
+    pub series: Vec<IntervalStats>,
 }
 
 impl AddAssign<&WorkerStats> for WorkerStats {
@@ -87,6 +138,14 @@ impl AddAssign<&WorkerStats> for WorkerStats {
         self.write += &other.write;
         self.total_ops_including_ramp += other.total_ops_including_ramp;
         self.verify += &other.verify;
+        self.lateness.late += other.lateness.late;
+        let _ = self.lateness.delay.add(&other.lateness.delay);
+        if self.series.len() < other.series.len() {
+            self.series.resize_with(other.series.len(), IntervalStats::default);
+        }
+        for (mine, theirs) in self.series.iter_mut().zip(&other.series) {
+            *mine += theirs;
+        }
         self.measured_ns = self.measured_ns.max(other.measured_ns);
         if self.first_error.is_none() {
             self.first_error.clone_from(&other.first_error);

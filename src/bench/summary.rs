@@ -55,6 +55,12 @@ pub fn render(report: &Report) -> String {
         human_ns(cpu_s * 1e9 / all_ops as f64),
         report.cpu.ctx_switches
     );
+    if let Some(rate) = report.sections.get("rate") {
+        render_rate(&mut out, rate, report);
+    }
+    if report.interrupted {
+        let _ = writeln!(out, "  note : interrupted by Ctrl-C; these are the numbers up to then");
+    }
     if let Some(v) = report.sections.get("verify") {
         let classes = v["bad"]
             .as_object()
@@ -75,6 +81,38 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "  note : the file was laid out with {content} before the run");
     }
     out
+}
+
+/// The open-loop line: target vs achieved, late starts, and the two latencies.
+fn render_rate(out: &mut String, rate: &serde_json::Value, report: &Report) {
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+    let _ = writeln!(
+        out,
+        "  rate : open loop at {:.0} IOPS ({}): achieved {:.0} IOPS; {} I/Os started late (max {} behind)",
+        f(&rate["target_iops"]),
+        rate["arrival"].as_str().unwrap_or("?"),
+        f(&rate["achieved_iops"]),
+        rate["late_ios"],
+        human_ns(f(&rate["start_delay_ns"]["max"])),
+    );
+    for (kind, r) in &report.results {
+        if let Some(resp) = &r.response_latency_ns {
+            let p = |l: &crate::report::LatencySummary| human_ns(l.percentiles.get("99").copied().unwrap_or(0) as f64);
+            let _ = writeln!(
+                out,
+                "         {kind} p99: response {} (from intended start), service {}",
+                p(resp),
+                p(&r.latency_ns)
+            );
+        }
+    }
+    if rate["sustained"].as_bool() == Some(false) {
+        let _ = writeln!(
+            out,
+            "  WARNING: the target could not sustain {:.0} IOPS: I/Os queued behind their schedule, so response times include that wait",
+            f(&rate["target_iops"])
+        );
+    }
 }
 
 fn render_op(out: &mut String, kind: &str, r: &OpResult) {

@@ -19,13 +19,14 @@ use std::{
 use compio::runtime::RuntimeBuilder;
 
 use super::{
-    args::{DataKind, Submit},
+    args::{Arrival, DataKind, Submit},
     dist::Offsets,
     plan::{Plan, Stop},
     stats::WorkerStats,
     uring::{self, Registered, RwOp},
 };
 use crate::{
+    bench::stats::Lateness,
     dio::{AlignedBuffer, File},
     progress::Counter,
     verify::{
@@ -60,6 +61,40 @@ struct Shared {
     stamp: u64,
     /// With --verify: checks blocks read.
     checker: Option<Checker>,
+    /// Open loop: when the next I/O is due.
+    schedule: Option<Schedule>,
+    /// --interval, for the series.
+    interval: Option<Duration>,
+}
+
+/// The open-loop schedule of one worker: fixed or exponential gaps.
+struct Schedule {
+    next: Instant,
+    mean_gap_ns: f64,
+    poisson: Option<(rand::rngs::SmallRng, rand_distr::Exp<f64>)>,
+}
+
+impl Schedule {
+    fn new(start: Instant, per_worker_rate: f64, arrival: Arrival, seed: u64) -> Self {
+        use rand::SeedableRng;
+        let poisson = (arrival == Arrival::Poisson).then(|| {
+            let exp = rand_distr::Exp::new(1.0).unwrap_or_else(|_| unreachable!("lambda 1 is valid"));
+            (rand::rngs::SmallRng::seed_from_u64(seed ^ 0xA5A5_5A5A), exp)
+        });
+        Self { next: start, mean_gap_ns: 1e9 / per_worker_rate, poisson }
+    }
+
+    /// The intended start of the next I/O.
+    fn take(&mut self) -> Instant {
+        use rand_distr::Distribution;
+        let due = self.next;
+        let gap = match &mut self.poisson {
+            Some((rng, exp)) => exp.sample(rng) * self.mean_gap_ns,
+            None => self.mean_gap_ns,
+        };
+        self.next += Duration::from_nanos(gap as u64);
+        due
+    }
 }
 
 /// Runs one worker to completion. Setup errors are returned after the start
@@ -102,6 +137,8 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
             bs: plan.bs,
             last_done: ramp_end,
             checker: plan.verify.then(|| Checker::new(plan.seed, plan.bs as usize)),
+            schedule: plan.rate.map(|rate| Schedule::new(start, rate / f64::from(plan.jobs), plan.arrival, plan.seed)),
+            interval: plan.interval,
         }));
         let handles: Vec<_> = slots
             .into_iter()
@@ -163,9 +200,13 @@ struct SlotCtx {
 async fn slot_loop(ctx: SlotCtx) {
     let mut now = Instant::now();
     loop {
-        let Some((write, offset, measured, stamp)) = ctx.shared.borrow_mut().next_op(now, &ctx.stop) else {
+        let Some(Next { write, offset, measured, stamp, intended }) = ctx.shared.borrow_mut().next_op(now, &ctx.stop)
+        else {
             break;
         };
+        if let Some(due) = intended.filter(|&due| due > now) {
+            compio::time::sleep_until(due).await;
+        }
         // SAFETY: this slot's buffer is not in flight between ops.
         let block = unsafe { std::slice::from_raw_parts_mut(ctx.slot.0, ctx.slot.1) };
         match ctx.verify_seed {
@@ -179,7 +220,8 @@ async fn slot_loop(ctx: SlotCtx) {
         now = Instant::now();
         let mut shared = ctx.shared.borrow_mut();
         let complete = result.as_ref().is_ok_and(|&n| n == block.len());
-        shared.complete(write, measured, offset, now, now.duration_since(t0), result);
+        let timing = Timing { done: now, service: now.duration_since(t0), intended, submitted: t0 };
+        shared.complete(write, measured, offset, timing, result);
         if !write && complete {
             shared.check_block(block, offset);
         }
@@ -190,17 +232,40 @@ async fn slot_loop(ctx: SlotCtx) {
     }
 }
 
+/// The next I/O to issue.
+struct Next {
+    write: bool,
+    offset: u64,
+    /// Issued (or due, in open loop) after the ramp.
+    measured: bool,
+    stamp: u64,
+    /// Open loop: when it is due.
+    intended: Option<Instant>,
+}
+
+/// When one I/O was due, submitted and done.
+struct Timing {
+    done: Instant,
+    service: Duration,
+    intended: Option<Instant>,
+    submitted: Instant,
+}
+
 impl Shared {
-    /// The next op (write?, offset, measured?, stamp) or None to stop.
+    /// The next op, or None to stop.
     #[inline]
-    fn next_op(&mut self, now: Instant, stop: &AtomicBool) -> Option<(bool, u64, bool, u64)> {
-        if stop.load(Ordering::Relaxed) {
+    fn next_op(&mut self, now: Instant, stop: &AtomicBool) -> Option<Next> {
+        if stop.load(Ordering::Relaxed) || crate::interrupt::requested() {
             return None;
         }
-        let measured = now >= self.ramp_end;
+        let intended = self.schedule.as_mut().map(Schedule::take);
+        let at = intended.unwrap_or(now);
+        let measured = at >= self.ramp_end;
         if measured {
             match self.deadline {
-                Some(deadline) if now >= deadline => return None,
+                // Open loop stops on the clock too: a target far slower than
+                // the rate must not stretch the run (the shortfall is reported).
+                Some(deadline) if at >= deadline || now >= deadline => return None,
                 Some(_) => {}
                 None if self.ops_left == 0 => return None,
                 None => self.ops_left -= 1,
@@ -212,7 +277,7 @@ impl Shared {
             pct => self.offsets.percent() >= pct,
         };
         self.stamp = self.stamp.wrapping_add(1);
-        Some((write, self.offsets.next_offset(), measured, self.stamp))
+        Some(Next { write, offset: self.offsets.next_offset(), measured, stamp: self.stamp, intended })
     }
 
     /// With --verify, checks a block that was read.
@@ -232,25 +297,41 @@ impl Shared {
 
     /// Records one completion.
     #[inline]
-    fn complete(
-        &mut self,
-        write: bool,
-        measured: bool,
-        offset: u64,
-        done: Instant,
-        latency: Duration,
-        result: std::io::Result<usize>,
-    ) {
+    fn complete(&mut self, write: bool, measured: bool, offset: u64, t: Timing, result: std::io::Result<usize>) {
         self.stats.total_ops_including_ramp += 1;
         let bs = self.bs;
         let kind = if write { &mut self.stats.write } else { &mut self.stats.read };
+        let ns = |d: Duration| d.as_nanos().max(1) as u64;
         match result {
             Ok(n) if n as u64 == bs => {
                 if measured {
                     kind.ops += 1;
                     kind.bytes += bs;
-                    kind.hist.saturating_record(latency.as_nanos().max(1) as u64);
-                    self.last_done = self.last_done.max(done);
+                    kind.hist.saturating_record(ns(t.service));
+                    let mut seen = ns(t.service);
+                    if let Some(due) = t.intended {
+                        seen = ns(t.done.saturating_duration_since(due));
+                        kind.response.saturating_record(seen);
+                        let delay = t.submitted.saturating_duration_since(due).as_nanos() as u64;
+                        self.stats.lateness.delay.saturating_record(delay.max(1));
+                        self.stats.lateness.late += u64::from(delay > Lateness::THRESHOLD_NS);
+                    }
+                    if let Some(every) = self.interval {
+                        let slot =
+                            (t.done.saturating_duration_since(self.ramp_end).as_nanos() / every.as_nanos()) as usize;
+                        if self.stats.series.len() <= slot {
+                            self.stats.series.resize_with(slot + 1, Default::default);
+                        }
+                        let cell = &mut self.stats.series[slot];
+                        let (hist, bytes) = if write {
+                            (&mut cell.write, &mut cell.write_bytes)
+                        } else {
+                            (&mut cell.read, &mut cell.read_bytes)
+                        };
+                        hist.saturating_record(seen);
+                        *bytes += bs;
+                    }
+                    self.last_done = self.last_done.max(t.done);
                 }
             }
             other => {

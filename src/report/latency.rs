@@ -31,10 +31,7 @@ impl LatencySummary {
     /// Summarises `hist`; an empty histogram gives zeros.
     pub fn from_histogram(hist: &Histogram<u64>) -> Self {
         let empty = hist.is_empty();
-        let percentiles = PERCENTILES
-            .iter()
-            .map(|(key, q)| (key.to_string(), if empty { 0 } else { hist.value_at_percentile(*q) }))
-            .collect();
+        let percentiles = PERCENTILES.iter().map(|(key, q)| (key.to_string(), value_at_percentile(hist, *q))).collect();
         Self {
             min: if empty { 0 } else { hist.min() },
             max: if empty { 0 } else { hist.max() },
@@ -44,6 +41,28 @@ impl LatencySummary {
             hdr: encode_hdr(hist),
         }
     }
+}
+
+/// The value at `percentile` by HdrHistogram's reference rule (its Java and
+/// Python libraries): the rank is the percentile's share of the count,
+/// rounded half up (at least 1), and the value is the highest equivalent
+/// value of the bucket that reaches it. (The Rust crate rounds the rank up,
+/// which can land one bucket higher; a reader decoding `hdr` with the
+/// reference tools must get the numbers the report states.)
+pub fn value_at_percentile(hist: &Histogram<u64>, percentile: f64) -> u64 {
+    if hist.is_empty() {
+        return 0;
+    }
+    let rank = ((percentile.min(100.0) * hist.len() as f64 / 100.0) + 0.5) as u64;
+    let rank = rank.max(1);
+    let mut seen = 0;
+    for v in hist.iter_recorded() {
+        seen += v.count_at_value();
+        if seen >= rank {
+            return v.value_iterated_to();
+        }
+    }
+    hist.max()
 }
 
 /// The V2 deflate encoding of `hist`, base64 (standard alphabet, padded).
@@ -61,4 +80,24 @@ pub fn new_histogram() -> Histogram<u64> {
     let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).expect("static bounds are valid");
     h.auto(true);
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_rank_rounds_half_up() {
+        let mut h = new_histogram();
+        for v in 1..=1000u64 {
+            h.record(v * 1000).unwrap();
+        }
+        // Rank 990 of 1000 is 990 000; the crate's ceil rule agrees here.
+        assert_eq!(value_at_percentile(&h, 99.0), h.highest_equivalent(990_000));
+        // 99.95% of 1000 is rank 999.5: half up gives 1000, the last value.
+        assert_eq!(value_at_percentile(&h, 99.95), h.highest_equivalent(1_000_000));
+        // 0.04% of 1000 is rank 0.4: rounds to 0, at least 1, the first value.
+        assert_eq!(value_at_percentile(&h, 0.04), h.highest_equivalent(1000));
+        assert_eq!(value_at_percentile(&new_histogram(), 50.0), 0);
+    }
 }

@@ -6,6 +6,7 @@
 //! Workers never see this type: they fill plain counters and histograms,
 //! and the report is built after they join.
 
+mod hdr_files;
 mod host;
 mod latency;
 mod output;
@@ -16,8 +17,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use hdr_files::{LogInterval, interval_log, percentile_distribution};
 pub use host::{CpuUsage, Host};
-pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram};
+pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
 pub use output::{Sink, write_json};
 pub use time::{now_rfc3339, rfc3339};
 
@@ -93,8 +95,12 @@ pub struct OpResult {
     pub iops: f64,
     /// bytes / duration_s.
     pub bw_bytes_per_s: f64,
-    /// Completion latency distribution.
+    /// Completion latency distribution (submit to completion: service time).
     pub latency_ns: LatencySummary,
+    /// Open loop (`bench --rate`) only: intended start to completion
+    /// (response time, free of coordinated omission).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_latency_ns: Option<LatencySummary>,
 }
 
 impl OpResult {
@@ -108,6 +114,7 @@ impl OpResult {
             iops: per_s(ops),
             bw_bytes_per_s: per_s(bytes),
             latency_ns: LatencySummary::from_histogram(hist),
+            response_latency_ns: None,
         }
     }
 }
