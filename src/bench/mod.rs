@@ -55,7 +55,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     #[cfg(not(target_os = "linux"))]
     return Err(AppError::Usage("jdbio bench drives io_uring directly and runs on Linux only".into()));
     #[cfg(target_os = "linux")]
-    let (reps, stats) = {
+    let (reps, mut stats) = {
         let mut reps = Vec::new();
         let mut stats = stats::WorkerStats::default();
         for _ in 0..plan.repeat {
@@ -87,6 +87,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
         }),
     );
     if let Some(every) = plan.interval {
+        timeline::fold_tail(&mut stats, every.as_secs_f64());
         report.sections.insert("series".into(), timeline::series(&stats, every.as_secs_f64()));
     }
     if plan.rate.is_some() {

@@ -24,11 +24,27 @@ fn kinds(stats: &WorkerStats) -> Vec<&'static str> {
     [("read", stats.read.ops), ("write", stats.write.ops)].into_iter().filter(|&(_, n)| n > 0).map(|(k, _)| k).collect()
 }
 
-/// Start and length of interval `i`: the last one ends with the measured
-/// window, so its rate is over the time it really covers.
-fn span(i: usize, every_s: f64, duration_s: f64) -> (f64, f64) {
+/// Start and length of interval `i` of `count`: the last one ends with the
+/// measured window, so its rate is over the time it really covers.
+fn span(i: usize, count: usize, every_s: f64, duration_s: f64) -> (f64, f64) {
     let start = i as f64 * every_s;
-    (start, every_s.min(duration_s - start).max(1e-9))
+    let length = if i + 1 == count { duration_s - start } else { every_s };
+    (start, length.max(1e-9))
+}
+
+/// Folds a last interval shorter than half an interval (the I/Os still in
+/// flight when the run ended) into the one before, so the series does not
+/// end with a rate computed over a sliver of time.
+pub fn fold_tail(stats: &mut WorkerStats, every_s: f64) {
+    let duration_s = stats.measured_ns as f64 / 1e9;
+    let n = stats.series.len();
+    if n >= 2 && duration_s - (n - 1) as f64 * every_s < every_s / 2.0 {
+        if let Some(tail) = stats.series.pop() {
+            if let Some(last) = stats.series.last_mut() {
+                *last += &tail;
+            }
+        }
+    }
 }
 
 /// The `series` section: per interval and op kind, ops, IOPS, bytes,
@@ -46,7 +62,7 @@ pub fn series(stats: &WorkerStats, every_s: f64) -> Value {
                 let bytes = if kind == "read" { cell.read_bytes } else { cell.write_bytes };
                 let max = if h.is_empty() { 0 } else { h.max() };
                 let (p50, p99) = (value_at_percentile(h, 50.0), value_at_percentile(h, 99.0));
-                let (start, length) = span(i, every_s, duration_s);
+                let (start, length) = span(i, stats.series.len(), every_s, duration_s);
                 json!({
                     "t_s": start + length,
                     "length_s": length,
@@ -103,7 +119,7 @@ pub fn write_files(plan: &Plan, stats: &WorkerStats, start_epoch_s: f64) -> Resu
         let tagged = kinds.len() > 1;
         let mut lines = Vec::new();
         for (i, _) in stats.series.iter().enumerate() {
-            let (start_s, length_s) = span(i, every_s, stats.measured_ns as f64 / 1e9);
+            let (start_s, length_s) = span(i, stats.series.len(), every_s, stats.measured_ns as f64 / 1e9);
             for &kind in &kinds {
                 let hist = intervals(stats, kind)[i];
                 lines.push(LogInterval { start_s, length_s, tag: tagged.then_some(kind), hist });
