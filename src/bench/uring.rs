@@ -21,9 +21,16 @@ use crate::dio::{AlignedBuffer, File};
 const IORING_REGISTER_BUFFERS: libc::c_uint = 0;
 
 /// The proactor set-up every bench worker uses; `entries` is the SQ size.
-pub fn proactor(entries: u32) -> ProactorBuilder {
+/// `defer_taskrun` (DEFER_TASKRUN: completions are processed only when the
+/// worker waits for them) is taken at QD 1, where the worker always waits
+/// right after it submits.
+pub fn proactor(entries: u32, defer_taskrun: bool) -> ProactorBuilder {
     let mut builder = ProactorBuilder::new();
-    builder.capacity(entries.next_power_of_two().max(8)).coop_taskrun(true).single_issuer(true);
+    builder
+        .capacity(entries.next_power_of_two().max(8))
+        .coop_taskrun(true)
+        .single_issuer(true)
+        .defer_taskrun(defer_taskrun);
     builder
 }
 

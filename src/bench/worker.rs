@@ -178,7 +178,7 @@ fn prepare(plan: &Plan) -> Result<Prepared, String> {
     let bufs = (0..plan.qd).map(|_| AlignedBuffer::zeroed(plan.bs as usize)).collect::<Result<Vec<_>, _>>();
     let bufs = bufs.map_err(|e| e.to_string())?;
     let runtime = RuntimeBuilder::new()
-        .with_proactor(uring::proactor(plan.qd))
+        .with_proactor(uring::proactor(plan.qd, plan.qd == 1))
         .build()
         .map_err(|e| format!("cannot set up an io_uring runtime: {e}"))?;
     Ok((file, bufs, runtime))
