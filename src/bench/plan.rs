@@ -30,20 +30,9 @@ const MAX_BS: u64 = 64 << 20;
 #[serde(rename_all = "lowercase")]
 pub enum Stop {
     /// After this long.
-    Time(#[serde(serialize_with = "secs")] Duration),
+    Time(#[serde(serialize_with = "crate::units::serialize_secs")] Duration),
     /// After exactly this many operations (all jobs together).
     Ops(u64),
-}
-
-fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(d.as_secs_f64())
-}
-
-fn opt_secs<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_f64(d.as_secs_f64()),
-        None => s.serialize_none(),
-    }
 }
 
 /// Everything a bench run does, validated. Serialised as the report's `job`.
@@ -59,7 +48,7 @@ pub struct Plan {
     pub offset: u64,
     pub size: u64,
     pub stop: Stop,
-    #[serde(serialize_with = "secs")]
+    #[serde(serialize_with = "crate::units::serialize_secs")]
     pub ramp: Duration,
     /// Repetitions of the whole job.
     pub repeat: u32,
@@ -67,7 +56,7 @@ pub struct Plan {
     pub rate: Option<f64>,
     pub arrival: Arrival,
     /// Interval of the per-interval histograms, seconds.
-    #[serde(serialize_with = "opt_secs")]
+    #[serde(serialize_with = "crate::units::serialize_opt_secs")]
     pub interval: Option<Duration>,
     #[serde(skip)]
     pub hlog: Option<PathBuf>,

@@ -47,7 +47,7 @@ pub struct WalPlan {
     pub file_modes: Vec<FileMode>,
     pub bs: u64,
     pub batch: u32,
-    #[serde(serialize_with = "secs")]
+    #[serde(serialize_with = "crate::units::serialize_secs")]
     pub time: Duration,
     pub writers: u32,
     pub size: u64,
@@ -60,10 +60,6 @@ pub struct WalPlan {
     pub quiet: bool,
     #[serde(skip)]
     pub target: Option<TargetInfo>,
-}
-
-fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(d.as_secs_f64())
 }
 
 /// Parses a comma list against `all`, naming the flag on error.
