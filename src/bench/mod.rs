@@ -7,6 +7,8 @@
 //! -> JSON and the human [`summary`].
 
 pub mod args;
+#[cfg(target_os = "linux")]
+mod data;
 pub mod dist;
 #[cfg(target_os = "linux")]
 mod engine;
@@ -14,6 +16,8 @@ pub(crate) mod layout;
 pub mod plan;
 #[cfg(target_os = "linux")]
 mod repeat;
+#[cfg(target_os = "linux")]
+mod schedule;
 mod stats;
 mod summary;
 mod timeline;

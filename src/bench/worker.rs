@@ -19,9 +19,11 @@ use std::{
 use compio::runtime::RuntimeBuilder;
 
 use super::{
-    args::{Arrival, DataKind, Submit},
+    args::{DataKind, Submit},
+    data::{fill_random, stamp_block},
     dist::Offsets,
     plan::{Plan, Stop},
+    schedule::Schedule,
     stats::WorkerStats,
     uring::{self, Registered, RwOp},
 };
@@ -65,36 +67,6 @@ struct Shared {
     schedule: Option<Schedule>,
     /// --interval, for the series.
     interval: Option<Duration>,
-}
-
-/// The open-loop schedule of one worker: fixed or exponential gaps.
-struct Schedule {
-    next: Instant,
-    mean_gap_ns: f64,
-    poisson: Option<(rand::rngs::SmallRng, rand_distr::Exp<f64>)>,
-}
-
-impl Schedule {
-    fn new(start: Instant, per_worker_rate: f64, arrival: Arrival, seed: u64) -> Self {
-        use rand::SeedableRng;
-        let poisson = (arrival == Arrival::Poisson).then(|| {
-            let exp = rand_distr::Exp::new(1.0).unwrap_or_else(|_| unreachable!("lambda 1 is valid"));
-            (rand::rngs::SmallRng::seed_from_u64(seed ^ 0xA5A5_5A5A), exp)
-        });
-        Self { next: start, mean_gap_ns: 1e9 / per_worker_rate, poisson }
-    }
-
-    /// The intended start of the next I/O.
-    fn take(&mut self) -> Instant {
-        use rand_distr::Distribution;
-        let due = self.next;
-        let gap = match &mut self.poisson {
-            Some((rng, exp)) => exp.sample(rng) * self.mean_gap_ns,
-            None => self.mean_gap_ns,
-        };
-        self.next += Duration::from_nanos(gap as u64);
-        due
-    }
 }
 
 /// Runs one worker to completion. Setup errors are returned after the start
@@ -345,36 +317,4 @@ impl Shared {
             }
         }
     }
-}
-
-/// Fills `buf` with incompressible bytes.
-pub fn fill_random(buf: &mut [u8], rng: &mut Offsets) {
-    for chunk in buf.chunks_mut(8) {
-        let word = rng.word().to_le_bytes();
-        chunk.copy_from_slice(&word[..chunk.len()]);
-    }
-}
-
-/// Makes every 512-byte sector of a written block unique, so deduplication
-/// cannot flatter: its first 16 bytes become a hash of (offset, per-write
-/// counter). Hashed rather than plain numbers, whose zero bytes would give a
-/// compressor matches (LZO in zram slows down on them) and so cost the
-/// device work that truly random data does not.
-#[inline]
-fn stamp_block(buf: &mut [u8], offset: u64, stamp: u64) {
-    for (i, sector) in buf.chunks_mut(512).enumerate() {
-        if sector.len() >= 16 {
-            let a = mix(offset.wrapping_add(i as u64 * 512) ^ stamp.rotate_left(32));
-            sector[..8].copy_from_slice(&a.to_le_bytes());
-            sector[8..16].copy_from_slice(&mix(a ^ stamp).to_le_bytes());
-        }
-    }
-}
-
-/// splitmix64's finaliser: a cheap bijective 64-bit mix.
-#[inline]
-fn mix(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
 }
