@@ -43,7 +43,7 @@ fn assert_no_violations(report: &Value) {
 
 /// Sets up a loop device with `sector`-byte sectors, or prints why the test is skipped.
 fn loop_dev(test: &str, sector: u32) -> Option<LoopDev> {
-    LoopDev::with_sector_size(16 << 20, sector).map_err(|why| eprintln!("SKIPPED {test}: {why}")).ok()
+    LoopDev::with_sector_size(16 << 20, sector).map_err(|why| common::skip(test, &why)).ok()
 }
 
 #[test]

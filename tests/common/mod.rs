@@ -95,18 +95,91 @@ impl Drop for LoopDev {
     }
 }
 
-/// Gets a loop device or prints why the test is skipped and returns None.
+/// Gets a loop device or says why the test is skipped and returns None.
 pub fn loop_dev_or_skip(test: &str, size: u64) -> Option<LoopDev> {
-    match LoopDev::new(size) {
-        Ok(dev) => Some(dev),
-        Err(why) => {
-            eprintln!("SKIPPED {test}: {why}");
-            None
-        }
+    LoopDev::new(size).map_err(|why| skip(test, &why)).ok()
+}
+
+/// Says why `test` cannot run. The line goes to the process's real stderr,
+/// past the test harness's capture, so it shows in a normal `cargo test`
+/// run. Under `.ci/run` (`JDBIO_NO_SKIP` set), where everything a test
+/// needs is installed, a skip is a failure instead.
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    if std::env::var_os("JDBIO_NO_SKIP").is_some() {
+        panic!("{test} cannot run, and JDBIO_NO_SKIP forbids skipping: {why}");
     }
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
 }
 
 /// Runs `fut` on a fresh compio runtime.
 pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
     compio::runtime::Runtime::new().expect("runtime").block_on(fut)
+}
+
+/// A FUSE mount of tests/support/faultfs.py over a scratch directory:
+/// passthrough, with EIO at chosen byte ranges and optionally no
+/// fallocate. Unmounted on drop.
+pub struct FaultFs {
+    /// Where the faulty view is mounted; files are made here.
+    pub mnt: PathBuf,
+    child: std::process::Child,
+    _dirs: tempfile::TempDir,
+}
+
+impl FaultFs {
+    /// Mounts with reads and writes touching any `(offset, len)` of `eio`
+    /// failing with EIO, and fallocate refused when `no_fallocate`; or
+    /// returns why it cannot (not root, no FUSE, no fusepy).
+    pub fn mount(eio: &[(u64, u64)], no_fallocate: bool) -> Result<Self, String> {
+        if !is_root() {
+            return Err("not root: mounting FUSE needs root".into());
+        }
+        if !Path::new("/dev/fuse").exists() {
+            return Err("no /dev/fuse".into());
+        }
+        let fusepy = Command::new("python3").args(["-c", "import fuse"]).output();
+        if !fusepy.is_ok_and(|o| o.status.success()) {
+            return Err("the Python fusepy package (and libfuse2) is not installed (.ci/run installs them)".into());
+        }
+        let dirs = scratch();
+        let (source, mnt) = (dirs.path().join("source"), dirs.path().join("mnt"));
+        std::fs::create_dir(&source).map_err(|e| e.to_string())?;
+        std::fs::create_dir(&mnt).map_err(|e| e.to_string())?;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/faultfs.py");
+        let mut cmd = Command::new("python3");
+        cmd.arg(script).arg(&source).arg(&mnt);
+        for (offset, len) in eio {
+            cmd.arg("--eio").arg(format!("{offset}:{len}"));
+        }
+        if no_fallocate {
+            cmd.arg("--no-fallocate");
+        }
+        let mut child = cmd.spawn().map_err(|e| format!("cannot start faultfs.py: {e}"))?;
+        for _ in 0..100 {
+            if is_mount_point(&mnt) {
+                return Ok(Self { mnt, child, _dirs: dirs });
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("faultfs.py exited with {status} before mounting"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        Err("faultfs.py did not mount within 5 s".into())
+    }
+}
+
+fn is_mount_point(path: &Path) -> bool {
+    let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+    let path = path.to_string_lossy();
+    mounts.lines().any(|l| l.split(' ').nth(1) == Some(&*path))
+}
+
+impl Drop for FaultFs {
+    fn drop(&mut self) {
+        let _ = Command::new("fusermount").arg("-u").arg(&self.mnt).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
