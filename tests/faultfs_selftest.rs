@@ -11,8 +11,8 @@ fn faultfs_fails_reads_where_asked_and_refuses_fallocate() {
         Ok(fs) => fs,
         Err(why) => return common::skip("faultfs_fails_reads_where_asked_and_refuses_fallocate", &why),
     };
+    std::fs::write(fs.source_dir().join("f.dat"), vec![7u8; 2 << 20]).unwrap();
     let path = fs.mnt.join("f.dat");
-    std::fs::write(&path, vec![7u8; 2 << 20]).unwrap();
     let file = std::fs::File::open(&path).unwrap();
     let mut buf = vec![0u8; 4096];
     file.read_exact_at(&mut buf, 0).unwrap();
@@ -20,6 +20,7 @@ fn faultfs_fails_reads_where_asked_and_refuses_fallocate() {
     let err = file.read_exact_at(&mut buf, 1 << 20).unwrap_err();
     assert_eq!(err.raw_os_error(), Some(libc::EIO));
     let rw = std::fs::File::options().write(true).open(&path).unwrap();
+    assert_eq!(rw.write_at(&[1u8; 4096], 1 << 20).unwrap_err().raw_os_error(), Some(libc::EIO));
     // SAFETY: plain fallocate on an open fd.
     let ret = unsafe { libc::fallocate(std::os::fd::AsRawFd::as_raw_fd(&rw), 0, 0, 4 << 20) };
     assert_eq!(ret, -1);

@@ -176,6 +176,14 @@ fn is_mount_point(path: &Path) -> bool {
     mounts.lines().any(|l| l.split(' ').nth(1) == Some(&*path))
 }
 
+impl FaultFs {
+    /// The directory the mount passes through to: a file written here
+    /// appears under `mnt` without going through the faults.
+    pub fn source_dir(&self) -> PathBuf {
+        self.mnt.with_file_name("source")
+    }
+}
+
 impl Drop for FaultFs {
     fn drop(&mut self) {
         let _ = Command::new("fusermount").arg("-u").arg(&self.mnt).status();
