@@ -280,3 +280,19 @@ fn a_real_bench_report_passes_against_itself() {
     assert_eq!(rows.len(), 6, "{rows:?}");
     assert!(rows.iter().all(|r| r["verdict"] == "ok" && r["beyond_spread"] == false), "{rows:?}");
 }
+
+#[test]
+fn a_report_over_64_mib_is_refused_before_it_is_read() {
+    let dir = scratch();
+    // 1 GiB of junk (sparse: costs no disk).
+    std::fs::File::create(dir.path().join("junk.json")).unwrap().set_len(1 << 30).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jdbio"));
+    cmd.args(["gate", "--baseline", "junk.json"]).arg(fixtures().join("base.json")).current_dir(dir.path());
+    let m = common::run_with_peak_rss(cmd);
+    assert_eq!(m.code, Some(2), "{}", m.stderr);
+    assert_eq!(
+        m.stderr,
+        "jdbio: error: junk.json: too large for a jdbio report (at most 67108864 bytes, 64 MiB; this is 1073741824 bytes); not read\n"
+    );
+    assert!(m.peak_rss_bytes < 100 << 20, "peak RSS {} MiB", m.peak_rss_bytes >> 20);
+}

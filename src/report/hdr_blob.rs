@@ -105,10 +105,7 @@ fn payload_bound(v2: &[u8]) -> Result<u64, String> {
         ));
     }
     if payload > counts * MAX_VARINT_BYTES {
-        return Err(format!(
-            "its header declares a {payload}-byte payload, more than {} counts can take",
-            counts
-        ));
+        return Err(format!("its header declares a {payload}-byte payload, more than {} counts can take", counts));
     }
     Ok(payload)
 }
@@ -214,7 +211,10 @@ mod tests {
         let err = decode_hdr(&b64(&forged)).unwrap_err();
         assert!(err.contains("declares a 2000000000-byte payload, more than"), "{err}");
         let short = deflate(&v2(3000, 1, 3_600_000_000_000, 3, &[2, 2]));
-        assert_eq!(decode_hdr(&b64(&short)).unwrap_err(), "its header declares a 3000-byte payload, but 2 bytes inflate");
+        assert_eq!(
+            decode_hdr(&b64(&short)).unwrap_err(),
+            "its header declares a 3000-byte payload, but 2 bytes inflate"
+        );
         let long = deflate(&v2(1, 1, 3_600_000_000_000, 3, &[2, 2]));
         assert!(decode_hdr(&b64(&long)).unwrap_err().ends_with("but 2 or more bytes inflate"));
         let plain = v2(2_000_000_000 / 9, 1, u64::MAX, 5, &[]);
