@@ -32,15 +32,23 @@ its limit fails only when it is also beyond noise; otherwise its verdict is
 noise). --ignore-spread fails on the limit alone. Without repetitions on both
 sides the limit alone decides, and the output says so ('no repetitions').
 
-The reports must come from the same job: job.mode, job.bs, job.qd, job.jobs,
-job.dist, job.read_pct and target.kind must match, or the gate refuses (exit 2)
-and names each difference, unless --allow-mismatch. A different CPU model,
-kernel, device model or filesystem, or a different job.size, job.data,
-job.submit, job.verify, job.stop (run length) or job.ramp, is a warning.
+The reports must come from the same job: job.mode, job.read_pct (--rwmix),
+job.bs, job.qd, job.jobs, job.dist, job.size, job.offset, job.rate (open or
+closed loop), job.arrival (open loop only), job.submit, job.data, job.verify,
+job.engine (when both state it) and target.kind must match, or the gate
+refuses (exit 2) and names each difference, unless --allow-mismatch. A
+different CPU model, kernel, device model or filesystem, or a different
+job.stop (run length) or job.ramp, is a warning.
+
+The gate judges only what was measured on both sides: a report with no
+results, an op kind with zero ops (headline or any repetition), an op kind or
+CPU per I/O that only one report has, and an interrupted run are refused
+(exit 2, always, --allow-mismatch or not).
 
 Exit codes: 0 pass, 1 regression, 2 unusable input (a missing or unreadable
-file, not JSON, not a jdbio report, an unknown schema version, not a bench
-report, mismatched settings, a bad flag).";
+file, one over 64 MiB, not JSON, not a jdbio report, an unknown schema
+version, not a bench report, an interrupted or empty run, mismatched
+settings, a bad flag).";
 
 /// `jdbio gate --baseline BASE.json CURRENT.json`
 #[derive(Debug, Args)]

@@ -1,7 +1,8 @@
 //! Reading a report and deciding whether the gate can use it. The file is
 //! read by [`crate::report::read_report`] (size-bounded; exit 2 for a file
 //! that cannot be read, is too large, is not JSON, not a jdbio report, or of
-//! an unknown schema version); here it must also be a bench report.
+//! an unknown schema version); here it must also be a bench report of a
+//! run that was not interrupted (a partial run is never judged).
 
 use std::path::{Path, PathBuf};
 
@@ -21,8 +22,19 @@ pub struct Loaded {
 /// Reads and validates the report at `path`.
 pub fn load(path: &Path) -> Result<Loaded, AppError> {
     let value = read_report(path)?;
-    bench_only(&value).map_err(|why| AppError::Usage(format!("{}: {why}", path.display())))?;
+    bench_only(&value)
+        .and_then(|()| whole_run(&value))
+        .map_err(|why| AppError::Usage(format!("{}: {why}", path.display())))?;
     Ok(Loaded { path: path.to_path_buf(), value })
+}
+
+/// Refuses a report of an interrupted run, naming the signal when stated.
+fn whole_run(report: &Value) -> Result<(), String> {
+    if report.get("interrupted").and_then(Value::as_bool) != Some(true) {
+        return Ok(());
+    }
+    let signal = report.get("signal").and_then(Value::as_str).map(|s| format!(" by {s}")).unwrap_or_default();
+    Err(format!("the run was interrupted{signal}; its numbers cover a partial run, so the gate will not judge them"))
 }
 
 /// Checks that a jdbio report comes from `jdbio bench`.
@@ -48,5 +60,14 @@ mod tests {
             "a jdbio wal report; the gate compares jdbio bench reports"
         );
         assert_eq!(bench_only(&json!({})).unwrap_err(), "no \"command\"; the gate compares jdbio bench reports");
+    }
+
+    #[test]
+    fn an_interrupted_run_is_refused() {
+        assert!(whole_run(&json!({"interrupted": false})).is_ok());
+        assert_eq!(
+            whole_run(&json!({"interrupted": true, "signal": "SIGTERM"})).unwrap_err(),
+            "the run was interrupted by SIGTERM; its numbers cover a partial run, so the gate will not judge them"
+        );
     }
 }
