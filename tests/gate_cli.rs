@@ -296,3 +296,83 @@ fn a_report_over_64_mib_is_refused_before_it_is_read() {
     );
     assert!(m.peak_rss_bytes < 100 << 20, "peak RSS {} MiB", m.peak_rss_bytes >> 20);
 }
+
+/// Asserts that gating `base` against `current` is refused: exit 2, nothing
+/// on stdout, one stderr line containing each of `needles`.
+fn refused(base: &str, current: &str, args: &[&str], needles: &[&str]) {
+    let (code, out, err) = gate(base, current, args);
+    assert_eq!(code, 2, "{base} vs {current}: {out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for needle in needles {
+        assert!(err.contains(needle), "{needle:?} not in: {err}");
+    }
+}
+
+#[test]
+fn a_report_with_no_results_is_refused_on_either_side() {
+    // An overloaded open-loop run that measured nothing (it passed with "1
+    // metric", cpu per I/O, before).
+    let why = "overloaded.json: not a usable bench report: results is empty: the run measured nothing";
+    refused("base.json", "overloaded.json", &[], &[why]);
+    refused("overloaded.json", "base.json", &[], &[why]);
+    refused("overloaded.json", "overloaded.json", &["--allow-mismatch"], &[why]);
+}
+
+#[test]
+fn zero_ops_are_refused() {
+    refused(
+        "base.json",
+        "zero-ops.json",
+        &[],
+        &["zero-ops.json: not a usable bench report: results[\"read\"][\"ops\"] is 0"],
+    );
+}
+
+#[test]
+fn an_interrupted_run_is_refused() {
+    refused("base.json", "ramp-interrupted.json", &[], &["ramp-interrupted.json: the run was interrupted by SIGINT"]);
+    // Even with numbers in it, and as the baseline.
+    let why = "interrupted.json: the run was interrupted by SIGTERM; its numbers cover a partial run";
+    refused("interrupted.json", "base.json", &["--allow-mismatch"], &[why]);
+}
+
+#[test]
+fn an_open_loop_baseline_against_a_closed_loop_run_is_refused() {
+    refused(
+        "open-loop.json",
+        "base.json",
+        &[],
+        &[
+            "open-loop.json and base.json measured different jobs",
+            "job.rate: baseline 20000.0, current null; job.arrival: baseline poisson, current fixed",
+        ],
+    );
+}
+
+#[test]
+fn every_setting_that_changes_the_numbers_is_named() {
+    refused(
+        "base.json",
+        "job-differs.json",
+        &[],
+        &[
+            "job.mode: baseline randread, current randrw",
+            "job.read_pct: baseline 100, current 70",
+            "job.dist: baseline uniform, current zipf:0.9",
+            "job.size: baseline 1073741824, current 268435456",
+            "job.offset: baseline 0, current 1048576",
+            "job.submit: baseline auto, current eager",
+            "job.data: baseline random, current zero",
+            "job.verify: baseline false, current true",
+            "target.kind: baseline file, current block",
+        ],
+    );
+}
+
+#[test]
+fn a_metric_only_one_report_has_is_refused() {
+    let why = "did not measure the same things, so the gate will not compare them";
+    refused("base.json", "extra-write.json", &[], &[why, "write: measured in the current report only"]);
+    refused("base.json", "no-cpu.json", &[], &[why, "cpu per I/O (bench.cpu_per_io_ns): in the baseline only"]);
+}

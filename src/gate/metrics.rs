@@ -179,7 +179,9 @@ fn values(results: Option<&Value>, cpu_per_io: Option<f64>, at: &str) -> Result<
         match result.get("ops").and_then(Value::as_u64) {
             None => return Err(format!("{at}[\"{op}\"][\"ops\"] is missing or not a whole number")),
             Some(0) => {
-                return Err(format!("{at}[\"{op}\"][\"ops\"] is 0: no {op} was measured, so there is nothing to judge"));
+                return Err(format!(
+                    "{at}[\"{op}\"][\"ops\"] is 0: no {op} was measured, so there is nothing to judge"
+                ));
             }
             Some(_) => {}
         }

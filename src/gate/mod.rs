@@ -3,11 +3,11 @@
 //! Flow: [`args::GateArgs`] -> [`limits::Limits`] (flags checked before any
 //! file is read) -> [`load::load`] both reports (exit 2 for a missing file,
 //! one over 64 MiB, not JSON, not a jdbio report, an unknown schema version,
-//! not a bench report, an interrupted run) -> [`settings`]: every job
-//! setting that changes the numbers and the target kind must match (exit 2
-//! naming each difference, unless `--allow-mismatch`), other machines are
-//! warnings -> [`metrics::extract`] the headline values and the repetitions
-//! (exit 2 for a run that measured nothing) -> [`compare::one_sided`] (exit
+//! not a bench report, an interrupted run) -> [`metrics::extract`] the
+//! headline values and the repetitions (exit 2 for a run that measured
+//! nothing) -> [`settings`]: every job setting that changes the numbers and
+//! the target kind must match (exit 2 naming each difference, unless
+//! `--allow-mismatch`), other machines are warnings -> [`compare::one_sided`] (exit
 //! 2 for an op kind or metric only one report has) -> [`compare::compare`]
 //! each metric against its limit and the spread -> [`outcome::Outcome`] ->
 //! [`render`] (table or markdown) and the JSON. Exit 1 when any metric
@@ -34,6 +34,7 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
     let limits = limits::Limits::from_flags(&args.max_drop, &args.max_rise)?;
     let base = load::load(&args.baseline)?;
     let cur = load::load(&args.current)?;
+    let (base_values, cur_values) = (metrics::extract(&base)?, metrics::extract(&cur)?);
     let mismatches = settings::mismatches(&base, &cur);
     if !mismatches.is_empty() && !args.allow_mismatch {
         let list: Vec<String> = mismatches.iter().map(|d| d.to_string()).collect();
@@ -44,7 +45,6 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
             list.join("; ")
         )));
     }
-    let (base_values, cur_values) = (metrics::extract(&base)?, metrics::extract(&cur)?);
     let one_sided = compare::one_sided(&base_values, &cur_values);
     if !one_sided.is_empty() {
         return Err(AppError::Usage(format!(
