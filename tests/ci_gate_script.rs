@@ -1,6 +1,7 @@
 //! scripts/ci-gate.sh end to end: a baseline made here, the script run
 //! against it (a pass), and against a baseline edited to be 10x faster (a
-//! forced failure).
+//! forced failure); every setting of a baseline made with non-default flags
+//! replayed; an unusable baseline refused before anything runs.
 
 mod common;
 
@@ -27,6 +28,11 @@ const WIDE: [&str; 12] = [
 ];
 
 fn ci_gate(dir: &std::path::Path, baseline: &str) -> std::process::Output {
+    ci_gate_repeat(dir, baseline, "3")
+}
+
+/// Runs scripts/ci-gate.sh in `dir` on g.dat with `--repeat N` and wide limits.
+fn ci_gate_repeat(dir: &std::path::Path, baseline: &str, repeat: &str) -> std::process::Output {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/ci-gate.sh");
     Command::new("bash")
         .arg(script)
@@ -34,7 +40,7 @@ fn ci_gate(dir: &std::path::Path, baseline: &str) -> std::process::Output {
             "--baseline",
             baseline,
             "--repeat",
-            "3",
+            repeat,
             "--jdbio",
             env!("CARGO_BIN_EXE_jdbio"),
             "--out",
@@ -100,4 +106,86 @@ fn ci_gate_passes_on_the_same_job_and_fails_against_a_10x_faster_baseline() {
     let table = String::from_utf8_lossy(&fail.stdout);
     assert_eq!(fail.status.code(), Some(1), "{table}{}", String::from_utf8_lossy(&fail.stderr));
     assert!(table.contains("FAIL") && table.contains("read iops"), "{table}");
+}
+
+/// Every job setting the gate requires to match.
+const MUST_MATCH: [&str; 14] = [
+    "mode", "read_pct", "bs", "qd", "jobs", "dist", "size", "offset", "rate", "arrival", "submit", "data", "verify",
+    "stop",
+];
+
+#[test]
+fn ci_gate_replays_every_setting_of_the_baseline() {
+    let dir = scratch();
+    let jobs: [&[&str]; 2] = [
+        // Open loop, mixed, skewed, eager, zero data, two jobs, an offset.
+        &[
+            "--mode",
+            "randrw",
+            "--rwmix",
+            "70",
+            "--bs",
+            "8k",
+            "--qd",
+            "4",
+            "--jobs",
+            "2",
+            "--size",
+            "8m",
+            "--offset",
+            "1m",
+            "--ops",
+            "1200",
+            "--ramp",
+            "0",
+            "--dist",
+            "zipf:0.9",
+            "--submit",
+            "eager",
+            "--data",
+            "zero",
+            "--rate",
+            "4000",
+            "--arrival",
+            "poisson",
+        ],
+        // Verify blocks, sequential, closed loop.
+        &["--mode", "write", "--verify", "--bs", "4k", "--qd", "2", "--size", "4m", "--ops", "600", "--ramp", "0"],
+    ];
+    for flags in jobs {
+        let _ = std::fs::remove_file(dir.path().join("current.json"));
+        let made =
+            jdbio(dir.path()).arg("bench").args(flags).args(["--quiet", "--json", "base.json", "g.dat"]).output();
+        let made = made.unwrap();
+        assert!(made.status.success(), "{flags:?}: {}", String::from_utf8_lossy(&made.stderr));
+        let run = ci_gate_repeat(dir.path(), "base.json", "2");
+        let err = String::from_utf8_lossy(&run.stderr);
+        // A verdict either way (noise on a shared machine may fail a limit);
+        // never a refusal for different settings.
+        assert!(matches!(run.status.code(), Some(0 | 1)), "{flags:?}: {err}");
+        let read = |name: &str| -> Value {
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join(name)).unwrap()).unwrap()
+        };
+        let (base, current) = (read("base.json"), read("current.json"));
+        for key in MUST_MATCH {
+            assert_eq!(base["job"][key], current["job"][key], "{flags:?}: job.{key}");
+        }
+        assert!(!base["job"]["mode"].is_null() && !base["job"]["arrival"].is_null());
+        assert_eq!(current["job"]["repeat"], 2);
+    }
+}
+
+#[test]
+fn ci_gate_refuses_an_unusable_baseline_before_running_anything() {
+    let dir = scratch();
+    for (fixture, why) in
+        [("ramp-interrupted.json", "the run was interrupted by SIGINT"), ("overloaded.json", "results is empty")]
+    {
+        let baseline = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gate/").to_string() + fixture;
+        let run = ci_gate(dir.path(), &baseline);
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{fixture}: {err}");
+        assert!(err.contains(why) && err.contains("the gate cannot use it"), "{fixture}: {err}");
+        assert!(!dir.path().join("current.json").exists() && !dir.path().join("g.dat").exists(), "nothing ran");
+    }
 }
