@@ -198,9 +198,12 @@ fn an_unknown_schema_version_is_unusable() {
 
 #[test]
 fn a_report_of_another_subcommand_is_unusable() {
-    let (code, _, err) = gate("base.json", "wal.json", &[]);
+    let (code, _, err) = gate("base.json", "verify.json", &[]);
     assert_eq!(code, 2);
-    assert_eq!(err, "jdbio: error: wal.json: a jdbio wal report; the gate compares jdbio bench reports\n");
+    assert_eq!(
+        err,
+        "jdbio: error: verify.json: a jdbio verify report; the gate compares jdbio bench and jdbio wal reports\n"
+    );
 }
 
 #[test]
@@ -375,4 +378,37 @@ fn a_metric_only_one_report_has_is_refused() {
     let why = "did not measure the same things, so the gate will not compare them";
     refused("base.json", "extra-write.json", &[], &[why, "write: measured in the current report only"]);
     refused("base.json", "no-cpu.json", &[], &[why, "cpu per I/O (bench.cpu_per_io_ns): in the baseline only"]);
+}
+
+#[test]
+fn wal_reports_are_gated_per_sync_method() {
+    let (code, out, err) = gate("wal-base.json", "wal-base.json", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("(wal fdatasync,odsync,rwf-dsync overwrite, bs 8.00 KiB, batch 1, writers 1, file)"), "{out}");
+    assert!(out.ends_with("gate: PASS (10 metrics)\n"), "two supported methods, five metrics each: {out}");
+    assert!(!out.contains("rwf-dsync overwrite p99"), "an unsupported method has no rows: {out}");
+    assert!(err.is_empty(), "{err}");
+
+    let (code, out, _) = gate("wal-base.json", "wal-slower.json", &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(row(&out, "fdatasync overwrite p99").ends_with("+60.0% +25% regressed"), "{out}");
+    assert!(row(&out, "odsync overwrite p99").ends_with("+0.0% +25% ok"), "{out}");
+    assert!(out.ends_with("gate: FAIL: fdatasync overwrite p99 +60.0% (limit +25%)\n"), "{out}");
+}
+
+#[test]
+fn wal_settings_and_empty_wal_reports_are_refused() {
+    refused(
+        "wal-base.json",
+        "wal-differs.json",
+        &[],
+        &["measured different jobs", "job.writers: baseline 1, current 4; job.batch: baseline 1, current 8"],
+    );
+    refused(
+        "wal-base.json",
+        "wal.json",
+        &[],
+        &["wal.json: not a usable wal report: wal.entries has no measured entry"],
+    );
+    refused("base.json", "wal-base.json", &[], &["command: baseline bench, current wal"]);
 }

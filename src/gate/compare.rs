@@ -108,7 +108,8 @@ pub fn one_sided(base: &Extracted, cur: &Extracted) -> Vec<String> {
 }
 
 /// Compares every metric found in both reports (see [`one_sided`] for the
-/// rest); `notes` receives a line when neither states CPU per I/O.
+/// rest); `notes` receives a line when neither states CPU per I/O where
+/// such reports should.
 pub fn compare(
     base: &Extracted,
     cur: &Extracted,
@@ -122,7 +123,10 @@ pub fn compare(
     }
     match row(base, cur, None, Metric::CpuPerIo, limits, ignore_spread) {
         Some(r) => rows.push(r),
-        None => notes.push("cpu per I/O: in neither report (bench.cpu_per_io_ns); not compared".into()),
+        None if base.states_cpu || cur.states_cpu => {
+            notes.push("cpu per I/O: in neither report (bench.cpu_per_io_ns); not compared".into())
+        }
+        None => {}
     }
     rows
 }
@@ -210,7 +214,7 @@ mod tests {
             ops: BTreeMap::from([("read".to_string(), Metric::PER_OP.into_iter().map(|m| (m, v)).collect())]),
             cpu_per_io: Some(v),
         };
-        Extracted { main: values(v), reps: reps.iter().map(|&r| values(r)).collect() }
+        Extracted { main: values(v), reps: reps.iter().map(|&r| values(r)).collect(), states_cpu: true }
     }
 
     fn verdicts(base: &Extracted, cur: &Extracted, ignore: bool) -> Vec<(String, Verdict)> {

@@ -1,8 +1,8 @@
 //! Reading a report and deciding whether the gate can use it. The file is
 //! read by [`crate::report::read_report`] (size-bounded; exit 2 for a file
 //! that cannot be read, is too large, is not JSON, not a jdbio report, or of
-//! an unknown schema version); here it must also be a bench report of a
-//! run that was not interrupted (a partial run is never judged).
+//! an unknown schema version); here it must also be a bench or wal report
+//! of a run that was not interrupted (a partial run is never judged).
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::{error::AppError, report::read_report};
 
-/// A report the gate can use: a `jdbio.report/1` object from `jdbio bench`.
+/// A report the gate can use: a `jdbio.report/1` object from `jdbio bench`
+/// or `jdbio wal`.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// Where it was read from, as given.
@@ -22,7 +23,7 @@ pub struct Loaded {
 /// Reads and validates the report at `path`.
 pub fn load(path: &Path) -> Result<Loaded, AppError> {
     let value = read_report(path)?;
-    bench_only(&value)
+    gateable(&value)
         .and_then(|()| whole_run(&value))
         .map_err(|why| AppError::Usage(format!("{}: {why}", path.display())))?;
     Ok(Loaded { path: path.to_path_buf(), value })
@@ -37,12 +38,12 @@ fn whole_run(report: &Value) -> Result<(), String> {
     Err(format!("the run was interrupted{signal}; its numbers cover a partial run, so the gate will not judge them"))
 }
 
-/// Checks that a jdbio report comes from `jdbio bench`.
-fn bench_only(report: &Value) -> Result<(), String> {
+/// Checks that a jdbio report comes from `jdbio bench` or `jdbio wal`.
+fn gateable(report: &Value) -> Result<(), String> {
     match report.get("command").and_then(Value::as_str) {
-        Some("bench") => Ok(()),
-        Some(other) => Err(format!("a jdbio {other} report; the gate compares jdbio bench reports")),
-        None => Err("no \"command\"; the gate compares jdbio bench reports".into()),
+        Some("bench" | "wal") => Ok(()),
+        Some(other) => Err(format!("a jdbio {other} report; the gate compares jdbio bench and jdbio wal reports")),
+        None => Err("no \"command\"; the gate compares jdbio bench and jdbio wal reports".into()),
     }
 }
 
@@ -53,13 +54,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_bench_reports() {
-        assert!(bench_only(&json!({"command": "bench"})).is_ok());
+    fn only_bench_and_wal_reports() {
+        assert!(gateable(&json!({"command": "bench"})).is_ok());
+        assert!(gateable(&json!({"command": "wal"})).is_ok());
         assert_eq!(
-            bench_only(&json!({"command": "wal"})).unwrap_err(),
-            "a jdbio wal report; the gate compares jdbio bench reports"
+            gateable(&json!({"command": "verify"})).unwrap_err(),
+            "a jdbio verify report; the gate compares jdbio bench and jdbio wal reports"
         );
-        assert_eq!(bench_only(&json!({})).unwrap_err(), "no \"command\"; the gate compares jdbio bench reports");
+        assert_eq!(
+            gateable(&json!({})).unwrap_err(),
+            "no \"command\"; the gate compares jdbio bench and jdbio wal reports"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The metrics the gate compares, and reading them out of a bench report:
 //! the headline values (the report's top level, which is the median of the
 //! repetitions when there are any) and, per repetition, the same values, so
-//! [`super::compare`] can tell a change from noise.
+//! [`super::compare`] can tell a change from noise. A wal report's values
+//! come from [`super::wal_metrics`].
 
 use std::collections::BTreeMap;
 
@@ -139,6 +140,9 @@ pub struct Extracted {
     pub main: Values,
     /// One entry per repetition (empty without `--repeat`).
     pub reps: Vec<Values>,
+    /// True when reports of this kind state CPU per I/O (bench does, wal
+    /// does not), so its absence is worth a note.
+    pub states_cpu: bool,
 }
 
 /// Reads the metrics of `report`; a missing or non-numeric value, a
@@ -146,8 +150,14 @@ pub struct Extracted {
 /// or in any repetition) are exit 2 naming the file and the key: a run that
 /// measured nothing is never judged.
 pub fn extract(report: &Loaded) -> Result<Extracted, AppError> {
-    let bad = |what: String| AppError::Usage(format!("{}: not a usable bench report: {what}", report.path.display()));
     let v = &report.value;
+    let command = v.get("command").and_then(Value::as_str).unwrap_or("bench");
+    let bad =
+        |what: String| AppError::Usage(format!("{}: not a usable {command} report: {what}", report.path.display()));
+    if command == "wal" {
+        let main = super::wal_metrics::values(v).map_err(bad)?;
+        return Ok(Extracted { main, reps: Vec::new(), states_cpu: false });
+    }
     let cpu = v.get("bench").and_then(|b| b.get("cpu_per_io_ns")).and_then(Value::as_f64);
     let main = values(v.get("results"), cpu, "results").map_err(bad)?;
     let mut reps = Vec::new();
@@ -161,7 +171,7 @@ pub fn extract(report: &Loaded) -> Result<Extracted, AppError> {
         }
         Some(_) => return Err(bad("\"repetitions\" is not an array".into())),
     }
-    Ok(Extracted { main, reps })
+    Ok(Extracted { main, reps, states_cpu: true })
 }
 
 /// Reads one `results` object (at `at`, for messages).

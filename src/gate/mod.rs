@@ -3,9 +3,9 @@
 //! Flow: [`args::GateArgs`] -> [`limits::Limits`] (flags checked before any
 //! file is read) -> [`load::load`] both reports (exit 2 for a missing file,
 //! one over 64 MiB, not JSON, not a jdbio report, an unknown schema version,
-//! not a bench report, an interrupted run) -> [`metrics::extract`] the
-//! headline values and the repetitions (exit 2 for a run that measured
-//! nothing) -> [`settings`]: every job setting that changes the numbers and
+//! not a bench or wal report, an interrupted run) -> [`metrics::extract`] the
+//! headline values and the repetitions, or a wal report's entries
+//! ([`wal_metrics`]) (exit 2 for a run that measured nothing) -> [`settings`]: every job setting that changes the numbers and
 //! the target kind must match (exit 2 naming each difference, unless
 //! `--allow-mismatch`), other machines are warnings -> [`compare::one_sided`] (exit
 //! 2 for an op kind or metric only one report has) -> [`compare::compare`]
@@ -21,6 +21,7 @@ mod metrics;
 mod outcome;
 mod render;
 mod settings;
+mod wal_metrics;
 
 pub use args::GateArgs;
 

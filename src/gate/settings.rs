@@ -25,9 +25,9 @@ enum Rule {
     IfBothStated,
 }
 
-/// Settings that must be equal for a comparison to mean anything: each
-/// changes the numbers.
-const MUST_MATCH: [(&str, &str, Rule); 15] = [
+/// Bench settings that must be equal for a comparison to mean anything:
+/// each changes the numbers.
+const BENCH_MUST_MATCH: [(&str, &str, Rule); 15] = [
     ("job", "mode", Rule::Equal),
     ("job", "read_pct", Rule::Equal),
     ("job", "bs", Rule::Equal),
@@ -45,16 +45,40 @@ const MUST_MATCH: [(&str, &str, Rule); 15] = [
     ("target", "kind", Rule::Equal),
 ];
 
-/// Settings whose difference is worth a warning (compared only when both
-/// reports state them).
-const WARN_IF_DIFFERENT: [(&str, &str); 6] = [
-    ("host", "cpu_model"),
-    ("host", "kernel"),
-    ("target", "model"),
-    ("target", "filesystem"),
-    ("job", "stop"),
-    ("job", "ramp"),
+/// Wal settings that must be equal: the methods and file modes (which rows
+/// exist), the commit shape and the concurrency. A wal run on a log it
+/// creates states no target, so its kind is compared when both state it.
+const WAL_MUST_MATCH: [(&str, &str, Rule); 6] = [
+    ("job", "methods", Rule::Equal),
+    ("job", "file_modes", Rule::Equal),
+    ("job", "writers", Rule::Equal),
+    ("job", "batch", Rule::Equal),
+    ("job", "bs", Rule::Equal),
+    ("target", "kind", Rule::IfBothStated),
 ];
+
+/// Settings whose difference is worth a warning (compared only when both
+/// reports state them), for every kind of report.
+const WARN_IF_DIFFERENT: [(&str, &str); 4] =
+    [("host", "cpu_model"), ("host", "kernel"), ("target", "model"), ("target", "filesystem")];
+
+/// Run length: a warning per kind of report.
+const BENCH_WARN: [(&str, &str); 2] = [("job", "stop"), ("job", "ramp")];
+const WAL_WARN: [(&str, &str); 2] = [("job", "time"), ("job", "size")];
+
+/// The command of `r` ("bench" or "wal").
+fn command(r: &Loaded) -> &str {
+    r.value.get("command").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The settings that must match and those worth a warning, for reports of
+/// `r`'s command.
+fn rules(r: &Loaded) -> (&'static [(&'static str, &'static str, Rule)], &'static [(&'static str, &'static str)]) {
+    match command(r) {
+        "wal" => (&WAL_MUST_MATCH, &WAL_WARN),
+        _ => (&BENCH_MUST_MATCH, &BENCH_WARN),
+    }
+}
 
 /// One setting that differs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,10 +97,16 @@ impl std::fmt::Display for Difference {
     }
 }
 
-/// The settings in [`MUST_MATCH`] that differ, in that order.
+/// The settings that must match ([`BENCH_MUST_MATCH`], [`WAL_MUST_MATCH`])
+/// and differ, in that order; reports of two commands differ in that alone.
 pub fn mismatches(base: &Loaded, cur: &Loaded) -> Vec<Difference> {
+    if command(base) != command(cur) {
+        let show = |r: &Loaded| Some(Value::from(command(r)));
+        return vec![Difference { key: "command".into(), baseline: show(base), current: show(cur) }];
+    }
     let open_loop = [base, cur].iter().any(|r| !get(r, "job", "rate").unwrap_or(&Value::Null).is_null());
-    MUST_MATCH
+    rules(base)
+        .0
         .iter()
         .filter(|&&(_, _, rule)| rule != Rule::OpenLoop || open_loop)
         .filter_map(|&(section, key, rule)| match rule {
@@ -91,16 +121,18 @@ pub fn mismatches(base: &Loaded, cur: &Loaded) -> Vec<Difference> {
         .collect()
 }
 
-/// Warnings: the settings in [`WARN_IF_DIFFERENT`] that differ, and a
-/// setting compared only when both state it ([`Rule::IfBothStated`]) that
-/// one report does not state.
+/// Warnings: the settings in [`WARN_IF_DIFFERENT`] and the run length that
+/// differ, and a setting compared only when both state it
+/// ([`Rule::IfBothStated`]) that one report does not state.
 pub fn warnings(base: &Loaded, cur: &Loaded) -> Vec<String> {
+    let (must, warn) = rules(base);
     let mut out: Vec<String> = WARN_IF_DIFFERENT
         .iter()
+        .chain(warn)
         .filter_map(|&(section, key)| differ(base, cur, section, key, true))
         .map(|d| format!("different {d}"))
         .collect();
-    for &(section, key, _) in MUST_MATCH.iter().filter(|(_, _, rule)| *rule == Rule::IfBothStated) {
+    for &(section, key, _) in must.iter().filter(|(_, _, rule)| *rule == Rule::IfBothStated) {
         if let Some(d) = differ(base, cur, section, key, false).filter(|d| d.baseline.is_none() || d.current.is_none())
         {
             out.push(format!("{d}: stated by one report only, so not compared"));
@@ -111,10 +143,18 @@ pub fn warnings(base: &Loaded, cur: &Loaded) -> Vec<String> {
 
 /// The job of `r` in a few words: "randread, bs 4.00 KiB, qd 32, jobs 1,
 /// uniform, file", with "rwmix 70" for a mixed job and "rate 20000 IOPS
-/// poisson" for an open-loop one (what is not stated is left out).
+/// poisson" for an open-loop one; "wal fdatasync,odsync overwrite, bs 8.00
+/// KiB, batch 1, writers 1" for a wal job (what is not stated is left out).
 pub fn describe(r: &Loaded) -> String {
     let get = |section: &str, key: &str| get(r, section, key).filter(|v| !v.is_null());
     let mut parts = Vec::new();
+    if command(r) == "wal" {
+        let list = |key: &str| {
+            let items = get("job", key).and_then(Value::as_array).cloned().unwrap_or_default();
+            items.iter().map(|v| show(Some(v))).collect::<Vec<_>>().join(",")
+        };
+        parts.push(format!("wal {} {}", list("methods"), list("file_modes")));
+    }
     if let Some(mode) = get("job", "mode") {
         parts.push(show(Some(mode)));
         if mode == "randrw"
@@ -126,7 +166,7 @@ pub fn describe(r: &Loaded) -> String {
     if let Some(bs) = get("job", "bs").and_then(Value::as_f64) {
         parts.push(format!("bs {}", crate::units::human_bytes(bs)));
     }
-    for key in ["qd", "jobs"] {
+    for key in ["batch", "writers", "qd", "jobs"] {
         if let Some(v) = get("job", key) {
             parts.push(format!("{key} {}", show(Some(v))));
         }
@@ -181,7 +221,37 @@ mod tests {
     use super::*;
 
     fn report(job: Value, target: Value, host: Value) -> Loaded {
-        Loaded { path: "r.json".into(), value: json!({ "job": job, "target": target, "host": host }) }
+        Loaded {
+            path: "r.json".into(),
+            value: json!({ "command": "bench", "job": job, "target": target, "host": host }),
+        }
+    }
+
+    fn wal(job: Value) -> Loaded {
+        Loaded { path: "w.json".into(), value: json!({ "command": "wal", "job": job }) }
+    }
+
+    #[test]
+    fn wal_settings_must_match() {
+        let base = wal(json!({"methods": ["fdatasync", "odsync"], "file_modes": ["overwrite"], "writers": 1,
+            "batch": 1, "bs": 8192, "time": 2.0, "size": 1 << 28}));
+        let cur = wal(json!({"methods": ["fdatasync"], "file_modes": ["append"], "writers": 4,
+            "batch": 8, "bs": 4096, "time": 5.0, "size": 1 << 28}));
+        let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            found,
+            [
+                "job.methods: baseline [\"fdatasync\",\"odsync\"], current [\"fdatasync\"]",
+                "job.file_modes: baseline [\"overwrite\"], current [\"append\"]",
+                "job.writers: baseline 1, current 4",
+                "job.batch: baseline 1, current 8",
+                "job.bs: baseline 8192, current 4096",
+            ]
+        );
+        assert_eq!(warnings(&base, &cur), ["different job.time: baseline 2.0, current 5.0"]);
+        assert_eq!(describe(&base), "wal fdatasync,odsync overwrite, bs 8.00 KiB, batch 1, writers 1");
+        let bench = report(json!({}), json!({}), json!({}));
+        assert_eq!(mismatches(&bench, &base)[0].to_string(), "command: baseline bench, current wal");
     }
 
     #[test]
