@@ -189,3 +189,40 @@ fn ci_gate_refuses_an_unusable_baseline_before_running_anything() {
         assert!(!dir.path().join("current.json").exists() && !dir.path().join("g.dat").exists(), "nothing ran");
     }
 }
+
+#[test]
+fn ci_gate_replays_a_wal_baseline() {
+    let dir = scratch();
+    let flags = [
+        "wal",
+        "--method",
+        "fdatasync,none",
+        "--file-mode",
+        "append,overwrite",
+        "--bs",
+        "4k",
+        "--batch",
+        "2",
+        "--writers",
+        "2",
+        "--size",
+        "4m",
+        "--time",
+        "200ms",
+    ];
+    let made = jdbio(dir.path()).args(flags).args(["--quiet", "--json", "base.json", "g.dat"]).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let run = ci_gate_repeat(dir.path(), "base.json", "2");
+    let (out, err) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(matches!(run.status.code(), Some(0 | 1)), "a verdict: {out}{err}");
+    assert!(err.contains("jdbio wal has no --repeat"), "{err}");
+    assert!(out.contains("fdatasync append p99") && out.contains("none overwrite iops"), "{out}");
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(name)).unwrap()).unwrap()
+    };
+    let (base, current) = (read("base.json"), read("current.json"));
+    assert_eq!(current["command"], "wal");
+    for key in ["methods", "file_modes", "bs", "batch", "writers", "size", "time"] {
+        assert_eq!(base["job"][key], current["job"][key], "job.{key}");
+    }
+}
