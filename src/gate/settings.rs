@@ -66,6 +66,11 @@ const WARN_IF_DIFFERENT: [(&str, &str); 4] =
 const BENCH_WARN: [(&str, &str); 2] = [("job", "stop"), ("job", "ramp")];
 const WAL_WARN: [(&str, &str); 2] = [("job", "time"), ("job", "size")];
 
+/// Settings that must match, each with its rule.
+type MustMatch = &'static [(&'static str, &'static str, Rule)];
+/// Settings worth a warning when they differ.
+type WarnIf = &'static [(&'static str, &'static str)];
+
 /// The command of `r` ("bench" or "wal").
 fn command(r: &Loaded) -> &str {
     r.value.get("command").and_then(Value::as_str).unwrap_or_default()
@@ -73,7 +78,7 @@ fn command(r: &Loaded) -> &str {
 
 /// The settings that must match and those worth a warning, for reports of
 /// `r`'s command.
-fn rules(r: &Loaded) -> (&'static [(&'static str, &'static str, Rule)], &'static [(&'static str, &'static str)]) {
+fn rules(r: &Loaded) -> (MustMatch, WarnIf) {
     match command(r) {
         "wal" => (&WAL_MUST_MATCH, &WAL_WARN),
         _ => (&BENCH_MUST_MATCH, &BENCH_WARN),

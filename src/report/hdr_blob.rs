@@ -113,7 +113,7 @@ fn payload_bound(v2: &[u8]) -> Result<u64, String> {
 /// The counts array length of a histogram with these bounds, as the
 /// hdrhistogram crate computes it; None for bounds it would refuse.
 fn counts_len(low: u64, high: u64, digits: u32) -> Option<u64> {
-    if low < 1 || low > u64::MAX / 2 || high < 2 * low || digits > 5 {
+    if !(1..=u64::MAX / 2).contains(&low) || high < 2 * low || digits > 5 {
         return None;
     }
     let largest = 2 * 10u64.pow(digits);

@@ -215,6 +215,9 @@ pub fn run_with_peak_rss(mut cmd: Command) -> Measured {
     let pid = child.id() as libc::pid_t;
     let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
+    // Reaped by wait4 above; std's wait would find no child.
+    #[allow(clippy::zombie_processes)]
+    drop(child);
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     Measured { code, stdout, stderr, peak_rss_bytes: usage.ru_maxrss as u64 * 1024 }
 }
