@@ -27,8 +27,9 @@ pub fn read_report(path: &Path) -> Result<Value, AppError> {
 /// byte past the limit for anything else (a pipe, a device).
 fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     let too_big = |len: Option<u64>| {
-        let len = len.map_or_else(|| "more than that".to_string(), |n| format!("{n} bytes"));
-        format!("too large for a jdbio report (at most {MAX_REPORT_BYTES} bytes, 64 MiB; this is {len}); not read")
+        let len =
+            len.map_or_else(|| "more than that; stopped reading there".to_string(), |n| format!("{n} bytes; not read"));
+        format!("too large for a jdbio report (at most {MAX_REPORT_BYTES} bytes, 64 MiB; this is {len})")
     };
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
