@@ -5,10 +5,18 @@
 #   scripts/ci-gate.sh --baseline BASE.json [--repeat N] [--jdbio PATH]
 #                      [--out CURRENT.json] [--markdown OUT.md] TARGET [-- GATE ARGS...]
 #
-# Runs the job recorded in BASE.json (mode, bs, qd, jobs, size, offset, time
-# or ops, ramp, distribution, read mix) on TARGET with `jdbio bench --repeat N`
-# (default 5, so the gate can tell a regression from noise), writes the
-# report to CURRENT.json (default: jdbio-current.json), then runs
+# Checks that BASE.json is a report the gate can use (a bench or wal report
+# of a whole run with results; exit 2 at once otherwise), then runs the job
+# it records on TARGET, replaying every setting that changes the numbers.
+# A bench baseline runs `jdbio bench --repeat N` (default 5, so the gate can
+# tell a regression from noise) with its mode, read mix, bs, qd, jobs, size,
+# offset, time or ops, ramp, distribution, rate and arrival, submit mode,
+# data, verify, and the engine when the baseline states one. A wal baseline
+# runs `jdbio wal` with its methods, file modes, bs, batch, writers, size and
+# time (wal has no --repeat; its report does not record --force, so a wal
+# baseline on a block device cannot be replayed: jdbio wal refuses it). It
+# writes the report to
+# CURRENT.json (default: jdbio-current.json), then runs
 #   jdbio gate --baseline BASE.json CURRENT.json --markdown [GATE ARGS...]
 # prints its markdown table (also to OUT.md with --markdown, for a CI
 # comment) and exits with the gate's code: 0 pass, 1 regression, 2 unusable
@@ -50,33 +58,53 @@ if [ -z "$jdbio" ]; then
 fi
 [ -n "$jdbio" ] && [ -x "$jdbio" ] || die "no jdbio binary (build it with cargo build --release, or pass --jdbio PATH)"
 
+# A baseline the gate would refuse (not a bench or wal report, interrupted,
+# no results) is refused now, before a run that could only be wasted.
+"$jdbio" gate --baseline "$baseline" "$baseline" >/dev/null || {
+    rc=$?; echo "ci-gate.sh: --baseline $baseline: the gate cannot use it (see above)" >&2; exit "$rc"; }
+
 # The baseline's job, as jdbio bench flags.
-mapfile -t job_args < <(python3 - "$baseline" <<'PY'
+job_text=$(python3 - "$baseline" <<'PY'
 import json, sys
-try:
-    report = json.load(open(sys.argv[1]))
-    job = report["job"]
-    assert report.get("command") == "bench"
-except Exception as e:  # not a bench report: let `jdbio gate` explain below
+report = json.load(open(sys.argv[1]))
+job = report["job"]
+def num(v):  # 3.0 -> "3", 0.5 -> "0.5"
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+if report["command"] == "wal":
+    args = ["wal", "--method", ",".join(job["methods"]), "--file-mode", ",".join(job["file_modes"]),
+            "--bs", str(job["bs"]), "--batch", str(job["batch"]), "--writers", str(job["writers"]),
+            "--size", str(job["size"]), "--time", num(job["time"]) + "s"]
+    print("\n".join(args))
     sys.exit(0)
-args = ["--mode", job["mode"], "--bs", str(job["bs"]), "--qd", str(job["qd"]), "--jobs", str(job["jobs"]),
-        "--size", str(job["size"]), "--offset", str(job["offset"]), "--ramp", f'{job["ramp"]}s']
+args = ["bench", "--mode", job["mode"], "--bs", str(job["bs"]), "--qd", str(job["qd"]), "--jobs", str(job["jobs"]),
+        "--size", str(job["size"]), "--offset", str(job["offset"]), "--ramp", num(job["ramp"]) + "s"]
 stop = job["stop"]
-args += ["--ops", str(stop["ops"])] if "ops" in stop else ["--time", f'{stop["time"]}s']
+args += ["--ops", str(stop["ops"])] if "ops" in stop else ["--time", num(stop["time"]) + "s"]
 dist = job.get("dist", {"kind": "uniform"})
 args += ["--dist", {"uniform": "uniform", "zipf": f'zipf:{dist.get("theta")}', "pareto": f'pareto:{dist.get("h")}'}[dist["kind"]]]
 if job["mode"] == "randrw":
     args += ["--rwmix", str(job["read_pct"])]
+if job.get("rate") is not None:
+    args += ["--rate", num(job["rate"]), "--arrival", job.get("arrival", "fixed")]
+for key in ["submit", "data", "engine"]:
+    if job.get(key) is not None:
+        args += ["--" + key, str(job[key])]
+if job.get("verify"):
+    args += ["--verify"]
 if job.get("force"):
     args += ["--force"]
 print("\n".join(args))
 PY
-)
-if ((${#job_args[@]})); then
-    echo "ci-gate.sh: running the baseline's job ${job_args[*]} on $target, $repeat repetitions" >&2
-    "$jdbio" bench "${job_args[@]}" --repeat "$repeat" --quiet --json "$out" "$target" >&2 || {
-        rc=$?; echo "ci-gate.sh: jdbio bench failed (exit $rc)" >&2; exit 2; }
+) || die "--baseline $baseline: cannot read its job (python3 failed)"
+mapfile -t job_args <<<"$job_text"
+if [ "${job_args[0]}" = bench ]; then
+    job_args+=(--repeat "$repeat")
+    echo "ci-gate.sh: running the baseline's job jdbio ${job_args[*]} on $target" >&2
+else
+    echo "ci-gate.sh: running the baseline's job jdbio ${job_args[*]} on $target (jdbio wal has no --repeat: the limits alone decide)" >&2
 fi
+"$jdbio" "${job_args[@]}" --quiet --json "$out" "$target" >&2 || {
+    rc=$?; echo "ci-gate.sh: jdbio ${job_args[0]} failed (exit $rc)" >&2; exit 2; }
 
 set +e
 table=$("$jdbio" gate --baseline "$baseline" "$out" --markdown "${gate_args[@]}")

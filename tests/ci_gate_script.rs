@@ -1,6 +1,7 @@
 //! scripts/ci-gate.sh end to end: a baseline made here, the script run
-//! against it (a pass), and against a baseline edited to be 10x faster (a
-//! forced failure).
+//! against it (a pass), and against a baseline edited to be 1000x faster (a
+//! forced failure); every setting of a baseline made with non-default flags
+//! replayed; an unusable baseline refused before anything runs.
 
 mod common;
 
@@ -9,24 +10,30 @@ use std::process::Command;
 use common::{jdbio, scratch};
 use serde_json::Value;
 
-/// Limits wide enough that run-to-run noise on a shared machine never trips
-/// them; the forced failure is far beyond them.
-const WIDE: [&str; 12] = [
+/// Limits no measurement can trip (a drop is at most 100%), so a pass
+/// never depends on how busy the machine is.
+const NEVER: [&str; 12] = [
     "--max-drop",
-    "iops=50%",
+    "iops=100%",
     "--max-drop",
-    "bw=50%",
+    "bw=100%",
     "--max-rise",
-    "p50=200%",
+    "p50=1000000000%",
     "--max-rise",
-    "p99=400%",
+    "p99=1000000000%",
     "--max-rise",
-    "p99.9=2000%",
+    "p99.9=1000000000%",
     "--max-rise",
-    "cpu_per_io=300%",
+    "cpu_per_io=1000000000%",
 ];
 
-fn ci_gate(dir: &std::path::Path, baseline: &str) -> std::process::Output {
+fn ci_gate(dir: &std::path::Path, baseline: &str, extra: &[&str]) -> std::process::Output {
+    ci_gate_repeat(dir, baseline, "3", extra)
+}
+
+/// Runs scripts/ci-gate.sh in `dir` on g.dat with `--repeat N`, the limits
+/// [`NEVER`] and then `extra` gate flags (a later limit wins).
+fn ci_gate_repeat(dir: &std::path::Path, baseline: &str, repeat: &str, extra: &[&str]) -> std::process::Output {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/ci-gate.sh");
     Command::new("bash")
         .arg(script)
@@ -34,7 +41,7 @@ fn ci_gate(dir: &std::path::Path, baseline: &str) -> std::process::Output {
             "--baseline",
             baseline,
             "--repeat",
-            "3",
+            repeat,
             "--jdbio",
             env!("CARGO_BIN_EXE_jdbio"),
             "--out",
@@ -42,14 +49,15 @@ fn ci_gate(dir: &std::path::Path, baseline: &str) -> std::process::Output {
         ])
         .arg("g.dat")
         .arg("--")
-        .args(WIDE)
+        .args(NEVER)
+        .args(extra)
         .current_dir(dir)
         .output()
         .unwrap()
 }
 
 #[test]
-fn ci_gate_passes_on_the_same_job_and_fails_against_a_10x_faster_baseline() {
+fn ci_gate_passes_on_the_same_job_and_fails_against_a_1000x_faster_baseline() {
     let dir = scratch();
     std::fs::File::create(dir.path().join("g.dat")).unwrap().set_len(8 << 20).unwrap();
     let made = jdbio(dir.path())
@@ -74,7 +82,7 @@ fn ci_gate_passes_on_the_same_job_and_fails_against_a_10x_faster_baseline() {
         .unwrap();
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
 
-    let pass = ci_gate(dir.path(), "base.json");
+    let pass = ci_gate(dir.path(), "base.json", &[]);
     let table = String::from_utf8_lossy(&pass.stdout);
     assert_eq!(pass.status.code(), Some(0), "{table}{}", String::from_utf8_lossy(&pass.stderr));
     assert!(table.contains("| metric |") && table.contains("PASS"), "{table}");
@@ -83,12 +91,13 @@ fn ci_gate_passes_on_the_same_job_and_fails_against_a_10x_faster_baseline() {
     assert_eq!(current["job"]["qd"], 8, "the baseline's job was run");
     assert_eq!(current["repetitions"].as_array().unwrap().len(), 3);
 
-    // A baseline 10x faster than anything this machine does.
+    // A baseline 1000x faster than anything this machine does; a 90% drop
+    // limit fails unless this run is 100x faster than the baseline's run.
     let mut fast: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("base.json")).unwrap()).unwrap();
     let speed_up = |r: &mut Value| {
         for key in ["iops", "bw_bytes_per_s"] {
-            r[key] = Value::from(r[key].as_f64().unwrap() * 10.0);
+            r[key] = Value::from(r[key].as_f64().unwrap() * 1000.0);
         }
     };
     speed_up(&mut fast["results"]["read"]);
@@ -96,8 +105,127 @@ fn ci_gate_passes_on_the_same_job_and_fails_against_a_10x_faster_baseline() {
         speed_up(&mut rep["results"]["read"]);
     }
     std::fs::write(dir.path().join("fast.json"), serde_json::to_string(&fast).unwrap()).unwrap();
-    let fail = ci_gate(dir.path(), "fast.json");
+    let fail = ci_gate(dir.path(), "fast.json", &["--max-drop", "iops=90%"]);
     let table = String::from_utf8_lossy(&fail.stdout);
     assert_eq!(fail.status.code(), Some(1), "{table}{}", String::from_utf8_lossy(&fail.stderr));
     assert!(table.contains("FAIL") && table.contains("read iops"), "{table}");
+}
+
+/// Every job setting the gate requires to match.
+const MUST_MATCH: [&str; 14] = [
+    "mode", "read_pct", "bs", "qd", "jobs", "dist", "size", "offset", "rate", "arrival", "submit", "data", "verify",
+    "stop",
+];
+
+#[test]
+fn ci_gate_replays_every_setting_of_the_baseline() {
+    let dir = scratch();
+    let jobs: [&[&str]; 2] = [
+        // Open loop, mixed, skewed, eager, zero data, two jobs, an offset.
+        &[
+            "--mode",
+            "randrw",
+            "--rwmix",
+            "70",
+            "--bs",
+            "8k",
+            "--qd",
+            "4",
+            "--jobs",
+            "2",
+            "--size",
+            "8m",
+            "--offset",
+            "1m",
+            "--ops",
+            "1200",
+            "--ramp",
+            "0",
+            "--dist",
+            "zipf:0.9",
+            "--submit",
+            "eager",
+            "--data",
+            "zero",
+            "--rate",
+            "4000",
+            "--arrival",
+            "poisson",
+        ],
+        // Verify blocks, sequential, closed loop.
+        &["--mode", "write", "--verify", "--bs", "4k", "--qd", "2", "--size", "4m", "--ops", "600", "--ramp", "0"],
+    ];
+    for flags in jobs {
+        let _ = std::fs::remove_file(dir.path().join("current.json"));
+        let made =
+            jdbio(dir.path()).arg("bench").args(flags).args(["--quiet", "--json", "base.json", "g.dat"]).output();
+        let made = made.unwrap();
+        assert!(made.status.success(), "{flags:?}: {}", String::from_utf8_lossy(&made.stderr));
+        let run = ci_gate_repeat(dir.path(), "base.json", "2", &[]);
+        let err = String::from_utf8_lossy(&run.stderr);
+        // A pass under limits nothing can trip: never a refusal for
+        // different settings.
+        assert_eq!(run.status.code(), Some(0), "{flags:?}: {err}");
+        let read = |name: &str| -> Value {
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join(name)).unwrap()).unwrap()
+        };
+        let (base, current) = (read("base.json"), read("current.json"));
+        for key in MUST_MATCH {
+            assert_eq!(base["job"][key], current["job"][key], "{flags:?}: job.{key}");
+        }
+        assert!(!base["job"]["mode"].is_null() && !base["job"]["arrival"].is_null());
+        assert_eq!(current["job"]["repeat"], 2);
+    }
+}
+
+#[test]
+fn ci_gate_refuses_an_unusable_baseline_before_running_anything() {
+    let dir = scratch();
+    for (fixture, why) in
+        [("ramp-interrupted.json", "the run was interrupted by SIGINT"), ("overloaded.json", "results is empty")]
+    {
+        let baseline = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gate/").to_string() + fixture;
+        let run = ci_gate(dir.path(), &baseline, &[]);
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{fixture}: {err}");
+        assert!(err.contains(why) && err.contains("the gate cannot use it"), "{fixture}: {err}");
+        assert!(!dir.path().join("current.json").exists() && !dir.path().join("g.dat").exists(), "nothing ran");
+    }
+}
+
+#[test]
+fn ci_gate_replays_a_wal_baseline() {
+    let dir = scratch();
+    let flags = [
+        "wal",
+        "--method",
+        "fdatasync,none",
+        "--file-mode",
+        "append,overwrite",
+        "--bs",
+        "4k",
+        "--batch",
+        "2",
+        "--writers",
+        "2",
+        "--size",
+        "4m",
+        "--time",
+        "200ms",
+    ];
+    let made = jdbio(dir.path()).args(flags).args(["--quiet", "--json", "base.json", "g.dat"]).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let run = ci_gate_repeat(dir.path(), "base.json", "2", &[]);
+    let (out, err) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert_eq!(run.status.code(), Some(0), "{out}{err}");
+    assert!(err.contains("jdbio wal has no --repeat"), "{err}");
+    assert!(out.contains("fdatasync append p99") && out.contains("none overwrite iops"), "{out}");
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(name)).unwrap()).unwrap()
+    };
+    let (base, current) = (read("base.json"), read("current.json"));
+    assert_eq!(current["command"], "wal");
+    for key in ["methods", "file_modes", "bs", "batch", "writers", "size", "time"] {
+        assert_eq!(base["job"][key], current["job"][key], "job.{key}");
+    }
 }

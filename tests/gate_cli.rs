@@ -198,9 +198,12 @@ fn an_unknown_schema_version_is_unusable() {
 
 #[test]
 fn a_report_of_another_subcommand_is_unusable() {
-    let (code, _, err) = gate("base.json", "wal.json", &[]);
+    let (code, _, err) = gate("base.json", "verify.json", &[]);
     assert_eq!(code, 2);
-    assert_eq!(err, "jdbio: error: wal.json: a jdbio wal report; the gate compares jdbio bench reports\n");
+    assert_eq!(
+        err,
+        "jdbio: error: verify.json: a jdbio verify report; the gate compares jdbio bench and jdbio wal reports\n"
+    );
 }
 
 #[test]
@@ -279,4 +282,133 @@ fn a_real_bench_report_passes_against_itself() {
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 6, "{rows:?}");
     assert!(rows.iter().all(|r| r["verdict"] == "ok" && r["beyond_spread"] == false), "{rows:?}");
+}
+
+#[test]
+fn a_report_over_64_mib_is_refused_before_it_is_read() {
+    let dir = scratch();
+    // 1 GiB of junk (sparse: costs no disk).
+    std::fs::File::create(dir.path().join("junk.json")).unwrap().set_len(1 << 30).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jdbio"));
+    cmd.args(["gate", "--baseline", "junk.json"]).arg(fixtures().join("base.json")).current_dir(dir.path());
+    let m = common::run_with_peak_rss(cmd);
+    assert_eq!(m.code, Some(2), "{}", m.stderr);
+    assert_eq!(
+        m.stderr,
+        "jdbio: error: junk.json: too large for a jdbio report (at most 67108864 bytes, 64 MiB; this is 1073741824 bytes; not read)\n"
+    );
+    assert!(m.peak_rss_bytes < 100 << 20, "peak RSS {} MiB", m.peak_rss_bytes >> 20);
+}
+
+/// Asserts that gating `base` against `current` is refused: exit 2, nothing
+/// on stdout, one stderr line containing each of `needles`.
+fn refused(base: &str, current: &str, args: &[&str], needles: &[&str]) {
+    let (code, out, err) = gate(base, current, args);
+    assert_eq!(code, 2, "{base} vs {current}: {out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for needle in needles {
+        assert!(err.contains(needle), "{needle:?} not in: {err}");
+    }
+}
+
+#[test]
+fn a_report_with_no_results_is_refused_on_either_side() {
+    // An overloaded open-loop run that measured nothing (it passed with "1
+    // metric", cpu per I/O, before).
+    let why = "overloaded.json: not a usable bench report: results is empty: the run measured nothing";
+    refused("base.json", "overloaded.json", &[], &[why]);
+    refused("overloaded.json", "base.json", &[], &[why]);
+    refused("overloaded.json", "overloaded.json", &["--allow-mismatch"], &[why]);
+}
+
+#[test]
+fn zero_ops_are_refused() {
+    refused(
+        "base.json",
+        "zero-ops.json",
+        &[],
+        &["zero-ops.json: not a usable bench report: results[\"read\"][\"ops\"] is 0"],
+    );
+}
+
+#[test]
+fn an_interrupted_run_is_refused() {
+    refused("base.json", "ramp-interrupted.json", &[], &["ramp-interrupted.json: the run was interrupted by SIGINT"]);
+    // Even with numbers in it, and as the baseline.
+    let why = "interrupted.json: the run was interrupted by SIGTERM; its numbers cover a partial run";
+    refused("interrupted.json", "base.json", &["--allow-mismatch"], &[why]);
+}
+
+#[test]
+fn an_open_loop_baseline_against_a_closed_loop_run_is_refused() {
+    refused(
+        "open-loop.json",
+        "base.json",
+        &[],
+        &[
+            "open-loop.json and base.json measured different jobs",
+            "job.rate: baseline 20000.0, current null; job.arrival: baseline poisson, current fixed",
+        ],
+    );
+}
+
+#[test]
+fn every_setting_that_changes_the_numbers_is_named() {
+    refused(
+        "base.json",
+        "job-differs.json",
+        &[],
+        &[
+            "job.mode: baseline randread, current randrw",
+            "job.read_pct: baseline 100, current 70",
+            "job.dist: baseline uniform, current zipf:0.9",
+            "job.size: baseline 1073741824, current 268435456",
+            "job.offset: baseline 0, current 1048576",
+            "job.submit: baseline auto, current eager",
+            "job.data: baseline random, current zero",
+            "job.verify: baseline false, current true",
+            "target.kind: baseline file, current block",
+        ],
+    );
+}
+
+#[test]
+fn a_metric_only_one_report_has_is_refused() {
+    let why = "did not measure the same things, so the gate will not compare them";
+    refused("base.json", "extra-write.json", &[], &[why, "write: measured in the current report only"]);
+    refused("base.json", "no-cpu.json", &[], &[why, "cpu per I/O (bench.cpu_per_io_ns): in the baseline only"]);
+}
+
+#[test]
+fn wal_reports_are_gated_per_sync_method() {
+    let (code, out, err) = gate("wal-base.json", "wal-base.json", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("(wal fdatasync,odsync,rwf-dsync overwrite, bs 8.00 KiB, batch 1, writers 1, file)"), "{out}");
+    assert!(out.ends_with("gate: PASS (10 metrics)\n"), "two supported methods, five metrics each: {out}");
+    assert!(!out.contains("rwf-dsync overwrite p99"), "an unsupported method has no rows: {out}");
+    assert!(err.is_empty(), "{err}");
+
+    let (code, out, _) = gate("wal-base.json", "wal-slower.json", &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(row(&out, "fdatasync overwrite p99").ends_with("+60.0% +25% regressed"), "{out}");
+    assert!(row(&out, "odsync overwrite p99").ends_with("+0.0% +25% ok"), "{out}");
+    assert!(out.ends_with("gate: FAIL: fdatasync overwrite p99 +60.0% (limit +25%)\n"), "{out}");
+}
+
+#[test]
+fn wal_settings_and_empty_wal_reports_are_refused() {
+    refused(
+        "wal-base.json",
+        "wal-differs.json",
+        &[],
+        &["measured different jobs", "job.writers: baseline 1, current 4; job.batch: baseline 1, current 8"],
+    );
+    refused(
+        "wal-base.json",
+        "wal.json",
+        &[],
+        &["wal.json: not a usable wal report: wal.entries has no measured entry"],
+    );
+    refused("base.json", "wal-base.json", &[], &["command: baseline bench, current wal"]);
 }

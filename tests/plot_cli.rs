@@ -195,3 +195,76 @@ fn bad_flags_exit_2_naming_the_flag() {
     }
     assert_eq!(std::fs::read_to_string(dir.path().join("r.json")).unwrap(), "{}", "-o never overwrites a report");
 }
+
+/// A bench report of about 2.5 KB whose one `hdr` blob is well formed but
+/// declares a 2 GB payload it does not have.
+fn report_claiming_a_2gb_histogram(dir: &Path) -> PathBuf {
+    use std::io::Write;
+    let mut v2 = (0x1c84_9303u32 | 0x10).to_be_bytes().to_vec();
+    v2.extend(2_000_000_000u32.to_be_bytes()); // payload length: the lie
+    v2.extend(0u32.to_be_bytes()); // normalizing offset
+    v2.extend(3u32.to_be_bytes()); // significant digits
+    v2.extend(1u64.to_be_bytes()); // lowest
+    v2.extend(3_600_000_000_000u64.to_be_bytes()); // highest
+    v2.extend(1.0f64.to_be_bytes()); // integer to double ratio
+    v2.extend([2u8; 1500]); // a real payload of 1500 bytes
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::none());
+    z.write_all(&v2).unwrap();
+    let body = z.finish().unwrap();
+    let mut blob = (0x1c84_9304u32 | 0x10).to_be_bytes().to_vec();
+    blob.extend((body.len() as u32).to_be_bytes());
+    blob.extend(body);
+    use base64::Engine;
+    let hdr = base64::engine::general_purpose::STANDARD.encode(blob);
+    let report = json!({"schema": "jdbio.report/1", "command": "bench",
+        "job": {"mode": "randread", "bs": 4096, "qd": 32},
+        "results": {"read": {"ops": 10, "latency_ns": {"percentiles": {"50": 100}, "hdr": hdr}}}});
+    let path = dir.join("claims-2gb.json");
+    std::fs::write(&path, serde_json::to_vec(&report).unwrap()).unwrap();
+    path
+}
+
+/// `jdbio plot ARGS` in `dir`, with the child's own peak RSS.
+fn plot_measured(dir: &Path, args: &[&str]) -> common::Measured {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jdbio"));
+    cmd.arg("plot").args(args).current_dir(dir);
+    common::run_with_peak_rss(cmd)
+}
+
+#[test]
+fn a_histogram_claiming_2gb_is_refused_without_allocating_it() {
+    let dir = scratch();
+    let report = report_claiming_a_2gb_histogram(dir.path());
+    let len = std::fs::metadata(&report).unwrap().len();
+    assert!(len < 4096, "a small report: {len} bytes");
+    let m = plot_measured(dir.path(), &["claims-2gb.json", "-o", "out.svg"]);
+    assert_eq!(m.code, Some(2), "{}", m.stderr);
+    assert!(
+        m.stderr
+            .contains("claims-2gb.json: results.read.latency_ns.hdr: its header declares a 2000000000-byte payload"),
+        "{}",
+        m.stderr
+    );
+    assert_eq!(m.stderr.lines().count(), 1, "{}", m.stderr);
+    assert!(m.peak_rss_bytes < 100 << 20, "peak RSS {} MiB", m.peak_rss_bytes >> 20);
+    assert!(!dir.path().join("out.svg").exists());
+}
+
+#[test]
+fn a_report_over_64_mib_is_refused_before_it_is_read() {
+    let dir = scratch();
+    // 1 GiB of junk (sparse: costs no disk).
+    std::fs::File::create(dir.path().join("junk.json")).unwrap().set_len(1 << 30).unwrap();
+    let m = plot_measured(dir.path(), &["junk.json", "-o", "out.svg"]);
+    assert_eq!(m.code, Some(2), "{}", m.stderr);
+    assert_eq!(
+        m.stderr,
+        "jdbio: error: junk.json: too large for a jdbio report (at most 67108864 bytes, 64 MiB; this is 1073741824 bytes; not read)\n"
+    );
+    assert!(m.peak_rss_bytes < 100 << 20, "peak RSS {} MiB", m.peak_rss_bytes >> 20);
+    // Not a regular file: read no further than the limit.
+    let m = plot_measured(dir.path(), &["/dev/zero", "-o", "out.svg"]);
+    assert_eq!(m.code, Some(2), "{}", m.stderr);
+    assert!(m.stderr.contains("/dev/zero: too large for a jdbio report (at most 67108864 bytes, 64 MiB; this is more than that; stopped reading there)"), "{}", m.stderr);
+    assert!(m.peak_rss_bytes < 100 << 20, "peak RSS {} MiB", m.peak_rss_bytes >> 20);
+}

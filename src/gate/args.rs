@@ -18,6 +18,10 @@ Metrics, per op kind found in both reports, and their default limits:
   p99          p99 latency                  a rise is bad, limit +25%
   p99.9        p99.9 latency                a rise is bad, limit +50%
   cpu_per_io   CPU per I/O (whole report)   a rise is bad, limit +20%
+For a jdbio wal report, each measured (sync method, file mode) is an op kind,
+e.g. 'fdatasync overwrite': iops is commits per second, bw the bytes committed
+per second, p50/p99/p99.9 the commit latency (write plus sync); wal reports
+state no CPU per I/O.
 A metric whose change is worse than its limit regresses (exactly at the limit
 passes); one that is better by more than its limit is 'improved'.
 
@@ -32,21 +36,33 @@ its limit fails only when it is also beyond noise; otherwise its verdict is
 noise). --ignore-spread fails on the limit alone. Without repetitions on both
 sides the limit alone decides, and the output says so ('no repetitions').
 
-The reports must come from the same job: job.mode, job.bs, job.qd, job.jobs,
-job.dist, job.read_pct and target.kind must match, or the gate refuses (exit 2)
-and names each difference, unless --allow-mismatch. A different CPU model,
-kernel, device model or filesystem, or a different job.size, job.data,
-job.submit, job.verify, job.stop (run length) or job.ramp, is a warning.
+The reports must come from the same command and job. Bench: job.mode,
+job.read_pct (--rwmix), job.bs, job.qd, job.jobs, job.dist, job.size,
+job.offset, job.rate (open or closed loop), job.arrival (open loop only),
+job.submit, job.data, job.verify, job.engine (when both state it) and
+target.kind. Wal: job.methods,
+job.file_modes, job.writers, job.batch, job.bs and target.kind (when both
+state it). Otherwise the gate refuses (exit 2) and names each difference,
+unless --allow-mismatch. A different CPU model, kernel, device model or
+filesystem, or a different run length (bench job.stop and job.ramp, wal
+job.time and job.size), is a warning.
+
+The gate judges only what was measured on both sides: a report with no
+results, an op kind with zero ops (headline or any repetition) or a wal entry
+with zero commits, an op kind or CPU per I/O that only one report has, and an
+interrupted run are refused (exit 2, always, --allow-mismatch or not).
 
 Exit codes: 0 pass, 1 regression, 2 unusable input (a missing or unreadable
-file, not JSON, not a jdbio report, an unknown schema version, not a bench
-report, mismatched settings, a bad flag).";
+file, one over 64 MiB, not JSON, not a jdbio report, an unknown schema
+version, not a bench or wal report, an interrupted or empty run, mismatched
+settings, a bad flag).";
 
 /// `jdbio gate --baseline BASE.json CURRENT.json`
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_SHORT_HELP, after_long_help = AFTER_LONG_HELP)]
 pub struct GateArgs {
-    /// The report made by `jdbio bench --json` on the current code.
+    /// The report made by `jdbio bench --json` (or `jdbio wal --json`) on the
+    /// current code.
     #[arg(value_name = "CURRENT.json")]
     pub current: PathBuf,
     /// The reference report the current one is compared with.

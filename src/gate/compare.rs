@@ -87,8 +87,29 @@ pub fn spread_known(base: &Extracted, cur: &Extracted) -> bool {
     base.reps.len() >= 2 && cur.reps.len() >= 2
 }
 
-/// Compares every metric found in both reports; `notes` receives one line per
-/// op kind or metric that only one report has.
+/// What one report measures and the other does not: an op kind, or CPU per
+/// I/O, one line each (the gate refuses to judge half a comparison).
+pub fn one_sided(base: &Extracted, cur: &Extracted) -> Vec<String> {
+    let mut out = Vec::new();
+    let all: BTreeSet<&String> = base.main.ops.keys().chain(cur.main.ops.keys()).collect();
+    for op in all {
+        match (base.main.ops.contains_key(op), cur.main.ops.contains_key(op)) {
+            (true, false) => out.push(format!("{op}: measured in the baseline only")),
+            (false, true) => out.push(format!("{op}: measured in the current report only")),
+            _ => {}
+        }
+    }
+    match (base.main.cpu_per_io.is_some(), cur.main.cpu_per_io.is_some()) {
+        (true, false) => out.push("cpu per I/O (bench.cpu_per_io_ns): in the baseline only".into()),
+        (false, true) => out.push("cpu per I/O (bench.cpu_per_io_ns): in the current report only".into()),
+        _ => {}
+    }
+    out
+}
+
+/// Compares every metric found in both reports (see [`one_sided`] for the
+/// rest); `notes` receives a line when neither states CPU per I/O where
+/// such reports should.
 pub fn compare(
     base: &Extracted,
     cur: &Extracted,
@@ -97,18 +118,15 @@ pub fn compare(
     notes: &mut Vec<String>,
 ) -> Vec<Row> {
     let mut rows = Vec::new();
-    let all: BTreeSet<&String> = base.main.ops.keys().chain(cur.main.ops.keys()).collect();
-    for op in all {
-        match (base.main.ops.contains_key(op), cur.main.ops.contains_key(op)) {
-            (true, true) => rows
-                .extend(Metric::PER_OP.into_iter().filter_map(|m| row(base, cur, Some(op), m, limits, ignore_spread))),
-            (true, false) => notes.push(format!("{op}: only in the baseline report; not compared")),
-            _ => notes.push(format!("{op}: only in the current report; not compared")),
-        }
+    for op in base.main.ops.keys().filter(|op| cur.main.ops.contains_key(*op)) {
+        rows.extend(Metric::PER_OP.into_iter().filter_map(|m| row(base, cur, Some(op), m, limits, ignore_spread)));
     }
     match row(base, cur, None, Metric::CpuPerIo, limits, ignore_spread) {
         Some(r) => rows.push(r),
-        None => notes.push("cpu per I/O: not in both reports (bench.cpu_per_io_ns); not compared".into()),
+        None if base.states_cpu || cur.states_cpu => {
+            notes.push("cpu per I/O: in neither report (bench.cpu_per_io_ns); not compared".into())
+        }
+        None => {}
     }
     rows
 }
@@ -196,7 +214,7 @@ mod tests {
             ops: BTreeMap::from([("read".to_string(), Metric::PER_OP.into_iter().map(|m| (m, v)).collect())]),
             cpu_per_io: Some(v),
         };
-        Extracted { main: values(v), reps: reps.iter().map(|&r| values(r)).collect() }
+        Extracted { main: values(v), reps: reps.iter().map(|&r| values(r)).collect(), states_cpu: true }
     }
 
     fn verdicts(base: &Extracted, cur: &Extracted, ignore: bool) -> Vec<(String, Verdict)> {
@@ -283,15 +301,16 @@ mod tests {
     }
 
     #[test]
-    fn op_kinds_in_one_report_only_are_noted() {
+    fn what_one_report_measures_alone_is_named() {
         let base = ext(1000.0, &[]);
         let mut cur = ext(1000.0, &[]);
+        assert!(one_sided(&base, &cur).is_empty());
         let write = cur.main.ops["read"].clone();
         cur.main.ops.insert("write".into(), write);
-        let limits = Limits::from_flags(&[], &[]).unwrap();
-        let mut notes = Vec::new();
-        let rows = compare(&base, &cur, &limits, false, &mut notes);
-        assert_eq!(rows.len(), 6);
-        assert_eq!(notes, ["write: only in the current report; not compared"]);
+        cur.main.cpu_per_io = None;
+        assert_eq!(
+            one_sided(&base, &cur),
+            ["write: measured in the current report only", "cpu per I/O (bench.cpu_per_io_ns): in the baseline only"]
+        );
     }
 }

@@ -1,15 +1,17 @@
-//! Reading a report and deciding whether the gate can use it. Each way a file
-//! can be unusable has its own message naming the path (all exit 2): it
-//! cannot be read, it is not JSON, it is not a jdbio report, its schema
-//! version is one this jdbio does not know, or it is not a bench report.
+//! Reading a report and deciding whether the gate can use it. The file is
+//! read by [`crate::report::read_report`] (size-bounded; exit 2 for a file
+//! that cannot be read, is too large, is not JSON, not a jdbio report, or of
+//! an unknown schema version); here it must also be a bench or wal report
+//! of a run that was not interrupted (a partial run is never judged).
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::{error::AppError, report::SCHEMA};
+use crate::{error::AppError, report::read_report};
 
-/// A report the gate can use: a `jdbio.report/1` object from `jdbio bench`.
+/// A report the gate can use: a `jdbio.report/1` object from `jdbio bench`
+/// or `jdbio wal`.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// Where it was read from, as given.
@@ -20,78 +22,57 @@ pub struct Loaded {
 
 /// Reads and validates the report at `path`.
 pub fn load(path: &Path) -> Result<Loaded, AppError> {
-    let text = std::fs::read(path).map_err(|e| usage(path, format!("cannot read: {e}")))?;
-    let value = parse(&text).map_err(|why| usage(path, why))?;
+    let value = read_report(path)?;
+    gateable(&value)
+        .and_then(|()| whole_run(&value))
+        .map_err(|why| AppError::Usage(format!("{}: {why}", path.display())))?;
     Ok(Loaded { path: path.to_path_buf(), value })
 }
 
-/// Checks the bytes of a report; the error is the message without the path.
-fn parse(text: &[u8]) -> Result<Value, String> {
-    let value: Value = serde_json::from_slice(text).map_err(|e| format!("not JSON ({e})"))?;
-    let Value::Object(map) = &value else {
-        return Err(format!("not a jdbio report (the file holds a JSON {}, not an object)", kind(&value)));
-    };
-    let schema = match map.get("schema") {
-        None => return Err("not a jdbio report (no \"schema\" key)".into()),
-        Some(Value::String(s)) => s.as_str(),
-        Some(other) => return Err(format!("not a jdbio report (\"schema\" is a {}, not a string)", kind(other))),
-    };
-    if schema != SCHEMA {
-        return Err(format!("schema {schema} is not one this jdbio reads ({SCHEMA})"));
+/// Refuses a report of an interrupted run, naming the signal when stated.
+fn whole_run(report: &Value) -> Result<(), String> {
+    if report.get("interrupted").and_then(Value::as_bool) != Some(true) {
+        return Ok(());
     }
-    match map.get("command").and_then(Value::as_str) {
-        Some("bench") => Ok(value),
-        Some(other) => Err(format!("a jdbio {other} report; the gate compares jdbio bench reports")),
-        None => Err("no \"command\"; the gate compares jdbio bench reports".into()),
-    }
+    let signal = report.get("signal").and_then(Value::as_str).map(|s| format!(" by {s}")).unwrap_or_default();
+    Err(format!("the run was interrupted{signal}; its numbers cover a partial run, so the gate will not judge them"))
 }
 
-fn usage(path: &Path, why: String) -> AppError {
-    AppError::Usage(format!("{}: {why}", path.display()))
-}
-
-/// What kind of JSON value `v` is, for messages.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+/// Checks that a jdbio report comes from `jdbio bench` or `jdbio wal`.
+fn gateable(report: &Value) -> Result<(), String> {
+    match report.get("command").and_then(Value::as_str) {
+        Some("bench" | "wal") => Ok(()),
+        Some(other) => Err(format!("a jdbio {other} report; the gate compares jdbio bench and jdbio wal reports")),
+        None => Err("no \"command\"; the gate compares jdbio bench and jdbio wal reports".into()),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
-    fn accepts_a_bench_report() {
-        assert!(parse(br#"{"schema":"jdbio.report/1","command":"bench","results":{}}"#).is_ok());
-    }
-
-    #[test]
-    fn each_problem_has_its_own_message() {
-        let err = |text: &str| parse(text.as_bytes()).unwrap_err();
-        assert!(err(r#"{"schema":"jdbio.rep"#).starts_with("not JSON"));
-        assert_eq!(err("[1,2]"), "not a jdbio report (the file holds a JSON array, not an object)");
-        assert_eq!(err(r#"{"a":1}"#), "not a jdbio report (no \"schema\" key)");
-        assert_eq!(err(r#"{"schema":7}"#), "not a jdbio report (\"schema\" is a number, not a string)");
+    fn only_bench_and_wal_reports() {
+        assert!(gateable(&json!({"command": "bench"})).is_ok());
+        assert!(gateable(&json!({"command": "wal"})).is_ok());
         assert_eq!(
-            err(r#"{"schema":"jdbio.report/9","command":"bench"}"#),
-            "schema jdbio.report/9 is not one this jdbio reads (jdbio.report/1)"
+            gateable(&json!({"command": "verify"})).unwrap_err(),
+            "a jdbio verify report; the gate compares jdbio bench and jdbio wal reports"
         );
         assert_eq!(
-            err(r#"{"schema":"jdbio.report/1","command":"wal"}"#),
-            "a jdbio wal report; the gate compares jdbio bench reports"
+            gateable(&json!({})).unwrap_err(),
+            "no \"command\"; the gate compares jdbio bench and jdbio wal reports"
         );
     }
 
     #[test]
-    fn a_missing_file_is_named() {
-        let e = load(Path::new("no/such/base.json")).unwrap_err();
-        assert_eq!(e.exit_code(), 2);
-        assert!(e.to_string().starts_with("no/such/base.json: cannot read: "), "{e}");
+    fn an_interrupted_run_is_refused() {
+        assert!(whole_run(&json!({"interrupted": false})).is_ok());
+        assert_eq!(
+            whole_run(&json!({"interrupted": true, "signal": "SIGTERM"})).unwrap_err(),
+            "the run was interrupted by SIGTERM; its numbers cover a partial run, so the gate will not judge them"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The metrics the gate compares, and reading them out of a bench report:
 //! the headline values (the report's top level, which is the median of the
 //! repetitions when there are any) and, per repetition, the same values, so
-//! [`super::compare`] can tell a change from noise.
+//! [`super::compare`] can tell a change from noise. A wal report's values
+//! come from [`super::wal_metrics`].
 
 use std::collections::BTreeMap;
 
@@ -139,13 +140,24 @@ pub struct Extracted {
     pub main: Values,
     /// One entry per repetition (empty without `--repeat`).
     pub reps: Vec<Values>,
+    /// True when reports of this kind state CPU per I/O (bench does, wal
+    /// does not), so its absence is worth a note.
+    pub states_cpu: bool,
 }
 
-/// Reads the metrics of `report`; a missing or non-numeric value is exit 2
-/// naming the file and the key.
+/// Reads the metrics of `report`; a missing or non-numeric value, a
+/// `results` with no op kind, and an op kind with zero ops (in the headline
+/// or in any repetition) are exit 2 naming the file and the key: a run that
+/// measured nothing is never judged.
 pub fn extract(report: &Loaded) -> Result<Extracted, AppError> {
-    let bad = |what: String| AppError::Usage(format!("{}: not a usable bench report: {what}", report.path.display()));
     let v = &report.value;
+    let command = v.get("command").and_then(Value::as_str).unwrap_or("bench");
+    let bad =
+        |what: String| AppError::Usage(format!("{}: not a usable {command} report: {what}", report.path.display()));
+    if command == "wal" {
+        let main = super::wal_metrics::values(v).map_err(bad)?;
+        return Ok(Extracted { main, reps: Vec::new(), states_cpu: false });
+    }
     let cpu = v.get("bench").and_then(|b| b.get("cpu_per_io_ns")).and_then(Value::as_f64);
     let main = values(v.get("results"), cpu, "results").map_err(bad)?;
     let mut reps = Vec::new();
@@ -159,7 +171,7 @@ pub fn extract(report: &Loaded) -> Result<Extracted, AppError> {
         }
         Some(_) => return Err(bad("\"repetitions\" is not an array".into())),
     }
-    Ok(Extracted { main, reps })
+    Ok(Extracted { main, reps, states_cpu: true })
 }
 
 /// Reads one `results` object (at `at`, for messages).
@@ -167,8 +179,22 @@ fn values(results: Option<&Value>, cpu_per_io: Option<f64>, at: &str) -> Result<
     let Some(Value::Object(results)) = results else {
         return Err(format!("{at} is missing or not an object"));
     };
+    if results.is_empty() {
+        return Err(format!(
+            "{at} is empty: the run measured nothing (interrupted in its ramp, or no I/O completed), so there is nothing to judge"
+        ));
+    }
     let mut ops = BTreeMap::new();
     for (op, result) in results {
+        match result.get("ops").and_then(Value::as_u64) {
+            None => return Err(format!("{at}[\"{op}\"][\"ops\"] is missing or not a whole number")),
+            Some(0) => {
+                return Err(format!(
+                    "{at}[\"{op}\"][\"ops\"] is 0: no {op} was measured, so there is nothing to judge"
+                ));
+            }
+            Some(_) => {}
+        }
         let mut metrics = BTreeMap::new();
         for m in Metric::PER_OP {
             let path = m.path_in_op();
@@ -195,7 +221,7 @@ mod tests {
     }
 
     fn op(iops: f64, p99: u64) -> Value {
-        json!({ "iops": iops, "bw_bytes_per_s": iops * 4096.0,
+        json!({ "ops": 10, "iops": iops, "bw_bytes_per_s": iops * 4096.0,
                 "latency_ns": { "percentiles": { "50": 100, "99": p99, "99.9": 900 } } })
     }
 
@@ -230,14 +256,45 @@ mod tests {
 
     #[test]
     fn names_the_missing_key() {
-        let r = loaded(json!({ "results": { "write": { "iops": 1.0, "bw_bytes_per_s": 2.0, "latency_ns": {} } } }));
+        let r = loaded(
+            json!({ "results": { "write": { "ops": 1, "iops": 1.0, "bw_bytes_per_s": 2.0, "latency_ns": {} } } }),
+        );
         let msg = extract(&r).unwrap_err().to_string();
         assert!(
             msg.contains("r.json") && msg.contains("results[\"write\"][\"latency_ns\"][\"percentiles\"][\"50\"]"),
             "{msg}"
         );
-        let r = loaded(json!({ "results": {}, "repetitions": [ { "results": { "read": {} } } ] }));
+        let r = loaded(
+            json!({ "results": { "read": op(1.0, 1) }, "repetitions": [ { "results": { "read": {"ops": 1} } } ] }),
+        );
         let msg = extract(&r).unwrap_err().to_string();
         assert!(msg.contains("repetitions[0].results[\"read\"][\"iops\"]"), "{msg}");
+    }
+
+    #[test]
+    fn a_run_that_measured_nothing_is_refused() {
+        let msg = extract(&loaded(json!({ "results": {} }))).unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "r.json: not a usable bench report: results is empty: the run measured nothing (interrupted in its ramp, or no I/O completed), so there is nothing to judge"
+        );
+        let mut zero = op(0.0, 0);
+        zero["ops"] = json!(0);
+        let r =
+            loaded(json!({ "results": { "read": op(1.0, 1) }, "repetitions": [ { "results": { "read": zero } } ] }));
+        let msg = extract(&r).unwrap_err().to_string();
+        assert!(
+            msg.ends_with(
+                "repetitions[0].results[\"read\"][\"ops\"] is 0: no read was measured, so there is nothing to judge"
+            ),
+            "{msg}"
+        );
+        let r = loaded(json!({ "results": { "read": {"iops": 1.0} } }));
+        assert!(
+            extract(&r)
+                .unwrap_err()
+                .to_string()
+                .ends_with("results[\"read\"][\"ops\"] is missing or not a whole number")
+        );
     }
 }

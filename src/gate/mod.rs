@@ -2,13 +2,16 @@
 //!
 //! Flow: [`args::GateArgs`] -> [`limits::Limits`] (flags checked before any
 //! file is read) -> [`load::load`] both reports (exit 2 for a missing file,
-//! not JSON, not a jdbio report, an unknown schema version, not a bench
-//! report) -> [`settings`]: the job settings and target kind must match
-//! (exit 2 naming each difference, unless `--allow-mismatch`), other
-//! machines are warnings -> [`metrics::extract`] the headline values and
-//! the repetitions -> [`compare::compare`] each metric against its limit
-//! and the spread -> [`outcome::Outcome`] -> [`render`] (table or markdown)
-//! and the JSON. Exit 1 when any metric regressed.
+//! one over 64 MiB, not JSON, not a jdbio report, an unknown schema version,
+//! not a bench or wal report, an interrupted run) -> [`metrics::extract`] the
+//! headline values and the repetitions, or a wal report's entries
+//! ([`wal_metrics`]) (exit 2 for a run that measured nothing) -> [`settings`]: every job setting that changes the numbers and
+//! the target kind must match (exit 2 naming each difference, unless
+//! `--allow-mismatch`), other machines are warnings -> [`compare::one_sided`] (exit
+//! 2 for an op kind or metric only one report has) -> [`compare::compare`]
+//! each metric against its limit and the spread -> [`outcome::Outcome`] ->
+//! [`render`] (table or markdown) and the JSON. Exit 1 when any metric
+//! regressed. A verdict always rests on something measured on both sides.
 
 mod args;
 mod compare;
@@ -18,6 +21,7 @@ mod metrics;
 mod outcome;
 mod render;
 mod settings;
+mod wal_metrics;
 
 pub use args::GateArgs;
 
@@ -31,6 +35,7 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
     let limits = limits::Limits::from_flags(&args.max_drop, &args.max_rise)?;
     let base = load::load(&args.baseline)?;
     let cur = load::load(&args.current)?;
+    let (base_values, cur_values) = (metrics::extract(&base)?, metrics::extract(&cur)?);
     let mismatches = settings::mismatches(&base, &cur);
     if !mismatches.is_empty() && !args.allow_mismatch {
         let list: Vec<String> = mismatches.iter().map(|d| d.to_string()).collect();
@@ -41,16 +46,17 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
             list.join("; ")
         )));
     }
-    let (base_values, cur_values) = (metrics::extract(&base)?, metrics::extract(&cur)?);
-    let mut warnings = settings::warnings(&base, &cur);
-    let rows = compare::compare(&base_values, &cur_values, &limits, args.ignore_spread, &mut warnings);
-    if rows.is_empty() {
+    let one_sided = compare::one_sided(&base_values, &cur_values);
+    if !one_sided.is_empty() {
         return Err(AppError::Usage(format!(
-            "{} and {} have no metric in common (no op kind in both reports' results)",
+            "{} and {} did not measure the same things, so the gate will not compare them: {}",
             base.path.display(),
-            cur.path.display()
+            cur.path.display(),
+            one_sided.join("; ")
         )));
     }
+    let mut warnings = settings::warnings(&base, &cur);
+    let rows = compare::compare(&base_values, &cur_values, &limits, args.ignore_spread, &mut warnings);
     let spread = outcome::Spread {
         baseline_repetitions: base_values.reps.len(),
         current_repetitions: cur_values.reps.len(),

@@ -12,8 +12,8 @@
 //! ```
 //!
 //! `mismatches` is only non-empty with `--allow-mismatch` (otherwise they
-//! are exit 2); `warnings` holds differences of machine or device and
-//! metrics only one report has.
+//! are exit 2); `warnings` holds differences of machine, device or run
+//! length, and CPU per I/O missing from both reports.
 
 use serde::Serialize;
 

@@ -1,15 +1,19 @@
 //! Reading reports and turning each into what can be drawn: latency
 //! histograms (decoded from their `hdr` blobs) and time series. Every way a
-//! file can be unusable is exit 2 with a message naming the path.
+//! file can be unusable is exit 2 with a message naming the path. Files are
+//! read by [`crate::report::read_report`] (size-bounded) and blobs decoded by
+//! [`crate::report::decode_hdr`] (declared sizes checked first).
 
 use std::path::Path;
 
-use base64::Engine;
-use hdrhistogram::{Histogram, serialization::Deserializer};
+use hdrhistogram::Histogram;
 use serde_json::Value;
 
 use super::label;
-use crate::{error::AppError, report::SCHEMA};
+use crate::{
+    error::AppError,
+    report::{decode_hdr, read_report},
+};
 
 /// What `jdbio plot` draws; said in every message about a report it cannot use.
 const PLOTTABLE: &str = "jdbio plot draws jdbio bench and jdbio wal reports";
@@ -69,8 +73,8 @@ pub struct Sample {
 /// Reads the report at `path` and extracts what can be drawn.
 pub fn load(path: &Path) -> Result<Source, AppError> {
     let usage = |why: String| AppError::Usage(format!("{}: {why}", path.display()));
-    let text = std::fs::read(path).map_err(|e| usage(format!("cannot read: {e}")))?;
-    let report = parse(&text).map_err(usage)?;
+    let report = read_report(path)?;
+    plottable(&report).map_err(usage)?;
     let source = extract(&report).map_err(usage)?;
     if source.curves.is_empty() && source.tracks.is_empty() {
         return Err(usage(format!(
@@ -81,20 +85,10 @@ pub fn load(path: &Path) -> Result<Source, AppError> {
     Ok(source)
 }
 
-/// Checks that `text` is a jdbio report this jdbio can plot.
-fn parse(text: &[u8]) -> Result<Value, String> {
-    let report: Value = serde_json::from_slice(text).map_err(|e| format!("not JSON ({e})"))?;
-    let schema = match report.get("schema") {
-        _ if !report.is_object() => return Err("not a jdbio report (not a JSON object)".into()),
-        None => return Err("not a jdbio report (no \"schema\" key)".into()),
-        Some(Value::String(s)) => s.as_str(),
-        Some(_) => return Err("not a jdbio report (\"schema\" is not a string)".into()),
-    };
-    if schema != SCHEMA {
-        return Err(format!("schema {schema} is not one this jdbio reads ({SCHEMA})"));
-    }
+/// Checks that a jdbio report is one `jdbio plot` can draw.
+fn plottable(report: &Value) -> Result<(), String> {
     match report["command"].as_str() {
-        Some("bench" | "wal") => Ok(report),
+        Some("bench" | "wal") => Ok(()),
         Some(other) => Err(format!("a jdbio {other} report, which has nothing to plot; {PLOTTABLE}")),
         None => Err(format!("no \"command\" key; {PLOTTABLE}")),
     }
@@ -197,19 +191,12 @@ fn histogram(summary: &Value, at: &str) -> Result<Option<Histogram<u64>>, String
     Ok(Some(hist).filter(|h| !h.is_empty()))
 }
 
-/// The histogram in a base64 HdrHistogram V2 (deflate) blob.
-pub fn decode_hdr(blob: &str) -> Result<Histogram<u64>, String> {
-    let bytes =
-        base64::engine::general_purpose::STANDARD.decode(blob.trim()).map_err(|e| format!("not base64 ({e})"))?;
-    Deserializer::new().deserialize(&mut bytes.as_slice()).map_err(|e| format!("not an HdrHistogram V2 blob ({e:?})"))
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::report::{LatencySummary, new_histogram};
+    use crate::report::{LatencySummary, SCHEMA, new_histogram};
 
     fn summary(values: &[u64]) -> Value {
         let mut h = new_histogram();
@@ -226,14 +213,11 @@ mod tests {
     }
 
     #[test]
-    fn each_problem_has_its_own_message() {
-        let err = |text: &str| parse(text.as_bytes()).unwrap_err();
-        assert!(err("{").starts_with("not JSON"));
-        assert_eq!(err("[1]"), "not a jdbio report (not a JSON object)");
-        assert_eq!(err("{}"), "not a jdbio report (no \"schema\" key)");
-        assert!(err(r#"{"schema":"jdbio.report/9","command":"bench"}"#).starts_with("schema jdbio.report/9 is not"));
-        let verify = err(r#"{"schema":"jdbio.report/1","command":"verify"}"#);
+    fn only_bench_and_wal_reports_are_plottable() {
+        assert!(plottable(&json!({"command": "wal"})).is_ok());
+        let verify = plottable(&json!({"command": "verify"})).unwrap_err();
         assert!(verify.contains("a jdbio verify report") && verify.contains("bench and jdbio wal"), "{verify}");
+        assert!(plottable(&json!({})).unwrap_err().starts_with("no \"command\" key"));
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //! Workers never see this type: they fill plain counters and histograms,
 //! and the report is built after they join.
 
+mod hdr_blob;
 mod hdr_files;
 mod host;
 mod latency;
 mod output;
+mod read;
 mod time;
 
 use std::collections::BTreeMap;
@@ -17,10 +19,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use hdr_blob::decode_hdr;
 pub use hdr_files::{LogInterval, interval_log, percentile_distribution};
 pub use host::{CpuUsage, Host};
 pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
 pub use output::{Sink, write_json};
+pub use read::{MAX_REPORT_BYTES, read_report};
 pub use time::{now_rfc3339, rfc3339};
 
 use crate::target::TargetInfo;

@@ -191,3 +191,41 @@ impl Drop for FaultFs {
         let _ = self.child.wait();
     }
 }
+
+/// What [`run_with_peak_rss`] saw of one child.
+pub struct Measured {
+    /// The exit code (None when killed by a signal).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The child's own peak resident set, in bytes (wait4's ru_maxrss).
+    pub peak_rss_bytes: u64,
+}
+
+/// Runs `cmd` to completion and measures that child's peak RSS from the
+/// rusage wait4 returns for it alone (other tests' children do not count).
+pub fn run_with_peak_rss(mut cmd: Command) -> Measured {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    let mut out_pipe = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out_pipe.read_to_string(&mut s);
+        s
+    });
+    let _ = child.stderr.take().expect("stderr").read_to_string(&mut stderr);
+    stdout.push_str(&reader.join().expect("stdout reader"));
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
+    // Reaped by wait4 above; std's wait would find no child.
+    #[allow(clippy::zombie_processes)]
+    drop(child);
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    Measured { code, stdout, stderr, peak_rss_bytes: usage.ru_maxrss as u64 * 1024 }
+}
