@@ -390,3 +390,13 @@ fn a_read_with_verify_over_a_new_file_checks_every_block_as_good() {
     assert_eq!(report["verify"]["checked"], 512);
     assert_eq!(report["verify"]["bad"], serde_json::json!({}));
 }
+
+#[test]
+fn a_region_past_the_largest_file_offset_is_refused_before_creating_anything() {
+    let dir = scratch();
+    let out = jdbio(dir.path()).args(["bench", "--size", "8388608t", "--ops", "1", "n.dat"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--size 9223372036854775808: too large"), "{err}");
+    assert!(!dir.path().join("n.dat").exists());
+}

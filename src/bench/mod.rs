@@ -43,8 +43,7 @@ use crate::{
 pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     let mut plan = plan::Plan::from_args(args)?;
     crate::interrupt::install();
-    let region_bytes = plan.size;
-    let holds_data = plan.holes.iter().map(|h| h.end - h.start).sum::<u64>() < region_bytes;
+    let holds_data = plan.hole_bytes() < plan.size;
     if plan.verify && holds_data && plan.read_pct > 0 && args.seed.is_none() {
         plan.seed = verify_seed_of(&plan)?;
     }

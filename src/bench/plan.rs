@@ -142,10 +142,6 @@ impl Plan {
             ));
         }
         let size = region(args, &path, target.as_ref())? / args.bs * args.bs;
-        let holes = match &target {
-            Some(t) if t.kind == TargetKind::Block => Vec::new(),
-            _ => layout::empty_ranges(&path, args.offset, args.offset + size)?,
-        };
         let blocks = size / args.bs;
         if !args.mode.random() && blocks < u64::from(args.jobs) {
             return usage(format!(
@@ -158,6 +154,10 @@ impl Plan {
         {
             t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
         }
+        let holes = match &target {
+            Some(t) if t.kind == TargetKind::Block => Vec::new(),
+            _ => layout::empty_ranges(&path, args.offset, args.offset + size)?,
+        };
         let read_pct = match args.mode {
             Mode::Randread | Mode::Read => 100,
             Mode::Randwrite | Mode::Write => 0,
@@ -193,6 +193,11 @@ impl Plan {
             quiet: args.output.quiet,
             target,
         })
+    }
+
+    /// Bytes of the region that hold no data.
+    pub fn hole_bytes(&self) -> u64 {
+        self.holes.iter().map(|h| h.end - h.start).sum()
     }
 
     /// True when the target is a block device.
