@@ -75,7 +75,7 @@ fn data_ranges(path: &Path, end: u64) -> Vec<Range<u64>> {
 
 /// True when every byte of `[0, end)` holds data: no hole, no unwritten extent.
 fn fully_written(path: &Path, end: u64) -> bool {
-    data_ranges(path, end) == vec![0..end]
+    data_ranges(path, end) == [0..end]
 }
 
 #[test]
