@@ -197,6 +197,9 @@ fn a_layout_that_ran_out_of_space_is_finished_by_the_next_run() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("No space left") && err.contains("the next run finishes the layout"), "{err}");
     assert_eq!(read_range(&path, 0..8 * MIB), data);
+    // ext4 kept what it preallocated: a longer file of unwritten extents,
+    // which must not pass for laid out.
+    assert!(std::fs::metadata(&path).unwrap().len() > 8 * MIB, "no partial preallocation to resume from");
 
     std::fs::remove_file(&ballast).unwrap();
     let report = bench_json(&fs.dir, &args[1..]);

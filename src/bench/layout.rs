@@ -72,8 +72,9 @@ pub fn lay_out_ranges(path: &Path, ranges: &[Range<u64>], fill: Fill, quiet: boo
     let unfinished = |done: u64| format!("{done} of {total} bytes laid out; the next run finishes the layout");
     let fail =
         |e: String, done: u64| AppError::Io(format!("laying out {}: {e} ({})", path.display(), unfinished(done)));
-    preallocate(&file, &direct).map_err(|e| fail(e.to_string(), 0))?;
-    let edge_bytes = write_edges(path, &edges, fill).map_err(|e| fail(e.to_string(), 0))?;
+    preallocate(&file, &direct).map_err(|e| fail(format!("preallocating: {e}"), 0))?;
+    let edge_bytes =
+        write_edges(path, &edges, fill).map_err(|e| fail(format!("writing the unaligned ends: {e}"), 0))?;
     let bar = new_bar(total, quiet, "laying out {msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})");
     bar.set_message(path.display().to_string());
     bar.inc(edge_bytes);
