@@ -22,8 +22,12 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     n.checked_mul(mult).ok_or_else(|| format!("'{text}' is too large"))
 }
 
+/// The longest duration a flag accepts: long enough for any run, short
+/// enough that adding it to a clock reading can never overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// Parses a duration: a number with an optional unit (ns, us, ms, s, m, h);
-/// no unit means seconds.
+/// no unit means seconds. At most [`MAX_DURATION`] (365 days).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
@@ -38,7 +42,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "h" => value * 3600.0,
         _ => return Err(format!("'{text}': unknown unit '{unit}' (use ns, us, ms, s, m or h)")),
     };
-    Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}' is out of range"))
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if d <= MAX_DURATION => Ok(d),
+        _ => Err(format!("'{text}' is out of range (at most 365 days)")),
+    }
 }
 
 /// Formats bytes in binary units with two decimals, e.g. "1.00 GiB".
@@ -105,6 +112,10 @@ mod tests {
         assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
         assert!(parse_duration("5y").is_err());
         assert!(parse_duration("s").is_err());
+        assert_eq!(parse_duration("365d"), Err("'365d': unknown unit 'd' (use ns, us, ms, s, m or h)".into()));
+        assert_eq!(parse_duration("8760h"), Ok(MAX_DURATION));
+        assert!(parse_duration("8761h").is_err());
+        assert!(parse_duration("18000000000000000000").is_err());
     }
 
     #[test]

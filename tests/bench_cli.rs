@@ -176,7 +176,7 @@ fn bad_input_exits_2_naming_the_flag_or_path() {
         (&["--dist", "zipf:x", "small.dat"], "--dist"),
         (&["--bs", "4x", "small.dat"], "--bs"),
         (&["."], "directory"),
-        (&["missing.dat"], "missing.dat"),
+        (&["nodir/missing.dat"], "nodir/missing.dat"),
     ];
     for (args, needle) in cases {
         let out = jdbio(dir.path()).arg("bench").args(*args).output().unwrap();
@@ -185,7 +185,7 @@ fn bad_input_exits_2_naming_the_flag_or_path() {
         assert!(err.contains(needle), "{args:?}: message should name {needle}: {err}");
         assert_eq!(err.trim().lines().count(), 1, "{args:?}: one line: {err}");
     }
-    assert!(!dir.path().join("missing.dat").exists(), "a read mode creates nothing");
+    assert!(!dir.path().join("nodir").exists(), "no directory is created");
     assert_eq!(std::fs::read(dir.path().join("small.dat")).unwrap(), vec![0u8; 1 << 20], "nothing touched");
 }
 

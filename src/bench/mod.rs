@@ -2,7 +2,7 @@
 //! depth, on files and block devices.
 //!
 //! Flow: [`args::BenchArgs`] -> [`plan::Plan`] (all validation, before I/O)
-//! -> optional [`layout`] of a new or short file -> [`engine`] (one
+//! -> [`layout`] of what in the region holds no data -> [`engine`] (one
 //! [`worker`] thread per job, merged [`stats`]) -> [`crate::report::Report`]
 //! -> JSON and the human [`summary`].
 
@@ -12,7 +12,9 @@ mod data;
 pub mod dist;
 #[cfg(target_os = "linux")]
 mod engine;
+mod holes;
 pub(crate) mod layout;
+mod new_target;
 pub mod plan;
 #[cfg(target_os = "linux")]
 mod repeat;
@@ -41,15 +43,21 @@ use crate::{
 pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     let mut plan = plan::Plan::from_args(args)?;
     crate::interrupt::install();
-    let laid_out = plan.needs_layout;
-    if plan.verify && !laid_out && plan.read_pct > 0 && args.seed.is_none() {
+    let holds_data = plan.hole_bytes() < plan.size;
+    if plan.verify && holds_data && plan.read_pct > 0 && args.seed.is_none() {
         plan.seed = verify_seed_of(&plan)?;
     }
-    if laid_out {
-        let verify_bs = plan.verify.then_some(plan.bs as usize);
-        layout::lay_out(&plan.path, plan.offset + plan.size, plan.seed, verify_bs, plan.quiet)?;
+    let laid_out_bytes = if plan.needs_layout {
+        let fill = match plan.verify {
+            true => layout::Fill::Verify { seed: plan.seed, bs: plan.bs, origin: plan.offset },
+            false => layout::Fill::Random { seed: plan.seed },
+        };
+        let bytes = layout::lay_out_ranges(&plan.path, &plan.holes, fill, plan.quiet)?;
         plan.target = Some(target::probe(&plan.path).map_err(|e| AppError::Io(e.to_string()))?);
-    }
+        bytes
+    } else {
+        0
+    };
     let plan = Arc::new(plan);
     let mut report = Report::new("bench");
     let start_epoch_s =
@@ -86,7 +94,9 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
         json!({
             "total_ops_including_ramp": stats.total_ops_including_ramp,
             "wall_s": reps.iter().map(|r| r.wall_s).sum::<f64>(),
-            "laid_out": laid_out,
+            "laid_out": plan.needs_layout,
+            "laid_out_bytes": laid_out_bytes,
+            "created": plan.create,
             "cpu_per_io_ns": repeat::median(reps.iter().map(|r| r.cpu_per_io_ns).collect()),
         }),
     );

@@ -2,6 +2,7 @@
 //! before any I/O, and each error names the flag or path and the value.
 
 use std::{
+    ops::Range,
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -11,6 +12,7 @@ use serde::Serialize;
 use super::{
     args::{Arrival, BenchArgs, DataKind, Mode, Submit},
     dist::Dist,
+    layout, new_target,
 };
 use crate::{
     error::AppError,
@@ -19,7 +21,7 @@ use crate::{
 
 /// The scratch file used when no target is given.
 pub const DEFAULT_TARGET: &str = "jdbio-bench.dat";
-/// Region size for a new or empty file.
+/// Region size for a new file, or one that ends before --offset.
 pub const DEFAULT_FILE_SIZE: u64 = 1 << 30;
 const MAX_QD: u32 = 4096;
 const MAX_JOBS: u32 = 256;
@@ -68,8 +70,15 @@ pub struct Plan {
     pub verify: bool,
     pub submit: Submit,
     pub force: bool,
-    /// The file must be created or extended and filled before reading.
+    /// Parts of the region hold no data (holes, unwritten extents, past the
+    /// end, or no file yet): they are laid out before the run.
     pub needs_layout: bool,
+    /// The parts of the region that hold no data, in order.
+    #[serde(skip)]
+    pub holes: Vec<Range<u64>>,
+    /// The target does not exist yet: the layout creates it.
+    #[serde(skip)]
+    pub create: bool,
     #[serde(skip)]
     pub json: Option<String>,
     #[serde(skip)]
@@ -116,7 +125,7 @@ impl Plan {
         }
         let dist = Dist::parse(&args.dist).map_err(AppError::Usage)?;
         let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
-        let target = probe_or_new(&path, args.mode, args.target.is_none())?;
+        let target = probe_or_new(&path)?;
         let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
         if args.bs % align != 0 {
             return usage(format!(
@@ -132,8 +141,7 @@ impl Plan {
                 path.display()
             ));
         }
-        let (size, needs_layout) = region(args, &path, target.as_ref())?;
-        let size = size / args.bs * args.bs;
+        let size = region(args, &path, target.as_ref())? / args.bs * args.bs;
         let blocks = size / args.bs;
         if !args.mode.random() && blocks < u64::from(args.jobs) {
             return usage(format!(
@@ -146,6 +154,10 @@ impl Plan {
         {
             t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
         }
+        let holes = match &target {
+            Some(t) if t.kind == TargetKind::Block => Vec::new(),
+            _ => layout::empty_ranges(&path, args.offset, args.offset + size)?,
+        };
         let read_pct = match args.mode {
             Mode::Randread | Mode::Read => 100,
             Mode::Randwrite | Mode::Write => 0,
@@ -174,11 +186,18 @@ impl Plan {
             verify: args.verify,
             submit: args.submit,
             force: args.force,
-            needs_layout,
+            needs_layout: !holes.is_empty(),
+            holes,
+            create: target.is_none(),
             json: args.output.json.clone(),
             quiet: args.output.quiet,
             target,
         })
+    }
+
+    /// Bytes of the region that hold no data.
+    pub fn hole_bytes(&self) -> u64 {
+        self.holes.iter().map(|h| h.end - h.start).sum()
     }
 
     /// True when the target is a block device.
@@ -187,30 +206,30 @@ impl Plan {
     }
 }
 
-/// Probes an existing target; a missing one is fine only when it will be
-/// created (a write mode, or the default scratch file).
-fn probe_or_new(path: &Path, mode: Mode, is_default: bool) -> Result<Option<TargetInfo>, AppError> {
+/// Probes an existing target; a missing one is created later, where
+/// [`new_target::check_creatable`] allows.
+fn probe_or_new(path: &Path) -> Result<Option<TargetInfo>, AppError> {
     match target::probe(path) {
         Ok(info) => Ok(Some(info)),
-        Err(target::ProbeError::NotFound { .. }) if mode.writes() || is_default => {
-            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            if parent.is_dir() {
-                Ok(None)
-            } else {
-                Err(AppError::Usage(format!("{}: directory {} does not exist", path.display(), parent.display())))
-            }
-        }
+        Err(target::ProbeError::NotFound { .. }) => new_target::check_creatable(path).map(|()| None),
         Err(e) => Err(AppError::Usage(e.to_string())),
     }
 }
 
-/// The region size and whether the file needs laying out first.
-fn region(args: &BenchArgs, path: &Path, target: Option<&TargetInfo>) -> Result<(u64, bool), AppError> {
+/// The region size, before rounding down to whole blocks.
+fn region(args: &BenchArgs, path: &Path, target: Option<&TargetInfo>) -> Result<u64, AppError> {
     let usage = |m: String| Err(AppError::Usage(m));
     let (existing, is_block) = target.map_or((0, false), |t| (t.size_bytes, t.kind == TargetKind::Block));
+    if is_block && args.offset >= existing {
+        return usage(format!(
+            "--offset {}: at or beyond the end of {} ({existing} bytes)",
+            args.offset,
+            path.display()
+        ));
+    }
     let size = match args.size {
         Some(s) => s,
-        None if is_block || existing > args.offset => existing.saturating_sub(args.offset),
+        None if is_block || existing > args.offset => existing - args.offset,
         None => DEFAULT_FILE_SIZE,
     };
     if size < args.bs {
@@ -224,22 +243,10 @@ fn region(args: &BenchArgs, path: &Path, target: Option<&TargetInfo>) -> Result<
             path.display()
         ));
     }
-    let end = end.ok_or_else(|| AppError::Usage(format!("--offset {} + --size {size}: too large", args.offset)))?;
-    // A file shorter than the region, or with holes, would read holes (no
-    // device I/O) or grow during the run: lay it out first, as fio does.
-    let needs_layout = !is_block && (existing < end || allocated_bytes(path) < end.min(existing));
-    Ok((size, needs_layout))
-}
-
-#[cfg(unix)]
-fn allocated_bytes(path: &Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).map_or(0, |m| m.blocks() * 512)
-}
-
-#[cfg(not(unix))]
-fn allocated_bytes(path: &Path) -> u64 {
-    std::fs::metadata(path).map_or(0, |m| m.len())
+    if end.is_none_or(|e| e > i64::MAX as u64) {
+        return usage(format!("--offset {} + --size {size}: too large", args.offset));
+    }
+    Ok(size)
 }
 
 /// A seed from the clock and the process id, for runs not given --seed.

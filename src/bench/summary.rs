@@ -76,9 +76,8 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
-    if bench["laid_out"].as_bool() == Some(true) {
-        let content = if report.sections.contains_key("verify") { "verify blocks" } else { "random data" };
-        let _ = writeln!(out, "  note : the file was laid out with {content} before the run");
+    if let Some(note) = super::layout::summary_note(bench, report.sections.contains_key("verify")) {
+        let _ = writeln!(out, "  note : {note}");
     }
     out
 }
