@@ -4,8 +4,6 @@
 //! place is `stale`, half of one `torn`); a check takes the run from the ack
 //! log's header, from the flags, or from the first intact block.
 
-use std::fmt;
-
 use serde::Serialize;
 
 use super::ack_log::LogHeader;
@@ -28,14 +26,16 @@ pub enum Origin {
     New,
 }
 
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Origin {
+    /// How the summary says it; `write`: for a run that writes.
+    fn text(self, write: bool) -> &'static str {
+        match self {
             Origin::Flag => "given",
-            Origin::Target => "adopted from the blocks already in the target",
+            Origin::Target if write => "adopted from the blocks already in the target",
+            Origin::Target => "found in the target's blocks",
             Origin::AckLog => "from the ack log's header",
-            Origin::New => "new",
-        })
+            Origin::New => "a new run",
+        }
     }
 }
 
@@ -103,12 +103,14 @@ impl RunId {
         }
     }
 
-    /// "seed S (origin), blocks of B (origin)" for the summary.
-    pub fn describe(&self) -> String {
-        if self.seed_from == self.bs_from {
-            return format!("seed {} and blocks of {}: {}", self.seed, human_bytes(self.bs as f64), self.seed_from);
+    /// "seed S (origin), blocks of B (origin)" for the summary; `write`:
+    /// for a run that writes.
+    pub fn describe(&self, write: bool) -> String {
+        let (seed, bs) = (self.seed_from.text(write), self.bs_from.text(write));
+        if seed == bs {
+            return format!("seed {} and blocks of {}: {seed}", self.seed, human_bytes(self.bs as f64));
         }
-        format!("seed {} ({}), blocks of {} ({})", self.seed, self.seed_from, human_bytes(self.bs as f64), self.bs_from)
+        format!("seed {} ({seed}), blocks of {} ({bs})", self.seed, human_bytes(self.bs as f64))
     }
 }
 

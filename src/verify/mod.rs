@@ -55,7 +55,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     let cpu_before = CpuUsage::now();
     let started = std::time::Instant::now();
     let (seed, bs) = (plan.run.seed, plan.run.bs as usize);
-    let mut lines = vec![format!("run     : {}", plan.run.describe())];
+    let mut lines = vec![format!("run     : {}", plan.run.describe(plan.write))];
     let mut ack_section = Value::Null;
     let mut interrupted = false;
     if plan.write {
