@@ -94,7 +94,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
         interrupted = r.interrupted;
     }
     if interrupted {
-        lines.push("note    : interrupted by Ctrl-C; these are the blocks done up to then".into());
+        lines.push("note    : interrupted by a signal; these are the blocks done up to then".into());
     }
     report.interrupted = interrupted;
     report.cpu = CpuUsage::now().since(&cpu_before);
