@@ -343,6 +343,21 @@ fn a_target_whose_first_mib_is_gone_is_checked_from_the_log_alone() {
     assert_eq!(v["seed_from"], "ack-log");
 }
 
+#[test]
+fn a_target_other_than_the_one_logged_is_checked_with_a_warning() {
+    let dir = scratch();
+    acked_run(dir.path(), "1m");
+    std::fs::copy(dir.path().join("c.dat"), dir.path().join("copy.dat")).unwrap();
+    let (code, report) = verify(dir.path(), &["copy.dat", "--ack-log", "ack.log"]);
+    assert_eq!(code, 0, "a faithful copy passes");
+    let warnings = report["verify"]["warnings"].to_string();
+    assert!(warnings.contains("was written for") && warnings.contains("c.dat"), "{warnings}");
+    assert_eq!(
+        report["verify"]["ack_log"]["written_for"],
+        dir.path().canonicalize().unwrap().join("c.dat").to_str().unwrap()
+    );
+}
+
 // ---- A later --write continues the run in the target ----
 
 /// Runs `jdbio verify ARGS` (summary on stdout): (exit code, stdout).

@@ -47,15 +47,13 @@ const BAR: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})";
 pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     crate::interrupt::install();
     let mut plan = VerifyPlan::from_args(args)?;
-    for w in &plan.warnings {
-        eprintln!("jdbio: warning: {w}");
-    }
     let mut report = Report::new("verify");
     report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
     let cpu_before = CpuUsage::now();
     let started = std::time::Instant::now();
     let (seed, bs) = (plan.run.seed, plan.run.bs as usize);
     let mut lines = vec![format!("run     : {}", plan.run.describe(plan.write))];
+    lines.extend(plan.warnings.iter().map(|w| format!("warning : {w}")));
     let mut ack_section = Value::Null;
     let mut interrupted = false;
     if plan.write {
@@ -70,16 +68,17 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     let mut verdicts = Findings::new(None, 0).finish();
     let mut read_rate = 0.0;
     if !interrupted {
+        let mut expected = if plan.write { Some(plan.generation) } else { plan.expected };
         let blocks = match plan.acked.take() {
             Some(acked) => {
                 let line = ack_line(plan.ack_log.as_deref().unwrap_or(&plan.path), &acked);
                 lines.push(line.0);
                 ack_section = line.1;
+                expected = Some(acked.header.generation);
                 Blocks::acked(acked.offsets, acked.header.generation)
             }
             None => Blocks::range(plan.size, bs as u64),
         };
-        let expected = if plan.write { Some(plan.generation) } else { plan.expected };
         let bar = new_bar(blocks.len() * bs as u64, plan.quiet, BAR);
         bar.set_message("checking");
         let findings = Findings::new(expected, plan.max_report);
