@@ -438,25 +438,45 @@ fn an_eio_block_is_unreadable_with_its_errno_and_not_counted_as_checked() {
     assert_eq!(report["results"]["read"]["bytes"], 511 * BS);
 }
 
+#[test]
+fn a_write_error_ends_the_run_with_a_report_of_what_was_written() {
+    const AT: u64 = 100 * BS;
+    let fs = match common::FaultFs::mount(&[(AT, 512)], false) {
+        Ok(fs) => fs,
+        Err(why) => return common::skip("a_write_error_ends_the_run_with_a_report_of_what_was_written", &why),
+    };
+    let (code, report) = verify(&fs.mnt, &["v.dat", "--write", "--size", "1m", "--qd", "1"]);
+    assert_eq!(code, 2);
+    assert_eq!(report["results"]["write"]["ops"], 100, "the blocks before the bad one");
+    let error = report["verify"]["error"].as_str().unwrap();
+    assert!(error.contains(&format!("offset {AT}")), "{error}");
+    assert!(report["results"].get("read").is_none(), "no check after a failed write");
+    assert_eq!(report["verify"]["blocks_checked"], 0);
+}
+
 // ---- Memory does not grow with the target ----
 
 /// Runs jdbio with `args` in `dir`; returns (exit code, peak RSS in KiB).
-#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its rusage
-fn peak_rss(dir: &Path, args: &[&str]) -> (i32, i64) {
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jdbio"))
+/// The child is forked from a small Python process, not from this test
+/// process: Linux carries the RSS of the process that calls exec into the
+/// child's `ru_maxrss`, and this test binary is far larger than jdbio.
+fn peak_rss(dir: &Path, args: &[&str]) -> (i32, u64) {
+    const MEASURE: &str = "import os, sys\n\
+        pid = os.fork()\n\
+        if pid == 0:\n    null = os.open(os.devnull, os.O_WRONLY)\n    os.dup2(null, 1)\n    os.dup2(null, 2)\n    os.execv(sys.argv[1], sys.argv[1:])\n\
+        _, status, usage = os.wait4(pid, 0)\n\
+        print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)";
+    let out = std::process::Command::new("python3")
         .current_dir(dir)
+        .args(["-S", "-c", MEASURE])
+        .arg(assert_cmd::cargo::cargo_bin("jdbio"))
         .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
+        .output()
         .unwrap();
-    let mut status = 0;
-    // SAFETY: wait4 on our own child, with valid pointers; std's Child is not waited on after this.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t);
-    assert!(libc::WIFEXITED(status));
-    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace().map(|f| f.parse::<i64>().unwrap());
+    let (code, rss) = (fields.next().unwrap(), fields.next().unwrap());
+    (code as i32, rss as u64)
 }
 
 #[test]

@@ -51,11 +51,10 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
     let cpu_before = CpuUsage::now();
     let started = std::time::Instant::now();
-    let (seed, bs) = (plan.run.seed, plan.run.bs as usize);
     let mut lines = vec![format!("run     : {}", plan.run.describe(plan.write))];
     lines.extend(plan.warnings.iter().map(|w| format!("warning : {w}")));
     let mut ack_section = Value::Null;
-    let mut interrupted = false;
+    let (mut interrupted, mut error) = (false, None);
     if plan.write {
         let w = write_pass(&mut plan)?;
         lines.push(summary::pass_line("wrote", w.ops, w.bytes, w.seconds));
@@ -63,64 +62,79 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
         if let Some(log) = &plan.ack_log {
             ack_section = json!({ "path": log, "acknowledged": w.ops, "generation": plan.generation });
         }
-        interrupted = w.interrupted;
+        (interrupted, error) = (w.interrupted, w.error);
     }
     let mut verdicts = Findings::new(None, 0).finish();
     let mut read_rate = 0.0;
-    if !interrupted {
-        let mut expected = if plan.write { Some(plan.generation) } else { plan.expected };
-        let blocks = match plan.acked.take() {
-            Some(acked) => {
-                let line = ack_line(plan.ack_log.as_deref().unwrap_or(&plan.path), &acked);
-                lines.push(line.0);
-                ack_section = line.1;
-                expected = Some(acked.header.generation);
-                Blocks::acked(acked.offsets, acked.header.generation)
-            }
-            None => Blocks::range(plan.size, bs as u64),
-        };
-        let bar = new_bar(blocks.len() * bs as u64, plan.quiet, BAR);
-        bar.set_message("checking");
-        let findings = Findings::new(expected, plan.max_report);
-        let (r, findings) =
-            pass::read(File::open(&plan.path)?, Checker::new(seed, bs), blocks, findings, plan.qd, &bar)?;
-        bar.finish_and_clear();
-        verdicts = findings.finish();
-        lines.push(summary::pass_line("checked", r.ops, r.bytes, r.seconds));
-        let unreadable = verdicts.counts[Class::Unreadable.name()];
+    if !interrupted && error.is_none() {
+        let (r, v) = read_pass(&mut plan, &mut lines, &mut ack_section)?;
+        let unreadable = v.counts[Class::Unreadable.name()];
         report.results.insert("read".into(), OpResult::new(r.ops, r.bytes, unreadable, r.seconds, &r.hist));
         read_rate = if r.seconds > 0.0 { r.bytes as f64 / r.seconds } else { 0.0 };
-        interrupted = r.interrupted;
+        (interrupted, verdicts) = (r.interrupted, v);
     }
     if interrupted {
         lines.push("note    : interrupted by a signal; these are the blocks done up to then".into());
+    }
+    if let Some(e) = &error {
+        lines.push(format!("error   : {e}; nothing was checked"));
     }
     report.interrupted = interrupted;
     report.cpu = CpuUsage::now().since(&cpu_before);
     report.duration_s = started.elapsed().as_secs_f64();
     report.target = crate::target::probe(&plan.path).ok();
-    report.sections.insert("verify".into(), section(&plan, &verdicts, read_rate, ack_section));
+    let mut section = section(&plan, &verdicts, read_rate, ack_section);
+    section["error"] = json!(error.as_ref().map(ToString::to_string));
+    report.sections.insert("verify".into(), section);
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }
     let header = format!(
-        "jdbio verify: {}, blocks of {} (seed {seed}, expected generation {})",
+        "jdbio verify: {}, blocks of {} (seed {}, expected generation {})",
         plan.path.display(),
-        human_bytes(bs as f64),
+        human_bytes(plan.run.bs as f64),
+        plan.run.seed,
         verdicts.expected.map_or("-".to_string(), |g| g.to_string())
     );
     Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &lines, &verdicts));
-    if interrupted {
-        return Err(AppError::Interrupted);
-    }
-    match (verdicts.bad_total, verdicts.blocks_read) {
-        (0, 0) => Err(AppError::Usage(format!(
+    match (error, verdicts.bad_total, verdicts.blocks_read) {
+        _ if interrupted => Err(AppError::Interrupted),
+        (Some(e), _, _) => Err(e),
+        (None, 0, 0) => Err(AppError::Usage(format!(
             "{}: checked nothing (0 blocks read), and a check of nothing is not a pass",
             plan.path.display()
         ))),
-        (0, _) => Ok(()),
-        (n, _) => Err(AppError::CheckFailed(format!("{n} bad blocks in {}", plan.path.display()))),
+        (None, 0, _) => Ok(()),
+        (None, n, _) => Err(AppError::CheckFailed(format!("{n} bad blocks in {}", plan.path.display()))),
     }
+}
+
+/// Reads back the blocks the run wrote, or the ack log acknowledged, or
+/// the whole range; adds its lines to the summary.
+fn read_pass(
+    plan: &mut VerifyPlan,
+    lines: &mut Vec<String>,
+    ack_section: &mut Value,
+) -> Result<(pass::PassStats, Verdicts), AppError> {
+    let bs = plan.run.bs;
+    let mut expected = if plan.write { Some(plan.generation) } else { plan.expected };
+    let blocks = match plan.acked.take() {
+        Some(acked) => {
+            let (line, json) = ack_line(plan.ack_log.as_deref().unwrap_or(&plan.path), &acked);
+            lines.push(line);
+            *ack_section = json;
+            expected = Some(acked.header.generation);
+            Blocks::acked(acked.offsets, acked.header.generation)
+        }
+        None => Blocks::range(plan.size, bs),
+    };
+    let bar = new_bar(blocks.len() * bs, plan.quiet, BAR);
+    bar.set_message("checking");
+    let (file, checker) = (File::open(&plan.path)?, Checker::new(plan.run.seed, bs as usize));
+    let (r, findings) = pass::read(file, checker, blocks, Findings::new(expected, plan.max_report), plan.qd, &bar)?;
+    bar.finish_and_clear();
+    lines.push(summary::pass_line("checked", r.ops, r.bytes, r.seconds));
+    Ok((r, findings.finish()))
 }
 
 /// Starts the ack log (if any), then opens (creates) the target and fills it.
@@ -141,8 +155,13 @@ fn write_pass(plan: &mut VerifyPlan) -> Result<pass::PassStats, AppError> {
     };
     let file = if ack.is_some() { File::open_wal(&plan.path)? } else { File::open_rw(&plan.path)? };
     if !file.is_block_device() {
-        // Allocated up front, writes need not grow the file one block at a time.
-        file.preallocate(plan.size)?;
+        // Allocated up front, writes need not grow the file one block at a
+        // time. Only an optimisation: a filesystem without fallocate (many
+        // FUSE ones) is written all the same.
+        match file.preallocate(plan.size) {
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP | libc::ENOSYS)) => {}
+            other => other?,
+        }
     }
     let bar = new_bar(plan.size, plan.quiet, BAR);
     bar.set_message("writing");

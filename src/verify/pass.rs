@@ -34,8 +34,11 @@ pub struct PassStats {
     pub bytes: u64,
     pub seconds: f64,
     pub hist: Histogram<u64>,
-    /// The pass stopped early at a Ctrl-C.
+    /// The pass stopped early at a signal.
     pub interrupted: bool,
+    /// The error that stopped the pass early (the blocks done before it are
+    /// counted above).
+    pub error: Option<AppError>,
 }
 
 fn runtime() -> Result<compio::runtime::Runtime, AppError> {
@@ -47,7 +50,9 @@ fn stopping(stop: &Cell<bool>) -> bool {
     stop.get() || crate::interrupt::requested()
 }
 
-/// Writes generation `generation` of every block in `blocks`.
+/// Writes generation `generation` of every block in `blocks`. An I/O error
+/// stops the pass and is returned in [`PassStats::error`], with what was
+/// done before it.
 #[allow(clippy::too_many_arguments)]
 pub fn write(
     file: File,
@@ -106,11 +111,10 @@ pub fn write(
         file.sync_all().await?;
         Ok(())
     });
-    result?;
     let hist = hist.borrow().clone();
     let ops = hist.len();
-    let interrupted = crate::interrupt::requested();
-    Ok(PassStats { ops, bytes: ops * bs as u64, seconds: start.elapsed().as_secs_f64(), hist, interrupted })
+    let (interrupted, error) = (crate::interrupt::requested(), result.err());
+    Ok(PassStats { ops, bytes: ops * bs as u64, seconds: start.elapsed().as_secs_f64(), hist, interrupted, error })
 }
 
 /// Reads and classifies every block in `blocks` into `findings`.
@@ -170,7 +174,7 @@ pub fn read(
     let (ops, interrupted) = (hist.len(), crate::interrupt::requested());
     let findings = std::mem::replace(&mut *findings.borrow_mut(), Findings::new(None, 0));
     let bytes = findings.bytes_read();
-    let stats = PassStats { ops, bytes, seconds: start.elapsed().as_secs_f64(), hist, interrupted };
+    let stats = PassStats { ops, bytes, seconds: start.elapsed().as_secs_f64(), hist, interrupted, error: None };
     Ok((stats, findings))
 }
 
