@@ -34,7 +34,8 @@ impl Origin {
             Origin::Target if write => "adopted from the blocks already in the target",
             Origin::Target => "found in the target's blocks",
             Origin::AckLog => "from the ack log's header",
-            Origin::New => "a new run",
+            Origin::New if write => "a new run",
+            Origin::New => "the default",
         }
     }
 }
