@@ -374,9 +374,14 @@ fn generation_2_adopts_the_run_so_old_blocks_are_stale_or_torn() {
     assert_eq!(code, 0);
     let (old_block, old_half) = (read(&path, 20 * BS, BS as usize), read(&path, 12 * BS + BS / 2, (BS / 2) as usize));
     let (_, first) = verify(dir.path(), &["v.dat"]);
-    let (code, text) = verify_text(dir.path(), &["v.dat", "--write", "--generation", "2"]);
+    let (code, text) = verify_text(dir.path(), &["v.dat", "--write", "--generation", "2", "--json", "w2.json"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("adopted from the blocks already in the target"), "{text}");
+    let w2: Value = serde_json::from_slice(&std::fs::read(dir.path().join("w2.json")).unwrap()).unwrap();
+    assert_eq!(
+        (w2["verify"]["seed_from"].as_str(), w2["verify"]["bs_from"].as_str()),
+        (Some("target"), Some("target"))
+    );
     let (_, second) = verify(dir.path(), &["v.dat"]);
     assert_eq!(second["verify"]["seed"], first["verify"]["seed"], "the seed was kept");
     assert_eq!(second["verify"]["expected_generation"], 2);
