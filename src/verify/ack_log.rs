@@ -29,10 +29,11 @@
 //! |--------|----------------------------------------------------------------|
 //! | 0..8   | the block's byte offset, u64                                   |
 //! | 8..12  | its generation, u32 (the header's)                             |
-//! | 12..16 | CRC32C of bytes 0..12, seeded with the header's CRC, u32       |
+//! | 12..16 | CRC32C of bytes 0..12 continued from the header's CRC, u32     |
 //!
-//! Seeding each record's CRC with the header's ties the records to their
-//! header: a record spliced in from another log does not check. A crash
+//! That is `crc32c_append(header_crc, &record[..12])`. Continuing from the
+//! header's CRC ties the records to their header: a record spliced in from
+//! another log does not check. A crash
 //! can tear only the record being appended, so a damaged last record is
 //! tolerated (its write was never acknowledged); a damaged record anywhere
 //! else means the log itself was damaged, and the check refuses to run.
