@@ -13,9 +13,11 @@ pub struct VerifyArgs {
     /// Destroys what is there.
     #[arg(long)]
     pub write: bool,
-    /// Block size for --write (read-only runs take it from the blocks).
-    #[arg(long, default_value = "4k", value_parser = crate::units::parse_size)]
-    pub bs: u64,
+    /// Block size. Default: the one found in the target's blocks (a later
+    /// --write adopts it, with the seed, so generations stay comparable;
+    /// with --ack-log, the log's), else 4k for a new run.
+    #[arg(long, value_parser = crate::units::parse_size)]
+    pub bs: Option<u64>,
     /// Bytes to fill or check. Default: the whole device or file (256 MiB for
     /// a new file with --write).
     #[arg(long, value_parser = crate::units::parse_size)]
@@ -28,16 +30,22 @@ pub struct VerifyArgs {
     /// Reads or writes kept in flight.
     #[arg(long, default_value_t = 32)]
     pub qd: u32,
-    /// Crash verification. With --write: every write is made durable
-    /// (O_DIRECT | O_DSYNC) and only then appended to LOG, which is fsynced.
-    /// Without --write: check that every write in LOG is present at its
-    /// generation or newer (missing ones are `lost`). LOG must be another file.
+    /// Crash verification. With --write: LOG starts with a header naming the
+    /// run (seed, block size, generation, target); every write is made
+    /// durable (O_DIRECT | O_DSYNC) and only then appended to LOG, which is
+    /// fsynced. Without --write: check that every write in LOG is present at
+    /// its generation or newer (missing ones are `lost`), using only the
+    /// log's header (the target's own blocks are not needed to start). A
+    /// damaged log is refused, except for a torn last record. LOG must be
+    /// another file.
     #[arg(long, value_name = "LOG")]
     pub ack_log: Option<PathBuf>,
-    /// Seed of the payload for --write (read-only runs take it from the blocks).
+    /// Seed of the payload. Default: the one found in the target's blocks
+    /// (with --ack-log, the log's), else a new random one for --write.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Bad blocks printed (all are counted and in the JSON).
+    /// Bad blocks listed in the summary and the JSON, lowest offsets first
+    /// (every one is counted, whatever this is).
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub max_report: usize,
     /// Allow --write on a block device that is mounted or holds a filesystem.

@@ -13,6 +13,8 @@ pub enum Class {
     Lost,
     /// Bytes differ from what was written (CRC mismatch).
     Corrupt,
+    /// The read failed (the errno is in the detail); its bytes were never seen.
+    Unreadable,
     /// A valid block written for another offset.
     Misdirected,
     /// Sectors from different generations, each intact.
@@ -25,14 +27,27 @@ pub enum Class {
 
 impl Class {
     /// Every class, most serious first.
-    pub const ALL: [Class; 6] =
-        [Class::Lost, Class::Corrupt, Class::Misdirected, Class::Torn, Class::Stale, Class::Unwritten];
+    pub const ALL: [Class; 7] = [
+        Class::Lost,
+        Class::Corrupt,
+        Class::Unreadable,
+        Class::Misdirected,
+        Class::Torn,
+        Class::Stale,
+        Class::Unwritten,
+    ];
+
+    /// The position in [`Class::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
 
     /// The lower-case name.
     pub fn name(self) -> &'static str {
         match self {
             Class::Lost => "lost",
             Class::Corrupt => "corrupt",
+            Class::Unreadable => "unreadable",
             Class::Misdirected => "misdirected",
             Class::Torn => "torn",
             Class::Stale => "stale",
@@ -63,14 +78,25 @@ impl Checker {
         Self { seed, bs, expected: vec![0; bs] }
     }
 
+    /// The block size it checks.
+    pub fn block_size(&self) -> usize {
+        self.bs
+    }
+
     /// Classifies `block` (possibly short, at the end of the target) read at
     /// `offset`. Staleness against a known expected generation is decided
     /// by the caller.
     pub fn check(&mut self, block: &[u8], offset: u64) -> Verdict {
+        // The common case first, and without allocating: an intact block.
+        if block.len() == self.bs
+            && let Some(h) = format::header(block).filter(|h| h.crc == format::block_crc(block))
+        {
+            return self.intact(block, offset, h);
+        }
         if block.is_empty() {
             return Verdict::Bad(Class::Unwritten, "beyond the end of the target".into());
         }
-        if block.iter().all(|&b| b == 0) {
+        if is_zero(block) {
             return Verdict::Bad(Class::Unwritten, "all zeros".into());
         }
         let stamps: Vec<_> = block.chunks(SECTOR).map(format::stamp).collect();
@@ -88,27 +114,30 @@ impl Checker {
                 ),
             );
         }
-        if let Some(h) = format::header(block).filter(|h| h.crc == format::block_crc(block)) {
-            let found = stamps[0].map_or(offset, |s| s.offset);
-            if found != offset {
-                return Verdict::Bad(Class::Misdirected, format!("holds the block written for offset {found}"));
-            }
-            if h.seed != self.seed || h.block_size as usize != self.bs || h.version != format::VERSION {
-                return Verdict::Bad(
-                    Class::Corrupt,
-                    format!(
-                        "a valid block of another run (seed {}, block size {}, format {})",
-                        h.seed, h.block_size, h.version
-                    ),
-                );
-            }
-            return Verdict::Good(stamps[0].map_or(0, |s| s.generation));
-        }
         if let Some(detail) = self.torn(block, offset, &stamps) {
             return Verdict::Bad(Class::Torn, detail);
         }
         let reference = stamps[0].or_else(|| stamps.iter().flatten().next().copied()).map_or(1, |s| s.generation);
         Verdict::Bad(Class::Corrupt, self.first_difference(block, offset, reference))
+    }
+
+    /// A block whose CRC checks: this run's block for this offset, or whose.
+    fn intact(&self, block: &[u8], offset: u64, h: format::Header) -> Verdict {
+        let stamp = format::stamp(block);
+        let found = stamp.map_or(offset, |s| s.offset);
+        if found != offset {
+            return Verdict::Bad(Class::Misdirected, format!("holds the block written for offset {found}"));
+        }
+        if h.seed != self.seed || h.block_size as usize != self.bs || h.version != format::VERSION {
+            return Verdict::Bad(
+                Class::Corrupt,
+                format!(
+                    "a valid block of another run (seed {}, block size {}, format {}; this run: seed {}, block size {})",
+                    h.seed, h.block_size, h.version, self.seed, self.bs
+                ),
+            );
+        }
+        Verdict::Good(stamp.map_or(0, |s| s.generation))
     }
 
     /// Every sector stamped for its own place and intact for its own
@@ -157,6 +186,12 @@ impl Checker {
             None => format!("CRC mismatch, yet every byte matches generation {generation}"),
         }
     }
+}
+
+/// True when every byte is zero (compared a page at a time, with memcmp).
+fn is_zero(block: &[u8]) -> bool {
+    static ZEROS: [u8; 4096] = [0; 4096];
+    block.chunks(ZEROS.len()).all(|c| c == &ZEROS[..c.len()])
 }
 
 #[cfg(test)]

@@ -2,21 +2,37 @@
 //!
 //! `--write` fills the target with self-describing blocks ([`format`]) at a
 //! queue depth, then everything is read back and each block classified
-//! ([`classify`]): good, or corrupt, misdirected, torn, stale, unwritten, and
-//! in crash verification ([`ack_log`]) lost. Exit 1 when any block is bad.
+//! ([`classify`]): good, or corrupt, unreadable, misdirected, torn, stale,
+//! unwritten, and in crash verification ([`ack_log`]) lost. A later
+//! `--write` continues the run found in the target ([`identity`]), so its
+//! generations stay comparable. Memory does not grow with the target: the
+//! passes walk a cursor ([`blocks`]) and keep exact counts plus the first
+//! `--max-report` bad blocks ([`findings`]). Exit 1 when any block is bad;
+//! exit 2 when nothing could be checked (no verdict is never a pass).
 
 mod ack_log;
+mod ack_read;
 mod args;
+mod blocks;
 pub(crate) mod classify;
 pub(crate) mod findings;
 pub(crate) mod format;
+mod identity;
+mod lowest;
 pub(crate) mod pass;
 mod plan;
 mod summary;
 
 pub use args::VerifyArgs;
-use serde_json::json;
+use serde_json::{Value, json};
 
+use self::{
+    ack_log::{AckLog, LogHeader},
+    blocks::Blocks,
+    classify::{Checker, Class},
+    findings::{Findings, Verdicts},
+    plan::VerifyPlan,
+};
 use crate::{
     dio::File,
     error::AppError,
@@ -29,82 +45,175 @@ const BAR: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})";
 
 /// Runs `jdbio verify`.
 pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
-    let plan = plan::VerifyPlan::from_args(args)?;
+    crate::interrupt::install();
+    let mut plan = VerifyPlan::from_args(args)?;
     let mut report = Report::new("verify");
     report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
     let cpu_before = CpuUsage::now();
     let started = std::time::Instant::now();
-    let mut passes = Vec::new();
-    let (bs, seed) = if plan.write {
-        let seed = plan.seed.unwrap_or_else(crate::bench::plan::random_seed);
-        let file = if plan.ack_log.is_some() { File::open_wal(&plan.path)? } else { File::open_rw(&plan.path)? };
-        if !file.is_block_device() {
-            // Allocated up front, writes need not grow the file one block at a time.
-            file.preallocate(plan.size)?;
-        }
-        let ack = plan.ack_log.as_deref().map(ack_log::AckLog::create).transpose()?;
-        let bar = new_bar(plan.size, plan.quiet, BAR);
-        bar.set_message("writing");
-        let w = pass::write(file, seed, plan.bs as usize, plan.size, plan.generation, plan.qd, ack, &bar)?;
-        bar.finish_and_clear();
-        passes.push(summary::pass_line("wrote", w.ops, w.bytes, w.seconds));
+    let mut lines = vec![format!("run     : {}", plan.run.describe(plan.write))];
+    lines.extend(plan.warnings.iter().map(|w| format!("warning : {w}")));
+    let mut ack_section = Value::Null;
+    let (mut interrupted, mut error) = (false, None);
+    if plan.write {
+        let w = write_pass(&mut plan)?;
+        lines.push(summary::pass_line("wrote", w.ops, w.bytes, w.seconds));
         report.results.insert("write".into(), OpResult::new(w.ops, w.bytes, 0, w.seconds, &w.hist));
-        (plan.bs as usize, seed)
-    } else {
-        let file = File::open(&plan.path)?;
-        match (plan.seed, pass::detect(&file, plan.size)?) {
-            (Some(seed), _) => (plan.bs as usize, seed),
-            (None, Some(found)) => found,
-            (None, None) => {
-                return Err(AppError::Usage(format!(
-                    "{}: no intact jdbio verify block in its first MiB, so there is nothing to check against (write one with jdbio verify --write, or give --bs and --seed)",
-                    plan.path.display()
-                )));
-            }
+        if let Some(log) = &plan.ack_log {
+            ack_section = json!({ "path": log, "acknowledged": w.ops, "generation": plan.generation });
         }
-    };
-    let items: Vec<pass::Item> = match (&plan.ack_log, plan.write) {
-        (Some(log), false) => ack_log::read(log)?
-            .into_iter()
-            .map(|(offset, generation)| pass::Item { offset, acked: Some(generation) })
-            .collect(),
-        _ => (0..plan.size.div_ceil(bs as u64)).map(|i| pass::Item { offset: i * bs as u64, acked: None }).collect(),
-    };
-    let bar = new_bar(items.len() as u64 * bs as u64, plan.quiet, BAR);
-    bar.set_message("checking");
-    let (r, mut findings) = pass::read(File::open(&plan.path)?, seed, bs, items, plan.qd, &bar)?;
-    bar.finish_and_clear();
-    let expected = findings.settle(if plan.write { Some(plan.generation) } else { plan.expected });
-    passes.push(summary::pass_line("checked", r.ops, r.bytes, r.seconds));
-    report.results.insert("read".into(), OpResult::new(r.ops, r.bytes, 0, r.seconds, &r.hist));
+        (interrupted, error) = (w.interrupted, w.error);
+    }
+    let mut verdicts = Findings::new(None, 0).finish();
+    let mut read_rate = 0.0;
+    if !interrupted && error.is_none() {
+        let (r, v) = read_pass(&mut plan, &mut lines, &mut ack_section)?;
+        let unreadable = v.counts[Class::Unreadable.name()];
+        report.results.insert("read".into(), OpResult::new(r.ops, r.bytes, unreadable, r.seconds, &r.hist));
+        read_rate = if r.seconds > 0.0 { r.bytes as f64 / r.seconds } else { 0.0 };
+        (interrupted, verdicts) = (r.interrupted, v);
+    }
+    if interrupted {
+        lines.push("note    : interrupted by a signal; these are the blocks done up to then".into());
+    }
+    if let Some(e) = &error {
+        lines.push(format!("error   : {e}; nothing was checked"));
+    }
+    report.interrupted = interrupted;
     report.cpu = CpuUsage::now().since(&cpu_before);
     report.duration_s = started.elapsed().as_secs_f64();
     report.target = crate::target::probe(&plan.path).ok();
-    report.sections.insert(
-        "verify".into(),
-        json!({
-            "bs": bs,
-            "seed": seed,
-            "blocks_checked": r.ops,
-            "bytes_checked": r.bytes,
-            "expected_generation": expected,
-            "read_bytes_per_s": if r.seconds > 0.0 { r.bytes as f64 / r.seconds } else { 0.0 },
-            "counts": findings.counts(),
-            "bad_blocks": findings.bad,
-        }),
-    );
+    let mut section = section(&plan, &verdicts, read_rate, ack_section);
+    section["error"] = json!(error.as_ref().map(ToString::to_string));
+    report.sections.insert("verify".into(), section);
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }
     let header = format!(
-        "jdbio verify: {}, blocks of {} (seed {seed}, expected generation {})",
+        "jdbio verify: {}, blocks of {} (seed {}, expected generation {})",
         plan.path.display(),
-        human_bytes(bs as f64),
-        expected.map_or("-".to_string(), |g| g.to_string())
+        human_bytes(plan.run.bs as f64),
+        plan.run.seed,
+        verdicts.expected.map_or("-".to_string(), |g| g.to_string())
     );
-    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &passes, &findings, plan.max_report));
-    match findings.bad.len() {
-        0 => Ok(()),
-        n => Err(AppError::CheckFailed(format!("{n} bad blocks in {}", plan.path.display()))),
+    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &lines, &verdicts));
+    match (error, verdicts.bad_total, verdicts.blocks_read) {
+        _ if interrupted => Err(AppError::Interrupted),
+        (Some(e), _, _) => Err(e),
+        (None, 0, 0) => Err(AppError::Usage(format!(
+            "{}: checked nothing (0 blocks read), and a check of nothing is not a pass",
+            plan.path.display()
+        ))),
+        (None, 0, _) => Ok(()),
+        (None, n, _) => Err(AppError::CheckFailed(format!("{n} bad blocks in {}", plan.path.display()))),
     }
+}
+
+/// Reads back the blocks the run wrote, or the ack log acknowledged, or
+/// the whole range; adds its lines to the summary.
+fn read_pass(
+    plan: &mut VerifyPlan,
+    lines: &mut Vec<String>,
+    ack_section: &mut Value,
+) -> Result<(pass::PassStats, Verdicts), AppError> {
+    let bs = plan.run.bs;
+    let mut expected = if plan.write { Some(plan.generation) } else { plan.expected };
+    let blocks = match plan.acked.take() {
+        Some(acked) => {
+            let (line, json) = ack_line(plan.ack_log.as_deref().unwrap_or(&plan.path), &acked);
+            lines.push(line);
+            *ack_section = json;
+            expected = Some(acked.header.generation);
+            Blocks::acked(acked.offsets, acked.header.generation)
+        }
+        None => Blocks::range(plan.size, bs),
+    };
+    let bar = new_bar(blocks.len() * bs, plan.quiet, BAR);
+    bar.set_message("checking");
+    let (file, checker) = (File::open(&plan.path)?, Checker::new(plan.run.seed, bs as usize));
+    let (r, findings) = pass::read(file, checker, blocks, Findings::new(expected, plan.max_report), plan.qd, &bar)?;
+    bar.finish_and_clear();
+    lines.push(summary::pass_line("checked", r.ops, r.bytes, r.seconds));
+    Ok((r, findings.finish()))
+}
+
+/// Starts the ack log (if any), then opens (creates) the target and fills it.
+fn write_pass(plan: &mut VerifyPlan) -> Result<pass::PassStats, AppError> {
+    let ack = match (plan.ack_file.take(), &plan.ack_log) {
+        (Some(file), Some(path)) => {
+            let header = LogHeader {
+                block_size: plan.run.bs as u32,
+                seed: plan.run.seed,
+                generation: plan.generation,
+                size: plan.size,
+                target_bytes: plan.target_bytes,
+                target: plan::absolute(&plan.path).unwrap_or_else(|| plan.path.clone()),
+            };
+            Some(AckLog::start(file, path, &header)?)
+        }
+        _ => None,
+    };
+    let file = if ack.is_some() { File::open_wal(&plan.path)? } else { File::open_rw(&plan.path)? };
+    if !file.is_block_device() {
+        // Allocated up front, writes need not grow the file one block at a
+        // time. Only an optimisation: a filesystem without fallocate (many
+        // FUSE ones) is written all the same.
+        match file.preallocate(plan.size) {
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP | libc::ENOSYS)) => {}
+            other => other?,
+        }
+    }
+    let bar = new_bar(plan.size, plan.quiet, BAR);
+    bar.set_message("writing");
+    let bs = plan.run.bs;
+    let blocks = Blocks::range(plan.size, bs);
+    let w = pass::write(file, plan.run.seed, bs as usize, blocks, plan.generation, plan.qd, ack, &bar)?;
+    bar.finish_and_clear();
+    Ok(w)
+}
+
+/// The summary line and the JSON of an ack log being checked.
+fn ack_line(path: &std::path::Path, acked: &ack_read::Acked) -> (String, Value) {
+    let h = &acked.header;
+    let torn = acked.torn_tail.map_or(String::new(), |(at, n)| {
+        format!("; a torn last record ({n} bytes at byte offset {at}) was ignored: its write was never acknowledged")
+    });
+    let line = format!(
+        "ack log : {}: {} acknowledged writes of generation {}, for {} ({} from offset 0){torn}",
+        path.display(),
+        acked.offsets.len(),
+        h.generation,
+        h.target.display(),
+        human_bytes(h.size as f64)
+    );
+    let json = json!({
+        "path": path,
+        "acknowledged": acked.offsets.len(),
+        "generation": h.generation,
+        "written_for": h.target,
+        "run_bytes": h.size,
+        "torn_last_record": acked.torn_tail.map(|(at, bytes)| json!({ "at": at, "bytes": bytes })),
+    });
+    (line, json)
+}
+
+/// The report's `verify` section.
+fn section(plan: &VerifyPlan, v: &Verdicts, read_rate: f64, ack_log: Value) -> Value {
+    let mut counts = json!(v.counts);
+    counts["good"] = json!(v.good);
+    json!({
+        "bs": plan.run.bs,
+        "seed": plan.run.seed,
+        "seed_from": plan.run.seed_from,
+        "bs_from": plan.run.bs_from,
+        "blocks_checked": v.blocks_read,
+        "bytes_checked": v.bytes_read,
+        "expected_generation": v.expected,
+        "read_bytes_per_s": read_rate,
+        "counts": counts,
+        "bad_blocks_total": v.bad_total,
+        "bad_blocks": v.bad,
+        "ack_log": ack_log,
+        "warnings": plan.warnings,
+    })
 }

@@ -1,12 +1,24 @@
 //! The validated plan of a verify run: every check of bad input, before any
-//! I/O.
+//! write and before the target is created. It reads what it needs to know
+//! which run to check or continue (the ack log, the target's first MiB), and
+//! opens the ack log a `--write` will fill, so a bad `--ack-log` costs
+//! nothing.
 
-use std::path::{Path, PathBuf};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
 
 use serde::Serialize;
 
-use super::args::VerifyArgs;
+use super::{
+    ack_read::{self, Acked},
+    args::VerifyArgs,
+    identity::RunId,
+    pass,
+};
 use crate::{
+    dio::File,
     error::AppError,
     target::{self, TargetKind},
 };
@@ -15,13 +27,14 @@ use crate::{
 const DEFAULT_NEW_SIZE: u64 = 256 << 20;
 
 /// Everything a verify run does. Serialised as the report's `job`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct VerifyPlan {
     pub path: PathBuf,
     pub write: bool,
-    /// Block size for --write, or the one given to check with.
-    pub bs: u64,
-    /// Bytes to fill or check (from offset 0).
+    /// The run: seed and block size, and where each came from.
+    pub run: RunId,
+    /// Bytes to fill or check (from offset 0); with an ack log to check,
+    /// the log says which blocks instead.
     pub size: u64,
     /// The generation --write writes.
     pub generation: u32,
@@ -29,9 +42,17 @@ pub struct VerifyPlan {
     pub expected: Option<u32>,
     pub qd: u32,
     pub ack_log: Option<PathBuf>,
-    pub seed: Option<u64>,
-    #[serde(skip)]
     pub max_report: usize,
+    /// The target's size before the run (0: it does not exist yet).
+    pub target_bytes: u64,
+    /// Things the user should know before trusting the result.
+    pub warnings: Vec<String>,
+    /// The ack log to check, read and validated.
+    #[serde(skip)]
+    pub acked: Option<Acked>,
+    /// The ack log --write fills, opened (not yet truncated).
+    #[serde(skip)]
+    pub ack_file: Option<fs::File>,
     #[serde(skip)]
     pub json: Option<String>,
     #[serde(skip)]
@@ -39,7 +60,7 @@ pub struct VerifyPlan {
 }
 
 impl VerifyPlan {
-    /// Validates `args`; probes the target (read only).
+    /// Validates `args`; reads the target and the ack log, writes nothing.
     pub fn from_args(args: &VerifyArgs) -> Result<Self, AppError> {
         let usage = |m: String| Err(AppError::Usage(m));
         if args.qd == 0 || args.qd > 4096 {
@@ -48,70 +69,139 @@ impl VerifyPlan {
         if args.generation == Some(0) {
             return usage("--generation 0: generations start at 1".into());
         }
-        if args.bs < 512 || args.bs % 512 != 0 || args.bs > 64 << 20 {
-            return usage(format!("--bs {}: must be a multiple of 512 between 512 and 64 MiB", args.bs));
+        if let Some(bs) = args.bs.filter(|&bs| bs < 512 || bs % 512 != 0 || bs > 64 << 20) {
+            return usage(format!("--bs {bs}: must be a multiple of 512 between 512 and 64 MiB"));
         }
         let target = match target::probe(&args.target) {
             Ok(t) => Some(t),
-            Err(target::ProbeError::NotFound { .. }) if args.write => None,
+            Err(target::ProbeError::NotFound { .. }) if args.write => {
+                let dir = parent(&args.target);
+                if !dir.is_dir() {
+                    return usage(format!("{}: directory {} does not exist", args.target.display(), dir.display()));
+                }
+                None
+            }
             Err(e) => return usage(e.to_string()),
         };
+        let existing = target.as_ref().map_or(0, |t| t.size_bytes);
+        let mut warnings = Vec::new();
+        let mut acked = None;
+        if let Some(log) = &args.ack_log {
+            check_log_is_another_file(log, &args.target)?;
+            if !args.write {
+                let a = ack_read::read(log)?;
+                warnings.extend(identity_warnings(&a, &args.target, existing));
+                acked = Some(a);
+            } else if fs::metadata(log).is_ok_and(|m| !m.is_file()) {
+                return usage(format!("--ack-log {}: exists and is not a regular file", log.display()));
+            }
+        }
+        let found = match &target {
+            Some(_) if existing > 0 && acked.is_none() => pass::detect(&File::open(&args.target)?, existing)?,
+            _ => None,
+        }
+        .map(|(bs, seed)| (bs as u64, seed));
+        let run = match (&acked, args.write) {
+            (Some(a), _) => {
+                RunId::from_log(&a.header, args.seed, args.bs, args.generation).map_err(AppError::Usage)?
+            }
+            (None, true) => RunId::for_write(found, args.seed, args.bs, crate::bench::plan::random_seed()),
+            (None, false) => RunId::for_check(found, args.seed, args.bs).ok_or_else(|| {
+                AppError::Usage(format!(
+                    "{}: no intact jdbio verify block in its first MiB, so there is nothing to check against (write one with jdbio verify --write, or give --bs and --seed, or --ack-log)",
+                    args.target.display()
+                ))
+            })?,
+        };
         let align = target.as_ref().map_or(512, |t| u64::from(t.dio_offset_align));
-        if args.bs % align != 0 {
+        if run.bs % align != 0 {
             return usage(format!(
                 "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
-                args.bs,
+                run.bs,
                 args.target.display()
             ));
         }
-        if let Some(log) = &args.ack_log {
-            check_log_is_another_file(log, &args.target)?;
-        }
-        let existing = target.as_ref().map_or(0, |t| t.size_bytes);
         let is_block = target.as_ref().is_some_and(|t| t.kind == TargetKind::Block);
         let size = match args.size {
             Some(s) => s,
-            None if existing > 0 => existing,
+            None if existing > 0 || !args.write => existing,
             None => DEFAULT_NEW_SIZE,
         };
         if is_block && size > existing {
             return usage(format!("--size {size}: larger than {} ({existing} bytes)", args.target.display()));
         }
+        let mut ack_file = None;
         if args.write {
-            if size < args.bs {
-                return usage(format!("--size {size}: smaller than --bs {}", args.bs));
+            if size < run.bs {
+                return usage(format!("--size {size}: smaller than the block size {}", run.bs));
             }
             if let Some(t) = &target {
                 t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
+            }
+            if let Some(log) = &args.ack_log {
+                // Opened now, before the target is created or written; the
+                // run truncates it and writes the header.
+                let file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(log);
+                ack_file = Some(file.map_err(|e| AppError::Usage(format!("--ack-log {}: {e}", log.display())))?);
             }
         }
         Ok(Self {
             path: args.target.clone(),
             write: args.write,
-            bs: args.bs,
-            size: if args.write { size / args.bs * args.bs } else { size },
+            run,
+            size: if args.write { size / run.bs * run.bs } else { size },
             generation: args.generation.unwrap_or(1),
             expected: args.generation,
             qd: args.qd,
             ack_log: args.ack_log.clone(),
-            seed: args.seed,
             max_report: args.max_report,
+            target_bytes: existing,
+            warnings,
+            acked,
+            ack_file,
             json: args.output.json.clone(),
             quiet: args.output.quiet,
         })
     }
 }
 
+/// The directory a path lives in ("." for a bare name).
+fn parent(path: &Path) -> &Path {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// A path made absolute through its directory (the file need not exist).
+pub fn absolute(path: &Path) -> Option<PathBuf> {
+    path.canonicalize()
+        .ok()
+        .or_else(|| parent(path).canonicalize().ok().map(|d| d.join(path.file_name().unwrap_or_default())))
+}
+
 /// The log must not be the target itself (a crash would take both).
 fn check_log_is_another_file(log: &Path, target: &Path) -> Result<(), AppError> {
-    let canon = |p: &Path| {
-        p.canonicalize().ok().or_else(|| {
-            let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            parent.canonicalize().ok().map(|d| d.join(p.file_name().unwrap_or_default()))
-        })
-    };
-    if canon(log).is_some_and(|l| Some(l) == canon(target)) {
+    if absolute(log).is_some_and(|l| Some(l) == absolute(target)) {
         return Err(AppError::Usage(format!("--ack-log {}: must be another file than the target", log.display())));
     }
     Ok(())
+}
+
+/// Whether the target is the one the log was written for.
+fn identity_warnings(acked: &Acked, target: &Path, size: u64) -> Vec<String> {
+    let h = &acked.header;
+    let mut out = Vec::new();
+    if absolute(target).is_some_and(|t| t != h.target) {
+        out.push(format!(
+            "the ack log was written for {}, this is {}: checking it as that target (a renamed device or a copy)",
+            h.target.display(),
+            target.display()
+        ));
+    }
+    if size < h.size {
+        out.push(format!(
+            "{} is {size} bytes, the run wrote {}: acknowledged blocks past its end are lost",
+            target.display(),
+            h.size
+        ));
+    }
+    out
 }

@@ -2,26 +2,30 @@
 
 use std::fmt::Write;
 
-use super::{classify::Class, findings::Findings};
+use super::{classify::Class, findings::Verdicts};
 use crate::units::human_bytes;
 
-/// Formats the counts and the first `max_report` bad blocks.
-pub fn render(header: &str, passes: &[String], findings: &Findings, max_report: usize) -> String {
+/// Formats the header, the lines about the run, the counts and the listed
+/// bad blocks.
+pub fn render(header: &str, lines: &[String], v: &Verdicts) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{header}");
-    for line in passes {
+    for line in lines {
         let _ = writeln!(out, "  {line}");
     }
-    let counts = findings.counts();
-    let mut line = format!("  good {}", counts["good"]);
+    let mut line = format!("  good {}", v.good);
     for class in Class::ALL {
-        let _ = write!(line, "  {} {}", class.name(), counts[class.name()]);
+        let _ = write!(line, "  {} {}", class.name(), v.counts[class.name()]);
     }
     let _ = writeln!(out, "{line}");
-    if !findings.bad.is_empty() {
-        let shown = findings.bad.len().min(max_report);
-        let _ = writeln!(out, "  bad blocks ({shown} of {} shown; all are in the JSON):", findings.bad.len());
-        for b in findings.bad.iter().take(max_report) {
+    if v.bad_total > 0 {
+        let _ = writeln!(
+            out,
+            "  bad blocks ({} of {} listed, lowest offsets first; --max-report sets how many):",
+            v.bad.len(),
+            v.bad_total
+        );
+        for b in &v.bad {
             let _ = writeln!(out, "    offset {:<14} {:<12} {}", b.offset, b.class.name(), b.detail);
         }
     }
