@@ -62,25 +62,27 @@ fn open_loop_shows_what_coordinated_omission_hides() {
     let _serial = one_at_a_time();
     // Four times what the device can do: I/Os queue behind their schedule
     // and most never start.
-    let over = throttled_bench(&limit, &dev.dev, &["--rate", "2000", "--qd", "4", "--time", "2s", "--ramp", "0"]);
+    let over = throttled_bench(&limit, &dev.dev, &["--rate", "2000", "--qd", "4", "--time", "3s", "--ramp", "0"]);
     let read = &over["results"]["read"];
     let achieved = over["rate"]["achieved_iops"].as_f64().unwrap();
-    assert!((350.0..650.0).contains(&achieved), "the throttled device did {achieved} IOPS, not about 500");
-    let (service, response) = (p99(&read["latency_ns"]), p99(&read["response_latency_ns"]));
-    assert!(response > 10.0 * service, "response p99 {response} vs service p99 {service}");
+    // The throttle caps the device at 500 IOPS (a busy CPU can only slow it
+    // further, which overloads it more).
+    assert!(achieved < 700.0, "the throttled device did {achieved} IOPS, more than its 500");
+    let (service, over_response) = (p99(&read["latency_ns"]), p99(&read["response_latency_ns"]));
+    assert!(over_response > 10.0 * service, "response p99 {over_response} vs service p99 {service}");
     assert!(over["rate"]["late_ios"].as_u64().unwrap() > 0);
     assert!(over["rate"]["unstarted_ios"].as_u64().unwrap() > 0);
     assert_eq!(over["rate"]["sustained"], false);
     // A fifth of what the device can do: the two latencies agree. Response
-    // time adds only the wake-up of the issuing thread, milliseconds at worst
-    // on a busy CPU, where the overloaded run above is over a second behind.
+    // time adds only the wake-up of the issuing thread (milliseconds, tens
+    // at worst on a busy CPU), where the overloaded run is seconds behind.
     let modest = throttled_bench(&limit, &dev.dev, &["--rate", "100", "--qd", "4", "--time", "2s", "--ramp", "0"]);
     let read = &modest["results"]["read"];
-    let (service, response) = (p99(&read["latency_ns"]), p99(&read["response_latency_ns"]));
-    assert!(response < service + 50e6, "response p99 {response} vs service p99 {service}");
     let p50 = |lat: &Value| lat["percentiles"]["50"].as_f64().unwrap();
     let (service, response) = (p50(&read["latency_ns"]), p50(&read["response_latency_ns"]));
-    assert!(response < service + 5e6, "response p50 {response} vs service p50 {service}");
+    assert!(response < 2.0 * service + 20e6, "response p50 {response} vs service p50 {service}");
+    let response = p99(&read["response_latency_ns"]);
+    assert!(response < over_response / 10.0, "response p99 {response} at 100 IOPS vs {over_response} overloaded");
     let rate = &modest["rate"];
     assert_eq!(rate["scheduled_ios"], 200, "2 s at 100 IOPS");
     assert!(rate["unstarted_ios"].as_u64().unwrap() <= 1, "{rate}");
