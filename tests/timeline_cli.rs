@@ -261,6 +261,91 @@ print('ok', len(seen))
     assert!(py.status.success(), "{}{}", String::from_utf8_lossy(&py.stdout), String::from_utf8_lossy(&py.stderr));
 }
 
+/// Checks, with Python's `hdrhistogram`, every count, percentile, min and
+/// max in the report at `path` against the `hdr` beside it; prints how many
+/// blobs it checked.
+const CHECK_EVERY_BLOB: &str = r#"
+import json, sys
+from hdrh.histogram import HdrHistogram
+checked = 0
+def check(node, path):
+    global checked
+    h = HdrHistogram.decode(node['hdr'])
+    n = h.get_total_count()
+    want = {'count': n}
+    for key, got in (node.get('percentiles') or {}).items():
+        want['percentiles.' + key] = h.get_value_at_percentile(float(key))
+    for key, q in [('p50_ns', 50.0), ('p99_ns', 99.0)]:
+        want[key] = h.get_value_at_percentile(q)
+    want['min'] = h.get_min_value() if n else 0
+    want['max'] = want['max_ns'] = h.get_max_value() if n else 0
+    for key, value in want.items():
+        parts = key.split('.', 1)
+        have = node.get(parts[0])
+        if len(parts) == 2 and isinstance(have, dict):
+            have = have.get(parts[1])
+        if have is not None and not isinstance(have, dict):
+            assert have == value, (path, key, have, value)
+    checked += 1
+    return n
+def walk(node, path):
+    if isinstance(node, dict):
+        if isinstance(node.get('hdr'), str):
+            n = check(node, path)
+            if 'ops' in node:
+                assert node['ops'] == n, (path, 'ops', node['ops'], n)
+        lat = node.get('latency_ns')
+        if isinstance(lat, dict) and 'ops' in node:
+            assert node['ops'] == HdrHistogram.decode(lat['hdr']).get_total_count(), (path, 'ops')
+        for k, v in node.items():
+            walk(v, path + '.' + k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            walk(v, '%s[%d]' % (path, i))
+walk(json.load(open(sys.argv[1])), '')
+print(checked)
+"#;
+
+/// Runs [`CHECK_EVERY_BLOB`] on `dir/name`; the number of blobs checked.
+fn python_check_blobs(dir: &Path, name: &str) -> u64 {
+    let py = Command::new("python3").arg("-c").arg(CHECK_EVERY_BLOB).arg(name).current_dir(dir).output().unwrap();
+    assert!(py.status.success(), "{}{}", String::from_utf8_lossy(&py.stdout), String::from_utf8_lossy(&py.stderr));
+    String::from_utf8_lossy(&py.stdout).trim().parse().unwrap()
+}
+
+#[test]
+fn repeat_numbers_are_what_their_blobs_say() {
+    if let Err(why) = python_hdrh() {
+        common::skip("repeat_numbers_are_what_their_blobs_say", &why);
+        return;
+    }
+    let _serial = one_at_a_time();
+    let dir = scratch();
+    sparse(dir.path(), "r.dat", 16 << 20);
+    let runs: [&[&str]; 2] = [
+        &["--repeat", "3", "--time", "0.3s", "--ramp", "0"],
+        &["--repeat", "2", "--time", "0.5s", "--ramp", "0", "--rate", "2000", "--qd", "4", "--interval", "100ms"],
+    ];
+    for (i, args) in runs.into_iter().enumerate() {
+        let name = format!("r{i}.json");
+        let out = jdbio(dir.path())
+            .arg("bench")
+            .args(args)
+            .args(["--size", "16m", "--quiet", "--json", &name, "r.dat"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join(&name)).unwrap()).unwrap();
+        let reps = report["repetitions"].as_array().unwrap();
+        let per_rep: u64 = reps.iter().map(|r| r["results"]["read"]["ops"].as_u64().unwrap()).sum();
+        assert_eq!(report["results"]["read"]["ops"].as_u64(), Some(per_rep), "ops merge the repetitions");
+        let medians = &report["repetition_medians"]["read"];
+        assert!(medians["ops"].as_f64().unwrap() > 0.0 && medians["latency_percentiles_ns"]["99"].is_number());
+        let checked = python_check_blobs(dir.path(), &name);
+        assert!(checked as usize > reps.len(), "{checked} blobs checked in {name}");
+    }
+}
+
 #[test]
 fn ctrl_c_writes_a_partial_report_and_exits_130() {
     let _serial = one_at_a_time();
