@@ -369,3 +369,65 @@ fn ctrl_c_writes_a_partial_report_and_exits_130() {
     assert!(report["results"]["read"]["ops"].as_u64().unwrap() > 0);
     assert!(report["duration_s"].as_f64().unwrap() < 10.0);
 }
+
+/// Checks every latency object (one with an `hdr`) under `node` against its
+/// decoded blob, and every `ops` beside a `latency_ns` against that blob's
+/// count; returns the number of blobs checked. `at` names the place.
+fn check_blobs(node: &Value, at: &str) -> usize {
+    use base64::Engine;
+    use hdrhistogram::serialization::Deserializer;
+    let mut checked = 0;
+    match node {
+        Value::Object(map) => {
+            if let Some(hdr) = map.get("hdr").and_then(Value::as_str) {
+                let bytes = base64::engine::general_purpose::STANDARD.decode(hdr).unwrap();
+                let h: hdrhistogram::Histogram<u64> = Deserializer::new().deserialize(&mut &bytes[..]).unwrap();
+                let n = h.len();
+                let mut want = vec![("count", n), ("min", if n > 0 { h.min() } else { 0 })];
+                want.extend([("max", if n > 0 { h.max() } else { 0 }), ("max_ns", if n > 0 { h.max() } else { 0 })]);
+                want.push(("p50_ns", jdbio::report::value_at_percentile(&h, 50.0)));
+                want.push(("p99_ns", jdbio::report::value_at_percentile(&h, 99.0)));
+                for (key, value) in want {
+                    if let Some(have) = map.get(key) {
+                        assert_eq!(have.as_u64(), Some(value), "{at}.{key}");
+                    }
+                }
+                assert!(map.contains_key("count"), "{at}: no count beside the hdr");
+                for (key, have) in map.get("percentiles").and_then(Value::as_object).into_iter().flatten() {
+                    let want = jdbio::report::value_at_percentile(&h, key.parse().unwrap());
+                    assert_eq!(have.as_u64(), Some(want), "{at}.percentiles.{key}");
+                }
+                checked += 1;
+            }
+            if let (Some(ops), Some(lat)) = (map.get("ops"), map.get("latency_ns")) {
+                assert_eq!(ops, &lat["count"], "{at}.ops");
+            }
+            for (key, value) in map {
+                checked += check_blobs(value, &format!("{at}.{key}"));
+            }
+        }
+        Value::Array(list) => {
+            for (i, value) in list.iter().enumerate() {
+                checked += check_blobs(value, &format!("{at}[{i}]"));
+            }
+        }
+        _ => {}
+    }
+    checked
+}
+
+#[test]
+fn shipped_results_agree_with_their_blobs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let report: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(check_blobs(&report, &name) > 0, "{name} has no hdr blob");
+            files += 1;
+        }
+    }
+    assert!(files >= 9, "{files} JSON files in results/");
+}

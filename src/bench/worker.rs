@@ -68,6 +68,8 @@ struct Shared {
     schedule: Option<Schedule>,
     /// --interval: the live interval histograms.
     series: Option<Recorder>,
+    /// When a stop (an error, a signal) ended issuing, if one did.
+    stopped_at: Option<Instant>,
 }
 
 /// Runs one worker to completion. Setup errors are returned after the start
@@ -112,6 +114,7 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
             checker: plan.verify.then(|| Checker::new(plan.seed, plan.bs as usize)),
             schedule: plan.rate.map(|rate| Schedule::new(start, rate / f64::from(plan.jobs), plan.arrival, plan.seed)),
             series: plan.interval.map(|every| Recorder::new(every.as_nanos())),
+            stopped_at: None,
         }));
         let handles: Vec<_> = slots
             .into_iter()
@@ -237,6 +240,7 @@ impl Shared {
     #[inline]
     fn next_op(&mut self, now: Instant, stop: &AtomicBool) -> Option<Next> {
         if stop.load(Ordering::Relaxed) || crate::interrupt::requested() {
+            self.stopped_at.get_or_insert(now);
             return None;
         }
         if self.deadline.is_some_and(|deadline| now >= deadline) {
@@ -271,13 +275,13 @@ impl Shared {
     }
 
     /// Open loop, once the slots have drained at `end`: the I/Os due in the
-    /// measured window (up to `end`) that never started are counted and
+    /// measured window (up to `end`, or to a stop) that never started are counted and
     /// enter the response histograms censored at `end - due`, a lower bound
     /// of what a client would have waited. In bulk: the count comes from the
     /// schedule, not from per-I/O work.
     fn censor_unstarted(&mut self, end: Instant) {
         let Some(schedule) = self.schedule.as_mut() else { return };
-        let until = self.deadline.map_or(end, |deadline| deadline.min(end));
+        let until = self.deadline.map_or(end, |deadline| deadline.min(end)).min(self.stopped_at.unwrap_or(end));
         let limit = if self.deadline.is_some() { u64::MAX } else { self.ops_left };
         schedule.skip_to(self.ramp_end);
         let stats = &mut self.stats;
