@@ -20,6 +20,8 @@ pub mod plan;
 mod repeat;
 #[cfg(target_os = "linux")]
 mod schedule;
+mod series;
+mod snapshot;
 mod stats;
 mod summary;
 mod timeline;
@@ -86,9 +88,9 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
             json!({ "checked": stats.verify.checked, "bad": stats.verify.bad, "bad_blocks": stats.verify.examples }),
         );
     }
-    report.results = repeat::median_results(&reps);
+    report.duration_s = reps.iter().map(|r| r.duration_s).sum();
+    report.results = repeat::merged_results(&reps, report.duration_s);
     report.cpu = repeat::total_cpu(&reps);
-    report.duration_s = repeat::median(reps.iter().map(|r| r.duration_s).collect());
     report.sections.insert(
         "bench".into(),
         json!({
@@ -102,7 +104,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     );
     if let Some(every) = plan.interval {
         timeline::fold_tail(&mut stats, every.as_secs_f64());
-        report.sections.insert("series".into(), timeline::series(&stats, every.as_secs_f64()));
+        report.sections.insert("series".into(), timeline::series(&plan, &stats, every.as_secs_f64()));
     }
     if plan.rate.is_some() {
         report.sections.insert("rate".into(), timeline::rate(&plan, &stats, &report.results));
@@ -113,7 +115,10 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
         report
             .sections
             .insert("repetitions".into(), serde_json::to_value(&reps).map_err(|e| AppError::Io(e.to_string()))?);
+        report.sections.insert("repetition_medians".into(), repeat::medians(&reps));
     }
+    // The peak so far, series and exports built: what the run cost in memory.
+    report.cpu.max_rss_bytes = crate::report::CpuUsage::now().max_rss_bytes;
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }

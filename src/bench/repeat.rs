@@ -1,12 +1,16 @@
 //! Repetitions (`--repeat N`): each repetition is a whole engine run (ramp
-//! included); the report states every repetition and, as its `results`, the
-//! median of each metric, so a gate can judge against noise instead of one
-//! sample.
+//! included). One rule for the report: every count and percentile in
+//! `results` is what a decode of the `hdr` beside it gives, so `results`
+//! merges all repetitions (counts summed, histograms added, rates over the
+//! summed measured time); each repetition is stated in `repetitions`, and
+//! the median of each metric over them in `repetition_medians`, so a gate
+//! can judge against noise instead of one sample.
 
 use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use serde::Serialize;
+use serde_json::{Value, json};
 
 use super::engine::Outcome;
 use crate::report::{CpuUsage, LatencySummary, OpResult, PERCENTILES, new_histogram};
@@ -35,7 +39,7 @@ impl Rep {
         let mut hists = BTreeMap::new();
         let mut responses = BTreeMap::new();
         for (kind, s) in [("read", &stats.read), ("write", &stats.write)] {
-            if s.ops > 0 || s.errors > 0 {
+            if s.ops > 0 || s.errors > 0 || !s.response.is_empty() {
                 let mut result = OpResult::new(s.ops, s.bytes, s.errors, secs, &s.hist);
                 if !s.response.is_empty() {
                     result.response_latency_ns = Some(LatencySummary::from_histogram(&s.response));
@@ -69,16 +73,14 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 }
 }
 
-/// Per op kind: the median of each count, rate and percentile over `reps`;
-/// min, max, mean, stdev and `hdr` from all repetitions' histograms merged.
-pub fn median_results(reps: &[Rep]) -> BTreeMap<String, OpResult> {
+/// Per op kind, all repetitions merged: counts summed, latency from the
+/// added histograms, rates over the summed measured time `secs`.
+pub fn merged_results(reps: &[Rep], secs: f64) -> BTreeMap<String, OpResult> {
     let mut out = BTreeMap::new();
-    let kinds: Vec<&String> = reps.iter().flat_map(|r| r.results.keys()).collect();
-    for kind in kinds {
+    for kind in reps.iter().flat_map(|r| r.results.keys()) {
         if out.contains_key(kind) {
             continue;
         }
-        let of: Vec<&OpResult> = reps.iter().filter_map(|r| r.results.get(kind)).collect();
         let merge = |of: &dyn Fn(&Rep) -> Option<&Histogram<u64>>| {
             let mut merged = new_histogram();
             for h in reps.iter().filter_map(of) {
@@ -86,24 +88,45 @@ pub fn median_results(reps: &[Rep]) -> BTreeMap<String, OpResult> {
             }
             merged
         };
-        let merged = merge(&|r: &Rep| r.hists.get(kind));
+        let hist = merge(&|r: &Rep| r.hists.get(kind));
         let responses = merge(&|r: &Rep| r.responses.get(kind));
-        let med = |f: &dyn Fn(&OpResult) -> f64| median(of.iter().map(|r| f(r)).collect());
-        let mut latency = LatencySummary::from_histogram(&merged);
-        for (key, _) in PERCENTILES {
-            let p = med(&|r: &OpResult| r.latency_ns.percentiles.get(key).copied().unwrap_or(0) as f64);
-            latency.percentiles.insert(key.to_string(), p as u64);
-        }
-        let result = OpResult {
-            ops: med(&|r| r.ops as f64) as u64,
-            bytes: med(&|r| r.bytes as f64) as u64,
-            errors: of.iter().map(|r| r.errors).sum(),
-            iops: med(&|r| r.iops),
-            bw_bytes_per_s: med(&|r| r.bw_bytes_per_s),
-            latency_ns: latency,
-            response_latency_ns: (!responses.is_empty()).then(|| LatencySummary::from_histogram(&responses)),
-        };
+        let sum = |f: &dyn Fn(&OpResult) -> u64| reps.iter().filter_map(|r| r.results.get(kind)).map(f).sum::<u64>();
+        let mut result = OpResult::new(sum(&|r| r.ops), sum(&|r| r.bytes), sum(&|r| r.errors), secs, &hist);
+        result.response_latency_ns = (!responses.is_empty()).then(|| LatencySummary::from_histogram(&responses));
         out.insert(kind.clone(), result);
+    }
+    out
+}
+
+/// The `repetition_medians` section: per op kind, the median over the
+/// repetitions of ops, bytes, IOPS, bandwidth and each percentile (service
+/// and, in open loop, response), and the median measured time.
+pub fn medians(reps: &[Rep]) -> Value {
+    let mut out = json!({ "duration_s": median(reps.iter().map(|r| r.duration_s).collect()) });
+    for kind in reps.iter().flat_map(|r| r.results.keys()) {
+        let of: Vec<&OpResult> = reps.iter().filter_map(|r| r.results.get(kind)).collect();
+        let med = |f: &dyn Fn(&OpResult) -> f64| median(of.iter().map(|r| f(r)).collect());
+        let percentiles = |lat: &dyn Fn(&OpResult) -> Option<&LatencySummary>| -> Value {
+            PERCENTILES
+                .iter()
+                .map(|(key, _)| {
+                    let p = med(&|r| lat(r).and_then(|l| l.percentiles.get(*key)).copied().unwrap_or(0) as f64);
+                    (key.to_string(), json!(p))
+                })
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        };
+        let mut entry = json!({
+            "ops": med(&|r| r.ops as f64),
+            "bytes": med(&|r| r.bytes as f64),
+            "iops": med(&|r| r.iops),
+            "bw_bytes_per_s": med(&|r| r.bw_bytes_per_s),
+            "latency_percentiles_ns": percentiles(&|r| Some(&r.latency_ns)),
+        });
+        if of.iter().any(|r| r.response_latency_ns.is_some()) {
+            entry["response_latency_percentiles_ns"] = percentiles(&|r| r.response_latency_ns.as_ref());
+        }
+        out[kind] = entry;
     }
     out
 }
@@ -114,6 +137,7 @@ pub fn total_cpu(reps: &[Rep]) -> CpuUsage {
         user_s: acc.user_s + r.cpu.user_s,
         sys_s: acc.sys_s + r.cpu.sys_s,
         ctx_switches: acc.ctx_switches + r.cpu.ctx_switches,
+        max_rss_bytes: acc.max_rss_bytes.max(r.cpu.max_rss_bytes),
     })
 }
 

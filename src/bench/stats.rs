@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 
+use super::series::Interval;
 use crate::{report::new_histogram, verify::findings::BadBlock};
 
 /// Verification of blocks read (bench --verify).
@@ -48,7 +49,8 @@ pub struct OpStats {
     pub errors: u64,
     /// Completion latency (submit to completion), nanoseconds.
     pub hist: Histogram<u64>,
-    /// Open loop only: intended start to completion, nanoseconds.
+    /// Open loop only: intended start to completion, nanoseconds; I/Os that
+    /// never started are in it too, censored at (end of run - intended start).
     pub response: Histogram<u64>,
 }
 
@@ -66,30 +68,6 @@ impl AddAssign<&OpStats> for OpStats {
         // Both histograms auto-resize, so adding cannot go out of range.
         let _ = self.hist.add(&other.hist);
         let _ = self.response.add(&other.response);
-    }
-}
-
-/// One interval of the `series` (--interval): a histogram and bytes per op kind.
-#[derive(Debug, Clone)]
-pub struct IntervalStats {
-    pub read: Histogram<u64>,
-    pub write: Histogram<u64>,
-    pub read_bytes: u64,
-    pub write_bytes: u64,
-}
-
-impl Default for IntervalStats {
-    fn default() -> Self {
-        Self { read: new_histogram(), write: new_histogram(), read_bytes: 0, write_bytes: 0 }
-    }
-}
-
-impl AddAssign<&IntervalStats> for IntervalStats {
-    fn add_assign(&mut self, other: &IntervalStats) {
-        let _ = self.read.add(&other.read);
-        let _ = self.write.add(&other.write);
-        self.read_bytes += other.read_bytes;
-        self.write_bytes += other.write_bytes;
     }
 }
 
@@ -128,8 +106,11 @@ pub struct WorkerStats {
     pub verify: VerifyTally,
     /// Open loop: start delays against the schedule.
     pub lateness: Lateness,
+    /// Open loop: I/Os due in the measured window that never started
+    /// (their censored response times are in `response`).
+    pub unstarted: u64,
     /// Per-interval histograms (--interval), from the end of the ramp.
-    pub series: Vec<IntervalStats>,
+    pub series: Vec<Interval>,
 }
 
 impl AddAssign<&WorkerStats> for WorkerStats {
@@ -139,9 +120,10 @@ impl AddAssign<&WorkerStats> for WorkerStats {
         self.total_ops_including_ramp += other.total_ops_including_ramp;
         self.verify += &other.verify;
         self.lateness.late += other.lateness.late;
+        self.unstarted += other.unstarted;
         let _ = self.lateness.delay.add(&other.lateness.delay);
         if self.series.len() < other.series.len() {
-            self.series.resize_with(other.series.len(), IntervalStats::default);
+            self.series.resize_with(other.series.len(), Interval::default);
         }
         for (mine, theirs) in self.series.iter_mut().zip(&other.series) {
             *mine += theirs;

@@ -30,7 +30,8 @@ pub fn render(report: &Report) -> String {
         job["seed"],
     );
     if let Some(reps) = report.sections.get("repetitions").and_then(|r| r.as_array()) {
-        let _ = writeln!(out, "  {} repetitions; the lines below are medians", reps.len());
+        let _ =
+            writeln!(out, "  {} repetitions; the lines below merge them all (medians: repetition_medians)", reps.len());
         for (i, rep) in reps.iter().enumerate() {
             let mut line = format!("    rep {}:", i + 1);
             for (kind, r) in rep["results"].as_object().into_iter().flatten() {
@@ -87,12 +88,13 @@ fn render_rate(out: &mut String, rate: &serde_json::Value, report: &Report) {
     let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
     let _ = writeln!(
         out,
-        "  rate : open loop at {:.0} IOPS ({}): achieved {:.0} IOPS; {} I/Os started late (max {} behind)",
+        "  rate : open loop at {:.0} IOPS ({}): achieved {:.0} IOPS; {} I/Os started late (max {} behind), {} never started",
         f(&rate["target_iops"]),
         rate["arrival"].as_str().unwrap_or("?"),
         f(&rate["achieved_iops"]),
         rate["late_ios"],
         human_ns(f(&rate["start_delay_ns"]["max"])),
+        rate["unstarted_ios"],
     );
     for (kind, r) in &report.results {
         if let Some(resp) = &r.response_latency_ns {
@@ -108,7 +110,7 @@ fn render_rate(out: &mut String, rate: &serde_json::Value, report: &Report) {
     if rate["sustained"].as_bool() == Some(false) {
         let _ = writeln!(
             out,
-            "  WARNING: the target could not sustain {:.0} IOPS: I/Os queued behind their schedule, so response times include that wait",
+            "  WARNING: the target could not sustain {:.0} IOPS: I/Os queued behind their schedule, so response times include that wait (I/Os never started count with the wait up to the end)",
             f(&rate["target_iops"])
         );
     }

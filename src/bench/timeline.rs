@@ -7,21 +7,28 @@ use std::path::{Path, PathBuf};
 use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 
-use super::{plan::Plan, stats::WorkerStats};
+use super::{plan::Plan, series::Which, stats::WorkerStats};
 use crate::{
     error::AppError,
     report::{
-        LatencySummary, LogInterval, OpResult, encode_hdr, interval_log, percentile_distribution, value_at_percentile,
+        LatencySummary, LogInterval, OpResult, encode_hdr, interval_line, interval_log_header, new_histogram,
+        percentile_distribution, value_at_percentile,
     },
 };
 
-/// The per-op-kind histograms of each interval, in order.
-fn intervals<'a>(stats: &'a WorkerStats, kind: &str) -> Vec<&'a Histogram<u64>> {
-    stats.series.iter().map(|cell| if kind == "read" { &cell.read } else { &cell.write }).collect()
+/// The op kinds and latencies a run of `plan` measures, in report order:
+/// the kinds its mode issues; service time, and response time in open loop.
+pub fn measured(plan: &Plan) -> Vec<Which> {
+    Which::ALL
+        .into_iter()
+        .filter(|w| if w.write { plan.read_pct < 100 } else { plan.read_pct > 0 })
+        .filter(|w| !w.response || plan.rate.is_some())
+        .collect()
 }
 
-fn kinds(stats: &WorkerStats) -> Vec<&'static str> {
-    [("read", stats.read.ops), ("write", stats.write.ops)].into_iter().filter(|&(_, n)| n > 0).map(|(k, _)| k).collect()
+/// "read.service", the name of a latency in exports.
+pub fn tag(which: Which) -> String {
+    format!("{}.{}", which.kind(), which.latency())
 }
 
 /// Start and length of interval `i` of `count`: the last one ends with the
@@ -47,58 +54,71 @@ pub fn fold_tail(stats: &mut WorkerStats, every_s: f64) {
     }
 }
 
-/// The `series` section: per interval and op kind, ops, IOPS, bytes,
-/// p50/p99/max and the interval's `hdr`.
-pub fn series(stats: &WorkerStats, every_s: f64) -> Value {
+/// Percentiles and max of one interval's histogram, naming its latency.
+fn interval_latency(which: Which, h: &Histogram<u64>) -> Value {
+    json!({
+        "latency": which.latency(),
+        "count": h.len(),
+        "p50_ns": value_at_percentile(h, 50.0),
+        "p99_ns": value_at_percentile(h, 99.0),
+        "max_ns": if h.is_empty() { 0 } else { h.max() },
+        "hdr": encode_hdr(h),
+    })
+}
+
+/// The `series` section: per op kind, one entry per interval with ops,
+/// IOPS, bytes and the service time's p50/p99/max and `hdr` (named by
+/// `"latency": "service"`); in open loop also `response`, the same for
+/// response time (intended start to completion).
+pub fn series(plan: &Plan, stats: &WorkerStats, every_s: f64) -> Value {
     let duration_s = stats.measured_ns as f64 / 1e9;
     let mut out = json!({ "interval_s": every_s });
-    for kind in kinds(stats) {
+    let mut hist = new_histogram();
+    for service in measured(plan).into_iter().filter(|w| !w.response) {
+        let response = Which { response: true, ..service };
         let rows: Vec<Value> = stats
             .series
             .iter()
-            .zip(intervals(stats, kind))
             .enumerate()
-            .map(|(i, (cell, h))| {
-                let bytes = if kind == "read" { cell.read_bytes } else { cell.write_bytes };
-                let max = if h.is_empty() { 0 } else { h.max() };
-                let (p50, p99) = (value_at_percentile(h, 50.0), value_at_percentile(h, 99.0));
+            .map(|(i, cell)| {
                 let (start, length) = span(i, stats.series.len(), every_s, duration_s);
-                json!({
-                    "t_s": start + length,
-                    "length_s": length,
-                    "ops": h.len(),
-                    "iops": h.len() as f64 / length,
-                    "bytes": bytes,
-                    "p50_ns": p50,
-                    "p99_ns": p99,
-                    "max_ns": max,
-                    "hdr": encode_hdr(h),
-                })
+                cell.histogram(service, &mut hist);
+                let mut row = interval_latency(service, &hist);
+                row["t_s"] = json!(start + length);
+                row["length_s"] = json!(length);
+                row["ops"] = json!(hist.len());
+                row["iops"] = json!(hist.len() as f64 / length);
+                row["bytes"] = json!(cell.bytes(service.write));
+                if plan.rate.is_some() {
+                    cell.histogram(response, &mut hist);
+                    row["response"] = interval_latency(response, &hist);
+                }
+                row
             })
             .collect();
-        out[kind] = Value::Array(rows);
+        out[service.kind()] = Value::Array(rows);
     }
     out
 }
 
-/// The `rate` section and the one-line verdict for the summary.
+/// The `rate` section: target and achieved rate, late and unstarted I/Os,
+/// start delays, and whether the target sustained the rate.
 pub fn rate(plan: &Plan, stats: &WorkerStats, results: &std::collections::BTreeMap<String, OpResult>) -> Value {
     let target = plan.rate.unwrap_or(0.0);
     let achieved: f64 = results.values().map(|r| r.iops).sum();
     let measured = stats.read.ops + stats.write.ops;
-    // Sustained: the rate was reached and nine I/Os in ten started on time
-    // (a few late starts are scheduler jitter, not a slow target).
-    let delay_p90 = if measured > 0 { stats.lateness.delay.value_at_quantile(0.9) } else { 0 };
-    let sustained = achieved >= 0.95 * target && delay_p90 <= super::stats::Lateness::THRESHOLD_NS;
+    // Sustained: every I/O due in the window started, the rate was reached,
+    // and nine I/Os in ten started on time (a few late starts are scheduler
+    // jitter, not a slow target).
+    let delay_p90 = if measured > 0 { value_at_percentile(&stats.lateness.delay, 90.0) } else { 0 };
+    let sustained =
+        stats.unstarted == 0 && achieved >= 0.95 * target && delay_p90 <= super::stats::Lateness::THRESHOLD_NS;
     let issued = stats.read.ops + stats.write.ops + stats.read.errors + stats.write.errors;
-    let scheduled = match plan.stop {
-        super::plan::Stop::Time(t) => (target * t.as_secs_f64()) as u64,
-        super::plan::Stop::Ops(n) => n,
-    };
     json!({
         "target_iops": target,
-        "scheduled_ios": scheduled,
+        "scheduled_ios": issued + stats.unstarted,
         "issued_ios": issued,
+        "unstarted_ios": stats.unstarted,
         "arrival": plan.arrival,
         "achieved_iops": achieved,
         "late_ios": stats.lateness.late,
@@ -108,41 +128,49 @@ pub fn rate(plan: &Plan, stats: &WorkerStats, results: &std::collections::BTreeM
     })
 }
 
+/// The --hgrm files of a run of `plan` given `path`: one per op kind and
+/// latency, `out.hgrm` -> `out.read.service.hgrm`, `out.read.response.hgrm`
+/// (open loop), `out.write.service.hgrm`, ...
+pub fn hgrm_files(plan: &Plan, path: &Path) -> Vec<(Which, PathBuf)> {
+    measured(plan).into_iter().map(|w| (w, tagged_path(path, &tag(w)))).collect()
+}
+
 /// Writes --hlog and --hgrm files, if asked for.
 pub fn write_files(plan: &Plan, stats: &WorkerStats, start_epoch_s: f64) -> Result<(), AppError> {
     let write = |path: &Path, text: String| {
         std::fs::write(path, text).map_err(|e| AppError::Io(format!("{}: cannot write: {e}", path.display())))
     };
-    let kinds = kinds(stats);
     if let (Some(path), Some(every)) = (&plan.hlog, plan.interval) {
         let every_s = every.as_secs_f64();
-        let tagged = kinds.len() > 1;
-        let mut lines = Vec::new();
-        for (i, _) in stats.series.iter().enumerate() {
-            let (start_s, length_s) = span(i, stats.series.len(), every_s, stats.measured_ns as f64 / 1e9);
-            for &kind in &kinds {
-                let hist = intervals(stats, kind)[i];
-                lines.push(LogInterval { start_s, length_s, tag: tagged.then_some(kind), hist });
+        let which = measured(plan);
+        let tags: Vec<String> = which.iter().map(|&w| tag(w)).collect();
+        let count = stats.series.len();
+        let mut text = interval_log_header(start_epoch_s + plan.ramp.as_secs_f64());
+        let mut hist = new_histogram();
+        for (i, cell) in stats.series.iter().enumerate() {
+            let (start_s, length_s) = span(i, count, every_s, stats.measured_ns as f64 / 1e9);
+            for (&w, tag) in which.iter().zip(&tags) {
+                cell.histogram(w, &mut hist);
+                text.push_str(&interval_line(&LogInterval { start_s, length_s, tag, hist: &hist }));
             }
         }
-        write(path, interval_log(start_epoch_s + plan.ramp.as_secs_f64(), &lines))?;
+        write(path, text)?;
     }
     if let Some(path) = &plan.hgrm {
-        for &kind in &kinds {
-            let hist = if kind == "read" { &stats.read.hist } else { &stats.write.hist };
-            let target = if kinds.len() > 1 { per_kind(path, kind) } else { path.clone() };
-            write(&target, percentile_distribution(hist))?;
+        for (w, target) in hgrm_files(plan, path) {
+            let op = if w.write { &stats.write } else { &stats.read };
+            write(&target, percentile_distribution(if w.response { &op.response } else { &op.hist }))?;
         }
     }
     Ok(())
 }
 
-/// `out.hgrm` -> `out.read.hgrm`.
-fn per_kind(path: &Path, kind: &str) -> PathBuf {
+/// `out.hgrm` -> `out.TAG.hgrm`.
+fn tagged_path(path: &Path, tag: &str) -> PathBuf {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let name = match path.extension() {
-        Some(ext) => format!("{stem}.{kind}.{}", ext.to_string_lossy()),
-        None => format!("{stem}.{kind}"),
+        Some(ext) => format!("{stem}.{tag}.{}", ext.to_string_lossy()),
+        None => format!("{stem}.{tag}"),
     };
     path.with_file_name(name)
 }

@@ -24,6 +24,7 @@ use super::{
     dist::Offsets,
     plan::{Plan, Stop},
     schedule::Schedule,
+    series::Recorder,
     stats::WorkerStats,
     uring::{self, Registered, RwOp},
 };
@@ -65,8 +66,10 @@ struct Shared {
     checker: Option<Checker>,
     /// Open loop: when the next I/O is due.
     schedule: Option<Schedule>,
-    /// --interval, for the series.
-    interval: Option<Duration>,
+    /// --interval: the live interval histograms.
+    series: Option<Recorder>,
+    /// When a stop (an error, a signal) ended issuing, if one did.
+    stopped_at: Option<Instant>,
 }
 
 /// Runs one worker to completion. Setup errors are returned after the start
@@ -110,7 +113,8 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
             last_done: ramp_end,
             checker: plan.verify.then(|| Checker::new(plan.seed, plan.bs as usize)),
             schedule: plan.rate.map(|rate| Schedule::new(start, rate / f64::from(plan.jobs), plan.arrival, plan.seed)),
-            interval: plan.interval,
+            series: plan.interval.map(|every| Recorder::new(every.as_nanos())),
+            stopped_at: None,
         }));
         let handles: Vec<_> = slots
             .into_iter()
@@ -134,7 +138,11 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
             let _ = handle.await;
         }
         let mut shared = shared.borrow_mut();
+        shared.censor_unstarted(Instant::now());
         shared.stats.measured_ns = shared.last_done.saturating_duration_since(ramp_end).as_nanos() as u64;
+        if let Some(series) = shared.series.take() {
+            shared.stats.series = series.finish();
+        }
         std::mem::take(&mut shared.stats)
     });
     drop(runtime);
@@ -224,24 +232,38 @@ struct Timing {
 }
 
 impl Shared {
-    /// The next op, or None to stop.
+    /// The next op, or None to stop. The run ends on the wall clock: no
+    /// I/O starts after the deadline, whatever the rate. In open loop, the
+    /// measured window is the I/Os due in it; those due in the ramp but not
+    /// started by its end are dropped unmeasured (a ramp never spills into
+    /// the window).
     #[inline]
     fn next_op(&mut self, now: Instant, stop: &AtomicBool) -> Option<Next> {
         if stop.load(Ordering::Relaxed) || crate::interrupt::requested() {
+            self.stopped_at.get_or_insert(now);
             return None;
         }
-        let intended = self.schedule.as_mut().map(Schedule::take);
-        let at = intended.unwrap_or(now);
-        let measured = at >= self.ramp_end;
-        if measured {
-            match self.deadline {
-                // Open loop stops on the clock too: a target far slower than
-                // the rate must not stretch the run (the shortfall is reported).
-                Some(deadline) if at >= deadline || now >= deadline => return None,
-                Some(_) => {}
-                None if self.ops_left == 0 => return None,
-                None => self.ops_left -= 1,
+        if self.deadline.is_some_and(|deadline| now >= deadline) {
+            return None;
+        }
+        let intended = match self.schedule.as_mut() {
+            Some(schedule) => {
+                if now >= self.ramp_end {
+                    schedule.skip_to(self.ramp_end);
+                }
+                if self.deadline.is_some_and(|deadline| schedule.peek() >= deadline) {
+                    return None;
+                }
+                Some(schedule.take())
             }
+            None => None,
+        };
+        let measured = intended.unwrap_or(now) >= self.ramp_end;
+        if measured && self.deadline.is_none() {
+            if self.ops_left == 0 {
+                return None;
+            }
+            self.ops_left -= 1;
         }
         let write = match self.read_pct {
             100 => false,
@@ -250,6 +272,45 @@ impl Shared {
         };
         self.stamp = self.stamp.wrapping_add(1);
         Some(Next { write, offset: self.offsets.next_offset(), measured, stamp: self.stamp, intended })
+    }
+
+    /// Open loop, once the slots have drained at `end`: the I/Os due in the
+    /// measured window (up to `end`, or to a stop) that never started are counted and
+    /// enter the response histograms censored at `end - due`, a lower bound
+    /// of what a client would have waited. In bulk: the count comes from the
+    /// schedule, not from per-I/O work.
+    fn censor_unstarted(&mut self, end: Instant) {
+        let Some(schedule) = self.schedule.as_mut() else { return };
+        let until = self.deadline.map_or(end, |deadline| deadline.min(end)).min(self.stopped_at.unwrap_or(end));
+        let limit = if self.deadline.is_some() { u64::MAX } else { self.ops_left };
+        schedule.skip_to(self.ramp_end);
+        let stats = &mut self.stats;
+        let probe = &stats.lateness.delay;
+        let (read, write) = (&mut stats.read.response, &mut stats.write.response);
+        let read_pct = u64::from(self.read_pct);
+        let mut seen = 0u64;
+        let taken = schedule.censor(
+            until,
+            end,
+            limit,
+            |v| probe.lowest_equivalent(v),
+            |v, n| {
+                // Mixed modes: split in the plan's proportion, rounding on
+                // the running total so the split is exact overall.
+                let reads = (seen + n) * read_pct / 100 - seen * read_pct / 100;
+                seen += n;
+                if reads > 0 {
+                    read.saturating_record_n(v, reads);
+                }
+                if n > reads {
+                    write.saturating_record_n(v, n - reads);
+                }
+            },
+        );
+        if taken > 0 {
+            stats.unstarted += taken;
+            self.last_done = self.last_done.max(until);
+        }
     }
 
     /// With --verify, checks a block that was read.
@@ -280,28 +341,16 @@ impl Shared {
                     kind.ops += 1;
                     kind.bytes += bs;
                     kind.hist.saturating_record(ns(t.service));
-                    let mut seen = ns(t.service);
-                    if let Some(due) = t.intended {
-                        seen = ns(t.done.saturating_duration_since(due));
+                    let response = t.intended.map(|due| ns(t.done.saturating_duration_since(due)));
+                    if let (Some(due), Some(seen)) = (t.intended, response) {
                         kind.response.saturating_record(seen);
                         let delay = t.submitted.saturating_duration_since(due).as_nanos() as u64;
                         self.stats.lateness.delay.saturating_record(delay.max(1));
                         self.stats.lateness.late += u64::from(delay > Lateness::THRESHOLD_NS);
                     }
-                    if let Some(every) = self.interval {
-                        let slot =
-                            (t.done.saturating_duration_since(self.ramp_end).as_nanos() / every.as_nanos()) as usize;
-                        if self.stats.series.len() <= slot {
-                            self.stats.series.resize_with(slot + 1, Default::default);
-                        }
-                        let cell = &mut self.stats.series[slot];
-                        let (hist, bytes) = if write {
-                            (&mut cell.write, &mut cell.write_bytes)
-                        } else {
-                            (&mut cell.read, &mut cell.read_bytes)
-                        };
-                        hist.saturating_record(seen);
-                        *bytes += bs;
+                    if let Some(series) = self.series.as_mut() {
+                        let at = t.done.saturating_duration_since(self.ramp_end).as_nanos();
+                        series.record(at, write, bs, ns(t.service), response);
                     }
                     self.last_done = self.last_done.max(t.done);
                 }

@@ -110,7 +110,7 @@ fn iops_chart(area: &Area, fig: &Figure) -> DrawResult<()> {
     y.labels = Labels::Count;
     let mut chart = chart(area, "IOPS over time", &x, &y)?;
     mesh(&mut chart, &x, &y, "time (s)", "IOPS (ops/s)")?;
-    for line in &fig.time_lines {
+    for line in fig.time_lines.iter().filter(|l| l.iops) {
         let points: Vec<(f64, f64)> = line.samples.iter().map(|s| (s.t_s, s.iops)).collect();
         series(&mut chart, vec![points], line.style)?;
     }

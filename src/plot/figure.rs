@@ -30,6 +30,9 @@ pub struct Line {
 #[derive(Debug)]
 pub struct TimeLine {
     pub style: Style,
+    /// Drawn on the IOPS panel too (a response-time line repeats its
+    /// service line's IOPS, so it is drawn on the p99 panel only).
+    pub iops: bool,
     pub samples: Vec<Sample>,
 }
 
@@ -85,11 +88,11 @@ impl Figure {
                 lines.push(Line { style, points: spectrum::points(&curve.hist) });
             }
             for track in &source.tracks {
-                let style = style(i, &track.group, 0);
+                let style = style(i, &track.group, track.variant);
                 if !legend.iter().any(|e| matches!(e, Entry::Line(_, s) if *s == style)) {
                     legend.push(Entry::Line(track.label.clone(), style));
                 }
-                time_lines.push(TimeLine { style, samples: track.samples.clone() });
+                time_lines.push(TimeLine { style, iops: track.variant == 0, samples: track.samples.clone() });
             }
         }
         let mut about: Vec<String> =
@@ -138,7 +141,7 @@ mod tests {
     use super::*;
     use crate::plot::load::{Curve, Track};
 
-    fn source(command: &str, curves: &[(&str, &str, usize)], tracks: &[&str]) -> Source {
+    fn source(command: &str, curves: &[(&str, &str, usize)], tracks: &[(&str, usize)]) -> Source {
         let mut hist = crate::report::new_histogram();
         hist.record(1000).unwrap();
         Source {
@@ -156,7 +159,12 @@ mod tests {
                 .collect(),
             tracks: tracks
                 .iter()
-                .map(|g| Track { label: format!("series {g}"), group: g.to_string(), samples: Vec::new() })
+                .map(|(g, variant)| Track {
+                    label: format!("series {g}"),
+                    group: g.to_string(),
+                    variant: *variant,
+                    samples: Vec::new(),
+                })
                 .collect(),
         }
     }
@@ -166,12 +174,14 @@ mod tests {
         let s = source(
             "bench",
             &[("read service", "read", 0), ("read response", "read", 1), ("write", "write", 0)],
-            &["read"],
+            &[("read", 0), ("read", 1)],
         );
         let fig = Figure::new(&[s], &["b.json".into()]);
         let styles: Vec<Style> = fig.lines.iter().map(|l| l.style).collect();
         assert_eq!(styles, [Style { color: 0, dash: 0 }, Style { color: 0, dash: 1 }, Style { color: 1, dash: 0 }]);
         assert_eq!(fig.time_lines[0].style, styles[0]);
+        assert_eq!(fig.time_lines[1].style, styles[1], "response p99 over time is dashed like the response curve");
+        assert!(fig.time_lines[0].iops && !fig.time_lines[1].iops);
         assert_eq!(fig.legend.len(), 4, "the series is the service line's colour; no extra entry");
         assert_eq!(fig.legend[0], Entry::Heading("b.json: bench".into()));
         assert_eq!(fig.legend[1], Entry::Line("read service".into(), styles[0]));

@@ -55,6 +55,8 @@ pub struct Track {
     pub label: String,
     /// Same as the matching [`Curve::group`].
     pub group: String,
+    /// Line style within the group, as [`Curve::variant`] (1: response time).
+    pub variant: usize,
     /// In time order.
     pub samples: Vec<Sample>,
 }
@@ -141,22 +143,34 @@ fn bench(report: &Value) -> Result<(Vec<Curve>, Vec<Track>), String> {
         let ops = series.as_object().ok_or("\"series\" is not an object")?;
         for (op, samples) in ops.iter().filter(|(k, _)| *k != "interval_s") {
             let samples = samples.as_array().ok_or(format!("series.{op} is not an array"))?;
-            let samples = samples
+            let rows = samples;
+            let samples = rows
                 .iter()
                 .enumerate()
-                .map(|(i, s)| sample(s).ok_or(format!("series.{op}[{i}] has no numeric t_s and iops")))
+                .map(|(i, s)| sample(s, s).ok_or(format!("series.{op}[{i}] has no numeric t_s and iops")))
                 .collect::<Result<Vec<_>, _>>()?;
             if !samples.is_empty() {
-                tracks.push(Track { label: name(op), group: op.clone(), samples });
+                tracks.push(Track { label: name(op), group: op.clone(), variant: 0, samples });
+            }
+            // Open loop: the response time per interval, in the response curve's style.
+            let response: Vec<Sample> = rows.iter().filter_map(|s| sample(s, s.get("response")?)).collect();
+            if !response.is_empty() {
+                tracks.push(Track {
+                    label: format!("{} response", name(op)),
+                    group: op.clone(),
+                    variant: 1,
+                    samples: response,
+                });
             }
         }
     }
     Ok((curves, tracks))
 }
 
-/// One `series` entry; None when `t_s` or `iops` is missing.
-fn sample(s: &Value) -> Option<Sample> {
-    let p99_ns = s["p99_ns"].as_f64().filter(|_| s["ops"].as_u64() != Some(0));
+/// One `series` entry, with the p99 of `latency` (the entry itself, or its
+/// `response`); None when `t_s` or `iops` is missing.
+fn sample(s: &Value, latency: &Value) -> Option<Sample> {
+    let p99_ns = latency["p99_ns"].as_f64().filter(|_| s["ops"].as_u64() != Some(0));
     Some(Sample { t_s: s["t_s"].as_f64()?, iops: s["iops"].as_f64()?, p99_ns })
 }
 

@@ -10,27 +10,29 @@ use hdrhistogram::Histogram;
 use super::{encode_hdr, rfc3339};
 
 /// One interval of a log: start (seconds since the log's start), length,
-/// histogram, and an optional tag (the op kind when there are several).
+/// a tag naming what it holds (e.g. `read.service`), and its histogram.
 pub struct LogInterval<'a> {
     pub start_s: f64,
     pub length_s: f64,
-    pub tag: Option<&'a str>,
+    pub tag: &'a str,
     pub hist: &'a Histogram<u64>,
 }
 
-/// The interval log text. Values are nanoseconds; `Interval_Max` is stated
-/// in milliseconds (the format's max-value unit ratio of 1e6).
-pub fn interval_log(start_epoch_s: f64, intervals: &[LogInterval]) -> String {
+/// One line of the interval log. Values are nanoseconds; `Interval_Max` is
+/// stated in milliseconds (the format's max-value unit ratio of 1e6).
+pub fn interval_line(i: &LogInterval) -> String {
+    let max_ms = if i.hist.is_empty() { 0.0 } else { i.hist.max() as f64 / 1e6 };
+    format!("Tag={},{:.3},{:.3},{max_ms:.3},{}\n", i.tag, i.start_s, i.length_s, encode_hdr(i.hist))
+}
+
+/// The interval log's header, for a log starting at `start_epoch_s`;
+/// [`interval_line`]s follow it.
+pub fn interval_log_header(start_epoch_s: f64) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "#[Histogram log format version 1.3]");
-    let _ = writeln!(out, "#[jdbio interval histograms, values in nanoseconds]");
+    let _ = writeln!(out, "#[jdbio interval histograms, values in nanoseconds; tags name the op kind and latency]");
     let _ = writeln!(out, "#[StartTime: {start_epoch_s:.3} (seconds since epoch), {}]", rfc3339(start_epoch_s as u64));
     let _ = writeln!(out, "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"");
-    for i in intervals {
-        let tag = i.tag.map(|t| format!("Tag={t},")).unwrap_or_default();
-        let max_ms = if i.hist.is_empty() { 0.0 } else { i.hist.max() as f64 / 1e6 };
-        let _ = writeln!(out, "{tag}{:.3},{:.3},{max_ms:.3},{}", i.start_s, i.length_s, encode_hdr(i.hist));
-    }
     out
 }
 

@@ -50,6 +50,8 @@ pub struct CpuUsage {
     pub sys_s: f64,
     /// Voluntary plus involuntary context switches.
     pub ctx_switches: u64,
+    /// The process's peak resident set size so far (getrusage ru_maxrss).
+    pub max_rss_bytes: u64,
 }
 
 impl CpuUsage {
@@ -61,7 +63,14 @@ impl CpuUsage {
         // SAFETY: valid out-pointer.
         unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
         let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-        Self { user_s: secs(ru.ru_utime), sys_s: secs(ru.ru_stime), ctx_switches: (ru.ru_nvcsw + ru.ru_nivcsw) as u64 }
+        // Linux and the BSDs state ru_maxrss in KiB, macOS in bytes.
+        let rss_unit = if cfg!(target_os = "macos") { 1 } else { 1024 };
+        Self {
+            user_s: secs(ru.ru_utime),
+            sys_s: secs(ru.ru_stime),
+            ctx_switches: (ru.ru_nvcsw + ru.ru_nivcsw) as u64,
+            max_rss_bytes: ru.ru_maxrss as u64 * rss_unit,
+        }
     }
 
     /// Not measured on this OS.
@@ -70,12 +79,14 @@ impl CpuUsage {
         Self::default()
     }
 
-    /// Usage between `earlier` and `self`.
+    /// Usage between `earlier` and `self` (the peak RSS is `self`'s: a
+    /// peak has no difference).
     pub fn since(&self, earlier: &CpuUsage) -> CpuUsage {
         CpuUsage {
             user_s: self.user_s - earlier.user_s,
             sys_s: self.sys_s - earlier.sys_s,
             ctx_switches: self.ctx_switches.saturating_sub(earlier.ctx_switches),
+            max_rss_bytes: self.max_rss_bytes,
         }
     }
 }

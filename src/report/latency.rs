@@ -17,6 +17,8 @@ pub const PERCENTILES: [(&str, f64); 5] = [("50", 50.0), ("90", 90.0), ("99", 99
 /// The `latency_ns` object: nanoseconds throughout.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LatencySummary {
+    /// Values recorded: what a decode of `hdr` counts.
+    pub count: u64,
     pub min: u64,
     pub max: u64,
     pub mean: f64,
@@ -33,6 +35,7 @@ impl LatencySummary {
         let empty = hist.is_empty();
         let percentiles = PERCENTILES.iter().map(|(key, q)| (key.to_string(), value_at_percentile(hist, *q))).collect();
         Self {
+            count: hist.len(),
             min: if empty { 0 } else { hist.min() },
             max: if empty { 0 } else { hist.max() },
             mean: hist.mean(),

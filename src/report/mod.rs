@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use hdr_blob::decode_hdr;
-pub use hdr_files::{LogInterval, interval_log, percentile_distribution};
+pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
 pub use host::{CpuUsage, Host};
 pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
 pub use output::{Sink, write_json};

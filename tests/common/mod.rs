@@ -229,3 +229,55 @@ pub fn run_with_peak_rss(mut cmd: Command) -> Measured {
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     Measured { code, stdout, stderr, peak_rss_bytes: usage.ru_maxrss as u64 * 1024 }
 }
+
+/// A cgroup that lets processes in it read a block device at most `iops`
+/// times a second (cgroup v1 `blkio.throttle.read_iops_device`, or v2
+/// `io.max` riops): a slow device whose speed no busy CPU changes.
+/// Removed on drop.
+pub struct IopsLimit {
+    dir: PathBuf,
+}
+
+impl IopsLimit {
+    /// Limits reads of `dev` to `iops`, or returns why it cannot (not root,
+    /// no blkio/io controller).
+    pub fn new(dev: &Path, iops: u32) -> Result<Self, String> {
+        use std::os::unix::fs::MetadataExt;
+        if !is_root() {
+            return Err("not root: cgroups need root".into());
+        }
+        let rdev = std::fs::metadata(dev).map_err(|e| format!("{}: {e}", dev.display()))?.rdev();
+        let (major, minor) = ((rdev >> 8) & 0xfff | (rdev >> 32) & !0xfff, rdev & 0xff | (rdev >> 12) & !0xff);
+        let name = format!("jdbio-test-{}-{}", std::process::id(), minor);
+        let v1 = Path::new("/sys/fs/cgroup/blkio");
+        let (dir, file, line) = if v1.join("blkio.throttle.read_iops_device").exists() {
+            (v1.join(name), "blkio.throttle.read_iops_device", format!("{major}:{minor} {iops}"))
+        } else {
+            let root = Path::new("/sys/fs/cgroup");
+            let controllers = std::fs::read_to_string(root.join("cgroup.controllers")).unwrap_or_default();
+            if !controllers.split_whitespace().any(|c| c == "io") {
+                return Err("no blkio (cgroup v1) or io (cgroup v2) controller".into());
+            }
+            let _ = std::fs::write(root.join("cgroup.subtree_control"), "+io");
+            (root.join(name), "io.max", format!("{major}:{minor} riops={iops}"))
+        };
+        std::fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let limit = Self { dir };
+        std::fs::write(limit.dir.join(file), line).map_err(|e| format!("{file}: {e}"))?;
+        Ok(limit)
+    }
+
+    /// `program` run inside the cgroup (add its arguments to the result).
+    pub fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new("sh");
+        let procs = self.dir.join("cgroup.procs");
+        cmd.arg("-c").arg(format!("echo $$ > '{}' && exec \"$0\" \"$@\"", procs.display())).arg(program);
+        cmd
+    }
+}
+
+impl Drop for IopsLimit {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
