@@ -26,6 +26,7 @@ mod summary;
 use std::{fs, io::Write as _};
 
 pub use args::AlignArgs;
+pub use plan::DEFAULT_TARGET;
 
 use crate::{
     dio::{

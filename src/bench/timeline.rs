@@ -110,9 +110,7 @@ pub fn rate(plan: &Plan, stats: &WorkerStats, results: &std::collections::BTreeM
 
 /// Writes --hlog and --hgrm files, if asked for.
 pub fn write_files(plan: &Plan, stats: &WorkerStats, start_epoch_s: f64) -> Result<(), AppError> {
-    let write = |path: &Path, text: String| {
-        std::fs::write(path, text).map_err(|e| AppError::Io(format!("{}: cannot write: {e}", path.display())))
-    };
+    let write = |path: &Path, text: String| crate::report::write_file(path, text.as_bytes());
     let kinds = kinds(stats);
     if let (Some(path), Some(every)) = (&plan.hlog, plan.interval) {
         let every_s = every.as_secs_f64();

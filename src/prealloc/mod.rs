@@ -15,6 +15,7 @@ mod runner;
 mod summary;
 
 pub use args::PreallocArgs;
+pub use plan::{DEFAULT_TARGET, mode_paths};
 use serde_json::json;
 
 use crate::{

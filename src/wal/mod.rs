@@ -15,6 +15,7 @@ mod runner;
 mod summary;
 
 pub use args::WalArgs;
+pub use plan::DEFAULT_TARGET;
 use serde_json::json;
 
 use crate::{
