@@ -20,6 +20,7 @@ use crate::{
     dio::{AlignedBuffer, File},
     error::AppError,
     report::new_histogram,
+    scratch::Scratch,
     target::{self, TargetInfo},
 };
 
@@ -50,17 +51,6 @@ pub struct ModeStats {
     pub target: Option<TargetInfo>,
 }
 
-/// Removes a mode's file when dropped, unless kept.
-struct Cleanup<'a>(&'a Path, bool);
-
-impl Drop for Cleanup<'_> {
-    fn drop(&mut self) {
-        if !self.1 {
-            let _ = fs::remove_file(self.0);
-        }
-    }
-}
-
 /// Runs `mode` on a fresh file; `bar` advances once per write. With `probe`
 /// the prepared file is probed for the report's `target`.
 pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar) -> Result<ModeStats, AppError> {
@@ -71,7 +61,7 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
         _ => {}
     }
     let file = File::create(&path)?;
-    let _cleanup = Cleanup(&path, plan.keep);
+    let _scratch = Scratch::new(&path, plan.keep);
     let need = u64::from(file.alignment().offset);
     if !plan.bs.is_multiple_of(need) {
         return Err(AppError::Usage(format!(
@@ -114,13 +104,17 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
 }
 
 /// `plan.writes` writes of `plan.bs` at offsets 0, bs, 2bs, ..., each
-/// followed by fdatasync; records write + fdatasync latency.
+/// followed by fdatasync; records write + fdatasync latency. Stops early,
+/// keeping what it measured, when a signal arrives.
 async fn write_run(plan: &PreallocPlan, file: &File, stats: &mut ModeStats, bar: &ProgressBar) -> Result<(), AppError> {
     let mut buf = AlignedBuffer::zeroed(plan.bs as usize)?;
     // Random bytes, so no layer below can shortcut zeros.
     SmallRng::seed_from_u64(0x5EED).fill_bytes(&mut buf);
     let start = Instant::now();
     for i in 0..plan.writes {
+        if crate::interrupt::requested() {
+            break;
+        }
         let t0 = Instant::now();
         let (res, back) = file.write_at(buf, i * plan.bs).await;
         buf = back;

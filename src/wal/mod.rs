@@ -7,6 +7,10 @@
 //! [`runner::run`] the writers -> [`summary::Entry`] rows -> the report's
 //! `wal` section and the table. The `none` method (no sync) is the
 //! reference a durable method is compared with.
+//!
+//! Every run ends in a report: a signal stops the writers (the entry they
+//! were in is kept, measured up to then), an error (ENOSPC, EIO) ends the
+//! run with the rows that completed and the error in the `wal` section.
 
 mod args;
 mod method;
@@ -29,6 +33,7 @@ use crate::{
 /// Runs `jdbio wal`.
 pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let plan = plan::WalPlan::from_args(args)?;
+    crate::interrupt::install();
     let _scratch = plan.is_default_target.then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));
     let mut report = Report::new("wal");
     report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
@@ -38,14 +43,25 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let cpu_before = CpuUsage::now();
     let started = std::time::Instant::now();
     let mut entries = Vec::new();
-    for &mode in &plan.file_modes {
+    let mut failure = None;
+    'modes: for &mode in &plan.file_modes {
         for &method in &plan.methods {
+            if crate::interrupt::requested() {
+                break 'modes;
+            }
             bar.set_message(format!("{} / {}", method.name(), mode.name()));
-            entries.push(run_entry(&plan, method, mode)?);
+            match run_entry(&plan, method, mode) {
+                Ok(entry) => entries.push(entry),
+                Err(e) => {
+                    failure = Some(e);
+                    break 'modes;
+                }
+            }
             bar.inc(plan.time.as_secs().max(1));
         }
     }
     bar.finish_and_clear();
+    report.interrupted = crate::interrupt::requested();
     report.cpu = CpuUsage::now().since(&cpu_before);
     report.duration_s = started.elapsed().as_secs_f64();
     report.target = crate::target::probe(&plan.path).ok();
@@ -62,12 +78,24 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
         fs.as_deref().unwrap_or("unknown"),
         write_cache.as_deref().unwrap_or("unknown"),
     );
-    report.sections.insert("wal".into(), json!({ "entries": entries, "warnings": warnings }));
+    let mut section = json!({ "entries": entries, "warnings": warnings });
+    if let Some(e) = &failure {
+        section["error"] = e.to_string().into();
+    }
+    report.sections.insert("wal".into(), section);
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }
-    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &entries, &warnings));
-    Ok(())
+    let sink = Sink::for_json_dest(plan.json.as_deref());
+    sink.print(&summary::render(&header, &entries, &warnings));
+    if report.interrupted {
+        sink.print("  note: interrupted; the rows above are what was measured up to then\n");
+    }
+    match failure {
+        Some(e) => Err(e),
+        None if report.interrupted => Err(AppError::Interrupted),
+        None => Ok(()),
+    }
 }
 
 /// Prepares the log and runs one method, or records it as unsupported.

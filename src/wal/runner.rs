@@ -95,7 +95,11 @@ pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats,
                     loop {
                         let offset = {
                             let mut s = shared.borrow_mut();
-                            if Instant::now() >= deadline || s.error.is_some() || s.stats.log_full {
+                            if Instant::now() >= deadline
+                                || s.error.is_some()
+                                || s.stats.log_full
+                                || crate::interrupt::requested()
+                            {
                                 break;
                             }
                             if s.next_offset + commit_len as u64 > size {
