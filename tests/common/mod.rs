@@ -183,3 +183,17 @@ impl Drop for FaultFs {
         let _ = self.child.wait();
     }
 }
+
+impl LoopDev {
+    /// The file in /dev/shm behind the device.
+    pub fn backing(&self) -> &Path {
+        &self.backing
+    }
+}
+
+/// md5 of a file's bytes, as hex (for before/after comparisons).
+pub fn md5(path: &Path) -> String {
+    let out = Command::new("md5sum").arg(path).output().expect("md5sum");
+    assert!(out.status.success(), "md5sum {}", path.display());
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_string()
+}
