@@ -136,8 +136,10 @@ impl WalPlan {
                 }
                 file_modes = vec![FileMode::Overwrite];
             }
-            t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
             size = size.min(t.size_bytes / commit * commit);
+        }
+        if let Some(t) = &target {
+            t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
         }
         Ok(WalPlan {
             path,
