@@ -1,6 +1,6 @@
 //! Scratch files a command creates (wal's `jdbio-wal.dat`, prealloc's
-//! `TARGET.MODE`, align's `jdbio-align.dat`): removed when dropped unless
-//! kept, and removed from the signal handler when a second signal ends the
+//! `TARGET.MODE`, align's `jdbio-align.dat`, an output file created before
+//! the run and not yet written): removed when dropped unless kept, and removed from the signal handler when a second signal ends the
 //! process at once (see [`crate::interrupt`]).
 
 use std::{
@@ -30,11 +30,24 @@ impl Scratch {
     }
 }
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Some(slot) = self.slot {
+impl Scratch {
+    /// Keeps the file after all (it became a result): no longer removed on
+    /// drop or by the signal handler.
+    pub fn keep(mut self) {
+        self.forget_slot();
+        self.keep = true;
+    }
+
+    fn forget_slot(&mut self) {
+        if let Some(slot) = self.slot.take() {
             LIVE[slot].store(ptr::null_mut(), Ordering::SeqCst);
         }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        self.forget_slot();
         if !self.keep {
             let _ = std::fs::remove_file(&self.path);
         }

@@ -16,7 +16,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::error::AppError;
+use crate::{error::AppError, scratch::Scratch};
 
 /// Where one output goes, checked and ready to write.
 #[derive(Debug)]
@@ -32,10 +32,9 @@ pub enum OutputPath {
         path: PathBuf,
         /// The open file, for a regular file.
         file: Option<fs::File>,
-        /// Whether the path existed before the run.
-        existed: bool,
-        /// Whether the run wrote it.
-        written: bool,
+        /// A file this run created and has not written yet: removed on
+        /// drop, and by the signal handler if a second signal ends the run.
+        created: Option<Scratch>,
     },
 }
 
@@ -61,7 +60,8 @@ impl OutputPath {
         } else {
             None
         };
-        Ok(OutputPath::File { flag: flag.to_string(), path, file, existed, written: false })
+        let created = (!existed).then(|| Scratch::new(&path, false));
+        Ok(OutputPath::File { flag: flag.to_string(), path, file, created })
     }
 
     /// The path as given ("-" for stdout).
@@ -80,22 +80,16 @@ impl OutputPath {
                 Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::Io(format!("writing to stdout: {e}"))),
                 _ => Ok(()),
             },
-            OutputPath::File { flag, path, file, written, .. } => {
+            OutputPath::File { flag, path, file, created } => {
                 let result = match file {
                     Some(f) => f.set_len(0).and_then(|()| f.rewind()).and_then(|()| f.write_all(bytes)),
                     None => fs::OpenOptions::new().write(true).open(&*path).and_then(|mut f| f.write_all(bytes)),
                 };
-                *written = true;
+                if let Some(created) = created.take() {
+                    created.keep();
+                }
                 result.map_err(|e| AppError::Io(format!("{flag} {}: cannot write: {e}", path.display())))
             }
-        }
-    }
-}
-
-impl Drop for OutputPath {
-    fn drop(&mut self) {
-        if let OutputPath::File { path, existed: false, written: false, .. } = self {
-            let _ = fs::remove_file(path);
         }
     }
 }
