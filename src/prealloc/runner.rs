@@ -60,8 +60,9 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io_err("remove the old test file", e)),
         _ => {}
     }
-    let file = File::create(&path)?;
+    // Declared before the file, so it is removed after the file is closed.
     let _scratch = Scratch::new(&path, plan.keep);
+    let file = File::create(&path)?;
     let need = u64::from(file.alignment().offset);
     if !plan.bs.is_multiple_of(need) {
         return Err(AppError::Usage(format!(
