@@ -156,3 +156,26 @@ fn a_second_signal_exits_at_once_and_still_removes_the_scratch_file() {
     assert!(!dir.path().join("jdbio-wal.dat").exists(), "the scratch log is removed");
     assert!(!dir.path().join("r.json").exists(), "no report, and the empty one made for it is removed");
 }
+
+/// True once process `pid` catches `signal` (its handler is installed).
+fn catches(pid: u32, signal: libc::c_int) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let mask = status.lines().find_map(|l| l.strip_prefix("SigCgt:")).map(str::trim).unwrap_or("0");
+    u64::from_str_radix(mask, 16).is_ok_and(|m| m & (1 << (signal - 1)) != 0)
+}
+
+#[test]
+fn sigterm_stops_bench_with_its_partial_report() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("f.dat"), vec![7u8; 8 << 20]).unwrap();
+    let mut run = Run::start(dir.path(), &["bench", "f.dat", "--time", "10m", "--json", "r.json", "--quiet"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !catches(run.0.id(), libc::SIGTERM) {
+        assert!(run.0.try_wait().unwrap().is_none() && Instant::now() < deadline, "bench never handled SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    run.signal(libc::SIGTERM);
+    assert_eq!(run.wait().code(), Some(143));
+    let r = report(&dir.path().join("r.json"));
+    assert_eq!((r["interrupted"].as_bool(), r["signal"].as_str()), (Some(true), Some("SIGTERM")), "{r}");
+}
