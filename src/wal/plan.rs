@@ -115,7 +115,7 @@ impl WalPlan {
             Err(e) => return usage(e.to_string()),
         };
         let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
-        if args.bs % align != 0 {
+        if !args.bs.is_multiple_of(align) {
             return usage(format!(
                 "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
                 args.bs,
