@@ -50,12 +50,11 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
                 break 'modes;
             }
             bar.set_message(format!("{} / {}", method.name(), mode.name()));
-            match run_entry(&plan, method, mode) {
-                Ok(entry) => entries.push(entry),
-                Err(e) => {
-                    failure = Some(e);
-                    break 'modes;
-                }
+            let (entry, error) = run_entry(&plan, method, mode);
+            entries.extend(entry);
+            if error.is_some() {
+                failure = error;
+                break 'modes;
             }
             bar.inc(plan.time.as_secs().max(1));
         }
@@ -99,15 +98,32 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
 }
 
 /// Prepares the log and runs one method, or records it as unsupported.
-fn run_entry(plan: &plan::WalPlan, method: method::Method, mode: plan::FileMode) -> Result<summary::Entry, AppError> {
+/// An error mid-run gives both the row measured up to it and the error.
+fn run_entry(
+    plan: &plan::WalPlan,
+    method: method::Method,
+    mode: plan::FileMode,
+) -> (Option<summary::Entry>, Option<AppError>) {
     if let Some(why) = method.unsupported() {
-        return Ok(summary::Entry::unsupported(method, mode, why.into()));
+        return (Some(summary::Entry::unsupported(method, mode, why.into())), None);
     }
-    runner::prepare(plan, mode)?;
+    if let Err(e) = runner::prepare(plan, mode) {
+        return (None, Some(e));
+    }
     match runner::run(plan, method, mode) {
-        Ok(stats) => Ok(summary::Entry::measured(method, mode, &stats)),
-        Err(e) if is_refusal(&e) => Ok(summary::Entry::unsupported(method, mode, e.to_string())),
-        Err(e) => Err(e.into()),
+        Ok(mut stats) => match stats.error.take() {
+            None => (Some(summary::Entry::measured(method, mode, &stats)), None),
+            Some(e) if is_refusal(&e) && stats.commits == 0 => {
+                (Some(summary::Entry::unsupported(method, mode, e.to_string())), None)
+            }
+            Some(e) => {
+                let mut entry = summary::Entry::measured(method, mode, &stats);
+                entry.note = Some(format!("stopped by an error after {} commits: {e}", stats.commits));
+                (Some(entry), Some(e.into()))
+            }
+        },
+        Err(e) if is_refusal(&e) => (Some(summary::Entry::unsupported(method, mode, e.to_string())), None),
+        Err(e) => (None, Some(e.into())),
     }
 }
 
