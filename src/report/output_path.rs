@@ -50,12 +50,10 @@ impl OutputPath {
         let existed = check(flag, &path, inputs)?;
         let plain = existed && is_plain_file(&path);
         let file = if plain || !existed {
-            let file = fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .map_err(|e| AppError::Usage(format!("{flag} {value}: cannot create the file: {e}")))?;
+            let file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(&path).map_err(|e| {
+                let what = if existed { "cannot open it for writing" } else { "cannot create the file" };
+                AppError::Usage(format!("{flag} {value}: {what}: {e}"))
+            })?;
             Some(file)
         } else {
             None
