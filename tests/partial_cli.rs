@@ -92,6 +92,24 @@ fn prealloc_eio_keeps_the_modes_that_completed() {
 }
 
 #[test]
+fn prealloc_eio_during_the_writes_keeps_the_writes_before_it() {
+    let fault = match FaultFs::mount(&[(16 << 10, 4096)], false) {
+        Ok(f) => f,
+        Err(why) => return skip("prealloc_eio_during_the_writes_keeps_the_writes_before_it", &why),
+    };
+    let target = fault.mnt.join("t.dat");
+    let target = target.to_str().unwrap();
+    // Writes 0..3 (below 16 KiB) succeed, write 4 meets EIO.
+    let (code, err, r) = run(&["prealloc", "--mode", "none", "--size", "1m", "--writes", "8", "--bs", "4k", target]);
+    assert_eq!(code, Some(2), "{err}");
+    let entry = &r["prealloc"]["entries"][0];
+    assert_eq!(entry["writes"].as_u64(), Some(4), "{r}");
+    assert!(entry["note"].as_str().unwrap().contains("Input/output error"), "{r}");
+    assert!(r["prealloc"]["error"].as_str().unwrap().contains("Input/output error"), "{r}");
+    assert!(leftovers(&fault.mnt).is_empty(), "{:?}", leftovers(&fault.mnt));
+}
+
+#[test]
 fn wal_out_of_space_keeps_the_commits_made_before_it() {
     let Some(fs) = SmallFs::new("wal_out_of_space_keeps_the_commits_made_before_it") else { return };
     let target = fs.path().join("w.dat");

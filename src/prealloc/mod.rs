@@ -52,7 +52,14 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
         match runtime.block_on(runner::run(&plan, mode, report.target.is_none(), &bar)) {
             Ok(mut stats) => {
                 report.target = report.target.take().or(stats.target.take());
-                entries.push(summary::Entry::new(mode, &stats, plan.size));
+                let mut entry = summary::Entry::new(mode, &stats, plan.size);
+                if let Some(e) = stats.error.take() {
+                    entry.note = Some(format!("stopped by an error after {} writes: {e}", stats.writes));
+                    entries.push(entry);
+                    failure = Some(AppError::Io(e));
+                    break;
+                }
+                entries.push(entry);
             }
             Err(e) => {
                 failure = Some(e);

@@ -49,10 +49,14 @@ pub struct ModeStats {
     pub latency: Histogram<u64>,
     /// The file probed after preparing (when asked for).
     pub target: Option<TargetInfo>,
+    /// The error that stopped the writes (ENOSPC, EIO); the writes before
+    /// it are measured above.
+    pub error: Option<String>,
 }
 
 /// Runs `mode` on a fresh file; `bar` advances once per write. With `probe`
-/// the prepared file is probed for the report's `target`.
+/// the prepared file is probed for the report's `target`. An error during
+/// the writes ends them with `error` set; earlier errors are `Err`.
 pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar) -> Result<ModeStats, AppError> {
     let path = plan.mode_path(mode);
     let io_err = |action: &str, e: io::Error| AppError::Io(format!("{}: {action}: {e}", path.display()));
@@ -85,6 +89,7 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
         duration: Duration::ZERO,
         latency: new_histogram(),
         target: None,
+        error: None,
     };
     let t0 = Instant::now();
     match mode.prepare(&file, plan.size).await {
@@ -99,7 +104,9 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
     if probe {
         stats.target = target::probe(&path).ok();
     }
-    write_run(plan, &file, &mut stats, bar).await?;
+    if let Err(e) = write_run(plan, &file, &mut stats, bar).await {
+        stats.error = Some(e.to_string());
+    }
     stats.after_writes = space("after the writes")?;
     Ok(stats)
 }
@@ -119,8 +126,14 @@ async fn write_run(plan: &PreallocPlan, file: &File, stats: &mut ModeStats, bar:
         let t0 = Instant::now();
         let (res, back) = file.write_at(buf, i * plan.bs).await;
         buf = back;
-        res?;
-        file.sync_data().await?;
+        let done = match res {
+            Ok(_) => file.sync_data().await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
+            stats.duration = start.elapsed();
+            return Err(e.into());
+        }
         stats.latency.saturating_record(t0.elapsed().as_nanos().max(1) as u64);
         stats.writes += 1;
         stats.bytes += plan.bs;

@@ -177,3 +177,44 @@ fn kind_name(meta: &fs::Metadata) -> &'static str {
     }
     if meta.is_dir() { "a directory" } else { "not a regular file" }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_path_matches_another_spelling_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let (a, b) = (dir.path().join("r.json"), dir.path().join("sub/../r.json"));
+        assert!(same_file(&a, &b));
+        assert!(!same_file(&a, &dir.path().join("s.json")));
+    }
+
+    #[test]
+    fn a_new_output_is_removed_unless_written_and_an_old_one_keeps_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, kept, old) = (dir.path().join("new"), dir.path().join("kept"), dir.path().join("old"));
+        std::fs::write(&old, "earlier").unwrap();
+        drop(OutputPath::open("--json", new.to_str().unwrap(), &[]).unwrap());
+        assert!(!new.exists(), "created before the run, never written: removed");
+        OutputPath::open("--json", kept.to_str().unwrap(), &[]).unwrap().write(b"{}").unwrap();
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "{}");
+        let out = OutputPath::open("--json", old.to_str().unwrap(), &[]).unwrap();
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "earlier", "not truncated before the write");
+        drop(out);
+        assert!(old.exists(), "a file that existed is never removed");
+    }
+
+    #[test]
+    fn refusals_name_the_flag_and_what_the_path_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = check("--hgrm", dir.path(), &[]).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("--hgrm {}: it is a directory", dir.path().display())), "{err}");
+        let target = dir.path().join("t.dat");
+        std::fs::write(&target, "x").unwrap();
+        let err = check("-o", &target, std::slice::from_ref(&target)).unwrap_err().to_string();
+        assert!(err.contains("the same file"), "{err}");
+        assert!(check("--json", Path::new("/dev/null"), &[]).unwrap());
+    }
+}
