@@ -4,14 +4,22 @@
 //! files; the process then exits 128 + the signal's number (130, 143, 129).
 //! A second signal exits at once with its own code.
 //!
+//! A command that must finish what it started even on a second signal
+//! (align putting back the bytes its write matrix overwrote) holds a
+//! [`Hold`]: the second signal's exit waits until the hold is dropped.
+//!
 //! Commands poll [`requested`] in their loops; [`crate::AppError::Interrupted`]
 //! takes its exit code from [`exit_code`], and the report's `signal` field
 //! from [`signal_name`].
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
 /// The first signal received, 0 while none has arrived.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
+/// Live [`Hold`]s.
+static HOLDS: AtomicUsize = AtomicUsize::new(0);
+/// A second signal that arrived during a hold: the exit it asked for.
+static EXIT_PENDING: AtomicI32 = AtomicI32::new(0);
 
 /// The signals handled, with their names.
 #[cfg(unix)]
@@ -46,12 +54,52 @@ pub fn exit_code() -> u8 {
     }
 }
 
+/// While alive, a second signal does not end the process; it ends when
+/// the last hold is dropped instead.
+#[derive(Debug)]
+pub struct Hold(());
+
+impl Hold {
+    /// Defers the second signal's exit until this is dropped.
+    pub fn new() -> Self {
+        HOLDS.fetch_add(1, Ordering::SeqCst);
+        Hold(())
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        if HOLDS.fetch_sub(1, Ordering::SeqCst) == 1 {
+            let pending = EXIT_PENDING.load(Ordering::SeqCst);
+            if pending != 0 {
+                exit_now(pending);
+            }
+        }
+    }
+}
+
+/// Removes the scratch files and exits with 128 + `signal`.
+/// Async-signal-safe.
+fn exit_now(signal: i32) -> ! {
+    #[cfg(unix)]
+    crate::scratch::remove_all_now();
+    // SAFETY: _exit is async-signal-safe.
+    #[cfg(unix)]
+    unsafe {
+        libc::_exit(128 + signal)
+    };
+    #[cfg(not(unix))]
+    std::process::exit(128 + signal)
+}
+
 #[cfg(unix)]
 extern "C" fn on_signal(signal: libc::c_int) {
     if RECEIVED.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_err() {
-        crate::scratch::remove_all_now();
-        // SAFETY: _exit is async-signal-safe.
-        unsafe { libc::_exit(128 + signal) };
+        if HOLDS.load(Ordering::SeqCst) > 0 {
+            EXIT_PENDING.store(signal, Ordering::SeqCst);
+        } else {
+            exit_now(signal);
+        }
     }
 }
 

@@ -111,7 +111,8 @@ fn probe_both(
     let mut buf = AlignedBuffer::filled_from(cases::buffer_len(cases), b"jdbio align ")?;
     buf.set_io_len(buf.capacity());
     // Nothing below can fail between saving and restoring: every outcome,
-    // error or not, is recorded.
+    // error or not, is recorded; and a second signal waits for the restore.
+    let _hold = crate::interrupt::Hold::new();
     let saved = if plan.write && !plan.scratch {
         Some(kernel::save(&raw, span as usize).map_err(|e| io_err("save the region the write matrix overwrites", e))?)
     } else {
