@@ -1,5 +1,6 @@
 //! What a command can end with besides success, and the exit code of each:
-//! 1 the check ran and failed, 2 bad input or an I/O error, 130 interrupted.
+//! 1 the check ran and failed, 2 bad input or an I/O error, 128 + the
+//! signal's number when interrupted (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
 
 /// A command's failure. The message is one line and names the flag, path or
 /// offset concerned.
@@ -14,8 +15,8 @@ pub enum AppError {
     /// The command ran and its check failed (verify, gate, align).
     #[error("{0}")]
     CheckFailed(String),
-    /// Stopped by SIGINT after writing the partial report.
-    #[error("interrupted")]
+    /// Stopped by SIGINT, SIGTERM or SIGHUP after writing the partial report.
+    #[error("interrupted by {}", crate::interrupt::signal_name().unwrap_or("a signal"))]
     Interrupted,
 }
 
@@ -25,7 +26,7 @@ impl AppError {
         match self {
             AppError::Usage(_) | AppError::Io(_) => 2,
             AppError::CheckFailed(_) => 1,
-            AppError::Interrupted => 130,
+            AppError::Interrupted => crate::interrupt::exit_code(),
         }
     }
 }

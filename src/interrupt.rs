@@ -1,36 +1,121 @@
-//! Ctrl-C: the first SIGINT asks the running command to stop issuing, wait
-//! for in-flight I/O and write its partial report (exit 130); a second one
-//! exits at once.
+//! Signals: the first SIGINT, SIGTERM or SIGHUP asks the running command to
+//! stop issuing, wait for in-flight I/O, write its partial report (with
+//! `"interrupted": true` and the signal's name) and remove its scratch
+//! files; the process then exits 128 + the signal's number (130, 143, 129).
+//! A second signal exits at once with its own code.
+//!
+//! A command that must finish what it started even on a second signal
+//! (align putting back the bytes its write matrix overwrote) holds a
+//! [`Hold`]: the second signal's exit waits until the hold is dropped.
+//!
+//! Commands poll [`requested`] in their loops; [`crate::AppError::Interrupted`]
+//! takes its exit code from [`exit_code`], and the report's `signal` field
+//! from [`signal_name`].
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
-static REQUESTED: AtomicBool = AtomicBool::new(false);
+/// The first signal received, 0 while none has arrived.
+static RECEIVED: AtomicI32 = AtomicI32::new(0);
+/// Live [`Hold`]s.
+static HOLDS: AtomicUsize = AtomicUsize::new(0);
+/// A second signal that arrived during a hold: the exit it asked for.
+static EXIT_PENDING: AtomicI32 = AtomicI32::new(0);
 
-/// True once SIGINT has arrived.
+/// The signals handled, with their names.
+#[cfg(unix)]
+const SIGNALS: [(libc::c_int, &str); 3] =
+    [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM"), (libc::SIGHUP, "SIGHUP")];
+
+/// True once one of the handled signals has arrived.
 #[inline]
 pub fn requested() -> bool {
-    REQUESTED.load(Ordering::Relaxed)
+    RECEIVED.load(Ordering::Relaxed) != 0
 }
 
-#[cfg(unix)]
-extern "C" fn on_sigint(_: libc::c_int) {
-    if REQUESTED.swap(true, Ordering::SeqCst) {
-        // SAFETY: _exit is async-signal-safe.
-        unsafe { libc::_exit(130) };
+/// The name of the signal that stopped the run ("SIGTERM"), if one did.
+pub fn signal_name() -> Option<&'static str> {
+    let received = RECEIVED.load(Ordering::Relaxed);
+    #[cfg(unix)]
+    {
+        SIGNALS.iter().find(|(n, _)| *n == received).map(|(_, name)| *name)
+    }
+    #[cfg(not(unix))]
+    {
+        (received != 0).then_some("SIGINT")
     }
 }
 
-/// Installs the handler (idempotent).
+/// The exit code of an interrupted run: 128 + the signal's number (130 for
+/// SIGINT, 143 for SIGTERM, 129 for SIGHUP); 130 when none was recorded.
+pub fn exit_code() -> u8 {
+    match RECEIVED.load(Ordering::Relaxed) {
+        0 => 130,
+        n => (128 + n) as u8,
+    }
+}
+
+/// While alive, a second signal does not end the process; it ends when
+/// the last hold is dropped instead.
+#[derive(Debug)]
+pub struct Hold(());
+
+impl Hold {
+    /// Defers the second signal's exit until this is dropped.
+    pub fn new() -> Self {
+        HOLDS.fetch_add(1, Ordering::SeqCst);
+        Hold(())
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        if HOLDS.fetch_sub(1, Ordering::SeqCst) == 1 {
+            let pending = EXIT_PENDING.load(Ordering::SeqCst);
+            if pending != 0 {
+                exit_now(pending);
+            }
+        }
+    }
+}
+
+/// Removes the scratch files and exits with 128 + `signal`.
+/// Async-signal-safe.
+fn exit_now(signal: i32) -> ! {
+    #[cfg(unix)]
+    crate::scratch::remove_all_now();
+    // SAFETY: _exit is async-signal-safe.
+    #[cfg(unix)]
+    unsafe {
+        libc::_exit(128 + signal)
+    };
+    #[cfg(not(unix))]
+    std::process::exit(128 + signal)
+}
+
+#[cfg(unix)]
+extern "C" fn on_signal(signal: libc::c_int) {
+    if RECEIVED.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+        if HOLDS.load(Ordering::SeqCst) > 0 {
+            EXIT_PENDING.store(signal, Ordering::SeqCst);
+        } else {
+            exit_now(signal);
+        }
+    }
+}
+
+/// Installs the handler for SIGINT, SIGTERM and SIGHUP (idempotent).
 #[cfg(unix)]
 pub fn install() {
-    // SAFETY: sigaction with a handler that only touches an atomic and calls
-    // _exit, both async-signal-safe.
-    unsafe {
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as usize;
-        action.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut action.sa_mask);
-        libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+    for (signal, _) in SIGNALS {
+        // SAFETY: sigaction with a handler that only touches atomics, calls
+        // unlink on pre-built paths and _exit, all async-signal-safe.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+            action.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(signal, &action, std::ptr::null_mut());
+        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod info;
 mod interrupt;
 pub mod plot;
 pub mod prealloc;
+mod preflight;
 pub mod progress;
 pub mod report;
 mod scratch;
@@ -24,8 +25,21 @@ pub mod wal;
 
 pub use error::AppError;
 
-/// Runs one parsed command line.
+/// Runs one parsed command line: its outputs are checked and created
+/// first, before the command touches its target; those it never wrote are
+/// removed at the end. A run that a signal cut short ends in
+/// [`AppError::Interrupted`].
 pub fn run(cli: cli::Cli) -> Result<(), AppError> {
+    report::prepare(preflight::output_plan(&cli.command))?;
+    let result = run_command(cli);
+    report::finish();
+    match result {
+        Ok(()) if interrupt::requested() => Err(AppError::Interrupted),
+        other => other,
+    }
+}
+
+fn run_command(cli: cli::Cli) -> Result<(), AppError> {
     match cli.command {
         cli::Command::Info(args) => info::run(&args),
         cli::Command::Bench(args) => bench::run(&args),

@@ -1,5 +1,6 @@
 //! The `jdbio` binary: parse the command line, run, map the outcome to an
-//! exit code (0 ok, 1 check failed, 2 bad input or I/O error, 130 interrupted).
+//! exit code (0 ok, 1 check failed, 2 bad input or I/O error, 130/143/129
+//! interrupted by SIGINT/SIGTERM/SIGHUP).
 
 use std::process::ExitCode;
 
@@ -27,8 +28,9 @@ fn main() -> ExitCode {
     match jdbio::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if !matches!(e, jdbio::AppError::Interrupted) {
-                eprintln!("jdbio: error: {e}");
+            match e {
+                jdbio::AppError::Interrupted => eprintln!("jdbio: {e}"),
+                _ => eprintln!("jdbio: error: {e}"),
             }
             ExitCode::from(e.exit_code())
         }

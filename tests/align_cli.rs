@@ -143,3 +143,35 @@ fn write_on_a_device_holding_a_filesystem_needs_force() {
     let report = align_json(dir.path(), &[dev.dev.to_str().unwrap()]);
     assert_no_violations(&report);
 }
+
+#[test]
+fn write_on_a_read_only_device_is_refused_without_claiming_a_restore() {
+    let Some(dev) = loop_dev("write_on_a_read_only_device_is_refused_without_claiming_a_restore", 512) else {
+        return;
+    };
+    let pattern: Vec<u8> = (0..1u32 << 20).map(|i| (i % 253) as u8).collect();
+    std::io::Write::write_all(&mut std::fs::OpenOptions::new().write(true).open(dev.backing()).unwrap(), &pattern)
+        .unwrap();
+    // A read-only view of the same bytes: `losetup -r`.
+    let out = std::process::Command::new("losetup").args(["-r", "-f", "--show"]).arg(dev.backing()).output().unwrap();
+    assert!(out.status.success(), "losetup -r: {}", String::from_utf8_lossy(&out.stderr));
+    let ro = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let _detach = Detach(ro.clone());
+    let before = dev.contents();
+    let dir = scratch();
+    let out = jdbio(dir.path()).args(["align", "--write", "--force", &ro]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&ro) && err.contains("read-only") && err.contains("--write"), "{err}");
+    assert!(!err.contains("restore"), "nothing was overwritten, so nothing is restored: {err}");
+    assert!(dev.contents() == before, "the bytes are unchanged");
+}
+
+/// Detaches a loop device on drop.
+struct Detach(String);
+
+impl Drop for Detach {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("losetup").arg("-d").arg(&self.0).status();
+    }
+}

@@ -26,6 +26,7 @@ mod summary;
 use std::{fs, io::Write as _};
 
 pub use args::AlignArgs;
+pub use plan::DEFAULT_TARGET;
 
 use crate::{
     dio::{
@@ -42,6 +43,7 @@ use crate::{
 /// Runs `jdbio align`.
 pub fn run(args: &AlignArgs) -> Result<(), AppError> {
     let plan = plan::AlignPlan::from_args(args)?;
+    crate::interrupt::install();
     let _scratch = plan.scratch.then(|| Scratch::new(plan::DEFAULT_TARGET, false));
     if plan.scratch {
         make_scratch(&plan)?;
@@ -60,6 +62,7 @@ pub fn run(args: &AlignArgs) -> Result<(), AppError> {
     let section = probe_both(&plan, &info, base_len, &cases, span)?;
     report.cpu = CpuUsage::now().since(&cpu_before);
     report.duration_s = started.elapsed().as_secs_f64();
+    report.interrupted = crate::interrupt::requested();
 
     let value = serde_json::to_value(&section).map_err(|e| AppError::Io(e.to_string()))?;
     report.sections.insert("align".into(), value);
@@ -69,6 +72,9 @@ pub fn run(args: &AlignArgs) -> Result<(), AppError> {
     }
     Sink::for_json_dest(plan.json.as_deref())
         .print(&summary::render(&header(&plan, &info, section.restored_bytes), &section));
+    if report.interrupted {
+        return Err(AppError::Interrupted);
+    }
     if section.violations > 0 {
         return Err(AppError::CheckFailed(format!(
             "{}: the Direct I/O library let through {} requests the kernel rejects",
@@ -93,13 +99,20 @@ fn probe_both(
     let io_err = |action: &str, e: std::io::Error| AppError::Io(format!("{}: {action}: {e}", path.display()));
     let mode = if plan.write { OpenMode::ReadWrite } else { OpenMode::Read };
     let raw = os::open(path, mode).map_err(|e| io_err("open with O_DIRECT", e))?;
+    if plan.write && info.kind == TargetKind::Block && kernel::read_only(&raw).map_err(|e| io_err("BLKROGET", e))? {
+        return Err(AppError::Usage(format!(
+            "--write: {} is a read-only device, so no write can be tried (nothing was written); run align without --write",
+            path.display()
+        )));
+    }
     let file = if plan.write { File::open_rw(path)? } else { File::open(path)? };
     let runtime = compio::runtime::Runtime::new()
         .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
     let mut buf = AlignedBuffer::filled_from(cases::buffer_len(cases), b"jdbio align ")?;
     buf.set_io_len(buf.capacity());
     // Nothing below can fail between saving and restoring: every outcome,
-    // error or not, is recorded.
+    // error or not, is recorded; and a second signal waits for the restore.
+    let _hold = crate::interrupt::Hold::new();
     let saved = if plan.write && !plan.scratch {
         Some(kernel::save(&raw, span as usize).map_err(|e| io_err("save the region the write matrix overwrites", e))?)
     } else {
@@ -107,7 +120,11 @@ fn probe_both(
     };
     let kernel_out = kernel::probe(&raw, cases, &mut buf);
     let (library_out, _) = runtime.block_on(library::probe(&file, cases, buf));
+    let wrote = cases.iter().zip(&kernel_out).any(|(c, k)| c.op == cases::Op::Write && k.accepted())
+        || cases.iter().zip(&library_out).any(|(c, l)| c.op == cases::Op::Write && *l == library::Outcome::Done);
     let restored = match &saved {
+        // Every write was refused: nothing to put back.
+        Some(_) if !wrote => None,
         Some(saved) => {
             kernel::restore(&raw, saved).map_err(|e| io_err("restore the region the write matrix overwrote", e))?;
             Some(span)
@@ -154,7 +171,8 @@ fn header(plan: &plan::AlignPlan, info: &TargetInfo, restored: Option<u64>) -> S
     let ops = match (plan.write, restored) {
         (false, _) => "reads (add --write for writes)".to_string(),
         (true, Some(n)) => format!("reads and writes; its first {} were saved and restored", human_bytes(n as f64)),
-        (true, None) => "reads and writes".to_string(),
+        (true, None) if plan.scratch => "reads and writes".to_string(),
+        (true, None) => "reads and writes; every write was refused, so nothing was overwritten".to_string(),
     };
     format!("jdbio align: {} ({what}, {}): {ops}", plan.path.display(), human_bytes(info.size_bytes as f64))
 }

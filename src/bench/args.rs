@@ -27,6 +27,16 @@ impl Mode {
         !matches!(self, Mode::Randread | Mode::Read)
     }
 
+    /// Percentage of reads: 100 for read modes, 0 for write modes, `rwmix`
+    /// for randrw.
+    pub fn read_pct(self, rwmix: u32) -> u32 {
+        match self {
+            Mode::Randread | Mode::Read => 100,
+            Mode::Randwrite | Mode::Write => 0,
+            Mode::Randrw => rwmix,
+        }
+    }
+
     /// True for random offsets.
     pub fn random(self) -> bool {
         matches!(self, Mode::Randread | Mode::Randwrite | Mode::Randrw)

@@ -24,7 +24,7 @@ mod series;
 mod snapshot;
 mod stats;
 mod summary;
-mod timeline;
+pub(crate) mod timeline;
 #[cfg(target_os = "linux")]
 mod uring;
 #[cfg(target_os = "linux")]
@@ -109,7 +109,6 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     if plan.rate.is_some() {
         report.sections.insert("rate".into(), timeline::rate(&plan, &stats, &report.results));
     }
-    timeline::write_files(&plan, &stats, start_epoch_s)?;
     report.interrupted = crate::interrupt::requested();
     if reps.len() > 1 {
         report
@@ -123,6 +122,8 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
         write_json(&report, dest)?;
     }
     Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&report));
+    // After the JSON and the summary, so a failing file costs neither.
+    timeline::write_files(&plan, &stats, start_epoch_s)?;
     match &stats.first_error {
         _ if report.interrupted => Err(AppError::Interrupted),
         Some(e) => Err(AppError::Io(format!("{}: {e}", plan.path.display()))),

@@ -158,11 +158,7 @@ impl Plan {
             Some(t) if t.kind == TargetKind::Block => Vec::new(),
             _ => layout::empty_ranges(&path, args.offset, args.offset + size)?,
         };
-        let read_pct = match args.mode {
-            Mode::Randread | Mode::Read => 100,
-            Mode::Randwrite | Mode::Write => 0,
-            Mode::Randrw => args.rwmix,
-        };
+        let read_pct = args.mode.read_pct(args.rwmix);
         Ok(Plan {
             path,
             mode: args.mode,

@@ -60,7 +60,8 @@ pub fn render(report: &Report) -> String {
         render_rate(&mut out, rate, report);
     }
     if report.interrupted {
-        let _ = writeln!(out, "  note : interrupted by Ctrl-C; these are the numbers up to then");
+        let by = crate::interrupt::signal_name().unwrap_or("a signal");
+        let _ = writeln!(out, "  note : interrupted by {by}; these are the numbers up to then");
     }
     if let Some(v) = report.sections.get("verify") {
         let classes = v["bad"]

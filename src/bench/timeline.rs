@@ -19,10 +19,15 @@ use crate::{
 /// The op kinds and latencies a run of `plan` measures, in report order:
 /// the kinds its mode issues; service time, and response time in open loop.
 pub fn measured(plan: &Plan) -> Vec<Which> {
+    measured_by(plan.read_pct, plan.rate.is_some())
+}
+
+/// [`measured`] from the read percentage and whether the run is open loop.
+fn measured_by(read_pct: u32, open_loop: bool) -> Vec<Which> {
     Which::ALL
         .into_iter()
-        .filter(|w| if w.write { plan.read_pct < 100 } else { plan.read_pct > 0 })
-        .filter(|w| !w.response || plan.rate.is_some())
+        .filter(|w| if w.write { read_pct < 100 } else { read_pct > 0 })
+        .filter(|w| !w.response || open_loop)
         .collect()
 }
 
@@ -135,11 +140,16 @@ pub fn hgrm_files(plan: &Plan, path: &Path) -> Vec<(Which, PathBuf)> {
     measured(plan).into_iter().map(|w| (w, tagged_path(path, &tag(w)))).collect()
 }
 
+/// The --hgrm files a run given `args` will write, known before the plan
+/// is validated so they are checked and created with the other outputs.
+pub fn hgrm_paths(args: &super::BenchArgs, path: &Path) -> Vec<PathBuf> {
+    let which = measured_by(args.mode.read_pct(args.rwmix), args.rate.is_some());
+    which.into_iter().map(|w| tagged_path(path, &tag(w))).collect()
+}
+
 /// Writes --hlog and --hgrm files, if asked for.
 pub fn write_files(plan: &Plan, stats: &WorkerStats, start_epoch_s: f64) -> Result<(), AppError> {
-    let write = |path: &Path, text: String| {
-        std::fs::write(path, text).map_err(|e| AppError::Io(format!("{}: cannot write: {e}", path.display())))
-    };
+    let write = |path: &Path, text: String| crate::report::write_file(path, text.as_bytes());
     if let (Some(path), Some(every)) = (&plan.hlog, plan.interval) {
         let every_s = every.as_secs_f64();
         let which = measured(plan);

@@ -32,6 +32,17 @@ pub struct File {
     path: PathBuf,
     align: Alignment,
     is_block: bool,
+    /// Held while open for writing on a block device (O_EXCL, Linux).
+    _claim: Option<os::Claim>,
+}
+
+/// What a failed exclusive open of a block device for writing means.
+fn exclusive_refusal(e: &std::io::Error) -> &'static str {
+    if e.raw_os_error() == Some(libc::EBUSY) {
+        "in use (mounted, perhaps in another mount namespace, or claimed by another program): the exclusive open (O_EXCL) for writing was refused"
+    } else {
+        "open exclusively (O_EXCL) for writing"
+    }
 }
 
 impl File {
@@ -70,7 +81,11 @@ impl File {
         })?;
         let is_block = os::is_block_device(&file).map_err(|e| Error::io(path, "stat", None, e))?;
         let align = os::alignment(&file).map_err(|e| Error::io(path, "query Direct I/O alignment", None, e))?;
-        Ok(Self { fd: SharedFd::new(file), path: path.to_path_buf(), align, is_block })
+        let claim = match mode {
+            OpenMode::Read => None,
+            _ => os::claim_exclusive(path, &file).map_err(|e| Error::io(path, exclusive_refusal(&e), None, e))?,
+        };
+        Ok(Self { fd: SharedFd::new(file), path: path.to_path_buf(), align, is_block, _claim: claim })
     }
 
     /// The path this file was opened with.

@@ -22,8 +22,6 @@ mod load;
 mod spectrum;
 mod ticked;
 
-use std::io::{self, Write};
-
 pub use args::{PlotArgs, Scale};
 
 use crate::error::AppError;
@@ -38,15 +36,8 @@ pub fn run(args: &PlotArgs) -> Result<(), AppError> {
     write(&svg, dest)
 }
 
-/// Writes `svg` to `dest` ("-" is stdout; a closed pipe is not an error).
+/// Writes `svg` to `dest` ("-" is stdout; a closed pipe is not an error),
+/// the `-o` output checked and created before the run.
 fn write(svg: &str, dest: &str) -> Result<(), AppError> {
-    if dest == "-" {
-        return match io::stdout().lock().write_all(svg.as_bytes()) {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                Err(AppError::Io(format!("writing the SVG to stdout: {e}")))
-            }
-            _ => Ok(()),
-        };
-    }
-    std::fs::write(dest, svg).map_err(|e| AppError::Io(format!("-o {dest}: cannot write the SVG: {e}")))
+    crate::report::write_output("-o", dest, svg.as_bytes())
 }

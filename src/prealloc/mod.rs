@@ -7,6 +7,11 @@
 //! WAL pattern) -> [`summary::Entry`] rows -> the report's `prealloc`
 //! section (`{ "entries": [...], "conclusion": "..." }`) and the table.
 //! Preallocation is a filesystem concept, so a block device is refused.
+//!
+//! Every run ends in a report: a signal stops the writes (the mode they
+//! were in is kept, measured up to then) and its `TARGET.MODE` file is
+//! removed; an error (ENOSPC, EIO) ends the run with the rows that
+//! completed and the error in the `prealloc` section.
 
 mod args;
 mod mode;
@@ -15,6 +20,7 @@ mod runner;
 mod summary;
 
 pub use args::PreallocArgs;
+pub use plan::{DEFAULT_TARGET, mode_paths};
 use serde_json::json;
 
 use crate::{
@@ -27,6 +33,7 @@ use crate::{
 /// Runs `jdbio prealloc`.
 pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
     let plan = plan::PreallocPlan::from_args(args)?;
+    crate::interrupt::install();
     let mut report = Report::new("prealloc");
     report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
     let runtime = compio::runtime::Runtime::new()
@@ -36,17 +43,40 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
     let cpu_before = CpuUsage::now();
     let started = std::time::Instant::now();
     let mut entries = Vec::new();
+    let mut failure = None;
     for &mode in &plan.modes {
+        if crate::interrupt::requested() {
+            break;
+        }
         bar.set_message(mode.name());
-        let mut stats = runtime.block_on(runner::run(&plan, mode, report.target.is_none(), &bar))?;
-        report.target = report.target.take().or(stats.target.take());
-        entries.push(summary::Entry::new(mode, &stats, plan.size));
+        match runtime.block_on(runner::run(&plan, mode, report.target.is_none(), &bar)) {
+            Ok(mut stats) => {
+                report.target = report.target.take().or(stats.target.take());
+                let mut entry = summary::Entry::new(mode, &stats, plan.size);
+                if let Some(e) = stats.error.take() {
+                    entry.note = Some(format!("stopped by an error after {} writes: {e}", stats.writes));
+                    entries.push(entry);
+                    failure = Some(AppError::Io(e));
+                    break;
+                }
+                entries.push(entry);
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
     }
     bar.finish_and_clear();
+    report.interrupted = crate::interrupt::requested();
     report.cpu = CpuUsage::now().since(&cpu_before);
     report.duration_s = started.elapsed().as_secs_f64();
     let conclusion = summary::conclusion(&entries);
-    report.sections.insert("prealloc".into(), json!({ "entries": entries, "conclusion": conclusion }));
+    let mut section = json!({ "entries": entries, "conclusion": conclusion });
+    if let Some(e) = &failure {
+        section["error"] = e.to_string().into();
+    }
+    report.sections.insert("prealloc".into(), section);
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }
@@ -62,6 +92,15 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
         plan.path.display(),
         fs.unwrap_or_default(),
     );
-    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &entries, &conclusion));
-    Ok(())
+    let sink = Sink::for_json_dest(plan.json.as_deref());
+    sink.print(&summary::render(&header, &entries, &conclusion));
+    if report.interrupted {
+        let by = crate::interrupt::signal_name().unwrap_or("a signal");
+        sink.print(&format!("  note: interrupted by {by}; the rows above are what was measured up to then\n"));
+    }
+    match failure {
+        Some(e) => Err(e),
+        None if report.interrupted => Err(AppError::Interrupted),
+        None => Ok(()),
+    }
 }

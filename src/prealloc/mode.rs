@@ -59,7 +59,7 @@ impl Mode {
             Mode::ZeroFill => {
                 let mut buf = AlignedBuffer::zeroed(ZERO_CHUNK.min(size) as usize)?;
                 let mut offset = 0;
-                while offset < size {
+                while offset < size && !crate::interrupt::requested() {
                     let chunk = ZERO_CHUNK.min(size - offset);
                     buf.set_io_len(chunk as usize);
                     let (res, back) = file.write_at(buf, offset).await;

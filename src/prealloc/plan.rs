@@ -92,11 +92,21 @@ impl PreallocPlan {
 
     /// The fresh file `mode` uses: `path.MODE`.
     pub fn mode_path(&self, mode: Mode) -> PathBuf {
-        let mut name = self.path.clone().into_os_string();
-        name.push(".");
-        name.push(mode.name());
-        PathBuf::from(name)
+        mode_path(&self.path, mode)
     }
+}
+
+/// `TARGET.MODE` for `mode`.
+fn mode_path(target: &Path, mode: Mode) -> PathBuf {
+    let mut name = target.as_os_str().to_owned();
+    name.push(".");
+    name.push(mode.name());
+    PathBuf::from(name)
+}
+
+/// The scratch file of every mode for `target` (`TARGET.none`, ...).
+pub fn mode_paths(target: &Path) -> Vec<PathBuf> {
+    Mode::ALL.iter().map(|&m| mode_path(target, m)).collect()
 }
 
 /// Parses --mode: `all` or a comma list.

@@ -20,6 +20,7 @@ use crate::{
     dio::{AlignedBuffer, File},
     error::AppError,
     report::new_histogram,
+    scratch::Scratch,
     target::{self, TargetInfo},
 };
 
@@ -48,21 +49,14 @@ pub struct ModeStats {
     pub latency: Histogram<u64>,
     /// The file probed after preparing (when asked for).
     pub target: Option<TargetInfo>,
-}
-
-/// Removes a mode's file when dropped, unless kept.
-struct Cleanup<'a>(&'a Path, bool);
-
-impl Drop for Cleanup<'_> {
-    fn drop(&mut self) {
-        if !self.1 {
-            let _ = fs::remove_file(self.0);
-        }
-    }
+    /// The error that stopped the writes (ENOSPC, EIO); the writes before
+    /// it are measured above.
+    pub error: Option<String>,
 }
 
 /// Runs `mode` on a fresh file; `bar` advances once per write. With `probe`
-/// the prepared file is probed for the report's `target`.
+/// the prepared file is probed for the report's `target`. An error during
+/// the writes ends them with `error` set; earlier errors are `Err`.
 pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar) -> Result<ModeStats, AppError> {
     let path = plan.mode_path(mode);
     let io_err = |action: &str, e: io::Error| AppError::Io(format!("{}: {action}: {e}", path.display()));
@@ -70,8 +64,9 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io_err("remove the old test file", e)),
         _ => {}
     }
+    // Declared before the file, so it is removed after the file is closed.
+    let _scratch = Scratch::new(&path, plan.keep);
     let file = File::create(&path)?;
-    let _cleanup = Cleanup(&path, plan.keep);
     let need = u64::from(file.alignment().offset);
     if !plan.bs.is_multiple_of(need) {
         return Err(AppError::Usage(format!(
@@ -94,6 +89,7 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
         duration: Duration::ZERO,
         latency: new_histogram(),
         target: None,
+        error: None,
     };
     let t0 = Instant::now();
     match mode.prepare(&file, plan.size).await {
@@ -108,24 +104,36 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
     if probe {
         stats.target = target::probe(&path).ok();
     }
-    write_run(plan, &file, &mut stats, bar).await?;
+    if let Err(e) = write_run(plan, &file, &mut stats, bar).await {
+        stats.error = Some(e.to_string());
+    }
     stats.after_writes = space("after the writes")?;
     Ok(stats)
 }
 
 /// `plan.writes` writes of `plan.bs` at offsets 0, bs, 2bs, ..., each
-/// followed by fdatasync; records write + fdatasync latency.
+/// followed by fdatasync; records write + fdatasync latency. Stops early,
+/// keeping what it measured, when a signal arrives.
 async fn write_run(plan: &PreallocPlan, file: &File, stats: &mut ModeStats, bar: &ProgressBar) -> Result<(), AppError> {
     let mut buf = AlignedBuffer::zeroed(plan.bs as usize)?;
     // Random bytes, so no layer below can shortcut zeros.
     SmallRng::seed_from_u64(0x5EED).fill_bytes(&mut buf);
     let start = Instant::now();
     for i in 0..plan.writes {
+        if crate::interrupt::requested() {
+            break;
+        }
         let t0 = Instant::now();
         let (res, back) = file.write_at(buf, i * plan.bs).await;
         buf = back;
-        res?;
-        file.sync_data().await?;
+        let done = match res {
+            Ok(_) => file.sync_data().await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
+            stats.duration = start.elapsed();
+            return Err(e.into());
+        }
         stats.latency.saturating_record(t0.elapsed().as_nanos().max(1) as u64);
         stats.writes += 1;
         stats.bytes += plan.bs;

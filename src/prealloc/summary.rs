@@ -173,6 +173,7 @@ mod tests {
             duration: std::time::Duration::from_millis(1),
             latency,
             target: None,
+            error: None,
         }
     }
 

@@ -11,6 +11,7 @@ mod hdr_files;
 mod host;
 mod latency;
 mod output;
+pub mod output_path;
 mod read;
 mod time;
 
@@ -23,7 +24,7 @@ pub use hdr_blob::decode_hdr;
 pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
 pub use host::{CpuUsage, Host};
 pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
-pub use output::{Sink, write_json};
+pub use output::{OutputPlan, Sink, finish, prepare, write_file, write_json, write_output};
 pub use read::{MAX_REPORT_BYTES, read_report};
 pub use time::{now_rfc3339, rfc3339};
 
@@ -58,8 +59,12 @@ pub struct Report {
     pub cpu: CpuUsage,
     /// Measured wall time in seconds.
     pub duration_s: f64,
-    /// True when the run was cut short by SIGINT.
+    /// True when the run was cut short by SIGINT, SIGTERM or SIGHUP.
     pub interrupted: bool,
+    /// `"signal": "SIGTERM"`: the signal that stopped the run, read when
+    /// the report is serialised (absent when none arrived).
+    #[serde(flatten)]
+    signal: ReceivedSignal,
     /// Subcommand-specific sections, e.g. "bench", "wal", "verify".
     #[serde(flatten)]
     pub sections: BTreeMap<String, Value>,
@@ -81,6 +86,7 @@ impl Report {
             cpu: CpuUsage::default(),
             duration_s: 0.0,
             interrupted: false,
+            signal: ReceivedSignal,
             sections: BTreeMap::new(),
         }
     }
@@ -120,5 +126,23 @@ impl OpResult {
             latency_ns: LatencySummary::from_histogram(hist),
             response_latency_ns: None,
         }
+    }
+}
+
+/// Serialises as `{"signal": NAME}` once a signal has stopped the run, else
+/// as nothing, so every report carries the signal's name without its
+/// command having to copy it.
+#[derive(Debug, Clone, Copy)]
+struct ReceivedSignal;
+
+impl Serialize for ReceivedSignal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let name = crate::interrupt::signal_name();
+        let mut map = serializer.serialize_map(Some(usize::from(name.is_some())))?;
+        if let Some(name) = name {
+            map.serialize_entry("signal", name)?;
+        }
+        map.end()
     }
 }

@@ -1,16 +1,110 @@
-//! Where output goes: JSON to a file or to stdout (`-`), the human summary to
+//! Where output goes: reports and files to the [`OutputPath`]s prepared
+//! before the run ([`prepare`]), or to stdout (`-`); the human summary to
 //! stdout, or to stderr when stdout carries JSON. A broken pipe on stdout is
 //! not an error.
+//!
+//! [`prepare`] runs before any command touches its target, so a bad output
+//! path costs nothing; the files are held open until the command writes
+//! them, and [`finish`] removes those it created but never wrote.
 
 use std::{
-    fs,
     io::{self, Write},
-    path::Path,
+    path::{Path, PathBuf},
+    sync::{Mutex, MutexGuard},
 };
 
 use serde::Serialize;
 
+use super::output_path::{self, OutputPath};
 use crate::error::AppError;
+
+/// The outputs checked and created before the run, and the paths the
+/// command reads or writes (which no output may be).
+#[derive(Debug, Default)]
+struct Prepared {
+    outputs: Vec<OutputPath>,
+    inputs: Vec<PathBuf>,
+}
+
+static PREPARED: Mutex<Prepared> = Mutex::new(Prepared { outputs: Vec::new(), inputs: Vec::new() });
+
+fn prepared() -> MutexGuard<'static, Prepared> {
+    PREPARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What a command will write besides its target, named before the run.
+#[derive(Debug, Default)]
+pub struct OutputPlan {
+    /// `(flag, value)` of each output jdbio writes at the end ("-" is stdout).
+    pub outputs: Vec<(&'static str, String)>,
+    /// `(flag, path)` of each file the command creates itself during the
+    /// run (the ack log): checked, not created here.
+    pub checked: Vec<(&'static str, PathBuf)>,
+    /// Every path the command reads or writes: the target, its scratch
+    /// files, input reports.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Checks every output of `plan` and creates the missing files; exit 2
+/// naming the flag and path of the first that is refused or cannot be
+/// created (the ones created before it are removed again).
+pub fn prepare(plan: OutputPlan) -> Result<(), AppError> {
+    for (flag, path) in &plan.checked {
+        output_path::check(flag, path, &plan.inputs)?;
+    }
+    // Each output is checked against the inputs and the outputs before it,
+    // so no two outputs share a file either.
+    let mut taken: Vec<PathBuf> = plan.inputs.iter().chain(plan.checked.iter().map(|(_, p)| p)).cloned().collect();
+    let mut outputs = Vec::new();
+    for (flag, value) in &plan.outputs {
+        outputs.push(OutputPath::open(flag, value, &taken)?);
+        if value != "-" {
+            taken.push(PathBuf::from(value));
+        }
+    }
+    let mut p = prepared();
+    p.outputs = outputs;
+    p.inputs = plan.inputs;
+    Ok(())
+}
+
+/// Removes the outputs created by [`prepare`] that the run never wrote.
+pub fn finish() {
+    let mut p = prepared();
+    p.outputs.clear();
+    p.inputs.clear();
+}
+
+/// Writes `bytes` to the output `dest` given with `flag` ("-" is stdout):
+/// through the file [`prepare`] opened, or, for one it did not see, after
+/// the same checks.
+pub fn write_output(flag: &str, dest: &str, bytes: &[u8]) -> Result<(), AppError> {
+    let mut p = prepared();
+    if let Some(out) = p.outputs.iter_mut().find(|o| o.value() == dest) {
+        return out.write(bytes);
+    }
+    OutputPath::open(flag, dest, &p.inputs)?.write(bytes)
+}
+
+/// Writes `bytes` to a file output named by its path (`--hlog`, `--hgrm`
+/// and the per-kind files derived from it, `out.read.hgrm`).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let flag = {
+        let p = prepared();
+        let base = |o: &&OutputPath| {
+            let v = PathBuf::from(o.value());
+            v.parent() == path.parent()
+                && v.file_stem()
+                    .zip(path.file_name())
+                    .is_some_and(|(stem, name)| name.to_string_lossy().starts_with(&*stem.to_string_lossy()))
+        };
+        p.outputs.iter().filter(base).find_map(|o| match o {
+            OutputPath::File { flag, .. } => Some(flag.clone()),
+            OutputPath::Stdout => None,
+        })
+    };
+    write_output(flag.as_deref().unwrap_or("output"), &path.display().to_string(), bytes)
+}
 
 /// Where the human-readable text goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,20 +129,11 @@ impl Sink {
     }
 }
 
-/// Writes `value` as pretty JSON to `dest` ("-" is stdout).
+/// Writes `value` as pretty JSON to `dest` ("-" is stdout), the `--json`
+/// output prepared before the run.
 pub fn write_json<T: Serialize>(value: &T, dest: &str) -> Result<(), AppError> {
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| AppError::Io(format!("cannot encode the report as JSON: {e}")))?;
     text.push('\n');
-    if dest == "-" {
-        match io::stdout().lock().write_all(text.as_bytes()) {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                Err(AppError::Io(format!("writing the report to stdout: {e}")))
-            }
-            _ => Ok(()),
-        }
-    } else {
-        fs::write(Path::new(dest), text)
-            .map_err(|e| AppError::Io(format!("--json {dest}: cannot write the report: {e}")))
-    }
+    write_output("--json", dest, text.as_bytes())
 }

@@ -1,7 +1,8 @@
 //! Linux: what sysfs and the mount table add to a probe. For a file: its
 //! filesystem and the disk under it (block sizes, queue settings). For a
 //! block device: its queue settings, where it or its partitions are mounted,
-//! what is stacked on it, and which partitions to check for signatures.
+//! what is stacked on it, and which partitions to check for signatures. A
+//! file that backs a loop device gets that device's mounts and holders.
 
 use std::{
     fs::{self, Metadata},
@@ -11,7 +12,7 @@ use std::{
 };
 
 use super::{
-    ProbeError, TargetInfo, TargetKind, mounts,
+    ProbeError, TargetInfo, TargetKind, loops, mounts,
     sysfs::{DevId, Node, Queue},
 };
 
@@ -37,6 +38,11 @@ fn describe_file(info: &mut TargetInfo, path: &Path, meta: &Metadata) {
     let table = mounts::read().unwrap_or_default();
     let mount = fs::canonicalize(path).ok().and_then(|p| mounts::containing(&table, &p).cloned());
     info.filesystem = mount.as_ref().map(|m| m.fstype.clone());
+    for used in loops::backed_by(meta, &table) {
+        info.loop_devices.push(used.device);
+        info.mounted.extend(used.mounted);
+        info.holders.extend(used.holders);
+    }
     let node = Node::of(DevId::from_raw(meta.dev()))
         .or_else(|| mount.and_then(|m| mounts::source_device(&m.source)).and_then(Node::of));
     if let Some(node) = node {

@@ -15,6 +15,8 @@
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
+mod loops;
+#[cfg(target_os = "linux")]
 mod mounts;
 mod signature;
 #[cfg(target_os = "linux")]
@@ -73,12 +75,16 @@ pub struct TargetInfo {
     pub model: Option<String>,
     /// The disk's cache mode: "write back" or "write through".
     pub write_cache: Option<String>,
-    /// Block device: mount points of it or of its partitions. Empty for a
-    /// file.
+    /// Mount points of the block device or of its partitions; for a file,
+    /// those of the loop devices it backs.
     pub mounted: Vec<String>,
-    /// Block device: kernel names of devices stacked on it or on its
-    /// partitions (device-mapper, md). Empty for a file.
+    /// Kernel names of devices stacked on the block device or on its
+    /// partitions (device-mapper, md); for a file, on the loop devices it
+    /// backs.
     pub holders: Vec<String>,
+    /// A file: the loop devices it backs ("/dev/loop3"). Empty for a block
+    /// device.
+    pub loop_devices: Vec<String>,
     /// The first filesystem, partition-table or volume signature found at
     /// the start of the target or of one of its partitions ("ext4", "gpt",
     /// "swap on vda2"). A file is checked too: it may hold an image.
@@ -160,6 +166,7 @@ pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
         write_cache: None,
         mounted: Vec::new(),
         holders: Vec::new(),
+        loop_devices: Vec::new(),
         signature: None,
     };
     let partitions = describe(&mut info, path, &meta)?;
@@ -169,29 +176,43 @@ pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
 
 impl TargetInfo {
     /// The destructive-write guard: an error naming what was found, unless
-    /// `force`.
+    /// `force`; with `force`, one stderr line naming what will be
+    /// destroyed, before the caller's first write.
     pub fn refuse_write_unless_forced(&self, force: bool) -> Result<(), String> {
         match self.holds_data() {
             Some(reason) if !force => Err(format!("refusing to write: {reason}; pass --force to destroy its data")),
-            _ => Ok(()),
+            Some(reason) => {
+                eprintln!("jdbio: --force: writing anyway; this destroys what is there: {reason}");
+                Ok(())
+            }
+            None => Ok(()),
         }
     }
 
-    /// Why writing to this target would destroy data, in one line: a block
-    /// device that is mounted, in use by a stacked device, or holds a
-    /// signature. `None` when it looks unused, and always for a regular
-    /// file (a file is the user's own to overwrite).
+    /// Why writing to this target would destroy data, in one line naming
+    /// everything found: a block device that is mounted, in use by a
+    /// stacked device or holding a signature; a file that backs a loop
+    /// device (and that device's mounts and holders). `None` when it looks
+    /// unused, and for any other regular file (the user's own to
+    /// overwrite).
     pub fn holds_data(&self) -> Option<String> {
-        if self.kind != TargetKind::Block {
-            None
-        } else if !self.mounted.is_empty() {
-            Some(format!("{} is mounted at {}", self.path, self.mounted.join(", ")))
-        } else if !self.holders.is_empty() {
-            Some(format!("{} is in use by {}", self.path, self.holders.join(", ")))
-        } else {
-            let signature = self.signature.as_ref()?;
-            Some(format!("{} holds data (signature found: {signature})", self.path))
+        let mut found = Vec::new();
+        if !self.loop_devices.is_empty() {
+            found.push(format!("{} backs the loop device {}", self.path, self.loop_devices.join(", ")));
+        } else if self.kind != TargetKind::Block {
+            return None;
         }
+        let what = if self.kind == TargetKind::Block { self.path.clone() } else { self.loop_devices.join(", ") };
+        if !self.mounted.is_empty() {
+            found.push(format!("{what} is mounted at {}", self.mounted.join(", ")));
+        }
+        if !self.holders.is_empty() {
+            found.push(format!("{what} is in use by {}", self.holders.join(", ")));
+        }
+        if let Some(signature) = self.signature.as_ref().filter(|_| self.kind == TargetKind::Block) {
+            found.push(format!("{} holds data (signature found: {signature})", self.path));
+        }
+        (!found.is_empty()).then(|| found.join("; "))
     }
 }
 

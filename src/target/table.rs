@@ -28,6 +28,10 @@ impl TargetInfo {
         if block {
             rows.push(("mounted", list_or(&self.mounted, "no")));
             rows.push(("holders", list_or(&self.holders, "none")));
+        } else if !self.loop_devices.is_empty() {
+            rows.push(("backs loop", self.loop_devices.join(", ")));
+            rows.push(("mounted", list_or(&self.mounted, "no")));
+            rows.push(("holders", list_or(&self.holders, "none")));
         }
         rows.push(("signature", self.signature.clone().unwrap_or_else(|| "none found".into())));
         let width = rows.iter().map(|(key, _)| key.len()).max().unwrap_or(0);

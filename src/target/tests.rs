@@ -23,6 +23,7 @@ fn block_device(mounted: &[&str], holders: &[&str], signature: Option<&str>) -> 
         write_cache: Some("write through".into()),
         mounted: mounted.iter().map(|s| s.to_string()).collect(),
         holders: holders.iter().map(|s| s.to_string()).collect(),
+        loop_devices: Vec::new(),
         signature: signature.map(str::to_owned),
     }
 }
@@ -114,9 +115,14 @@ fn serializes_as_the_report_target_object() {
 }
 
 #[test]
-fn guard_refuses_a_mounted_device_first() {
+fn guard_names_the_mount_the_holder_and_the_signature() {
     let info = block_device(&["/mnt/x", "/mnt/y"], &["dm-0"], Some("ext4"));
-    assert_eq!(info.holds_data().as_deref(), Some("/dev/loop3 is mounted at /mnt/x, /mnt/y"));
+    assert_eq!(
+        info.holds_data().as_deref(),
+        Some(
+            "/dev/loop3 is mounted at /mnt/x, /mnt/y; /dev/loop3 is in use by dm-0; /dev/loop3 holds data (signature found: ext4)"
+        )
+    );
 }
 
 #[test]
@@ -163,4 +169,20 @@ fn a_fifo_is_refused_without_opening_it() {
     // Opening a FIFO for reading would block until a writer came.
     let err = probe(&fifo).unwrap_err();
     assert!(matches!(err, ProbeError::NotSupported { what: "a FIFO", .. }), "{err:?}");
+}
+
+#[test]
+fn a_file_backing_a_loop_device_is_guarded_with_everything_named() {
+    let mut file = block_device(&["/mnt/x"], &["dm-1"], Some("ext4"));
+    file.kind = TargetKind::File;
+    file.path = "/srv/disk.img".into();
+    file.loop_devices = vec!["/dev/loop7".into()];
+    assert_eq!(
+        file.holds_data().as_deref(),
+        Some(
+            "/srv/disk.img backs the loop device /dev/loop7; /dev/loop7 is mounted at /mnt/x; /dev/loop7 is in use by dm-1"
+        )
+    );
+    let refused = file.refuse_write_unless_forced(false).unwrap_err();
+    assert!(refused.starts_with("refusing to write: /srv/disk.img backs the loop device /dev/loop7;"), "{refused}");
 }

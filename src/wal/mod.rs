@@ -7,6 +7,10 @@
 //! [`runner::run`] the writers -> [`summary::Entry`] rows -> the report's
 //! `wal` section and the table. The `none` method (no sync) is the
 //! reference a durable method is compared with.
+//!
+//! Every run ends in a report: a signal stops the writers (the entry they
+//! were in is kept, measured up to then), an error (ENOSPC, EIO) ends the
+//! run with the rows that completed and the error in the `wal` section.
 
 mod args;
 mod method;
@@ -15,6 +19,7 @@ mod runner;
 mod summary;
 
 pub use args::WalArgs;
+pub use plan::DEFAULT_TARGET;
 use serde_json::json;
 
 use crate::{
@@ -28,6 +33,7 @@ use crate::{
 /// Runs `jdbio wal`.
 pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let plan = plan::WalPlan::from_args(args)?;
+    crate::interrupt::install();
     let _scratch = plan.is_default_target.then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));
     let mut report = Report::new("wal");
     report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
@@ -37,14 +43,24 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let cpu_before = CpuUsage::now();
     let started = std::time::Instant::now();
     let mut entries = Vec::new();
-    for &mode in &plan.file_modes {
+    let mut failure = None;
+    'modes: for &mode in &plan.file_modes {
         for &method in &plan.methods {
+            if crate::interrupt::requested() {
+                break 'modes;
+            }
             bar.set_message(format!("{} / {}", method.name(), mode.name()));
-            entries.push(run_entry(&plan, method, mode)?);
+            let (entry, error) = run_entry(&plan, method, mode);
+            entries.extend(entry);
+            if error.is_some() {
+                failure = error;
+                break 'modes;
+            }
             bar.inc(plan.time.as_secs().max(1));
         }
     }
     bar.finish_and_clear();
+    report.interrupted = crate::interrupt::requested();
     report.cpu = CpuUsage::now().since(&cpu_before);
     report.duration_s = started.elapsed().as_secs_f64();
     report.target = crate::target::probe(&plan.path).ok();
@@ -61,24 +77,54 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
         fs.as_deref().unwrap_or("unknown"),
         write_cache.as_deref().unwrap_or("unknown"),
     );
-    report.sections.insert("wal".into(), json!({ "entries": entries, "warnings": warnings }));
+    let mut section = json!({ "entries": entries, "warnings": warnings });
+    if let Some(e) = &failure {
+        section["error"] = e.to_string().into();
+    }
+    report.sections.insert("wal".into(), section);
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }
-    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &entries, &warnings));
-    Ok(())
+    let sink = Sink::for_json_dest(plan.json.as_deref());
+    sink.print(&summary::render(&header, &entries, &warnings));
+    if report.interrupted {
+        let by = crate::interrupt::signal_name().unwrap_or("a signal");
+        sink.print(&format!("  note: interrupted by {by}; the rows above are what was measured up to then\n"));
+    }
+    match failure {
+        Some(e) => Err(e),
+        None if report.interrupted => Err(AppError::Interrupted),
+        None => Ok(()),
+    }
 }
 
 /// Prepares the log and runs one method, or records it as unsupported.
-fn run_entry(plan: &plan::WalPlan, method: method::Method, mode: plan::FileMode) -> Result<summary::Entry, AppError> {
+/// An error mid-run gives both the row measured up to it and the error.
+fn run_entry(
+    plan: &plan::WalPlan,
+    method: method::Method,
+    mode: plan::FileMode,
+) -> (Option<summary::Entry>, Option<AppError>) {
     if let Some(why) = method.unsupported() {
-        return Ok(summary::Entry::unsupported(method, mode, why.into()));
+        return (Some(summary::Entry::unsupported(method, mode, why.into())), None);
     }
-    runner::prepare(plan, mode)?;
+    if let Err(e) = runner::prepare(plan, mode) {
+        return (None, Some(e));
+    }
     match runner::run(plan, method, mode) {
-        Ok(stats) => Ok(summary::Entry::measured(method, mode, &stats)),
-        Err(e) if is_refusal(&e) => Ok(summary::Entry::unsupported(method, mode, e.to_string())),
-        Err(e) => Err(e.into()),
+        Ok(mut stats) => match stats.error.take() {
+            None => (Some(summary::Entry::measured(method, mode, &stats)), None),
+            Some(e) if is_refusal(&e) && stats.commits == 0 => {
+                (Some(summary::Entry::unsupported(method, mode, e.to_string())), None)
+            }
+            Some(e) => {
+                let mut entry = summary::Entry::measured(method, mode, &stats);
+                entry.note = Some(format!("stopped by an error after {} commits: {e}", stats.commits));
+                (Some(entry), Some(e.into()))
+            }
+        },
+        Err(e) if is_refusal(&e) => (Some(summary::Entry::unsupported(method, mode, e.to_string())), None),
+        Err(e) => (None, Some(e.into())),
     }
 }
 

@@ -115,7 +115,7 @@ impl WalPlan {
             Err(e) => return usage(e.to_string()),
         };
         let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
-        if args.bs % align != 0 {
+        if !args.bs.is_multiple_of(align) {
             return usage(format!(
                 "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
                 args.bs,
@@ -136,8 +136,10 @@ impl WalPlan {
                 }
                 file_modes = vec![FileMode::Overwrite];
             }
-            t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
             size = size.min(t.size_bytes / commit * commit);
+        }
+        if let Some(t) = &target {
+            t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
         }
         Ok(WalPlan {
             path,

@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// What one entry measured.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct EntryStats {
     pub commits: u64,
     pub bytes: u64,
@@ -28,13 +28,30 @@ pub struct EntryStats {
     pub write: Histogram<u64>,
     pub sync: Histogram<u64>,
     pub commit: Histogram<u64>,
+    /// The error that stopped the writers (ENOSPC, EIO); what they did
+    /// before it is measured above.
+    pub error: Option<crate::dio::Error>,
+}
+
+impl EntryStats {
+    fn new() -> Self {
+        Self {
+            commits: 0,
+            bytes: 0,
+            duration_s: 0.0,
+            log_full: false,
+            write: new_histogram(),
+            sync: new_histogram(),
+            commit: new_histogram(),
+            error: None,
+        }
+    }
 }
 
 struct Shared {
     next_offset: u64,
     stats: EntryStats,
     last_done: Instant,
-    error: Option<crate::dio::Error>,
 }
 
 /// Makes the log file start in `mode` (nothing to do for a block device).
@@ -61,7 +78,8 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Runs `method` on the prepared log for `plan.time`.
+/// Runs `method` on the prepared log for `plan.time`. An error during the
+/// writes ends the entry with `error` set; only set-up errors are `Err`.
 pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats, crate::dio::Error> {
     let runtime = compio::runtime::Runtime::new()
         .map_err(|e| crate::dio::Error::io(&plan.path, "set up an io_uring runtime", None, e))?;
@@ -69,20 +87,7 @@ pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats,
     let commit_len = (plan.bs * u64::from(plan.batch)) as usize;
     let start = Instant::now();
     let deadline = start + plan.time;
-    let shared = Rc::new(RefCell::new(Shared {
-        next_offset: 0,
-        stats: EntryStats {
-            commits: 0,
-            bytes: 0,
-            duration_s: 0.0,
-            log_full: false,
-            write: new_histogram(),
-            sync: new_histogram(),
-            commit: new_histogram(),
-        },
-        last_done: start,
-        error: None,
-    }));
+    let shared = Rc::new(RefCell::new(Shared { next_offset: 0, stats: EntryStats::new(), last_done: start }));
     let size = plan.size;
     let wraps = mode == FileMode::Overwrite;
     runtime.block_on(async {
@@ -95,7 +100,11 @@ pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats,
                     loop {
                         let offset = {
                             let mut s = shared.borrow_mut();
-                            if Instant::now() >= deadline || s.error.is_some() || s.stats.log_full {
+                            if Instant::now() >= deadline
+                                || s.stats.error.is_some()
+                                || s.stats.log_full
+                                || crate::interrupt::requested()
+                            {
                                 break;
                             }
                             if s.next_offset + commit_len as u64 > size {
@@ -120,7 +129,7 @@ pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats,
                         let t2 = Instant::now();
                         let mut s = shared.borrow_mut();
                         if let Err(e) = res {
-                            s.error.get_or_insert(e);
+                            s.stats.error.get_or_insert(e);
                             break;
                         }
                         let ns = |d: std::time::Duration| d.as_nanos().max(1) as u64;
@@ -141,9 +150,7 @@ pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats,
         }
     });
     let mut shared = shared.borrow_mut();
-    if let Some(e) = shared.error.take() {
-        return Err(e);
-    }
-    shared.stats.duration_s = shared.last_done.duration_since(start).as_secs_f64();
-    Ok(shared.stats.clone())
+    let mut stats = std::mem::replace(&mut shared.stats, EntryStats::new());
+    stats.duration_s = shared.last_done.duration_since(start).as_secs_f64();
+    Ok(stats)
 }

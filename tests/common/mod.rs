@@ -186,7 +186,12 @@ impl FaultFs {
 
 impl Drop for FaultFs {
     fn drop(&mut self) {
-        let _ = Command::new("fusermount").arg("-u").arg(&self.mnt).status();
+        let unmounted = Command::new("fusermount").arg("-u").arg(&self.mnt).status().is_ok_and(|s| s.success());
+        if !unmounted {
+            // Still busy (a file left open by a failed test): detach lazily
+            // so no mount outlives the test.
+            let _ = Command::new("fusermount").args(["-u", "-z"]).arg(&self.mnt).status();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -280,4 +285,18 @@ impl Drop for IopsLimit {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir(&self.dir);
     }
+}
+
+impl LoopDev {
+    /// The file in /dev/shm behind the device.
+    pub fn backing(&self) -> &Path {
+        &self.backing
+    }
+}
+
+/// md5 of a file's bytes, as hex (for before/after comparisons).
+pub fn md5(path: &Path) -> String {
+    let out = Command::new("md5sum").arg(path).output().expect("md5sum");
+    assert!(out.status.success(), "md5sum {}", path.display());
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_string()
 }

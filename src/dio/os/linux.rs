@@ -5,10 +5,11 @@ use std::{
     fs::{File, OpenOptions},
     io,
     os::{
-        fd::AsRawFd,
-        unix::fs::{FileTypeExt, OpenOptionsExt},
+        fd::{AsRawFd, OwnedFd},
+        unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt},
     },
     path::Path,
+    sync::{Arc, Mutex, Weak},
 };
 
 use super::{OpenMode, cvt};
@@ -46,6 +47,36 @@ pub fn open(path: &Path, mode: OpenMode) -> io::Result<File> {
         }
     }
     options.custom_flags(flags).mode(0o644).open(path)
+}
+
+/// An exclusive claim on a block device: an O_EXCL descriptor, so the
+/// kernel refuses to mount the device (in any mount namespace) or hand it
+/// to another exclusive opener while jdbio writes, and jdbio's write open
+/// fails if the device is already mounted or claimed. Shared by every
+/// [`crate::dio::File`] this process opens on the device for writing (a
+/// second O_EXCL open would be refused); released when the last closes.
+pub type Claim = Arc<OwnedFd>;
+
+/// Live claims by device number.
+static CLAIMS: Mutex<Vec<(u64, Weak<OwnedFd>)>> = Mutex::new(Vec::new());
+
+/// Claims the block device `file` (opened at `path`) for writing; `None`
+/// for anything that is not a block device. EBUSY means it is mounted or
+/// claimed by someone else.
+pub fn claim_exclusive(path: &Path, file: &File) -> io::Result<Option<Claim>> {
+    let meta = file.metadata()?;
+    if !meta.file_type().is_block_device() {
+        return Ok(None);
+    }
+    let mut claims = CLAIMS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    claims.retain(|(_, weak)| weak.strong_count() > 0);
+    if let Some(claim) = claims.iter().find(|(dev, _)| *dev == meta.rdev()).and_then(|(_, weak)| weak.upgrade()) {
+        return Ok(Some(claim));
+    }
+    let fd: OwnedFd = OpenOptions::new().read(true).custom_flags(libc::O_EXCL | libc::O_CLOEXEC).open(path)?.into();
+    let claim = Arc::new(fd);
+    claims.push((meta.rdev(), Arc::downgrade(&claim)));
+    Ok(Some(claim))
 }
 
 /// A positional write carrying per-write flags (RWF_DSYNC), through the ring.

@@ -3,7 +3,8 @@
 //!
 //! One file per OS, chosen here and nowhere else. Each exposes the same
 //! functions: `open`, `alignment`, `block_device_size`, `is_block_device`,
-//! `preallocate`, `preallocate_keep_size`.
+//! `preallocate`, `preallocate_keep_size`; Linux also `claim_exclusive`
+//! (O_EXCL on a block device opened for writing).
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -19,6 +20,16 @@ pub use macos::*;
 mod windows;
 #[cfg(windows)]
 pub use windows::*;
+
+/// No exclusive claim on a device outside Linux.
+#[cfg(not(target_os = "linux"))]
+pub type Claim = ();
+
+/// Outside Linux no claim is taken (`None`).
+#[cfg(not(target_os = "linux"))]
+pub fn claim_exclusive(_: &std::path::Path, _: &std::fs::File) -> std::io::Result<Option<Claim>> {
+    Ok(None)
+}
 
 /// How a file is opened. Every mode but `Buffered` bypasses the page cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

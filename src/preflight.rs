@@ -1,0 +1,59 @@
+//! What each command will write besides its target and what it reads,
+//! collected from the command line before anything runs, so every output
+//! path is checked and created ([`crate::report::prepare`]) before any I/O.
+
+use std::path::PathBuf;
+
+use crate::{cli::Command, report::OutputPlan};
+
+/// The outputs and inputs of `command`.
+pub fn output_plan(command: &Command) -> OutputPlan {
+    let mut plan = OutputPlan::default();
+    let json = |json: &Option<String>| json.iter().map(|v| ("--json", v.clone())).collect::<Vec<_>>();
+    let target = |t: &Option<PathBuf>, default: &str| t.clone().unwrap_or_else(|| PathBuf::from(default));
+    match command {
+        Command::Info(args) => {
+            plan.inputs.push(args.target.clone());
+            plan.outputs = json(&args.json);
+        }
+        Command::Bench(args) => {
+            plan.inputs.push(target(&args.target, crate::bench::plan::DEFAULT_TARGET));
+            plan.outputs = json(&args.output.json);
+            plan.outputs.extend(args.hlog.iter().map(|p| ("--hlog", p.display().to_string())));
+            let hgrm = args.hgrm.iter().flat_map(|p| crate::bench::timeline::hgrm_paths(args, p));
+            plan.outputs.extend(hgrm.map(|p| ("--hgrm", p.display().to_string())));
+        }
+        Command::Verify(args) => {
+            plan.inputs.push(args.target.clone());
+            match (&args.ack_log, args.write) {
+                (Some(log), true) => plan.checked.push(("--ack-log", log.clone())),
+                (Some(log), false) => plan.inputs.push(log.clone()),
+                (None, _) => {}
+            }
+            plan.outputs = json(&args.output.json);
+        }
+        Command::Wal(args) => {
+            plan.inputs.push(target(&args.target, crate::wal::DEFAULT_TARGET));
+            plan.outputs = json(&args.output.json);
+        }
+        Command::Prealloc(args) => {
+            let base = target(&args.target, crate::prealloc::DEFAULT_TARGET);
+            plan.inputs.extend(crate::prealloc::mode_paths(&base));
+            plan.inputs.push(base);
+            plan.outputs = json(&args.output.json);
+        }
+        Command::Align(args) => {
+            plan.inputs.push(target(&args.target, crate::align_check::DEFAULT_TARGET));
+            plan.outputs = json(&args.json);
+        }
+        Command::Plot(args) => {
+            plan.inputs = args.reports.clone();
+            plan.outputs = args.output.iter().map(|v| ("-o", v.clone())).collect();
+        }
+        Command::Gate(args) => {
+            plan.inputs = vec![args.baseline.clone(), args.current.clone()];
+            plan.outputs = json(&args.json);
+        }
+    }
+    plan
+}
