@@ -20,6 +20,9 @@ pub fn output_plan(command: &Command) -> OutputPlan {
             plan.inputs.push(target(&args.target, crate::bench::plan::DEFAULT_TARGET));
             plan.outputs = json(&args.output.json);
             plan.outputs.extend(args.hlog.iter().map(|p| ("--hlog", p.display().to_string())));
+            // --hgrm names a base: the files are one per op kind and latency
+            // beside it, and the base itself must not be a device either.
+            plan.checked.extend(args.hgrm.iter().map(|p| ("--hgrm", p.clone())));
             let hgrm = args.hgrm.iter().flat_map(|p| crate::bench::timeline::hgrm_paths(args, p));
             plan.outputs.extend(hgrm.map(|p| ("--hgrm", p.display().to_string())));
         }
