@@ -13,7 +13,7 @@ use std::{
     process::{Command, Stdio},
 };
 
-use common::{LoopDev, jdbio, loop_dev_or_skip, md5, scratch};
+use common::{Mount, jdbio, loop_dev_or_skip, md5, scratch};
 
 /// The write commands, each ending with the target.
 fn writers(target: &str) -> Vec<Vec<String>> {
@@ -23,27 +23,6 @@ fn writers(target: &str) -> Vec<Vec<String>> {
         v(&["bench", "--mode", "randwrite", "--time", "200ms", "--ramp", "0s", "--size", "1m"]),
         v(&["wal", "--method", "fdatasync", "--file-mode", "overwrite", "--time", "200ms", "--size", "1m"]),
     ]
-}
-
-/// A mounted ext4 loop device, unmounted on drop.
-struct Mounted<'a> {
-    dir: tempfile::TempDir,
-    _dev: &'a LoopDev,
-}
-
-impl<'a> Mounted<'a> {
-    fn new(dev: &'a LoopDev) -> Self {
-        let dir = scratch();
-        let ok = Command::new("mount").arg(&dev.dev).arg(dir.path()).status().unwrap().success();
-        assert!(ok, "mount {}", dev.dev.display());
-        Self { dir, _dev: dev }
-    }
-}
-
-impl Drop for Mounted<'_> {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.path()).status();
-    }
 }
 
 #[test]
@@ -68,12 +47,12 @@ fn a_file_backing_a_loop_device_is_not_written_without_force() {
         }
     }
     // Mounted: the message names the mount point too.
-    let mounted = Mounted::new(&dev);
+    let mounted = Mount::new(&dev.dev);
     let before = md5(dev.backing());
     let out = jdbio(dir.path()).args(&writers(&backing)[0]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains(&mounted.dir.path().display().to_string()), "names the mount: {err}");
+    assert!(err.contains(&mounted.path().display().to_string()), "names the mount: {err}");
     assert_eq!(md5(dev.backing()), before);
 }
 

@@ -9,11 +9,11 @@ use std::{
     fs::File,
     ops::Range,
     os::{fd::AsRawFd, unix::fs::FileExt},
-    path::{Path, PathBuf},
+    path::Path,
     process::Command,
 };
 
-use common::{FaultFs, LoopDev, jdbio, loop_dev_or_skip, scratch, skip};
+use common::{FaultFs, Mount, jdbio, loop_dev_or_skip, scratch, skip};
 use serde_json::Value;
 
 const MIB: u64 = 1 << 20;
@@ -145,54 +145,21 @@ fn fallocated_but_unwritten_extents_are_laid_out() {
     assert!(fully_written(&path, 16 * MIB));
 }
 
-/// An ext4 image on a loop device, mounted; unmounted on drop.
-struct Mounted {
-    dir: PathBuf,
-    _dev: LoopDev,
-    _parent: tempfile::TempDir,
-}
-
-impl Mounted {
-    fn ext4(dev: LoopDev) -> Self {
-        dev.mkfs_ext4();
-        let parent = scratch();
-        let dir = parent.path().join("mnt");
-        std::fs::create_dir(&dir).unwrap();
-        let ok = Command::new("mount").arg(&dev.dev).arg(&dir).status().unwrap().success();
-        assert!(ok, "mount {}", dev.dev.display());
-        Self { dir, _dev: dev, _parent: parent }
-    }
-
-    fn free_bytes(&self) -> u64 {
-        let path = std::ffi::CString::new(self.dir.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: statvfs is plain old data; the path is NUL-terminated.
-        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-        // SAFETY: valid path and out-pointer.
-        assert_eq!(unsafe { libc::statvfs(path.as_ptr(), &mut st) }, 0);
-        st.f_bavail * st.f_frsize
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.dir).status();
-    }
-}
-
 #[test]
 fn a_layout_that_ran_out_of_space_is_finished_by_the_next_run() {
     let test = "a_layout_that_ran_out_of_space_is_finished_by_the_next_run";
     let Some(dev) = loop_dev_or_skip(test, 96 * MIB) else { return };
-    let fs = Mounted::ext4(dev);
-    let path = fs.dir.join("t.dat");
+    dev.mkfs_ext4();
+    let fs = Mount::new(&dev.dev);
+    let path = fs.path().join("t.dat");
     let data = random_bytes(6, 8 * MIB);
     write_at(&path, 0, &data);
-    let ballast = fs.dir.join("ballast");
+    let ballast = fs.path().join("ballast");
     let keep_free = 16 * MIB;
     let ballast_len = (fs.free_bytes() - keep_free).to_string();
     assert!(Command::new("fallocate").args(["-l", &ballast_len]).arg(&ballast).status().unwrap().success());
     let args = ["bench", "t.dat", "--size", "40m", "--ops", "100", "--ramp", "0"];
-    let out = jdbio(&fs.dir).args(args).arg("--quiet").output().unwrap();
+    let out = jdbio(fs.path()).args(args).arg("--quiet").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("No space left") && err.contains("the next run finishes the layout"), "{err}");
@@ -202,7 +169,7 @@ fn a_layout_that_ran_out_of_space_is_finished_by_the_next_run() {
     assert!(std::fs::metadata(&path).unwrap().len() > 8 * MIB, "no partial preallocation to resume from");
 
     std::fs::remove_file(&ballast).unwrap();
-    let report = bench_json(&fs.dir, &args[1..]);
+    let report = bench_json(fs.path(), &args[1..]);
     assert_eq!(report["bench"]["laid_out_bytes"], 32 * MIB);
     assert_eq!(read_range(&path, 0..8 * MIB), data, "data written before is unchanged");
     assert!(fully_written(&path, 40 * MIB), "no unwritten extent is left to read zeros from");

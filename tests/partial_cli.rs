@@ -5,14 +5,15 @@
 
 mod common;
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
-use common::{FaultFs, LoopDev, jdbio, loop_dev_or_skip, scratch, skip};
+use common::{FaultFs, LoopDev, Mount, jdbio, loop_dev_or_skip, scratch, skip};
 use serde_json::Value;
 
-/// A small ext4 filesystem on a loop device, mounted; unmounted on drop.
+/// A small ext4 filesystem on a loop device, mounted (the mount goes
+/// before the device).
 struct SmallFs {
-    dir: tempfile::TempDir,
+    mount: Mount,
     _dev: LoopDev,
 }
 
@@ -20,20 +21,11 @@ impl SmallFs {
     fn new(test: &str) -> Option<Self> {
         let dev = loop_dev_or_skip(test, 16 << 20)?;
         dev.mkfs_ext4();
-        let dir = scratch();
-        let ok = Command::new("mount").arg(&dev.dev).arg(dir.path()).status().unwrap().success();
-        assert!(ok, "mount {}", dev.dev.display());
-        Some(Self { dir, _dev: dev })
+        Some(Self { mount: Mount::new(&dev.dev), _dev: dev })
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-impl Drop for SmallFs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.path()).status();
+        self.mount.path()
     }
 }
 

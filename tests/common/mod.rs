@@ -300,3 +300,49 @@ pub fn md5(path: &Path) -> String {
     assert!(out.status.success(), "md5sum {}", path.display());
     String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_string()
 }
+
+/// A block device's filesystem mounted on a scratch directory, unmounted
+/// on drop. Unmounting retries for up to 5 s: io_uring drops a ring's file
+/// references in deferred kernel work after its process exits, so the
+/// mount can stay busy for a moment after jdbio has exited. A lazy unmount
+/// is the last resort, so no mount outlives its test.
+pub struct Mount {
+    dir: tempfile::TempDir,
+}
+
+impl Mount {
+    /// Mounts `dev` (which must outlive the mount).
+    pub fn new(dev: &Path) -> Self {
+        let dir = scratch();
+        let ok = Command::new("mount").arg(dev).arg(dir.path()).status().expect("mount").success();
+        assert!(ok, "mount {}", dev.display());
+        Self { dir }
+    }
+
+    /// The mount point.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Bytes free for an unprivileged writer.
+    pub fn free_bytes(&self) -> u64 {
+        let path = std::ffi::CString::new(self.path().as_os_str().as_encoded_bytes()).expect("path");
+        // SAFETY: statvfs is plain old data.
+        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+        // SAFETY: a NUL-terminated path and a valid out-pointer.
+        assert_eq!(unsafe { libc::statvfs(path.as_ptr(), &mut st) }, 0);
+        st.f_bavail * st.f_frsize
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        for _ in 0..50 {
+            if Command::new("umount").arg(self.path()).output().is_ok_and(|o| o.status.success()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = Command::new("umount").arg("-l").arg(self.path()).status();
+    }
+}
