@@ -94,13 +94,5 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
     );
     let sink = Sink::for_json_dest(plan.json.as_deref());
     sink.print(&summary::render(&header, &entries, &conclusion));
-    if report.interrupted {
-        let by = crate::interrupt::signal_name().unwrap_or("a signal");
-        sink.print(&format!("  note: interrupted by {by}; the rows above are what was measured up to then\n"));
-    }
-    match failure {
-        Some(e) => Err(e),
-        None if report.interrupted => Err(AppError::Interrupted),
-        None => Ok(()),
-    }
+    crate::report::conclude_rows(sink, report.interrupted, failure)
 }

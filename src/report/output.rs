@@ -129,6 +129,21 @@ impl Sink {
     }
 }
 
+/// The end of a command that reports rows (wal, prealloc) after its JSON
+/// and summary are out: a note when a signal cut the rows short, then the
+/// run's failure, the interruption, or success.
+pub fn conclude_rows(sink: Sink, interrupted: bool, failure: Option<AppError>) -> Result<(), AppError> {
+    if interrupted {
+        let by = crate::interrupt::signal_name().unwrap_or("a signal");
+        sink.print(&format!("  note: interrupted by {by}; the rows above are what was measured up to then\n"));
+    }
+    match failure {
+        Some(e) => Err(e),
+        None if interrupted => Err(AppError::Interrupted),
+        None => Ok(()),
+    }
+}
+
 /// Writes `value` as pretty JSON to `dest` ("-" is stdout), the `--json`
 /// output prepared before the run.
 pub fn write_json<T: Serialize>(value: &T, dest: &str) -> Result<(), AppError> {
