@@ -34,6 +34,8 @@ pub enum Command {
     Plot(crate::plot::PlotArgs),
     /// Compare a report with a baseline and fail on a regression.
     Gate(crate::gate::GateArgs),
+    /// Add the reports of one bench job run on many hosts into one fleet report.
+    Merge(crate::fleet::merge::MergeArgs),
 }
 
 /// Where a report goes: shared by every subcommand that writes one.

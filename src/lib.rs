@@ -9,6 +9,7 @@ pub mod bench;
 pub mod cli;
 pub mod dio;
 mod error;
+pub mod fleet;
 pub mod gate;
 pub mod info;
 mod interrupt;
@@ -49,5 +50,6 @@ fn run_command(cli: cli::Cli) -> Result<(), AppError> {
         cli::Command::Verify(args) => verify::run(&args),
         cli::Command::Plot(args) => plot::run(&args),
         cli::Command::Gate(args) => gate::run(&args),
+        cli::Command::Merge(args) => fleet::merge::run(&args),
     }
 }

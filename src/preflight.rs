@@ -57,6 +57,10 @@ pub fn output_plan(command: &Command) -> OutputPlan {
             plan.inputs = vec![args.baseline.clone(), args.current.clone()];
             plan.outputs = json(&args.json);
         }
+        Command::Merge(args) => {
+            plan.inputs = args.reports.clone();
+            plan.outputs = json(&args.json);
+        }
     }
     plan
 }

@@ -16,11 +16,11 @@
 mod args;
 mod compare;
 mod limits;
-mod load;
+pub(crate) mod load;
 mod metrics;
 mod outcome;
 mod render;
-mod settings;
+pub(crate) mod settings;
 mod wal_metrics;
 
 pub use args::GateArgs;

@@ -96,6 +96,15 @@ pub struct Difference {
     pub current: Option<Value>,
 }
 
+impl Difference {
+    /// The difference with each side named by `baseline` and `current`
+    /// instead of "baseline" and "current" (`jdbio merge` names files).
+    pub fn between(&self, baseline: &str, current: &str) -> String {
+        let (b, c) = (show(self.baseline.as_ref()), show(self.current.as_ref()));
+        format!("{}: {baseline} {b}, {current} {c}", self.key)
+    }
+}
+
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: baseline {}, current {}", self.key, show(self.baseline.as_ref()), show(self.current.as_ref()))

@@ -1,0 +1,76 @@
+//! `jdbio merge R1.json R2.json ...`: one fleet report from the reports of
+//! one `jdbio bench` job run on many hosts (or ranks).
+//!
+//! Flow: each file through the gate's loader ([`crate::gate::load`]: size
+//! bounded, a whole bench or wal run) -> the gate's settings rule
+//! ([`crate::gate::settings::mismatches`]: every setting that changes the
+//! numbers must match; exit 2 naming each difference and the files) ->
+//! [`input::HostRun`] (histograms through the checked decoder) ->
+//! [`window::aggregate`] (rates over the overlap of the measured windows) ->
+//! [`build::build`] the fleet report -> JSON and the [`render`]ed summary.
+
+mod args;
+mod build;
+mod input;
+mod render;
+mod series;
+mod window;
+
+pub use args::MergeArgs;
+
+use crate::{
+    error::AppError,
+    gate::{load, settings},
+    report::{Sink, write_json},
+};
+
+/// Runs `jdbio merge`.
+pub fn run(args: &MergeArgs) -> Result<(), AppError> {
+    refuse_repeats(&args.reports)?;
+    let loaded = args.reports.iter().map(|p| load::load(p)).collect::<Result<Vec<_>, _>>()?;
+    let first = &loaded[0];
+    let name = |l: &load::Loaded| l.path.display().to_string();
+    let diffs: Vec<String> = loaded[1..]
+        .iter()
+        .flat_map(|other| settings::mismatches(first, other).into_iter().map(|d| d.between(&name(first), &name(other))))
+        .collect();
+    if !diffs.is_empty() {
+        return Err(AppError::Usage(format!(
+            "the reports measured different jobs, so jdbio merge will not add them: {}",
+            diffs.join("; ")
+        )));
+    }
+    if let Some(l) = loaded.iter().find(|l| l.value["command"] != "bench") {
+        let command = l.value["command"].as_str().unwrap_or("?");
+        return Err(AppError::Usage(format!(
+            "{}: a jdbio {command} report; jdbio merge adds jdbio bench reports",
+            name(l)
+        )));
+    }
+    let hosts = loaded.iter().map(input::HostRun::read).collect::<Result<Vec<_>, _>>()?;
+    let agg = window::aggregate(&hosts);
+    let report = build::build(&hosts, &agg);
+    if let Some(dest) = &args.json {
+        write_json(&report, dest)?;
+    }
+    let job = settings::describe(&load::Loaded { path: first.path.clone(), value: report.clone() });
+    Sink::for_json_dest(args.json.as_deref()).print(&render::render(&report, &job));
+    Ok(())
+}
+
+/// Refuses a report given twice (its ops would count twice).
+fn refuse_repeats(paths: &[std::path::PathBuf]) -> Result<(), AppError> {
+    let mut seen = Vec::new();
+    for p in paths {
+        let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        if let Some(earlier) = seen.iter().find(|(k, _)| *k == key).map(|(_, e): &(_, &std::path::PathBuf)| *e) {
+            return Err(AppError::Usage(format!(
+                "{}: the same report as {}; each host's report is merged once",
+                p.display(),
+                earlier.display()
+            )));
+        }
+        seen.push((key, p));
+    }
+    Ok(())
+}
