@@ -128,3 +128,106 @@ fn different_jobs_are_refused_naming_each_difference() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("command: a.json bench, w.json wal"), "{err}");
 }
+
+/// Now as Unix nanoseconds.
+fn now_ns() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+}
+
+/// `T` as `--start-at` takes it: Unix seconds with nine decimals.
+fn unix_arg(ns: u64) -> String {
+    format!("{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000)
+}
+
+#[test]
+fn start_at_in_the_future_holds_the_measured_window_until_then() {
+    let dir = scratch();
+    std::fs::File::create(dir.path().join("t.dat")).unwrap().set_len(16 << 20).unwrap();
+    let at = now_ns() + 2_000_000_000;
+    bench(dir.path(), "s.json", &["--start-at", &unix_arg(at), "--jobs", "2"]);
+    let r = read(&dir.path().join("s.json"));
+    let start = r["window_start_unix_ns"].as_u64().unwrap();
+    assert!(start >= at, "the window starts at {start}, before --start-at {at}");
+    assert!(r["window_end_unix_ns"].as_u64().unwrap() > start);
+    assert_eq!(r["start_at"]["requested_unix_ns"].as_u64(), Some(at));
+    assert_eq!(r["start_at"]["late_ns"].as_u64(), Some(0), "ready before T is not late");
+}
+
+#[test]
+fn start_at_in_the_past_starts_at_once_and_says_how_late() {
+    let dir = scratch();
+    std::fs::File::create(dir.path().join("t.dat")).unwrap().set_len(16 << 20).unwrap();
+    let launched = now_ns();
+    let at = launched - 5_000_000_000;
+    bench(dir.path(), "p.json", &["--start-at", &unix_arg(at)]);
+    let r = read(&dir.path().join("p.json"));
+    let late = r["start_at"]["late_ns"].as_u64().unwrap();
+    let start = r["window_start_unix_ns"].as_u64().unwrap();
+    assert!(late >= 5_000_000_000, "late by {late} ns, but T was 5 s before launch");
+    assert!(start >= launched && start >= at + late, "the window starts once ready: {start} vs T {at} + {late}");
+    // RFC 3339 is read too, and bad input names the flag.
+    bench(dir.path(), "q.json", &["--start-at", "2000-01-01T00:00:00Z"]);
+    let late = read(&dir.path().join("q.json"))["start_at"]["late_ns"].as_u64().unwrap();
+    assert!(late >= (launched - 946_684_800_000_000_000), "{late}");
+    let out = jdbio(dir.path()).args(["bench", "t.dat", "--start-at", "tomorrow"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'--start-at <T>'"));
+}
+
+#[test]
+fn merge_aggregates_over_the_overlap_of_runs_started_together() {
+    let dir = scratch();
+    let at = now_ns() + 2_000_000_000;
+    let children: Vec<_> = (0..3)
+        .map(|i| {
+            let name = format!("t{i}.dat");
+            std::fs::File::create(dir.path().join(&name)).unwrap().set_len(16 << 20).unwrap();
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("jdbio"))
+                .current_dir(dir.path())
+                .args(["bench", &name, "--size", "16m", "--time", "600ms", "--ramp", "0", "--qd", "4", "-q"])
+                .args(["--interval", "100ms", "--start-at", &unix_arg(at), "--json", &format!("r{i}.json")])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let reports = ["r0.json", "r1.json", "r2.json"];
+    let merged = merge(dir.path(), &reports);
+    check_exact_sum(dir.path(), &merged, &reports);
+    let fleet = &merged["fleet"];
+    assert_eq!(fleet["rule"], "series");
+    let hosts: Vec<Value> = reports.iter().map(|r| read(&dir.path().join(r))).collect();
+    let starts: Vec<u64> = hosts.iter().map(|h| h["window_start_unix_ns"].as_u64().unwrap()).collect();
+    let ends: Vec<u64> = hosts.iter().map(|h| h["window_end_unix_ns"].as_u64().unwrap()).collect();
+    let (lo, hi) = (*starts.iter().max().unwrap(), *ends.iter().min().unwrap());
+    assert_eq!(fleet["overlap_start_unix_ns"].as_u64(), Some(lo));
+    assert_eq!(fleet["overlap_end_unix_ns"].as_u64(), Some(hi));
+    assert_eq!(merged["window_start_unix_ns"].as_u64(), Some(lo));
+    let spread = starts.iter().max().unwrap() - starts.iter().min().unwrap();
+    assert_eq!(fleet["skew"]["start_spread_ns"].as_u64(), Some(spread));
+    assert!(starts.iter().all(|&s| s >= at));
+    // The aggregate is the ops inside the overlap over its length: at most
+    // every op of every host over the overlap, and never more.
+    let ops: u64 = hosts.iter().map(|h| h["results"]["read"]["ops"].as_u64().unwrap()).sum();
+    let iops = merged["results"]["read"]["iops"].as_f64().unwrap();
+    assert!(iops > 0.0 && iops <= ops as f64 / ((hi - lo) as f64 / 1e9) + 1e-6, "{iops}");
+    // Recomputed from the hosts' series: each interval's ops, prorated by
+    // its share inside the overlap, summed, over the overlap's length.
+    let mut inside = 0.0;
+    for (h, &ws) in hosts.iter().zip(&starts) {
+        for row in h["series"]["read"].as_array().unwrap() {
+            let end = ws as f64 + row["t_s"].as_f64().unwrap() * 1e9;
+            let len = row["length_s"].as_f64().unwrap() * 1e9;
+            let share = ((end.min(hi as f64) - (end - len).max(lo as f64)).max(0.0)) / len;
+            inside += row["ops"].as_f64().unwrap() * share;
+        }
+    }
+    let want = inside / ((hi - lo) as f64 / 1e9);
+    assert!((iops - want).abs() <= want * 1e-9, "aggregate {iops} IOPS, recomputed {want}");
+    // The merged series holds every op of every host, on one grid.
+    let series_ops: u64 = merged["series"]["read"].as_array().unwrap().iter().map(|r| r["ops"].as_u64().unwrap()).sum();
+    assert_eq!(series_ops, ops);
+}

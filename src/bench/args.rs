@@ -161,6 +161,13 @@ pub struct BenchArgs {
     /// or partition table. Destroys its data.
     #[arg(long)]
     pub force: bool,
+    /// Hold the start until T on the wall clock, after all set-up (open,
+    /// registration, layout): Unix seconds (1795573200.5) or RFC 3339
+    /// (2026-11-25T02:20:00Z). Give every host the same T for a common
+    /// start; a host past T when ready starts at once, and its report says
+    /// by how much it was late.
+    #[arg(long, value_name = "T", value_parser = crate::fleet::start::parse_start_at)]
+    pub start_at: Option<u64>,
     #[command(flatten)]
     pub output: crate::cli::OutputArgs,
 }

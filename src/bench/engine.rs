@@ -27,8 +27,9 @@ pub struct Outcome {
     pub wall_s: f64,
 }
 
-/// Runs all jobs of `plan`. `stop` ends the run early when set.
-pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>) -> Result<Outcome, AppError> {
+/// Runs all jobs of `plan`. `stop` ends the run early when set; with
+/// `start_at` (Unix ns) the workers, once all are set up, wait until then.
+pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>, start_at: Option<u64>) -> Result<Outcome, AppError> {
     let jobs = u64::from(plan.jobs);
     let blocks = plan.size / plan.bs;
     let barrier = Arc::new(Barrier::new(plan.jobs as usize));
@@ -62,6 +63,7 @@ pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>) -> Result<Outcome, AppError>
                 barrier: barrier.clone(),
                 stop: stop.clone(),
                 progress: counters[j as usize].clone(),
+                start_at,
             };
             std::thread::Builder::new().name(format!("jdbio-worker-{j}")).spawn(move || worker::run(spec))
         })

@@ -72,8 +72,10 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     let (reps, mut stats) = {
         let mut reps = Vec::new();
         let mut stats = stats::WorkerStats::default();
-        for _ in 0..plan.repeat {
-            let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)))?;
+        for rep in 0..plan.repeat {
+            // --start-at holds the first repetition; the others follow it.
+            let start_at = plan.start_at.filter(|_| rep == 0);
+            let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)), start_at)?;
             reps.push(repeat::Rep::from_outcome(&outcome));
             stats += &outcome.stats;
             if stats.first_error.is_some() || crate::interrupt::requested() {
@@ -109,6 +111,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     if plan.rate.is_some() {
         report.sections.insert("rate".into(), timeline::rate(&plan, &stats, &report.results));
     }
+    crate::fleet::start::record(&mut report, stats.window_unix_ns, plan.start_at, stats.start_late_ns);
     report.interrupted = crate::interrupt::requested();
     if reps.len() > 1 {
         report

@@ -85,6 +85,10 @@ pub struct Plan {
     pub quiet: bool,
     #[serde(skip)]
     pub target: Option<TargetInfo>,
+    /// `--start-at`, Unix ns (in the report's `start_at`, not the job: it
+    /// differs between runs of the same job).
+    #[serde(skip)]
+    pub start_at: Option<u64>,
 }
 
 impl Plan {
@@ -188,6 +192,7 @@ impl Plan {
             json: args.output.json.clone(),
             quiet: args.output.quiet,
             target,
+            start_at: args.start_at,
         })
     }
 

@@ -111,6 +111,11 @@ pub struct WorkerStats {
     pub unstarted: u64,
     /// Per-interval histograms (--interval), from the end of the ramp.
     pub series: Vec<Interval>,
+    /// The measured window, Unix ns: the end of the ramp to the last
+    /// measured completion (merged: the earliest start, the latest end).
+    pub window_unix_ns: Option<(u64, u64)>,
+    /// `--start-at`: how late the start barrier was passed (merged: the latest).
+    pub start_late_ns: Option<u64>,
 }
 
 impl AddAssign<&WorkerStats> for WorkerStats {
@@ -129,6 +134,11 @@ impl AddAssign<&WorkerStats> for WorkerStats {
             *mine += theirs;
         }
         self.measured_ns = self.measured_ns.max(other.measured_ns);
+        self.window_unix_ns = match (self.window_unix_ns, other.window_unix_ns) {
+            (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+            (a, b) => a.or(b),
+        };
+        self.start_late_ns = self.start_late_ns.max(other.start_late_ns);
         if self.first_error.is_none() {
             self.first_error.clone_from(&other.first_error);
         }

@@ -59,6 +59,9 @@ pub fn render(report: &Report) -> String {
     if let Some(rate) = report.sections.get("rate") {
         render_rate(&mut out, rate, report);
     }
+    if let Some(late) = report.sections.get("start_at").and_then(|s| s["late_ns"].as_f64()).filter(|&n| n > 0.0) {
+        let _ = writeln!(out, "  note : ready {} after --start-at, so started at once, that late", human_ns(late));
+    }
     if report.interrupted {
         let by = crate::interrupt::signal_name().unwrap_or("a signal");
         let _ = writeln!(out, "  note : interrupted by {by}; these are the numbers up to then");

@@ -49,6 +49,8 @@ pub struct WorkerSpec {
     /// Set by any worker on an I/O error (and by SIGINT): everyone stops issuing.
     pub stop: Arc<AtomicBool>,
     pub progress: Arc<Counter>,
+    /// `--start-at`, Unix ns: after the barrier, wait until then.
+    pub start_at: Option<u64>,
 }
 
 /// The state the worker's slot tasks share (one thread, so a RefCell).
@@ -88,7 +90,8 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
         let reg = Registered::register(&file, &mut bufs);
         let slots: Vec<(*mut u8, usize)> = bufs.iter_mut().map(|b| (b.as_mut_ptr(), b.len())).collect();
         spec.barrier.wait();
-        let start = Instant::now();
+        let late_ns = spec.start_at.map(crate::fleet::start::wait_until);
+        let (start, start_unix_ns) = (Instant::now(), crate::fleet::start::now_unix_ns());
         let ramp_end = start + plan.ramp;
         let deadline = match plan.stop {
             Stop::Time(t) => Some(ramp_end + t),
@@ -140,6 +143,9 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
         let mut shared = shared.borrow_mut();
         shared.censor_unstarted(Instant::now());
         shared.stats.measured_ns = shared.last_done.saturating_duration_since(ramp_end).as_nanos() as u64;
+        let window_start = start_unix_ns + plan.ramp.as_nanos() as u64;
+        shared.stats.window_unix_ns = Some((window_start, window_start + shared.stats.measured_ns));
+        shared.stats.start_late_ns = late_ns;
         if let Some(series) = shared.series.take() {
             shared.stats.series = series.finish();
         }
