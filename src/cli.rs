@@ -13,6 +13,9 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// --rank and --world (for `{rank}` in paths, and the report).
+    #[command(flatten)]
+    pub rank: crate::fleet::rank::RankArgs,
 }
 
 /// The subcommands.

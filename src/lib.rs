@@ -26,11 +26,13 @@ pub mod wal;
 
 pub use error::AppError;
 
-/// Runs one parsed command line: its outputs are checked and created
+/// Runs one parsed command line: `{rank}` and `{host}` in its paths are
+/// substituted ([`fleet::rank::apply`]), then its outputs are checked and created
 /// first, before the command touches its target; those it never wrote are
 /// removed at the end. A run that a signal cut short ends in
 /// [`AppError::Interrupted`].
-pub fn run(cli: cli::Cli) -> Result<(), AppError> {
+pub fn run(mut cli: cli::Cli) -> Result<(), AppError> {
+    fleet::rank::apply(&cli.rank, &mut cli.command)?;
     report::prepare(preflight::output_plan(&cli.command))?;
     let result = run_command(cli);
     report::finish();

@@ -231,3 +231,76 @@ fn merge_aggregates_over_the_overlap_of_runs_started_together() {
     let series_ops: u64 = merged["series"]["read"].as_array().unwrap().iter().map(|r| r["ops"].as_u64().unwrap()).sum();
     assert_eq!(series_ops, ops);
 }
+
+/// Every launcher variable jdbio reads, removed so the test's own
+/// environment (a CI job under Slurm) cannot leak in.
+const LAUNCHER_VARS: [&str; 7] = [
+    "OMPI_COMM_WORLD_RANK",
+    "OMPI_COMM_WORLD_SIZE",
+    "PMI_RANK",
+    "PMI_SIZE",
+    "SLURM_PROCID",
+    "SLURM_NTASKS",
+    "JOB_COMPLETION_INDEX",
+];
+
+/// `jdbio bench 't-{rank}.dat' --json 'r-{rank}-{host}.json'` with `env`
+/// and `flags`; returns the output.
+fn ranked_bench(dir: &Path, env: &[(&str, &str)], flags: &[&str]) -> std::process::Output {
+    let mut cmd = jdbio(dir);
+    for var in LAUNCHER_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied())
+        .args(flags)
+        .args(["bench", "t-{rank}.dat", "--size", "1m", "--time", "100ms", "--ramp", "0", "--qd", "2", "-q"])
+        .args(["--json", "r-{rank}-{host}.json"])
+        .output()
+        .unwrap()
+}
+
+fn hostname() -> String {
+    String::from_utf8(std::process::Command::new("hostname").output().unwrap().stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn rank_and_host_come_from_each_launcher_and_name_the_paths() {
+    let dir = scratch();
+    let host = hostname();
+    let cases: [(&[(&str, &str)], &[&str], u64, Value, &str); 5] = [
+        (&[("OMPI_COMM_WORLD_RANK", "2"), ("OMPI_COMM_WORLD_SIZE", "3")], &[], 2, 3.into(), "OMPI_COMM_WORLD_RANK"),
+        (&[("PMI_RANK", "1"), ("PMI_SIZE", "4")], &[], 1, 4.into(), "PMI_RANK"),
+        (&[("SLURM_PROCID", "3"), ("SLURM_NTASKS", "5")], &[], 3, 5.into(), "SLURM_PROCID"),
+        (&[("JOB_COMPLETION_INDEX", "4")], &["--world", "6"], 4, 6.into(), "JOB_COMPLETION_INDEX"),
+        (&[("SLURM_PROCID", "0")], &["--rank", "5", "--world", "7"], 5, 7.into(), "--rank"),
+    ];
+    for (env, flags, rank, world, from) in cases {
+        std::fs::File::create(dir.path().join(format!("t-{rank}.dat"))).unwrap().set_len(1 << 20).unwrap();
+        let out = ranked_bench(dir.path(), env, flags);
+        assert!(out.status.success(), "{env:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let r = read(&dir.path().join(format!("r-{rank}-{host}.json")));
+        assert_eq!(r["rank"], serde_json::json!({"rank": rank, "world_size": world, "from": from}), "{env:?}");
+        assert_eq!(r["host"]["name"], host.as_str());
+        assert_eq!(r["job"]["path"], format!("t-{rank}.dat"), "the target names the rank");
+    }
+}
+
+#[test]
+fn a_rank_in_a_path_without_a_rank_is_refused() {
+    let dir = scratch();
+    std::fs::File::create(dir.path().join("t-0.dat")).unwrap().set_len(1 << 20).unwrap();
+    let before = std::fs::read_dir(dir.path()).unwrap().count();
+    let out = ranked_bench(dir.path(), &[], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("t-{rank}.dat: {rank} needs a rank"), "{err}");
+    for (env, want) in [
+        (&[("SLURM_PROCID", "4"), ("SLURM_NTASKS", "4")][..], "rank 4 (SLURM_PROCID) is not below the world size 4"),
+        (&[("PMI_RANK", "one")][..], "PMI_RANK=\"one\": not a whole number"),
+    ] {
+        let out = ranked_bench(dir.path(), env, &[]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(want), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before, "nothing was written");
+}

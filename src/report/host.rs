@@ -5,6 +5,8 @@ use serde::Serialize;
 /// The `host` object of a report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Host {
+    /// The host name (what `{host}` becomes in paths).
+    pub name: String,
     /// Operating system family, e.g. "linux".
     pub os: String,
     /// Kernel release, e.g. "6.18.44".
@@ -19,6 +21,7 @@ impl Host {
     /// Reads the current host.
     pub fn current() -> Self {
         Self {
+            name: crate::fleet::rank::host_name(),
             os: std::env::consts::OS.to_string(),
             kernel: kernel_release(),
             cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),

@@ -71,8 +71,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// An empty report for `command`, stamped with the host, argv and time.
+    /// An empty report for `command`, stamped with the host, argv and time,
+    /// and the rank (`rank`: rank, world size, where it came from) when one
+    /// is known.
     pub fn new(command: &str) -> Self {
+        let mut sections = BTreeMap::new();
+        if let Some(rank) = crate::fleet::rank::current() {
+            sections.insert("rank".to_string(), serde_json::to_value(rank).unwrap_or_default());
+        }
         Self {
             schema: SCHEMA,
             jdbio_version: env!("CARGO_PKG_VERSION"),
@@ -87,7 +93,7 @@ impl Report {
             duration_s: 0.0,
             interrupted: false,
             signal: ReceivedSignal,
-            sections: BTreeMap::new(),
+            sections,
         }
     }
 }

@@ -1,0 +1,225 @@
+//! Rank awareness: which of how many processes this jdbio is, read from the
+//! launcher's environment (Open MPI, PMI, Slurm, a Kubernetes Indexed Job)
+//! or given by hand (`--rank R --world N`), and `{rank}` and `{host}`
+//! substituted in the target and every output path, once, on the parsed
+//! command line before its outputs are planned. The rank is kept for
+//! [`crate::report::Report::new`] to record.
+
+use std::{path::PathBuf, sync::OnceLock};
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::{cli::Command, error::AppError};
+
+/// `--rank` and `--world`, accepted by every subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RankArgs {
+    /// This process's rank (0-based), when no launcher states it; needs --world.
+    #[arg(long, global = true, value_name = "R")]
+    pub rank: Option<u64>,
+    /// How many processes run the job (the world size), for --rank or where
+    /// the launcher states only a rank (a Kubernetes Indexed Job's
+    /// JOB_COMPLETION_INDEX).
+    #[arg(long, global = true, value_name = "N")]
+    pub world: Option<u64>,
+}
+
+/// Which of how many this process is, and who said so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rank {
+    pub rank: u64,
+    /// None when the launcher states no size and --world is not given.
+    pub world_size: Option<u64>,
+    /// Where the rank came from: "--rank" or the variable's name.
+    pub from: &'static str,
+}
+
+/// Rank and size variables of each launcher, in the order they are tried.
+const LAUNCHERS: [(&str, Option<&str>); 4] = [
+    ("OMPI_COMM_WORLD_RANK", Some("OMPI_COMM_WORLD_SIZE")),
+    ("PMI_RANK", Some("PMI_SIZE")),
+    ("SLURM_PROCID", Some("SLURM_NTASKS")),
+    ("JOB_COMPLETION_INDEX", None),
+];
+
+static CURRENT: OnceLock<Option<Rank>> = OnceLock::new();
+
+/// The rank found by [`apply`], if any.
+pub fn current() -> Option<&'static Rank> {
+    CURRENT.get().and_then(Option::as_ref)
+}
+
+/// The rank from the flags, else from the first launcher variable set in
+/// `env`; errors name the flag or variable.
+pub fn detect(args: &RankArgs, env: impl Fn(&str) -> Option<String>) -> Result<Option<Rank>, String> {
+    let number = |name: &str, text: String| {
+        text.trim().parse::<u64>().map_err(|_| format!("{name}={text:?}: not a whole number (a rank or a size)"))
+    };
+    let rank = match args.rank {
+        Some(r) if args.world.is_none() => return Err(format!("--rank {r}: needs --world N (how many ranks)")),
+        Some(rank) => Rank { rank, world_size: args.world, from: "--rank" },
+        None => {
+            let Some((var, size)) = LAUNCHERS.iter().find(|(var, _)| env(var).is_some()) else {
+                return Ok(None);
+            };
+            let rank = number(var, env(var).unwrap_or_default())?;
+            let stated = size.and_then(|s| env(s).map(|v| number(s, v))).transpose()?;
+            Rank { rank, world_size: args.world.or(stated), from: var }
+        }
+    };
+    match rank.world_size {
+        Some(0) => Err(format!("a world size of 0 ({}): there is at least this process", rank.from)),
+        Some(n) if rank.rank >= n => Err(format!("rank {} ({}) is not below the world size {n}", rank.rank, rank.from)),
+        _ => Ok(Some(rank)),
+    }
+}
+
+/// This machine's host name.
+#[cfg(not(unix))]
+pub fn host_name() -> String {
+    std::env::var("COMPUTERNAME").unwrap_or_else(|_| "unknown".into())
+}
+
+/// This machine's host name.
+#[cfg(unix)]
+pub fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates
+    // within it when the name fits (and the last byte stays 0 otherwise).
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len() - 1) };
+    let len = buf.iter().position(|&b| b == 0).unwrap_or(0);
+    if rc == 0 { String::from_utf8_lossy(&buf[..len]).into_owned() } else { "unknown".into() }
+}
+
+/// Finds the rank (once; [`current`] then returns it) and substitutes
+/// `{rank}` and `{host}` in `command`'s target and output paths. A
+/// `{rank}` with no rank known is exit 2 naming the flag.
+pub fn apply(args: &RankArgs, command: &mut Command) -> Result<(), AppError> {
+    let rank = detect(args, |v| std::env::var(v).ok()).map_err(AppError::Usage)?;
+    let sub = Substitute { rank: rank.as_ref().map(|r| r.rank), host: host_name() };
+    let _ = CURRENT.set(rank);
+    sub.command(command)
+}
+
+/// What `{rank}` and `{host}` become.
+struct Substitute {
+    rank: Option<u64>,
+    host: String,
+}
+
+impl Substitute {
+    fn text(&self, flag: &str, value: &mut String) -> Result<(), AppError> {
+        if value.contains("{rank}") {
+            let Some(rank) = self.rank else {
+                return Err(AppError::Usage(format!(
+                    "{flag} {value}: {{rank}} needs a rank: run under a launcher that states one (mpirun, srun, a Kubernetes Indexed Job) or give --rank R --world N"
+                )));
+            };
+            *value = value.replace("{rank}", &rank.to_string());
+        }
+        *value = value.replace("{host}", &self.host);
+        Ok(())
+    }
+
+    fn string(&self, flag: &str, value: &mut Option<String>) -> Result<(), AppError> {
+        value.as_mut().map_or(Ok(()), |v| self.text(flag, v))
+    }
+
+    fn path(&self, flag: &str, value: &mut PathBuf) -> Result<(), AppError> {
+        let Some(text) = value.to_str().filter(|t| t.contains('{')) else { return Ok(()) };
+        let mut text = text.to_string();
+        self.text(flag, &mut text)?;
+        *value = PathBuf::from(text);
+        Ok(())
+    }
+
+    fn opt_path(&self, flag: &str, value: &mut Option<PathBuf>) -> Result<(), AppError> {
+        value.as_mut().map_or(Ok(()), |v| self.path(flag, v))
+    }
+
+    /// Every target and output of `command` (the inputs of plot, gate and
+    /// merge too: they name the reports the ranks wrote).
+    fn command(&self, command: &mut Command) -> Result<(), AppError> {
+        match command {
+            Command::Info(a) => {
+                self.path("TARGET", &mut a.target)?;
+                self.string("--json", &mut a.json)
+            }
+            Command::Bench(a) => {
+                self.opt_path("TARGET", &mut a.target)?;
+                self.opt_path("--hlog", &mut a.hlog)?;
+                self.opt_path("--hgrm", &mut a.hgrm)?;
+                self.string("--json", &mut a.output.json)
+            }
+            Command::Wal(a) => {
+                self.opt_path("TARGET", &mut a.target)?;
+                self.string("--json", &mut a.output.json)
+            }
+            Command::Prealloc(a) => {
+                self.opt_path("TARGET", &mut a.target)?;
+                self.string("--json", &mut a.output.json)
+            }
+            Command::Align(a) => {
+                self.opt_path("TARGET", &mut a.target)?;
+                self.string("--json", &mut a.json)
+            }
+            Command::Verify(a) => {
+                self.path("TARGET", &mut a.target)?;
+                self.opt_path("--ack-log", &mut a.ack_log)?;
+                self.string("--json", &mut a.output.json)
+            }
+            Command::Plot(a) => {
+                a.reports.iter_mut().try_for_each(|p| self.path("REPORT", p))?;
+                self.string("-o", &mut a.output)
+            }
+            Command::Gate(a) => {
+                self.path("--baseline", &mut a.baseline)?;
+                self.path("CURRENT", &mut a.current)?;
+                self.string("--json", &mut a.json)
+            }
+            Command::Merge(a) => self.string("--json", &mut a.json),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn each_launcher_and_the_flags() {
+        let none = RankArgs::default();
+        let found = |vars: &[(&str, &str)], args: &RankArgs| detect(args, env(vars));
+        assert_eq!(found(&[], &none), Ok(None));
+        let ompi = [("OMPI_COMM_WORLD_RANK", "2"), ("OMPI_COMM_WORLD_SIZE", "3"), ("SLURM_PROCID", "0")];
+        assert_eq!(found(&ompi, &none), Ok(Some(Rank { rank: 2, world_size: Some(3), from: "OMPI_COMM_WORLD_RANK" })));
+        let slurm = [("SLURM_PROCID", "5"), ("SLURM_NTASKS", "8")];
+        assert_eq!(found(&slurm, &none).unwrap().unwrap().world_size, Some(8));
+        let k8s = [("JOB_COMPLETION_INDEX", "1")];
+        assert_eq!(found(&k8s, &none).unwrap().unwrap().world_size, None);
+        let world = RankArgs { rank: None, world: Some(4) };
+        assert_eq!(found(&k8s, &world), Ok(Some(Rank { rank: 1, world_size: Some(4), from: "JOB_COMPLETION_INDEX" })));
+        let by_hand = RankArgs { rank: Some(0), world: Some(2) };
+        assert_eq!(found(&ompi, &by_hand).unwrap().unwrap().from, "--rank");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let none = RankArgs::default();
+        assert_eq!(
+            detect(&none, env(&[("PMI_RANK", "x")])).unwrap_err(),
+            "PMI_RANK=\"x\": not a whole number (a rank or a size)"
+        );
+        assert_eq!(
+            detect(&none, env(&[("PMI_RANK", "3"), ("PMI_SIZE", "3")])).unwrap_err(),
+            "rank 3 (PMI_RANK) is not below the world size 3"
+        );
+        let alone = RankArgs { rank: Some(1), world: None };
+        assert_eq!(detect(&alone, env(&[])).unwrap_err(), "--rank 1: needs --world N (how many ranks)");
+    }
+}
