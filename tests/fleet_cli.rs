@@ -174,18 +174,20 @@ fn start_at_in_the_past_starts_at_once_and_says_how_late() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("'--start-at <T>'"));
 }
 
+/// The same fleet without MPI: three background processes given `--rank`
+/// by hand, started together with `--start-at`.
 #[test]
 fn merge_aggregates_over_the_overlap_of_runs_started_together() {
     let dir = scratch();
     let at = now_ns() + 2_000_000_000;
     let children: Vec<_> = (0..3)
         .map(|i| {
-            let name = format!("t{i}.dat");
-            std::fs::File::create(dir.path().join(&name)).unwrap().set_len(16 << 20).unwrap();
+            std::fs::File::create(dir.path().join(format!("t-{i}.dat"))).unwrap().set_len(16 << 20).unwrap();
             std::process::Command::new(assert_cmd::cargo::cargo_bin("jdbio"))
                 .current_dir(dir.path())
-                .args(["bench", &name, "--size", "16m", "--time", "600ms", "--ramp", "0", "--qd", "4", "-q"])
-                .args(["--interval", "100ms", "--start-at", &unix_arg(at), "--json", &format!("r{i}.json")])
+                .args(["--rank", &i.to_string(), "--world", "3"])
+                .args(["bench", "t-{rank}.dat", "--size", "16m", "--time", "600ms", "--ramp", "0", "--qd", "4", "-q"])
+                .args(["--interval", "100ms", "--start-at", &unix_arg(at), "--json", "r{rank}.json"])
                 .stdout(std::process::Stdio::null())
                 .spawn()
                 .unwrap()
@@ -303,4 +305,78 @@ fn a_rank_in_a_path_without_a_rank_is_refused() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(want), "{}", String::from_utf8_lossy(&out.stderr));
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before, "nothing was written");
+}
+
+/// Three ranks under Open MPI's `mpirun`, each on its own file, started
+/// together with `--start-at`, then merged: the merged count is the sum of
+/// the ranks', the merged p99 is what Python's `hdrhistogram` gives for the
+/// ranks' blobs added, and the ranks started together.
+#[test]
+fn three_mpirun_ranks_start_together_and_merge() {
+    let test = "three_mpirun_ranks_start_together_and_merge";
+    if std::process::Command::new("mpirun").arg("--version").output().is_err() {
+        common::skip(test, "mpirun is not installed (Debian: openmpi-bin; .ci/run installs it)");
+        return;
+    }
+    let dir = scratch();
+    for i in 0..3 {
+        std::fs::File::create(dir.path().join(format!("t-{i}.dat"))).unwrap().set_len(16 << 20).unwrap();
+    }
+    let at = now_ns() + 3_000_000_000;
+    let mut cmd = std::process::Command::new("mpirun");
+    for var in LAUNCHER_VARS {
+        cmd.env_remove(var);
+    }
+    let out = cmd
+        .current_dir(dir.path())
+        .args(["--oversubscribe", "--allow-run-as-root", "-n", "3"])
+        .arg(assert_cmd::cargo::cargo_bin("jdbio"))
+        .args(["bench", "t-{rank}.dat", "--size", "16m", "--time", "500ms", "--ramp", "0", "--qd", "4", "-q"])
+        .args(["--interval", "100ms", "--json", "r-{rank}.json", "--start-at", &unix_arg(at)])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "mpirun: {}", String::from_utf8_lossy(&out.stderr));
+    let reports = ["r-0.json", "r-1.json", "r-2.json"];
+    let hosts: Vec<Value> = reports.iter().map(|r| read(&dir.path().join(r))).collect();
+    for (i, h) in hosts.iter().enumerate() {
+        let want = serde_json::json!({"rank": i, "world_size": 3, "from": "OMPI_COMM_WORLD_RANK"});
+        assert_eq!(h["rank"], want);
+        assert_eq!(h["job"]["path"], format!("t-{i}.dat"));
+    }
+    let merged = merge(dir.path(), &reports);
+    check_exact_sum(dir.path(), &merged, &reports);
+    let ops: u64 = hosts.iter().map(|h| h["results"]["read"]["ops"].as_u64().unwrap()).sum();
+    assert_eq!(merged["results"]["read"]["ops"].as_u64(), Some(ops));
+    let ranks: Vec<Value> = merged["fleet"]["hosts"].as_array().unwrap().iter().map(|h| h["rank"].clone()).collect();
+    assert_eq!(ranks, [0, 1, 2]);
+    // Every rank held its start until T; those ready in time started within
+    // 50 ms of each other (a rank late for T says so, and by how much).
+    let starts: Vec<u64> = hosts.iter().map(|h| h["window_start_unix_ns"].as_u64().unwrap()).collect();
+    let late: Vec<u64> = hosts.iter().map(|h| h["start_at"]["late_ns"].as_u64().unwrap()).collect();
+    assert!(starts.iter().zip(&late).all(|(&s, &l)| s >= at + l), "{starts:?} vs T {at}, late {late:?}");
+    if late.iter().all(|&l| l == 0) {
+        let spread = starts.iter().max().unwrap() - starts.iter().min().unwrap();
+        assert!(spread <= 50_000_000, "ranks started {spread} ns apart");
+        assert_eq!(merged["fleet"]["skew"]["start_spread_ns"].as_u64(), Some(spread));
+    }
+    let has_hdrh =
+        std::process::Command::new("python3").args(["-c", "import hdrh"]).status().is_ok_and(|s| s.success());
+    if !has_hdrh {
+        common::skip(test, "the Python hdrhistogram package is not installed (.ci/run installs it)");
+        return;
+    }
+    let script = r#"
+import json
+from hdrh.histogram import HdrHistogram
+total = HdrHistogram(1, 3600 * 10**9, 3)
+for name in ['r-0.json', 'r-1.json', 'r-2.json']:
+    total.add(HdrHistogram.decode(json.load(open(name))['results']['read']['latency_ns']['hdr']))
+m = json.load(open('m.json'))['results']['read']['latency_ns']
+assert total.get_total_count() == m['count'], (total.get_total_count(), m['count'])
+for key in ['50', '99', '99.9']:
+    assert total.get_value_at_percentile(float(key)) == m['percentiles'][key], (key, total.get_value_at_percentile(float(key)), m['percentiles'][key])
+print('ok')
+"#;
+    let py = std::process::Command::new("python3").arg("-c").arg(script).current_dir(dir.path()).output().unwrap();
+    assert!(py.status.success(), "{}{}", String::from_utf8_lossy(&py.stdout), String::from_utf8_lossy(&py.stderr));
 }

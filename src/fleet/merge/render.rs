@@ -57,7 +57,11 @@ pub fn render(report: &Value, job: &str) -> String {
             (Some(s), Some(first)) => format!("+{}", human_ns((s - first) as f64)),
             _ => "-".into(),
         };
-        let late = h["start_late_ns"].as_f64().map_or("-".into(), human_ns);
+        let late = match h["start_late_ns"].as_f64() {
+            None => "-".into(),
+            Some(0.0) => "on time".into(),
+            Some(ns) => human_ns(ns),
+        };
         let _ = writeln!(
             out,
             "  {rank:<5} {:<16} {:<22} {start:>10} {:>10.0} {late:>10}",
