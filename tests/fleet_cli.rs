@@ -269,7 +269,9 @@ fn hostname() -> String {
 fn rank_and_host_come_from_each_launcher_and_name_the_paths() {
     let dir = scratch();
     let host = hostname();
-    let cases: [(&[(&str, &str)], &[&str], u64, Value, &str); 5] = [
+    // (environment, flags, rank, world size, where the rank came from)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], u64, Value, &'a str);
+    let cases: [Case; 5] = [
         (&[("OMPI_COMM_WORLD_RANK", "2"), ("OMPI_COMM_WORLD_SIZE", "3")], &[], 2, 3.into(), "OMPI_COMM_WORLD_RANK"),
         (&[("PMI_RANK", "1"), ("PMI_SIZE", "4")], &[], 1, 4.into(), "PMI_RANK"),
         (&[("SLURM_PROCID", "3"), ("SLURM_NTASKS", "5")], &[], 3, 5.into(), "SLURM_PROCID"),

@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 use super::input::HostRun;
 use crate::report::{encode_hdr, new_histogram, value_at_percentile};
 
+/// One grid cell: ops, bytes and the added histogram.
+type Cell = (u64, u64, hdrhistogram::Histogram<u64>);
+
 /// The merged `series` section, when every host has a window and a series
 /// of the same interval; None otherwise.
 pub fn merged(hosts: &[HostRun]) -> Option<Value> {
@@ -20,7 +23,7 @@ pub fn merged(hosts: &[HostRun]) -> Option<Value> {
     }
     let origin = hosts.iter().filter_map(|h| h.window).map(|w| w.0).min()?;
     let mut out = json!({ "interval_s": every });
-    let mut cells: BTreeMap<&str, BTreeMap<u64, (u64, u64, hdrhistogram::Histogram<u64>)>> = BTreeMap::new();
+    let mut cells: BTreeMap<&str, BTreeMap<u64, Cell>> = BTreeMap::new();
     for h in hosts {
         let (Some((ws, _)), Some((_, series))) = (h.window, &h.series) else { continue };
         for (kind, intervals) in series {
