@@ -382,3 +382,23 @@ print('ok')
     let py = std::process::Command::new("python3").arg("-c").arg(script).current_dir(dir.path()).output().unwrap();
     assert!(py.status.success(), "{}{}", String::from_utf8_lossy(&py.stdout), String::from_utf8_lossy(&py.stderr));
 }
+
+#[test]
+fn a_repeated_or_interrupted_report_is_refused() {
+    let dir = scratch();
+    std::fs::File::create(dir.path().join("t.dat")).unwrap().set_len(16 << 20).unwrap();
+    bench(dir.path(), "a.json", &[]);
+    let refused = |args: &[&str]| {
+        let out = jdbio(dir.path()).arg("merge").args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = refused(&["a.json", "./a.json"]);
+    assert!(err.contains("./a.json: the same report as a.json"), "{err}");
+    let mut cut = read(&dir.path().join("a.json"));
+    cut["interrupted"] = true.into();
+    cut["signal"] = "SIGTERM".into();
+    std::fs::write(dir.path().join("cut.json"), cut.to_string()).unwrap();
+    let err = refused(&["a.json", "cut.json"]);
+    assert!(err.contains("cut.json: the run was interrupted by SIGTERM"), "{err}");
+}

@@ -1,11 +1,11 @@
 //! `jdbio merge R1.json R2.json ...`: one fleet report from the reports of
 //! one `jdbio bench` job run on many hosts (or ranks).
 //!
-//! Flow: each file through the gate's loader ([`crate::gate::load`]: size
-//! bounded, a whole bench or wal run) -> the gate's settings rule
+//! Flow: each file read by [`crate::report::read_report`] (size bounded, a
+//! `jdbio.report/1` object) -> the gate's settings rule
 //! ([`crate::gate::settings::mismatches`]: every setting that changes the
-//! numbers must match; exit 2 naming each difference and the files) ->
-//! [`input::HostRun`] (histograms through the checked decoder) ->
+//! numbers must match; exit 2 naming each difference and the files) -> only
+//! whole bench runs -> [`input::HostRun`] (histograms through the checked decoder) ->
 //! [`window::aggregate`] (rates over the overlap of the measured windows) ->
 //! [`build::build`] the fleet report -> JSON and the [`render`]ed summary.
 
@@ -21,13 +21,14 @@ pub use args::MergeArgs;
 use crate::{
     error::AppError,
     gate::{load, settings},
-    report::{Sink, write_json},
+    report::{Sink, read_report, write_json},
 };
 
 /// Runs `jdbio merge`.
 pub fn run(args: &MergeArgs) -> Result<(), AppError> {
     refuse_repeats(&args.reports)?;
-    let loaded = args.reports.iter().map(|p| load::load(p)).collect::<Result<Vec<_>, _>>()?;
+    let read = |p: &std::path::PathBuf| read_report(p).map(|value| load::Loaded { path: p.clone(), value });
+    let loaded = args.reports.iter().map(read).collect::<Result<Vec<_>, _>>()?;
     let first = &loaded[0];
     let name = |l: &load::Loaded| l.path.display().to_string();
     let diffs: Vec<String> = loaded[1..]
@@ -41,9 +42,13 @@ pub fn run(args: &MergeArgs) -> Result<(), AppError> {
         )));
     }
     if let Some(l) = loaded.iter().find(|l| l.value["command"] != "bench") {
-        let command = l.value["command"].as_str().unwrap_or("?");
+        let command = l.value["command"].as_str().map_or("(no command)".into(), |c| format!("a jdbio {c} report"));
+        return Err(AppError::Usage(format!("{}: {command}; jdbio merge adds jdbio bench reports", name(l))));
+    }
+    if let Some(l) = loaded.iter().find(|l| l.value["interrupted"] == true) {
+        let by = l.value["signal"].as_str().map(|s| format!(" by {s}")).unwrap_or_default();
         return Err(AppError::Usage(format!(
-            "{}: a jdbio {command} report; jdbio merge adds jdbio bench reports",
+            "{}: the run was interrupted{by}; its numbers cover part of the window, so jdbio merge will not add them",
             name(l)
         )));
     }
@@ -60,10 +65,10 @@ pub fn run(args: &MergeArgs) -> Result<(), AppError> {
 
 /// Refuses a report given twice (its ops would count twice).
 fn refuse_repeats(paths: &[std::path::PathBuf]) -> Result<(), AppError> {
-    let mut seen = Vec::new();
+    let mut seen: Vec<(std::path::PathBuf, &std::path::PathBuf)> = Vec::new();
     for p in paths {
         let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-        if let Some(earlier) = seen.iter().find(|(k, _)| *k == key).map(|(_, e): &(_, &std::path::PathBuf)| *e) {
+        if let Some((_, earlier)) = seen.iter().find(|(k, _)| *k == key) {
             return Err(AppError::Usage(format!(
                 "{}: the same report as {}; each host's report is merged once",
                 p.display(),
