@@ -90,6 +90,16 @@ fn merge_adds_the_histograms_exactly() {
     assert_eq!(merged["fleet"]["hosts"].as_array().unwrap().len(), 3);
     assert_eq!(merged["job"]["qd"], 4, "settings all hosts share are kept");
     assert!(merged["job"].get("seed").is_none(), "a setting that differs between hosts is left out");
+    // Run one after another, the windows do not overlap: the rates are the
+    // hosts' own, summed, and the report says so.
+    assert_eq!(merged["fleet"]["rule"], "no_overlap");
+    assert!(merged["fleet"]["overlap_s"].is_null());
+    for kind in ["read", "write"] {
+        let sum: f64 =
+            reports.iter().map(|r| read(&dir.path().join(r))["results"][kind]["iops"].as_f64().unwrap()).sum();
+        let iops = merged["results"][kind]["iops"].as_f64().unwrap();
+        assert!((iops - sum).abs() <= sum * 1e-12, "{kind}: {iops} vs {sum}");
+    }
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>, start_at: Option<u64>) -> Re
         Stop::Ops(_) => plan.ramp.as_secs(),
     };
     let cpu_before = CpuUsage::now();
-    let started = Instant::now();
+    let (started, started_unix_ns) = (Instant::now(), crate::fleet::start::now_unix_ns());
     let live = LiveIops::start(counters.clone(), expected_s, plan.quiet);
     let handles: Vec<_> = (0..jobs)
         .map(|j| {
@@ -83,7 +83,9 @@ pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>, start_at: Option<u64>) -> Re
         }
     }
     drop(live);
-    let wall_s = started.elapsed().as_secs_f64();
+    // Time spent waiting for --start-at is not part of the run.
+    let waited = start_at.map_or(0, |at| at.saturating_sub(started_unix_ns));
+    let wall_s = started.elapsed().saturating_sub(std::time::Duration::from_nanos(waited)).as_secs_f64();
     let cpu = CpuUsage::now().since(&cpu_before);
     match setup_error {
         Some(e) => Err(AppError::Io(e)),
