@@ -18,6 +18,7 @@ mod preflight;
 pub mod progress;
 pub mod report;
 mod scratch;
+pub mod shell;
 pub mod target;
 pub mod units;
 pub mod verify;
@@ -49,5 +50,7 @@ fn run_command(cli: cli::Cli) -> Result<(), AppError> {
         cli::Command::Verify(args) => verify::run(&args),
         cli::Command::Plot(args) => plot::run(&args),
         cli::Command::Gate(args) => gate::run(&args),
+        cli::Command::Completions(args) => shell::completions(&args),
+        cli::Command::Man(args) => shell::man(&args),
     }
 }

@@ -57,6 +57,8 @@ pub fn output_plan(command: &Command) -> OutputPlan {
             plan.inputs = vec![args.baseline.clone(), args.current.clone()];
             plan.outputs = json(&args.json);
         }
+        // Both print to stdout and read nothing.
+        Command::Completions(_) | Command::Man(_) => {}
     }
     plan
 }
