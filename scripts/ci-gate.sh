@@ -107,7 +107,7 @@ fi
     rc=$?; echo "ci-gate.sh: jdbio ${job_args[0]} failed (exit $rc)" >&2; exit 2; }
 
 set +e
-table=$("$jdbio" gate --baseline "$baseline" "$out" --markdown "${gate_args[@]}")
+table=$("$jdbio" gate --baseline "$baseline" "$out" --markdown - "${gate_args[@]}")
 rc=$?
 set -e
 printf '%s\n' "$table"

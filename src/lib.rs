@@ -9,6 +9,7 @@ pub mod bench;
 pub mod cli;
 pub mod dio;
 mod error;
+pub mod export;
 pub mod gate;
 pub mod info;
 mod interrupt;

@@ -163,4 +163,6 @@ pub struct BenchArgs {
     pub force: bool,
     #[command(flatten)]
     pub output: crate::cli::OutputArgs,
+    #[command(flatten)]
+    pub export: crate::export::ExportArgs,
 }

@@ -84,10 +84,15 @@ pub struct GateArgs {
     /// difference becomes a warning instead of exit 2).
     #[arg(long)]
     pub allow_mismatch: bool,
-    /// Print a GitHub-flavoured markdown table (for a CI comment) instead of
-    /// the plain table.
-    #[arg(long)]
-    pub markdown: bool,
+    /// Write the verdicts as GitHub-flavoured markdown (for a CI comment or a
+    /// job summary) to FILE, or to stdout with `-`; bare `--markdown` prints
+    /// it instead of the plain table.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    pub markdown: Option<String>,
+    /// Write the verdicts as CSV (one row per metric, the unit of its values
+    /// in a column) to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<String>,
     /// Write the verdicts as JSON (schema `jdbio.gate/1`) to FILE, or to stdout
     /// with `-` (then the table goes to stderr).
     #[arg(long, value_name = "FILE")]

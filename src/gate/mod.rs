@@ -24,10 +24,11 @@ mod settings;
 mod wal_metrics;
 
 pub use args::GateArgs;
+pub use outcome::GATE_SCHEMA;
 
 use crate::{
     error::AppError,
-    report::{Sink, write_json},
+    report::{Sink, write_json, write_output},
 };
 
 /// Runs `jdbio gate`.
@@ -80,8 +81,18 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
     if let Some(dest) = &args.json {
         write_json(&outcome, dest)?;
     }
-    let text = if args.markdown { render::markdown(&outcome) } else { render::table(&outcome) };
-    Sink::for_json_dest(args.json.as_deref()).print(&text);
+    if let Some(dest) = &args.markdown {
+        write_output("--markdown", dest, render::markdown(&outcome).as_bytes())?;
+    }
+    if let Some(dest) = &args.csv {
+        let value = serde_json::to_value(&outcome).map_err(|e| AppError::Io(e.to_string()))?;
+        write_output("--csv", dest, crate::export::csv::render(&crate::export::table(&value)?).as_bytes())?;
+    }
+    // The plain table, unless the markdown took its place on stdout; on
+    // stderr when another output took stdout.
+    if args.markdown.as_deref() != Some("-") {
+        Sink::avoiding(&[args.json.as_deref(), args.csv.as_deref()]).print(&render::table(&outcome));
+    }
     if outcome.passed {
         Ok(())
     } else {

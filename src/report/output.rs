@@ -49,6 +49,10 @@ pub struct OutputPlan {
 /// naming the flag and path of the first that is refused or cannot be
 /// created (the ones created before it are removed again).
 pub fn prepare(plan: OutputPlan) -> Result<(), AppError> {
+    let stdout: Vec<String> = plan.outputs.iter().filter(|(_, v)| v == "-").map(|(f, _)| format!("{f} -")).collect();
+    if stdout.len() > 1 {
+        return Err(AppError::Usage(format!("{}: only one output can go to stdout", stdout.join(", "))));
+    }
     for (flag, path) in &plan.checked {
         output_path::check(flag, path, &plan.inputs)?;
     }
@@ -117,6 +121,11 @@ impl Sink {
     /// Stderr when JSON is going to stdout, else stdout.
     pub fn for_json_dest(json: Option<&str>) -> Self {
         if json == Some("-") { Sink::Stderr } else { Sink::Stdout }
+    }
+
+    /// Stderr when any of `outputs` goes to stdout (`-`), else stdout.
+    pub fn avoiding(outputs: &[Option<&str>]) -> Self {
+        if outputs.contains(&Some("-")) { Sink::Stderr } else { Sink::Stdout }
     }
 
     /// Writes `text`; a closed pipe is ignored.

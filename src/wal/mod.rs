@@ -85,7 +85,8 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }
-    let sink = Sink::for_json_dest(plan.json.as_deref());
+    args.export.write(&serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?)?;
+    let sink = Sink::avoiding(&[plan.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
     sink.print(&summary::render(&header, &entries, &warnings));
     crate::report::conclude_rows(sink, report.interrupted, failure)
 }
