@@ -40,6 +40,8 @@ pub enum Command {
     Plot(crate::plot::PlotArgs),
     /// Compare a report with a baseline and fail on a regression.
     Gate(crate::gate::GateArgs),
+    /// Run a suite of bench and wal jobs from a TOML file into one report.
+    Run(crate::suite::RunArgs),
     /// Print a shell completion script (e.g. `jdbio completions bash > /etc/bash_completion.d/jdbio`).
     Completions(crate::shell::CompletionsArgs),
     /// Print the man page (roff) for jdbio or one subcommand (`jdbio man | man -l -`).

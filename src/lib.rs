@@ -20,6 +20,7 @@ pub mod progress;
 pub mod report;
 mod scratch;
 pub mod shell;
+pub mod suite;
 pub mod target;
 pub mod units;
 pub mod verify;
@@ -41,7 +42,8 @@ pub fn run(cli: cli::Cli) -> Result<(), AppError> {
     }
 }
 
-fn run_command(cli: cli::Cli) -> Result<(), AppError> {
+/// Runs one command (a suite runs each of its jobs through here).
+pub(crate) fn run_command(cli: cli::Cli) -> Result<(), AppError> {
     match cli.command {
         cli::Command::Info(args) => info::run(&args),
         cli::Command::Bench(args) => bench::run(&args),
@@ -51,6 +53,7 @@ fn run_command(cli: cli::Cli) -> Result<(), AppError> {
         cli::Command::Verify(args) => verify::run(&args),
         cli::Command::Plot(args) => plot::run(&args),
         cli::Command::Gate(args) => gate::run(&args),
+        cli::Command::Run(args) => suite::run(&args),
         cli::Command::Completions(args) => shell::completions(&args),
         cli::Command::Man(args) => shell::man(&args),
     }

@@ -61,6 +61,11 @@ pub fn output_plan(command: &Command) -> OutputPlan {
             plan.outputs.extend(args.markdown.iter().map(|v| ("--markdown", v.clone())));
             plan.outputs.extend(args.csv.iter().map(|v| ("--csv", v.clone())));
         }
+        Command::Run(args) => {
+            plan.inputs.push(args.suite.clone());
+            plan.outputs = json(&args.output.json);
+            plan.outputs.extend(args.export.outputs());
+        }
         // Both print to stdout and read nothing.
         Command::Completions(_) | Command::Man(_) => {}
     }

@@ -4,7 +4,7 @@
 //! The exporters see only the report, in the form its JSON has (a
 //! `jdbio.report/1` or `jdbio.gate/1` value), never the run: [`table`]
 //! turns it into a [`Table`] (one row per op kind for bench, per method and
-//! file mode for wal, per job and op for a suite, per metric for gate), and
+//! file mode for wal, per job and op for a suite (`jdbio run`), per metric for gate), and
 //! [`csv`] and [`markdown`] draw that table. CSV keeps raw numbers with the
 //! unit in each column name (`p99_ns`); markdown scales them for people
 //! with the unit in the heading (`p99 [µs]`).
@@ -13,6 +13,8 @@ mod bench;
 pub mod csv;
 mod gate;
 pub mod markdown;
+mod suite;
+pub mod text;
 mod wal;
 
 use clap::Args;
@@ -130,6 +132,7 @@ pub fn table(report: &Value) -> Result<Table, AppError> {
         (Some(crate::gate::GATE_SCHEMA), _) => Ok(gate::table(report)),
         (_, Some("bench")) => Ok(bench::table(report)),
         (_, Some("wal")) => Ok(wal::table(report)),
+        (_, Some("run")) => Ok(suite::table(report)),
         (_, command) => Err(AppError::Usage(format!(
             "--csv/--markdown: no table for a {} report",
             command.unwrap_or("schema-less")

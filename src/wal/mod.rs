@@ -30,6 +30,12 @@ use crate::{
     units::human_bytes,
 };
 
+/// Validates `args` as `jdbio wal` would before running (a suite checks
+/// every job first).
+pub fn check(args: &WalArgs) -> Result<(), AppError> {
+    plan::WalPlan::from_args(args).map(drop)
+}
+
 /// Runs `jdbio wal`.
 pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let plan = plan::WalPlan::from_args(args)?;

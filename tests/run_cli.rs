@@ -1,0 +1,136 @@
+//! `jdbio run SUITE.toml` through the binary: jobs run in order into one
+//! report with each job's full report, bad suite files are refused before
+//! anything runs (naming file, line and key), and the example suite in
+//! results/ runs as committed.
+
+mod common;
+
+use std::path::Path;
+
+use common::{jdbio, scratch};
+use serde_json::Value;
+
+const SUITE: &str = r#"[defaults]
+target = "${JDBIO_TEST_DEV}"
+size = "8m"
+ramp = "0"
+
+[[job]]
+name = "read-qd4"
+command = "bench"
+qd = 4
+ops = 500
+
+[[job]]
+name = "write-16k"
+command = "bench"
+mode = "randwrite"
+bs = "16k"
+ops = 300
+
+[[job]]
+name = "wal"
+command = "wal"
+target = "${JDBIO_TEST_DEV}.wal"
+method = ["none", "fdatasync"]
+time = "200ms"
+"#;
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn a_suite_runs_its_jobs_in_order_into_one_report() {
+    let dir = scratch();
+    write(dir.path(), "s.toml", SUITE);
+    let out = jdbio(dir.path())
+        .env("JDBIO_TEST_DEV", "db.dat")
+        .args(["run", "s.toml", "-q", "--json", "-", "--csv", "s.csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // stdout is the suite's JSON alone: the jobs' summaries went to stderr.
+    let report: Value = serde_json::from_slice(&out.stdout).expect("only JSON on stdout");
+    assert!(err.contains("jdbio bench: randread") && err.contains("jdbio wal:"), "{err}");
+    assert_eq!(report["command"], "run");
+    let jobs = report["suite"]["jobs"].as_array().unwrap();
+    let names: Vec<&str> = jobs.iter().map(|j| j["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["read-qd4", "write-16k", "wal"]);
+    // Each entry is the job's own full report, with the keys as flags.
+    assert_eq!(jobs[0]["report"]["schema"], "jdbio.report/1");
+    assert_eq!(jobs[0]["report"]["job"]["qd"], 4);
+    assert_eq!(jobs[0]["report"]["results"]["read"]["ops"], 500);
+    assert_eq!(jobs[1]["report"]["job"]["bs"], 16384);
+    assert_eq!(jobs[1]["report"]["results"]["write"]["ops"], 300);
+    let wal = jobs[2]["report"]["wal"]["entries"].as_array().unwrap();
+    assert_eq!(wal.iter().map(|e| e["method"].as_str().unwrap()).collect::<Vec<_>>(), ["none", "fdatasync"]);
+    assert!(jobs.iter().all(|j| j["exit_code"] == 0 && j["error"].is_null()));
+    assert!(dir.path().join("db.dat.wal").exists(), "${{VAR}} expanded inside a value");
+    // The CSV: a row per job and op, the numbers of the job's report.
+    let csv = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("job,command,op,ops,iops,bw_bytes_per_s,lat_p50_ns,lat_p99_ns"), "{csv}");
+    assert_eq!(lines.len(), 1 + 4, "{csv}");
+    let p99 = jobs[0]["report"]["results"]["read"]["latency_ns"]["percentiles"]["99"].to_string();
+    let first: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(&first[..4], ["read-qd4", "bench", "read", "500"]);
+    assert_eq!(first[7], p99);
+    assert_eq!(lines[4].split(',').take(3).collect::<Vec<_>>(), ["wal", "wal", "fdatasync overwrite"]);
+    // The summary table closes stderr.
+    assert!(err.contains("3 of 3 jobs ran"), "{err}");
+}
+
+#[test]
+fn a_bad_suite_is_refused_before_anything_runs() {
+    let dir = scratch();
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("qd = 4\n", "qd = 4\nqdepth = 8\n", &["s.toml:10", "key qdepth", "not a flag of jdbio bench"]),
+        ("qd = 4\n", "qd = \"deep\"\n", &["s.toml:9", "key qd", "deep"]),
+        ("qd = 4\n", "qd = 0\n", &["s.toml:6", "job read-qd4", "--qd 0"]),
+        ("ops = 300\n", "ops = 300\nrwmix = 50\n", &["s.toml:12", "job write-16k", "--rwmix"]),
+        ("${JDBIO_TEST_DEV}.wal", "${JDBIO_TEST_NOPE}", &["s.toml:22", "key target", "${JDBIO_TEST_NOPE} is not set"]),
+        ("command = \"wal\"", "command = \"fio\"", &["s.toml:21", "key command", "fio"]),
+    ];
+    for (from, to, needles) in cases {
+        write(dir.path(), "s.toml", &SUITE.replacen(from, to, 1));
+        let out = jdbio(dir.path())
+            .env("JDBIO_TEST_DEV", "db.dat")
+            .args(["run", "s.toml", "--json", "r.json"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{to}: {err}");
+        for n in *needles {
+            assert!(err.contains(n), "{to}: names {n}: {err}");
+        }
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(out.stdout.is_empty(), "nothing ran: {}", String::from_utf8_lossy(&out.stdout));
+        for left in ["db.dat", "db.dat.wal", "r.json"] {
+            assert!(!dir.path().join(left).exists(), "{to}: {left} was not created");
+        }
+    }
+}
+
+#[test]
+fn the_example_database_suite_runs_as_committed() {
+    let dir = scratch();
+    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("results/suite-db.toml");
+    let out = jdbio(dir.path())
+        .env("DEV", dir.path().join("db.dat"))
+        .arg("run")
+        .arg(&suite)
+        .args(["-q", "--json", "r.json", "--markdown", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8(out.stdout).unwrap();
+    for job in ["randread-4k-qd1", "randread-4k-qd32", "randwrite-16k-qd8", "wal-8k-fdatasync"] {
+        assert!(md.lines().any(|l| l.starts_with(&format!("| {job} |"))), "{job} in:\n{md}");
+    }
+    let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
+    let qd: Vec<Value> =
+        report["suite"]["jobs"].as_array().unwrap().iter().map(|j| j["report"]["job"]["qd"].clone()).collect();
+    assert_eq!(qd[..3], [1, 32, 8]);
+}
