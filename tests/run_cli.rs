@@ -134,3 +134,62 @@ fn the_example_database_suite_runs_as_committed() {
         report["suite"]["jobs"].as_array().unwrap().iter().map(|j| j["report"]["job"]["qd"].clone()).collect();
     assert_eq!(qd[..3], [1, 32, 8]);
 }
+
+/// Runs `jdbio gate --baseline BASE CURRENT ARGS` in `dir`: (code, stdout, stderr).
+fn gate(dir: &Path, base: &Path, cur: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = jdbio(dir).args(["gate", "--baseline"]).arg(base).arg(cur).args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn gate_judges_two_suites_job_by_job() {
+    let dir = scratch();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("results/suite-db-baseline.json");
+    let report: Value = serde_json::from_slice(&std::fs::read(&base).unwrap()).unwrap();
+    let (code, out, err) = gate(dir.path(), &base, &base, &["--csv", "g.csv"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("randread-4k-qd32 read p99 ") && out.contains("wal-8k-fdatasync fdatasync overwrite p99 "),
+        "{out}"
+    );
+    // One CSV row per job and metric: 6 per bench job (with cpu per I/O), 5 for wal.
+    let csv = std::fs::read_to_string(dir.path().join("g.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3 * 6 + 5, "{csv}");
+    // One job slower: the gate fails on that job alone.
+    let mut slower = report.clone();
+    let lat = &mut slower["suite"]["jobs"][0]["report"]["results"]["read"]["latency_ns"]["percentiles"]["99"];
+    *lat = (lat.as_u64().unwrap() * 2).into();
+    let cur = dir.path().join("slower.json");
+    std::fs::write(&cur, serde_json::to_vec(&slower).unwrap()).unwrap();
+    let (code, out, err) = gate(dir.path(), &base, &cur, &[]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(err.contains("randread-4k-qd1 read p99 +100.0% (limit +25%)"), "{err}");
+    let regressed: Vec<&str> = out.lines().filter(|l| l.ends_with("regressed")).collect();
+    assert_eq!(regressed.len(), 1, "{out}");
+    // Jobs are matched by name: a renamed or missing job is refused, named.
+    let mut renamed = report.clone();
+    renamed["suite"]["jobs"][2]["name"] = "randwrite-16k-qd16".into();
+    let cur = dir.path().join("renamed.json");
+    std::fs::write(&cur, serde_json::to_vec(&renamed).unwrap()).unwrap();
+    let (code, _, err) = gate(dir.path(), &base, &cur, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("only in") && err.contains("randwrite-16k-qd8") && err.contains("randwrite-16k-qd16"),
+        "{err}"
+    );
+    // A failed job is never judged.
+    let mut failed = report.clone();
+    failed["suite"]["jobs"][3]["error"] = "w.log: Input/output error".into();
+    let cur = dir.path().join("failed.json");
+    std::fs::write(&cur, serde_json::to_vec(&failed).unwrap()).unwrap();
+    let (code, _, err) = gate(dir.path(), &base, &cur, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("job wal-8k-fdatasync failed"), "{err}");
+    // A suite against a single report is refused.
+    let single = dir.path().join("single.json");
+    std::fs::write(&single, serde_json::to_vec(&report["suite"]["jobs"][0]["report"]).unwrap()).unwrap();
+    let (code, _, err) = gate(dir.path(), &base, &single, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("one is a suite"), "{err}");
+}

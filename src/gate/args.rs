@@ -47,6 +47,11 @@ unless --allow-mismatch. A different CPU model, kernel, device model or
 filesystem, or a different run length (bench job.stop and job.ramp, wal
 job.time and job.size), is a warning.
 
+Two suite reports (`jdbio run --json`) are gated job by job: jobs are matched
+by name and each pair is judged as above, its rows named after the job
+('randread-4k-qd1 read p99'). A job only one suite has, or one that failed or
+left no report, is refused (exit 2).
+
 The gate judges only what was measured on both sides: a report with no
 results, an op kind with zero ops (headline or any repetition) or a wal entry
 with zero commits, an op kind or CPU per I/O that only one report has, and an
@@ -61,8 +66,8 @@ settings, a bad flag).";
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_SHORT_HELP, after_long_help = AFTER_LONG_HELP)]
 pub struct GateArgs {
-    /// The report made by `jdbio bench --json` (or `jdbio wal --json`) on the
-    /// current code.
+    /// The report made by `jdbio bench --json` (or `jdbio wal --json`, or a
+    /// suite's `jdbio run --json`) on the current code.
     #[arg(value_name = "CURRENT.json")]
     pub current: PathBuf,
     /// The reference report the current one is compared with.
