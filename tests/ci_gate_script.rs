@@ -271,3 +271,31 @@ fn ci_gate_runs_a_suite_and_gates_it_job_by_job() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_workflow_example_gates_the_suite_and_writes_the_job_summary() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/github-actions-storage-gate.yml");
+    // The workflow as YAML (PyYAML), its gate step's script and runner.
+    let out = Command::new("python3")
+        .args(["-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)", path])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "not valid YAML: {}", String::from_utf8_lossy(&out.stderr));
+    let wf: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let job = &wf["jobs"]["gate"];
+    assert!(job["runs-on"].as_array().unwrap().contains(&"self-hosted".into()), "a self-hosted runner");
+    let steps = job["steps"].as_array().unwrap();
+    let gate = steps.iter().find(|s| s["run"].as_str().is_some_and(|r| r.contains("ci-gate.sh"))).expect("a gate step");
+    let script = gate["run"].as_str().unwrap();
+    for needle in ["--suite results/suite-db.toml", "--baseline results/suite-db-baseline.json", "GITHUB_STEP_SUMMARY"]
+    {
+        assert!(script.contains(needle), "{needle} in {script}");
+    }
+    let mut check = Command::new("bash").args(["-n"]).stdin(std::process::Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(&mut check.stdin.take().unwrap(), script.as_bytes()).unwrap();
+    assert!(check.wait().unwrap().success(), "the gate step is valid bash");
+    // The files it names exist.
+    for f in ["results/suite-db.toml", "results/suite-db-baseline.json", "scripts/ci-gate.sh"] {
+        assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(f).exists(), "{f}");
+    }
+}
