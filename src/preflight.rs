@@ -63,6 +63,18 @@ pub fn output_plan(command: &Command) -> OutputPlan {
         }
         Command::Run(args) => {
             plan.inputs.push(args.suite.clone());
+            // The jobs' targets, so no output of the suite lands on one (a
+            // suite that does not parse is refused by the run itself).
+            if let Ok(jobs) = crate::suite::file::read(&args.suite, &|var| std::env::var(var).ok()) {
+                plan.inputs.extend(jobs.into_iter().map(|j| {
+                    let default = if j.command == "wal" {
+                        crate::wal::DEFAULT_TARGET
+                    } else {
+                        crate::bench::plan::DEFAULT_TARGET
+                    };
+                    j.target.unwrap_or_else(|| PathBuf::from(default))
+                }));
+            }
             plan.outputs = json(&args.output.json);
             plan.outputs.extend(args.export.outputs());
         }

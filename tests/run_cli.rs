@@ -193,3 +193,20 @@ fn gate_judges_two_suites_job_by_job() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("one is a suite"), "{err}");
 }
+
+#[test]
+fn an_output_on_a_jobs_target_is_refused_before_anything_runs() {
+    let dir = scratch();
+    write(dir.path(), "s.toml", SUITE);
+    for flag in ["--json", "--csv", "--markdown"] {
+        let out = jdbio(dir.path())
+            .env("JDBIO_TEST_DEV", "db.dat")
+            .args(["run", "s.toml", flag, "db.dat.wal"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(flag) && err.contains("db.dat.wal"), "{err}");
+        assert!(!dir.path().join("db.dat").exists() && !dir.path().join("db.dat.wal").exists(), "nothing ran");
+    }
+}

@@ -20,7 +20,10 @@
 //! key or a bad value is pinned to its line), then the whole job is parsed
 //! and its plan validated with the rest before the first job starts.
 
-use std::{collections::BTreeSet, path::Path};
+use std::{
+    collections::BTreeSet,
+    path::{Path, PathBuf},
+};
 
 use clap::Parser;
 use toml::{
@@ -46,6 +49,8 @@ pub struct Job {
     pub line: usize,
     /// The command line after `jdbio`: `bench --qd 32 ... TARGET`.
     pub argv: Vec<String>,
+    /// The target it names (`None`: the command's default target).
+    pub target: Option<PathBuf>,
 }
 
 /// A flag as read from the file: the key, its line and its argv words.
@@ -153,12 +158,11 @@ fn job(
             argv.extend(d.words.iter().cloned());
         }
     }
-    if let Some(t) = &target {
-        argv.push(t.words.last().cloned().unwrap_or_default());
-    }
+    let target = target.map(|t| t.words.last().cloned().unwrap_or_default());
+    argv.extend(target.clone());
     // The flags together (a conflict between two of them is the job's).
     parses(&command_s, &argv[1..]).map_err(|why| at.err(line, format!("job {name_s}: {why}")))?;
-    Ok(Job { name: name_s, command: command_s, line, argv })
+    Ok(Job { name: name_s, command: command_s, line, argv, target: target.map(PathBuf::from) })
 }
 
 /// The keys of `table` as flags, `${VAR}` expanded.
