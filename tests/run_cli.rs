@@ -210,3 +210,25 @@ fn an_output_on_a_jobs_target_is_refused_before_anything_runs() {
         assert!(!dir.path().join("db.dat").exists() && !dir.path().join("db.dat.wal").exists(), "nothing ran");
     }
 }
+
+#[test]
+fn a_failed_job_does_not_stop_the_next_and_the_suite_exits_with_its_code() {
+    let dir = scratch();
+    // The second job checks verify blocks in a file the first filled with
+    // random data: it fails when it runs (its flags are valid), every time.
+    let suite = "[defaults]\ntarget = \"d.dat\"\nsize = \"4m\"\nramp = \"0\"\n\n[[job]]\nname = \"fill\"\ncommand = \"bench\"\nmode = \"write\"\nops = 1024\n\n[[job]]\nname = \"check\"\ncommand = \"bench\"\nverify = true\nops = 100\n\n[[job]]\nname = \"after\"\ncommand = \"bench\"\nops = 200\n";
+    write(dir.path(), "s.toml", suite);
+    let out = jdbio(dir.path()).args(["run", "s.toml", "-q", "--json", "r.json", "--csv", "r.csv"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("jdbio: error: job check: --verify"), "{err}");
+    let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
+    let jobs = report["suite"]["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 3, "every job ran");
+    assert_eq!([&jobs[0]["exit_code"], &jobs[1]["exit_code"], &jobs[2]["exit_code"]], [0, 2, 0]);
+    assert!(jobs[1]["error"].as_str().unwrap().contains("holds no jdbio verify blocks"));
+    assert_eq!(jobs[2]["report"]["results"]["read"]["ops"], 200);
+    let csv = std::fs::read_to_string(dir.path().join("r.csv")).unwrap();
+    let check = csv.lines().find(|l| l.starts_with("check,")).unwrap();
+    assert!(check.contains("failed: --verify"), "{check}");
+}

@@ -10,7 +10,8 @@
 //! command exactly as if typed, with its JSON report written to a private
 //! temporary file and read back into the suite report. A job that fails
 //! does not stop the ones after it; the suite exits with the first
-//! failure's code. A signal stops the suite after the job it cut short.
+//! failure's code (1 for a failed check, else 2). A signal stops the suite
+//! after the job it cut short (exit 130, 143 or 129, the report written).
 
 pub mod file;
 
@@ -96,8 +97,8 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         crate::export::text::render(&table)
     ));
     match failure {
+        _ if report.interrupted => Err(AppError::Interrupted),
         Some(e) => Err(e),
-        None if report.interrupted => Err(AppError::Interrupted),
         None => Ok(()),
     }
 }
