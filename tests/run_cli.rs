@@ -232,3 +232,38 @@ fn a_failed_job_does_not_stop_the_next_and_the_suite_exits_with_its_code() {
     let check = csv.lines().find(|l| l.starts_with("check,")).unwrap();
     assert!(check.contains("failed: --verify"), "{check}");
 }
+
+#[test]
+fn a_signal_stops_the_suite_after_the_job_it_cut_short() {
+    use std::time::{Duration, Instant};
+    let dir = scratch();
+    let suite = "[[job]]\nname = \"long-wal\"\ncommand = \"wal\"\ntarget = \"w.log\"\nsize = \"8m\"\ntime = \"10m\"\n\n[[job]]\nname = \"never\"\ncommand = \"bench\"\ntarget = \"b.dat\"\nops = 100\n";
+    write(dir.path(), "s.toml", suite);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jdbio"))
+        .current_dir(dir.path())
+        .args(["run", "s.toml", "-q", "--json", "r.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Until the wal job has made its log (a bound for a broken build, not a
+    // timing check).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !dir.path().join("w.log").exists() {
+        assert!(child.try_wait().unwrap().is_none(), "jdbio ended before the wal job started");
+        assert!(Instant::now() < deadline, "the wal job never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: kill has no memory preconditions.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) }, 0);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143));
+    let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["interrupted"], true);
+    assert_eq!(report["signal"], "SIGTERM");
+    let jobs = report["suite"]["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 1, "the job after the signal did not run");
+    assert_eq!(jobs[0]["report"]["interrupted"], true);
+    assert!(jobs[0]["error"].is_null(), "an interruption is not a failure of the job");
+    assert!(!dir.path().join("b.dat").exists());
+}
