@@ -4,6 +4,12 @@
 # Usage:
 #   scripts/ci-gate.sh --baseline BASE.json [--repeat N] [--jdbio PATH]
 #                      [--out CURRENT.json] [--markdown OUT.md] TARGET [-- GATE ARGS...]
+#   scripts/ci-gate.sh --baseline SUITE-BASE.json --suite SUITE.toml [--jdbio PATH]
+#                      [--out CURRENT.json] [--markdown OUT.md] [-- GATE ARGS...]
+#
+# With --suite, the current run is `jdbio run SUITE.toml` (its targets come
+# from the suite file and its ${VAR}s from the environment) and the gate
+# compares it with the suite baseline job by job; no TARGET.
 #
 # Checks that BASE.json is a report the gate can use (a bench or wal report
 # of a whole run with results; exit 2 at once otherwise), then runs the job
@@ -33,7 +39,7 @@ set -euo pipefail
 
 die() { echo "ci-gate.sh: $*" >&2; exit 2; }
 
-baseline="" repeat=5 jdbio="" out="jdbio-current.json" markdown="" target=""
+baseline="" repeat=5 jdbio="" out="jdbio-current.json" markdown="" target="" suite=""
 gate_args=()
 while (($#)); do
     case "$1" in
@@ -41,6 +47,7 @@ while (($#)); do
         --repeat) repeat=${2:?--repeat needs a number}; shift 2 ;;
         --jdbio) jdbio=${2:?--jdbio needs a path}; shift 2 ;;
         --out) out=${2:?--out needs a file}; shift 2 ;;
+        --suite) suite=${2:?--suite needs a file}; shift 2 ;;
         --markdown) markdown=${2:?--markdown needs a file}; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         --) shift; gate_args=("$@"); break ;;
@@ -49,7 +56,12 @@ while (($#)); do
     esac
 done
 [ -n "$baseline" ] || die "--baseline BASE.json is required"
-[ -n "$target" ] || die "TARGET is required"
+if [ -n "$suite" ]; then
+    [ -z "$target" ] || die "--suite $suite: the suite names its targets; no TARGET (got $target)"
+    [ -r "$suite" ] || die "--suite $suite: cannot read it"
+else
+    [ -n "$target" ] || die "TARGET is required"
+fi
 [ -r "$baseline" ] || die "--baseline $baseline: cannot read it"
 [[ "$repeat" =~ ^[0-9]+$ && "$repeat" -ge 1 ]] || die "--repeat $repeat: must be a whole number >= 1"
 if [ -z "$jdbio" ]; then
@@ -62,6 +74,25 @@ fi
 # no results) is refused now, before a run that could only be wasted.
 "$jdbio" gate --baseline "$baseline" "$baseline" >/dev/null || {
     rc=$?; echo "ci-gate.sh: --baseline $baseline: the gate cannot use it (see above)" >&2; exit "$rc"; }
+
+# Gates $out against the baseline, prints the markdown (and writes it to
+# --markdown OUT.md) and exits with the gate's code.
+gate_and_exit() {
+    set +e
+    table=$("$jdbio" gate --baseline "$baseline" "$out" --markdown - "${gate_args[@]}")
+    rc=$?
+    set -e
+    printf '%s\n' "$table"
+    [ -z "$markdown" ] || printf '%s\n' "$table" > "$markdown"
+    exit "$rc"
+}
+
+if [ -n "$suite" ]; then
+    echo "ci-gate.sh: running the suite: jdbio run $suite" >&2
+    "$jdbio" run "$suite" --quiet --json "$out" >&2 || {
+        rc=$?; echo "ci-gate.sh: jdbio run $suite failed (exit $rc)" >&2; exit 2; }
+    gate_and_exit
+fi
 
 # The baseline's job, as jdbio bench flags.
 job_text=$(python3 - "$baseline" <<'PY'
@@ -106,10 +137,4 @@ fi
 "$jdbio" "${job_args[@]}" --quiet --json "$out" "$target" >&2 || {
     rc=$?; echo "ci-gate.sh: jdbio ${job_args[0]} failed (exit $rc)" >&2; exit 2; }
 
-set +e
-table=$("$jdbio" gate --baseline "$baseline" "$out" --markdown "${gate_args[@]}")
-rc=$?
-set -e
-printf '%s\n' "$table"
-[ -z "$markdown" ] || printf '%s\n' "$table" > "$markdown"
-exit "$rc"
+gate_and_exit

@@ -6,10 +6,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `jdbio --version`: the package version, the git commit it was built
+/// from ("unknown" outside a git checkout) and the cargo profile, e.g.
+/// "0.1.0 (commit 2914107, release)".
+pub const VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("JDBIO_GIT_COMMIT"), ", ", env!("JDBIO_BUILD_PROFILE"), ")");
+
 /// Storage benchmarking and verification for database engineers: Direct I/O
 /// on io_uring, HDR latency histograms, data verification, a CI gate.
 #[derive(Debug, Parser)]
-#[command(name = "jdbio", version, about, propagate_version = true)]
+#[command(name = "jdbio", version = VERSION, about, propagate_version = true, arg_required_else_help = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -39,6 +45,12 @@ pub enum Command {
     Gate(crate::gate::GateArgs),
     /// Add the reports of one bench job run on many hosts into one fleet report.
     Merge(crate::fleet::merge::MergeArgs),
+    /// Run a suite of bench and wal jobs from a TOML file into one report.
+    Run(crate::suite::RunArgs),
+    /// Print a shell completion script (e.g. `jdbio completions bash > /etc/bash_completion.d/jdbio`).
+    Completions(crate::shell::CompletionsArgs),
+    /// Print the man page (roff) for jdbio or one subcommand (`jdbio man | man -l -`).
+    Man(crate::shell::ManArgs),
 }
 
 /// Where a report goes: shared by every subcommand that writes one.

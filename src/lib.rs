@@ -9,6 +9,7 @@ pub mod bench;
 pub mod cli;
 pub mod dio;
 mod error;
+pub mod export;
 pub mod fleet;
 pub mod gate;
 pub mod info;
@@ -19,6 +20,8 @@ mod preflight;
 pub mod progress;
 pub mod report;
 mod scratch;
+pub mod shell;
+pub mod suite;
 pub mod target;
 pub mod units;
 pub mod verify;
@@ -42,7 +45,8 @@ pub fn run(mut cli: cli::Cli) -> Result<(), AppError> {
     }
 }
 
-fn run_command(cli: cli::Cli) -> Result<(), AppError> {
+/// Runs one command (a suite runs each of its jobs through here).
+pub(crate) fn run_command(cli: cli::Cli) -> Result<(), AppError> {
     match cli.command {
         cli::Command::Info(args) => info::run(&args),
         cli::Command::Bench(args) => bench::run(&args),
@@ -53,5 +57,8 @@ fn run_command(cli: cli::Cli) -> Result<(), AppError> {
         cli::Command::Plot(args) => plot::run(&args),
         cli::Command::Gate(args) => gate::run(&args),
         cli::Command::Merge(args) => fleet::merge::run(&args),
+        cli::Command::Run(args) => suite::run(&args),
+        cli::Command::Completions(args) => shell::completions(&args),
+        cli::Command::Man(args) => shell::man(&args),
     }
 }

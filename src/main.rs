@@ -10,6 +10,12 @@ fn main() -> ExitCode {
     let cli = match jdbio::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => e.exit(),
+        // Bare `jdbio` (or a subcommand group with nothing after it): the
+        // usage and the list of subcommands on stderr, exit 2.
+        Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprint!("{}", e.render());
+            return ExitCode::from(2);
+        }
         Err(e) => {
             // One line, naming the flag: clap's message without its usage
             // and help lines, joined (a missing argument is named on the

@@ -19,6 +19,7 @@ pub fn output_plan(command: &Command) -> OutputPlan {
         Command::Bench(args) => {
             plan.inputs.push(target(&args.target, crate::bench::plan::DEFAULT_TARGET));
             plan.outputs = json(&args.output.json);
+            plan.outputs.extend(args.export.outputs());
             plan.outputs.extend(args.hlog.iter().map(|p| ("--hlog", p.display().to_string())));
             // --hgrm names a base: the files are one per op kind and latency
             // beside it, and the base itself must not be a device either.
@@ -38,6 +39,7 @@ pub fn output_plan(command: &Command) -> OutputPlan {
         Command::Wal(args) => {
             plan.inputs.push(target(&args.target, crate::wal::DEFAULT_TARGET));
             plan.outputs = json(&args.output.json);
+            plan.outputs.extend(args.export.outputs());
         }
         Command::Prealloc(args) => {
             let base = target(&args.target, crate::prealloc::DEFAULT_TARGET);
@@ -56,11 +58,32 @@ pub fn output_plan(command: &Command) -> OutputPlan {
         Command::Gate(args) => {
             plan.inputs = vec![args.baseline.clone(), args.current.clone()];
             plan.outputs = json(&args.json);
+            plan.outputs.extend(args.markdown.iter().map(|v| ("--markdown", v.clone())));
+            plan.outputs.extend(args.csv.iter().map(|v| ("--csv", v.clone())));
         }
         Command::Merge(args) => {
             plan.inputs = args.reports.clone();
             plan.outputs = json(&args.json);
         }
+        Command::Run(args) => {
+            plan.inputs.push(args.suite.clone());
+            // The jobs' targets, so no output of the suite lands on one (a
+            // suite that does not parse is refused by the run itself).
+            if let Ok(jobs) = crate::suite::file::read(&args.suite, &|var| std::env::var(var).ok()) {
+                plan.inputs.extend(jobs.into_iter().map(|j| {
+                    let default = if j.command == "wal" {
+                        crate::wal::DEFAULT_TARGET
+                    } else {
+                        crate::bench::plan::DEFAULT_TARGET
+                    };
+                    j.target.unwrap_or_else(|| PathBuf::from(default))
+                }));
+            }
+            plan.outputs = json(&args.output.json);
+            plan.outputs.extend(args.export.outputs());
+        }
+        // Both print to stdout and read nothing.
+        Command::Completions(_) | Command::Man(_) => {}
     }
     plan
 }

@@ -229,3 +229,73 @@ fn ci_gate_replays_a_wal_baseline() {
         assert_eq!(base["job"][key], current["job"][key], "job.{key}");
     }
 }
+
+#[test]
+fn ci_gate_runs_a_suite_and_gates_it_job_by_job() {
+    let dir = scratch();
+    let suite = "[defaults]\ntarget = \"${CI_DEV}\"\nsize = \"8m\"\n\n[[job]]\nname = \"read\"\ncommand = \"bench\"\nops = 400\nramp = \"0\"\n\n[[job]]\nname = \"log\"\ncommand = \"wal\"\ntarget = \"${CI_DEV}.wal\"\nmethod = \"fdatasync\"\ntime = \"200ms\"\n";
+    std::fs::write(dir.path().join("s.toml"), suite).unwrap();
+    let made =
+        jdbio(dir.path()).env("CI_DEV", "g.dat").args(["run", "s.toml", "-q", "--json", "base.json"]).output().unwrap();
+    assert_eq!(made.status.code(), Some(0), "{}", String::from_utf8_lossy(&made.stderr));
+    let run = |baseline: &str, md: &str, extra: &[&str]| {
+        Command::new("bash")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/ci-gate.sh"))
+            .args(["--baseline", baseline, "--suite", "s.toml", "--jdbio", env!("CARGO_BIN_EXE_jdbio")])
+            .args(["--out", "current.json", "--markdown", md, "--"])
+            .args(NEVER)
+            .args(extra)
+            .env("CI_DEV", "g.dat")
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run("base.json", "pass.md", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(dir.path().join("pass.md")).unwrap();
+    assert!(md.contains("| read read iops |") && md.contains("| log fdatasync overwrite p99 |"), "{md}");
+    let current: Value = serde_json::from_slice(&std::fs::read(dir.path().join("current.json")).unwrap()).unwrap();
+    assert_eq!(current["command"], "run");
+    // A baseline whose read job was 1000x faster: the gate fails on it
+    // (a later limit wins over NEVER's).
+    let mut fast: Value = serde_json::from_slice(&std::fs::read(dir.path().join("base.json")).unwrap()).unwrap();
+    let iops = &mut fast["suite"]["jobs"][0]["report"]["results"]["read"]["iops"];
+    *iops = (iops.as_f64().unwrap() * 1000.0).into();
+    std::fs::write(dir.path().join("fast.json"), serde_json::to_vec(&fast).unwrap()).unwrap();
+    let out = run("fast.json", "fail.md", &["--max-drop", "iops=50%"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("read read iops"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_workflow_example_gates_the_suite_and_writes_the_job_summary() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/github-actions-storage-gate.yml");
+    // The workflow as YAML (PyYAML), its gate step's script and runner.
+    let out = Command::new("python3")
+        .args(["-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)", path])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "not valid YAML: {}", String::from_utf8_lossy(&out.stderr));
+    let wf: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let job = &wf["jobs"]["gate"];
+    assert!(job["runs-on"].as_array().unwrap().contains(&"self-hosted".into()), "a self-hosted runner");
+    let steps = job["steps"].as_array().unwrap();
+    let gate = steps.iter().find(|s| s["run"].as_str().is_some_and(|r| r.contains("ci-gate.sh"))).expect("a gate step");
+    let script = gate["run"].as_str().unwrap();
+    for needle in ["--suite results/suite-db.toml", "--baseline results/suite-db-baseline.json", "GITHUB_STEP_SUMMARY"]
+    {
+        assert!(script.contains(needle), "{needle} in {script}");
+    }
+    let mut check = Command::new("bash").args(["-n"]).stdin(std::process::Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(&mut check.stdin.take().unwrap(), script.as_bytes()).unwrap();
+    assert!(check.wait().unwrap().success(), "the gate step is valid bash");
+    // The files it names exist.
+    for f in ["results/suite-db.toml", "results/suite-db-baseline.json", "scripts/ci-gate.sh"] {
+        assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(f).exists(), "{f}");
+    }
+}

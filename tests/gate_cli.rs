@@ -202,7 +202,7 @@ fn a_report_of_another_subcommand_is_unusable() {
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "jdbio: error: verify.json: a jdbio verify report; the gate compares jdbio bench and jdbio wal reports\n"
+        "jdbio: error: verify.json: a jdbio verify report; the gate compares jdbio bench and jdbio wal reports (or suites of them)\n"
     );
 }
 

@@ -28,12 +28,12 @@ impl Mode {
     }
 
     /// Percentage of reads: 100 for read modes, 0 for write modes, `rwmix`
-    /// for randrw.
-    pub fn read_pct(self, rwmix: u32) -> u32 {
+    /// for randrw (50 when not given).
+    pub fn read_pct(self, rwmix: Option<u32>) -> u32 {
         match self {
             Mode::Randread | Mode::Read => 100,
             Mode::Randwrite | Mode::Write => 0,
-            Mode::Randrw => rwmix,
+            Mode::Randrw => rwmix.unwrap_or(50),
         }
     }
 
@@ -86,9 +86,9 @@ pub struct BenchArgs {
     /// I/O pattern.
     #[arg(long, value_enum, default_value = "randread")]
     pub mode: Mode,
-    /// Percentage of reads in randrw (0-100).
-    #[arg(long, default_value_t = 50, value_name = "PCT")]
-    pub rwmix: u32,
+    /// Percentage of reads in randrw (0-100; default 50). Only with --mode randrw.
+    #[arg(long, value_name = "PCT")]
+    pub rwmix: Option<u32>,
     /// Block size (4k, 128k, 1m...); a multiple of the target's Direct I/O alignment.
     #[arg(long, default_value = "4k", value_parser = crate::units::parse_size)]
     pub bs: u64,
@@ -170,4 +170,6 @@ pub struct BenchArgs {
     pub start_at: Option<u64>,
     #[command(flatten)]
     pub output: crate::cli::OutputArgs,
+    #[command(flatten)]
+    pub export: crate::export::ExportArgs,
 }

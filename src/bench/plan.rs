@@ -101,8 +101,17 @@ impl Plan {
         if args.jobs == 0 || args.jobs > MAX_JOBS {
             return usage(format!("--jobs {}: must be between 1 and {MAX_JOBS}", args.jobs));
         }
-        if args.rwmix > 100 {
-            return usage(format!("--rwmix {}: must be a percentage between 0 and 100", args.rwmix));
+        if let Some(rwmix) = args.rwmix {
+            if args.mode != Mode::Randrw {
+                return usage(format!(
+                    "--rwmix {rwmix}: only means something with --mode randrw (this run is --mode {})",
+                    clap::ValueEnum::to_possible_value(&args.mode)
+                        .map_or_else(String::new, |v| v.get_name().to_string())
+                ));
+            }
+            if rwmix > 100 {
+                return usage(format!("--rwmix {rwmix}: must be a percentage between 0 and 100"));
+            }
         }
         if args.bs == 0 || args.bs > MAX_BS {
             return usage(format!("--bs {}: must be between 1 byte and {MAX_BS}", args.bs));

@@ -150,10 +150,12 @@ impl Substitute {
                 self.opt_path("TARGET", &mut a.target)?;
                 self.opt_path("--hlog", &mut a.hlog)?;
                 self.opt_path("--hgrm", &mut a.hgrm)?;
+                self.exports(&mut a.export)?;
                 self.string("--json", &mut a.output.json)
             }
             Command::Wal(a) => {
                 self.opt_path("TARGET", &mut a.target)?;
+                self.exports(&mut a.export)?;
                 self.string("--json", &mut a.output.json)
             }
             Command::Prealloc(a) => {
@@ -176,10 +178,24 @@ impl Substitute {
             Command::Gate(a) => {
                 self.path("--baseline", &mut a.baseline)?;
                 self.path("CURRENT", &mut a.current)?;
+                self.string("--csv", &mut a.csv)?;
+                self.string("--markdown", &mut a.markdown)?;
                 self.string("--json", &mut a.json)
             }
             Command::Merge(a) => self.string("--json", &mut a.json),
+            // Each of a suite's jobs is substituted when it runs
+            // (suite::run_job); here only the suite's own outputs.
+            Command::Run(a) => {
+                self.exports(&mut a.export)?;
+                self.string("--json", &mut a.output.json)
+            }
+            Command::Completions(_) | Command::Man(_) => Ok(()),
         }
+    }
+
+    fn exports(&self, export: &mut crate::export::ExportArgs) -> Result<(), AppError> {
+        self.string("--csv", &mut export.csv)?;
+        self.string("--markdown", &mut export.markdown)
     }
 }
 

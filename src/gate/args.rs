@@ -47,6 +47,11 @@ unless --allow-mismatch. A different CPU model, kernel, device model or
 filesystem, or a different run length (bench job.stop and job.ramp, wal
 job.time and job.size), is a warning.
 
+Two suite reports (`jdbio run --json`) are gated job by job: jobs are matched
+by name and each pair is judged as above, its rows named after the job
+('randread-4k-qd1 read p99'). A job only one suite has, or one that failed or
+left no report, is refused (exit 2).
+
 The gate judges only what was measured on both sides: a report with no
 results, an op kind with zero ops (headline or any repetition) or a wal entry
 with zero commits, an op kind or CPU per I/O that only one report has, and an
@@ -61,8 +66,8 @@ settings, a bad flag).";
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_SHORT_HELP, after_long_help = AFTER_LONG_HELP)]
 pub struct GateArgs {
-    /// The report made by `jdbio bench --json` (or `jdbio wal --json`) on the
-    /// current code.
+    /// The report made by `jdbio bench --json` (or `jdbio wal --json`, or a
+    /// suite's `jdbio run --json`) on the current code.
     #[arg(value_name = "CURRENT.json")]
     pub current: PathBuf,
     /// The reference report the current one is compared with.
@@ -84,10 +89,15 @@ pub struct GateArgs {
     /// difference becomes a warning instead of exit 2).
     #[arg(long)]
     pub allow_mismatch: bool,
-    /// Print a GitHub-flavoured markdown table (for a CI comment) instead of
-    /// the plain table.
-    #[arg(long)]
-    pub markdown: bool,
+    /// Write the verdicts as GitHub-flavoured markdown (for a CI comment or a
+    /// job summary) to FILE, or to stdout with `-`; bare `--markdown` prints
+    /// it instead of the plain table.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    pub markdown: Option<String>,
+    /// Write the verdicts as CSV (one row per metric, the unit of its values
+    /// in a column) to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<String>,
     /// Write the verdicts as JSON (schema `jdbio.gate/1`) to FILE, or to stdout
     /// with `-` (then the table goes to stderr).
     #[arg(long, value_name = "FILE")]

@@ -2,7 +2,8 @@
 //! read by [`crate::report::read_report`] (size-bounded; exit 2 for a file
 //! that cannot be read, is too large, is not JSON, not a jdbio report, or of
 //! an unknown schema version); here it must also be a bench or wal report
-//! of a run that was not interrupted (a partial run is never judged).
+//! (or a `jdbio run` suite of them, see [`super::suite`]) of a run that was
+//! not interrupted (a partial run is never judged).
 
 use std::path::{Path, PathBuf};
 
@@ -41,8 +42,10 @@ fn whole_run(report: &Value) -> Result<(), String> {
 /// Checks that a jdbio report comes from `jdbio bench` or `jdbio wal`.
 fn gateable(report: &Value) -> Result<(), String> {
     match report.get("command").and_then(Value::as_str) {
-        Some("bench" | "wal") => Ok(()),
-        Some(other) => Err(format!("a jdbio {other} report; the gate compares jdbio bench and jdbio wal reports")),
+        Some("bench" | "wal" | "run") => Ok(()),
+        Some(other) => Err(format!(
+            "a jdbio {other} report; the gate compares jdbio bench and jdbio wal reports (or suites of them)"
+        )),
         None => Err("no \"command\"; the gate compares jdbio bench and jdbio wal reports".into()),
     }
 }
@@ -59,7 +62,7 @@ mod tests {
         assert!(gateable(&json!({"command": "wal"})).is_ok());
         assert_eq!(
             gateable(&json!({"command": "verify"})).unwrap_err(),
-            "a jdbio verify report; the gate compares jdbio bench and jdbio wal reports"
+            "a jdbio verify report; the gate compares jdbio bench and jdbio wal reports (or suites of them)"
         );
         assert_eq!(
             gateable(&json!({})).unwrap_err(),

@@ -21,22 +21,37 @@ mod metrics;
 mod outcome;
 mod render;
 pub(crate) mod settings;
+mod suite;
 mod wal_metrics;
 
 pub use args::GateArgs;
+pub use outcome::GATE_SCHEMA;
 
 use crate::{
     error::AppError,
-    report::{Sink, write_json},
+    report::{Sink, write_json, write_output},
 };
 
-/// Runs `jdbio gate`.
-pub fn run(args: &GateArgs) -> Result<(), AppError> {
-    let limits = limits::Limits::from_flags(&args.max_drop, &args.max_rise)?;
-    let base = load::load(&args.baseline)?;
-    let cur = load::load(&args.current)?;
-    let (base_values, cur_values) = (metrics::extract(&base)?, metrics::extract(&cur)?);
-    let mismatches = settings::mismatches(&base, &cur);
+/// What comparing one pair of reports found (one job of a suite, or the
+/// two reports given).
+struct Judged {
+    rows: Vec<compare::Row>,
+    mismatches: Vec<settings::Difference>,
+    warnings: Vec<String>,
+    spread: outcome::Spread,
+    job: String,
+}
+
+/// Compares `base` with `cur`: exit 2 for mismatched settings (unless
+/// `--allow-mismatch`) or one-sided metrics, else the rows.
+fn judge(
+    base: &load::Loaded,
+    cur: &load::Loaded,
+    limits: &limits::Limits,
+    args: &GateArgs,
+) -> Result<Judged, AppError> {
+    let (base_values, cur_values) = (metrics::extract(base)?, metrics::extract(cur)?);
+    let mismatches = settings::mismatches(base, cur);
     if !mismatches.is_empty() && !args.allow_mismatch {
         let list: Vec<String> = mismatches.iter().map(|d| d.to_string()).collect();
         return Err(AppError::Usage(format!(
@@ -55,22 +70,40 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
             one_sided.join("; ")
         )));
     }
-    let mut warnings = settings::warnings(&base, &cur);
-    let rows = compare::compare(&base_values, &cur_values, &limits, args.ignore_spread, &mut warnings);
+    let mut warnings = settings::warnings(base, cur);
+    let rows = compare::compare(&base_values, &cur_values, limits, args.ignore_spread, &mut warnings);
     let spread = outcome::Spread {
         baseline_repetitions: base_values.reps.len(),
         current_repetitions: cur_values.reps.len(),
         judged: compare::spread_known(&base_values, &cur_values),
         ignored: args.ignore_spread,
     };
-    let paths = (base.path.display().to_string(), cur.path.display().to_string());
     let job = match mismatches.is_empty() {
-        true => settings::describe(&base),
-        false => format!("baseline {}; current {}", settings::describe(&base), settings::describe(&cur)),
+        true => settings::describe(base),
+        false => format!("baseline {}; current {}", settings::describe(base), settings::describe(cur)),
     };
-    let mut outcome = outcome::Outcome::new(paths.0, paths.1, job, spread, rows);
-    outcome.mismatches = mismatches;
-    outcome.warnings = warnings;
+    Ok(Judged { rows, mismatches, warnings, spread, job })
+}
+
+/// Runs `jdbio gate`.
+pub fn run(args: &GateArgs) -> Result<(), AppError> {
+    let limits = limits::Limits::from_flags(&args.max_drop, &args.max_rise)?;
+    let base = load::load(&args.baseline)?;
+    let cur = load::load(&args.current)?;
+    let judged = match suite::pairs(&base, &cur)? {
+        None => judge(&base, &cur, &limits, args)?,
+        Some(pairs) => {
+            let mut each = Vec::new();
+            for (name, b, c) in &pairs {
+                each.push((name.clone(), judge(b, c, &limits, args)?));
+            }
+            suite::combine(each, args.ignore_spread)
+        }
+    };
+    let paths = (base.path.display().to_string(), cur.path.display().to_string());
+    let mut outcome = outcome::Outcome::new(paths.0, paths.1, judged.job, judged.spread, judged.rows);
+    outcome.mismatches = judged.mismatches;
+    outcome.warnings = judged.warnings;
     for d in &outcome.mismatches {
         eprintln!("jdbio: warning: settings differ, compared anyway (--allow-mismatch): {d}");
     }
@@ -80,8 +113,18 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
     if let Some(dest) = &args.json {
         write_json(&outcome, dest)?;
     }
-    let text = if args.markdown { render::markdown(&outcome) } else { render::table(&outcome) };
-    Sink::for_json_dest(args.json.as_deref()).print(&text);
+    if let Some(dest) = &args.markdown {
+        write_output("--markdown", dest, render::markdown(&outcome).as_bytes())?;
+    }
+    if let Some(dest) = &args.csv {
+        let value = serde_json::to_value(&outcome).map_err(|e| AppError::Io(e.to_string()))?;
+        write_output("--csv", dest, crate::export::csv::render(&crate::export::table(&value)?).as_bytes())?;
+    }
+    // The plain table, unless the markdown took its place on stdout; on
+    // stderr when another output took stdout.
+    if args.markdown.as_deref() != Some("-") {
+        Sink::avoiding(&[args.json.as_deref(), args.csv.as_deref()]).print(&render::table(&outcome));
+    }
     if outcome.passed {
         Ok(())
     } else {

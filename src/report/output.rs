@@ -10,7 +10,10 @@
 use std::{
     io::{self, Write},
     path::{Path, PathBuf},
-    sync::{Mutex, MutexGuard},
+    sync::{
+        Mutex, MutexGuard,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use serde::Serialize;
@@ -25,6 +28,11 @@ struct Prepared {
     outputs: Vec<OutputPath>,
     inputs: Vec<PathBuf>,
 }
+
+/// True when an output prepared for this run goes to stdout, so every
+/// human-readable text goes to stderr (a suite's jobs print their summaries
+/// while the suite's `--json -` holds stdout).
+static STDOUT_TAKEN: AtomicBool = AtomicBool::new(false);
 
 static PREPARED: Mutex<Prepared> = Mutex::new(Prepared { outputs: Vec::new(), inputs: Vec::new() });
 
@@ -49,6 +57,10 @@ pub struct OutputPlan {
 /// naming the flag and path of the first that is refused or cannot be
 /// created (the ones created before it are removed again).
 pub fn prepare(plan: OutputPlan) -> Result<(), AppError> {
+    let stdout: Vec<String> = plan.outputs.iter().filter(|(_, v)| v == "-").map(|(f, _)| format!("{f} -")).collect();
+    if stdout.len() > 1 {
+        return Err(AppError::Usage(format!("{}: only one output can go to stdout", stdout.join(", "))));
+    }
     for (flag, path) in &plan.checked {
         output_path::check(flag, path, &plan.inputs)?;
     }
@@ -62,6 +74,7 @@ pub fn prepare(plan: OutputPlan) -> Result<(), AppError> {
             taken.push(PathBuf::from(value));
         }
     }
+    STDOUT_TAKEN.store(plan.outputs.iter().any(|(_, v)| v == "-"), Ordering::Relaxed);
     let mut p = prepared();
     p.outputs = outputs;
     p.inputs = plan.inputs;
@@ -114,9 +127,15 @@ pub enum Sink {
 }
 
 impl Sink {
-    /// Stderr when JSON is going to stdout, else stdout.
+    /// Stderr when JSON (or any prepared output) is going to stdout, else stdout.
     pub fn for_json_dest(json: Option<&str>) -> Self {
-        if json == Some("-") { Sink::Stderr } else { Sink::Stdout }
+        Self::avoiding(&[json])
+    }
+
+    /// Stderr when any of `outputs`, or any output prepared for this run,
+    /// goes to stdout (`-`), else stdout.
+    pub fn avoiding(outputs: &[Option<&str>]) -> Self {
+        if outputs.contains(&Some("-")) || STDOUT_TAKEN.load(Ordering::Relaxed) { Sink::Stderr } else { Sink::Stdout }
     }
 
     /// Writes `text`; a closed pipe is ignored.

@@ -42,4 +42,6 @@ pub struct WalArgs {
     pub force: bool,
     #[command(flatten)]
     pub output: crate::cli::OutputArgs,
+    #[command(flatten)]
+    pub export: crate::export::ExportArgs,
 }

@@ -30,6 +30,12 @@ use crate::{
     units::human_bytes,
 };
 
+/// Validates `args` as `jdbio wal` would before running (a suite checks
+/// every job first).
+pub fn check(args: &WalArgs) -> Result<(), AppError> {
+    plan::WalPlan::from_args(args).map(drop)
+}
+
 /// Runs `jdbio wal`.
 pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let plan = plan::WalPlan::from_args(args)?;
@@ -85,7 +91,8 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     if let Some(dest) = &plan.json {
         write_json(&report, dest)?;
     }
-    let sink = Sink::for_json_dest(plan.json.as_deref());
+    args.export.write(&serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?)?;
+    let sink = Sink::avoiding(&[plan.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
     sink.print(&summary::render(&header, &entries, &warnings));
     crate::report::conclude_rows(sink, report.interrupted, failure)
 }

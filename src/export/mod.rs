@@ -1,0 +1,157 @@
+//! CSV and markdown exports of a report (`--csv FILE`, `--markdown FILE`,
+//! `-` for stdout), beside `--json`.
+//!
+//! The exporters see only the report, in the form its JSON has (a
+//! `jdbio.report/1` or `jdbio.gate/1` value), never the run: [`table`]
+//! turns it into a [`Table`] (one row per op kind for bench, per method and
+//! file mode for wal, per job and op for a suite (`jdbio run`), per metric for gate), and
+//! [`csv`] and [`markdown`] draw that table. CSV keeps raw numbers with the
+//! unit in each column name (`p99_ns`); markdown scales them for people
+//! with the unit in the heading (`p99 [µs]`).
+
+mod bench;
+pub mod csv;
+mod gate;
+pub mod markdown;
+mod suite;
+pub mod text;
+mod wal;
+
+use clap::Args;
+use serde_json::Value;
+
+use crate::{error::AppError, report::write_output};
+
+/// `--csv FILE` and `--markdown FILE`, for the commands whose report is a table.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExportArgs {
+    /// Write the results as CSV (one row per op kind, method or job; units
+    /// in the column names) to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<String>,
+    /// Write the results as a GitHub-flavoured markdown table to FILE, or to
+    /// stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<String>,
+}
+
+impl ExportArgs {
+    /// `(flag, value)` of each export asked for, for the preflight.
+    pub fn outputs(&self) -> Vec<(&'static str, String)> {
+        let csv = self.csv.iter().map(|v| ("--csv", v.clone()));
+        csv.chain(self.markdown.iter().map(|v| ("--markdown", v.clone()))).collect()
+    }
+
+    /// True when an export goes to stdout (then the summary goes to stderr).
+    pub fn to_stdout(&self) -> bool {
+        self.csv.as_deref() == Some("-") || self.markdown.as_deref() == Some("-")
+    }
+
+    /// Writes the exports asked for of `report` (its JSON form).
+    pub fn write(&self, report: &Value) -> Result<(), AppError> {
+        if self.csv.is_none() && self.markdown.is_none() {
+            return Ok(());
+        }
+        let table = table(report)?;
+        if let Some(dest) = &self.csv {
+            write_output("--csv", dest, csv::render(&table).as_bytes())?;
+        }
+        if let Some(dest) = &self.markdown {
+            write_output("--markdown", dest, markdown::render(&table).as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// One column: its CSV name (raw unit in the name), its markdown heading,
+/// and how a number is shown in markdown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// CSV header, e.g. `p99_ns`.
+    pub key: &'static str,
+    /// Markdown heading, e.g. `p99 [µs]`.
+    pub title: &'static str,
+    /// Markdown shows a number divided by this.
+    pub scale: f64,
+    /// Markdown decimals.
+    pub decimals: usize,
+}
+
+impl Column {
+    /// A text column, or a number shown as is in markdown.
+    pub const fn plain(key: &'static str, title: &'static str) -> Self {
+        Self { key, title, scale: 1.0, decimals: 0 }
+    }
+
+    /// A number shown in markdown as `value / scale` with `decimals`.
+    pub const fn scaled(key: &'static str, title: &'static str, scale: f64, decimals: usize) -> Self {
+        Self { key, title, scale, decimals }
+    }
+
+    /// Nanoseconds, shown in microseconds.
+    pub const fn ns(key: &'static str, title: &'static str) -> Self {
+        Self::scaled(key, title, 1e3, 1)
+    }
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Num(f64),
+    /// Not measured (an unsupported wal method, a gate row without spread).
+    Empty,
+}
+
+impl Cell {
+    /// A number from a JSON value, or [`Cell::Empty`].
+    pub fn of(v: &Value) -> Self {
+        v.as_f64().map_or(Cell::Empty, Cell::Num)
+    }
+
+    /// A string from a JSON value (numbers and booleans as text).
+    pub fn text(v: &Value) -> Self {
+        match v {
+            Value::String(s) => Cell::Text(s.clone()),
+            Value::Null => Cell::Empty,
+            other => Cell::Text(other.to_string()),
+        }
+    }
+}
+
+/// A report as rows under columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The table of `report`: chosen by its `schema` and `command`.
+pub fn table(report: &Value) -> Result<Table, AppError> {
+    match (report["schema"].as_str(), report["command"].as_str()) {
+        (Some(crate::gate::GATE_SCHEMA), _) => Ok(gate::table(report)),
+        (_, Some("bench")) => Ok(bench::table(report)),
+        (_, Some("wal")) => Ok(wal::table(report)),
+        (_, Some("run")) => Ok(suite::table(report)),
+        (_, command) => Err(AppError::Usage(format!(
+            "--csv/--markdown: no table for a {} report",
+            command.unwrap_or("schema-less")
+        ))),
+    }
+}
+
+/// The latency columns every per-op table has, in nanoseconds.
+const LATENCY: [Column; 6] = [
+    Column::ns("lat_mean_ns", "mean [µs]"),
+    Column::ns("lat_p50_ns", "p50 [µs]"),
+    Column::ns("lat_p90_ns", "p90 [µs]"),
+    Column::ns("lat_p99_ns", "p99 [µs]"),
+    Column::ns("lat_p99.9_ns", "p99.9 [µs]"),
+    Column::ns("lat_max_ns", "max [µs]"),
+];
+
+/// The cells of [`LATENCY`] from a `latency_ns` object (empty when null).
+fn latency_cells(lat: &Value) -> Vec<Cell> {
+    let p = |k: &str| Cell::of(&lat["percentiles"][k]);
+    vec![Cell::of(&lat["mean"]), p("50"), p("90"), p("99"), p("99.9"), Cell::of(&lat["max"])]
+}
