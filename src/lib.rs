@@ -2,52 +2,62 @@
 //!
 //! The library holds everything; `main.rs` only parses the command line and
 //! maps the outcome to an exit code. [`dio`] is the Direct I/O module that
-//! other programs can use on their own.
+//! other programs can use on their own: with `default-features = false` (no
+//! `cli` feature) the crate is that module alone, over compio, jdb_alloc,
+//! thiserror and the OS bindings.
 
-pub mod align_check;
-pub mod bench;
-pub mod cli;
 pub mod dio;
-mod error;
-pub mod gate;
-pub mod info;
-mod interrupt;
-pub mod plot;
-pub mod prealloc;
-mod preflight;
-pub mod progress;
-pub mod report;
-mod scratch;
-pub mod target;
-pub mod units;
-pub mod verify;
-pub mod wal;
 
-pub use error::AppError;
-
-/// Runs one parsed command line: its outputs are checked and created
-/// first, before the command touches its target; those it never wrote are
-/// removed at the end. A run that a signal cut short ends in
-/// [`AppError::Interrupted`].
-pub fn run(cli: cli::Cli) -> Result<(), AppError> {
-    report::prepare(preflight::output_plan(&cli.command))?;
-    let result = run_command(cli);
-    report::finish();
-    match result {
-        Ok(()) if interrupt::requested() => Err(AppError::Interrupted),
-        other => other,
-    }
+/// Marks every item in it as part of the command line (the `cli` feature).
+macro_rules! cli_only {
+    ($($item:item)*) => { $( #[cfg(feature = "cli")] $item )* };
 }
 
-fn run_command(cli: cli::Cli) -> Result<(), AppError> {
-    match cli.command {
-        cli::Command::Info(args) => info::run(&args),
-        cli::Command::Bench(args) => bench::run(&args),
-        cli::Command::Wal(args) => wal::run(&args),
-        cli::Command::Prealloc(args) => prealloc::run(&args),
-        cli::Command::Align(args) => align_check::run(&args),
-        cli::Command::Verify(args) => verify::run(&args),
-        cli::Command::Plot(args) => plot::run(&args),
-        cli::Command::Gate(args) => gate::run(&args),
+cli_only! {
+    pub mod align_check;
+    pub mod bench;
+    pub mod cli;
+    mod error;
+    pub mod gate;
+    pub mod info;
+    mod interrupt;
+    pub mod plot;
+    pub mod prealloc;
+    mod preflight;
+    pub mod progress;
+    pub mod report;
+    mod scratch;
+    pub mod target;
+    pub mod units;
+    pub mod verify;
+    pub mod wal;
+
+    pub use error::AppError;
+
+    /// Runs one parsed command line: its outputs are checked and created
+    /// first, before the command touches its target; those it never wrote are
+    /// removed at the end. A run that a signal cut short ends in
+    /// [`AppError::Interrupted`].
+    pub fn run(cli: cli::Cli) -> Result<(), AppError> {
+        report::prepare(preflight::output_plan(&cli.command))?;
+        let result = run_command(cli);
+        report::finish();
+        match result {
+            Ok(()) if interrupt::requested() => Err(AppError::Interrupted),
+            other => other,
+        }
+    }
+
+    fn run_command(cli: cli::Cli) -> Result<(), AppError> {
+        match cli.command {
+            cli::Command::Info(args) => info::run(&args),
+            cli::Command::Bench(args) => bench::run(&args),
+            cli::Command::Wal(args) => wal::run(&args),
+            cli::Command::Prealloc(args) => prealloc::run(&args),
+            cli::Command::Align(args) => align_check::run(&args),
+            cli::Command::Verify(args) => verify::run(&args),
+            cli::Command::Plot(args) => plot::run(&args),
+            cli::Command::Gate(args) => gate::run(&args),
+        }
     }
 }

@@ -9,12 +9,13 @@
 
 use std::{fmt, path::Path};
 
-use serde::Serialize;
+
 
 use super::{Error, Result};
 
 /// The alignment a Direct I/O target needs, in bytes (powers of two).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(serde::Serialize))]
 pub struct Alignment {
     /// Required alignment of the buffer's memory address.
     pub mem: u32,
