@@ -8,6 +8,11 @@
 
 pub mod dio;
 
+/// The compio this library is built on, so a program that embeds [`dio`]
+/// runs it with `jdbio::compio::runtime::Runtime` and no compio line (or
+/// version to match) of its own.
+pub use compio;
+
 /// Marks every item in it as part of the command line (the `cli` feature).
 macro_rules! cli_only {
     ($($item:item)*) => { $( #[cfg(feature = "cli")] $item )* };
@@ -26,6 +31,7 @@ cli_only! {
     mod preflight;
     pub mod progress;
     pub mod report;
+    mod rt;
     mod scratch;
     pub mod target;
     pub mod units;

@@ -30,7 +30,7 @@ use super::{
 };
 use crate::{
     bench::stats::Lateness,
-    dio::{AlignedBuffer, File},
+    dio::{AlignedBuf, File},
     progress::Counter,
     verify::{
         classify::{Checker, Verdict},
@@ -150,17 +150,19 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
     Ok(result)
 }
 
-type Prepared = (File, Vec<AlignedBuffer>, compio::runtime::Runtime);
+type Prepared = (File, Vec<AlignedBuf>, compio::runtime::Runtime);
 
 fn prepare(plan: &Plan) -> Result<Prepared, String> {
-    let file = if plan.mode.writes() { File::open_rw(&plan.path) } else { File::open(&plan.path) };
-    let file = file.map_err(|e| e.to_string())?;
-    let bufs = (0..plan.qd).map(|_| AlignedBuffer::zeroed(plan.bs as usize)).collect::<Result<Vec<_>, _>>();
-    let bufs = bufs.map_err(|e| e.to_string())?;
     let runtime = RuntimeBuilder::new()
         .with_proactor(uring::proactor(plan.qd, plan.qd == 1))
         .build()
         .map_err(|e| format!("cannot set up an io_uring runtime: {e}"))?;
+    let file = runtime.block_on(async {
+        if plan.mode.writes() { File::open_rw(&plan.path).await } else { File::open(&plan.path).await }
+    });
+    let file = file.map_err(|e| e.to_string())?;
+    let bufs = (0..plan.qd).map(|_| AlignedBuf::zeroed(plan.bs as usize)).collect::<Result<Vec<_>, _>>();
+    let bufs = bufs.map_err(|e| e.to_string())?;
     Ok((file, bufs, runtime))
 }
 

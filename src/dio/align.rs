@@ -9,8 +9,6 @@
 
 use std::{fmt, path::Path};
 
-
-
 use super::{Error, Result};
 
 /// The alignment a Direct I/O target needs, in bytes (powers of two).
@@ -29,10 +27,10 @@ impl Alignment {
 
     /// Checks one request. `addr` is the buffer's memory address.
     pub fn check(&self, path: &Path, offset: u64, len: usize, addr: usize) -> Result<()> {
-        let ok = offset % u64::from(self.offset) == 0
-            && len % self.offset as usize == 0
+        let ok = offset.is_multiple_of(u64::from(self.offset))
+            && len.is_multiple_of(self.offset as usize)
             && len > 0
-            && addr % self.mem as usize == 0;
+            && addr.is_multiple_of(self.mem as usize);
         if ok { Ok(()) } else { Err(Error::Alignment { path: path.to_path_buf(), offset, len, addr, need: *self }) }
     }
 }
