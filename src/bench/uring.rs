@@ -85,7 +85,13 @@ pub struct RwOp {
 
 impl RwOp {
     /// An op on the buffer at `ptr` (slot `index`, `len` bytes).
-    pub fn new(reg: Registered, index: u16, ptr: *mut u8, len: u32, offset: u64, write: bool) -> Self {
+    ///
+    /// # Safety
+    ///
+    /// `ptr..ptr + len` must lie inside registered buffer `index`, be valid
+    /// for the kernel to read (write) or write (read) until the op
+    /// completes, and be touched by nothing else meanwhile.
+    pub unsafe fn new(reg: Registered, index: u16, ptr: *mut u8, len: u32, offset: u64, write: bool) -> Self {
         Self { ptr, len, offset, index, write, reg }
     }
 }

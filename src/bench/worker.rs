@@ -196,7 +196,9 @@ async fn slot_loop(ctx: SlotCtx) {
             None if write && ctx.stamp_writes => stamp_block(block, offset, stamp),
             _ => {}
         }
-        let op = RwOp::new(ctx.reg, ctx.index, ctx.slot.0, ctx.slot.1 as u32, offset, write);
+        // SAFETY: the slot is registered buffer `index`, kept alive with the
+        // runtime, and this task is its only user until the op completes.
+        let op = unsafe { RwOp::new(ctx.reg, ctx.index, ctx.slot.0, ctx.slot.1 as u32, offset, write) };
         let t0 = Instant::now();
         let result = uring::submit(op, ctx.eager).await;
         now = Instant::now();

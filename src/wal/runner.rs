@@ -59,7 +59,6 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
     if plan.is_block() {
         return Ok(());
     }
-    let io = |e: std::io::Error| AppError::Io(format!("{}: preparing the log: {e}", plan.path.display()));
     match mode {
         FileMode::Overwrite => {
             let written = fs::metadata(&plan.path).is_ok_and(|m| m.len() >= plan.size);
@@ -68,11 +67,10 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
             }
         }
         FileMode::Append => {
-            fs::File::create(&plan.path).map_err(io)?;
+            crate::rt::block_on(File::create(&plan.path))??;
         }
         FileMode::Prealloc => {
-            fs::File::create(&plan.path).map_err(io)?;
-            crate::rt::block_on(async { File::open_rw(&plan.path).await?.preallocate(plan.size).await })??;
+            crate::rt::block_on(async { File::create(&plan.path).await?.preallocate(plan.size).await })??;
         }
     }
     Ok(())
