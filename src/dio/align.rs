@@ -1,9 +1,9 @@
 //! Alignment: what a Direct I/O target demands and the checks made before any
 //! operation is submitted.
 //!
-//! The requirement is the target's real one (see [`crate::dio::os`] for how it
-//! is read: STATX_DIOALIGN, else the block device's logical block size, else
-//! 4096). A request that breaks it is refused with [`Error::Alignment`] and no
+//! The requirement is the target's real one, as the private `os` module
+//! reads it: STATX_DIOALIGN, else the block device's logical block size, else
+//! 4096. A request that breaks it is refused with [`Error::Alignment`] and no
 //! I/O is issued, so the kernel never sees a request it would fail with a bare
 //! EINVAL.
 
