@@ -245,11 +245,12 @@ fn block_device_every_method() {
     assert_eq!(&dev.contents()[1 << 20..(1 << 20) + 4096], &pattern(4096, 11)[..]);
 }
 
-/// Opening a FIFO for reading blocks in open(2) until a writer appears. The
+/// Opening a FIFO for reading waits in open(2) until a writer appears. The
 /// open runs in one task while a timer task ticks; only the ticker's third
-/// tick opens the write end. Were the open a blocking call on the runtime's
-/// thread, the ticker could never tick and only the watchdog (after a minute,
-/// a failure) would open the write end.
+/// tick opens the write end, and at that tick the open must still be
+/// waiting (off the thread). Were the open a blocking call on the runtime's
+/// thread, the ticker could never tick and only the watchdog (after a
+/// minute: a failure) would open the write end.
 #[test]
 fn a_slow_open_does_not_block_other_tasks() {
     let dir = scratch();
@@ -266,25 +267,28 @@ fn a_slow_open_does_not_block_other_tasks() {
         let _ = fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(&writer_path);
         by_ticker
     });
-    let ticks = Rc::new(Cell::new(0u32));
-    let opened = block_on(async {
+    let (ticks, open_pending) = (Rc::new(Cell::new(0u32)), Rc::new(Cell::new(true)));
+    let (opened, pending_at_third_tick) = block_on(async {
         let ticker = {
-            let ticks = ticks.clone();
+            let (ticks, open_pending) = (ticks.clone(), open_pending.clone());
             jdbio::compio::runtime::spawn(async move {
                 for _ in 0..3 {
                     jdbio::compio::time::sleep(Duration::from_millis(1)).await;
                     ticks.set(ticks.get() + 1);
                 }
-                tx.send(()).unwrap();
+                let pending = open_pending.get();
+                let _ = tx.send(());
+                pending
             })
         };
         let opened = File::open(&fifo).await;
-        ticker.await.unwrap();
-        opened
+        open_pending.set(false);
+        (opened, ticker.await.unwrap())
     });
     assert!(watchdog.join().unwrap(), "the ticker never ran while the open was pending: the open blocked the thread");
     assert_eq!(ticks.get(), 3);
-    // O_DIRECT on a FIFO is refused once it opens: the open returned.
+    assert!(pending_at_third_tick, "the open returned before its writer appeared: it did not wait in open(2)");
+    // O_DIRECT on a FIFO is refused once the open gets past its wait.
     let err = opened.unwrap_err();
     assert!(err.to_string().contains("fifo"), "{err}");
 }

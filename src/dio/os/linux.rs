@@ -1,5 +1,5 @@
 //! Linux: O_DIRECT (plus O_DSYNC for a WAL) opened through the ring
-//! (IORING_OP_OPENAT), statx STATX_DIOALIGN through the ring
+//! (IORING_OP_OPENAT, run on the kernel's workers), statx STATX_DIOALIGN through the ring
 //! (IORING_OP_STATX), fallocate through the ring (IORING_OP_FALLOCATE), and
 //! the block device ioctls on compio's blocking pool (no ring op exists for
 //! them). Each ring op falls back to the plain syscall on compio's blocking
@@ -10,7 +10,7 @@ use std::{
     fs::{File, OpenOptions},
     io,
     os::{
-        fd::{AsRawFd, OwnedFd},
+        fd::{AsRawFd, FromRawFd, OwnedFd},
         unix::{ffi::OsStrExt, fs::OpenOptionsExt},
     },
     path::{Path, PathBuf},
@@ -20,12 +20,9 @@ use std::{
 use compio::{
     BufResult,
     buf::{IntoInner, IoBuf},
-    driver::{
-        OpCode, OpEntry, SharedFd,
-        op::{CurrentDir, Mode, OFlags, OpenFile, TruncateFile},
-    },
+    driver::{Extra, OpCode, OpEntry, SharedFd, op::TruncateFile},
 };
-use io_uring::{opcode, types::Fd};
+use io_uring::{opcode, squeue, types::Fd};
 
 use super::{OpenMode, Probe, cvt, unblock};
 use crate::dio::Alignment;
@@ -47,15 +44,52 @@ fn flags(mode: OpenMode) -> libc::c_int {
     }
 }
 
-/// Opens `path` in `mode` through the ring (IORING_OP_OPENAT; the kernel
-/// runs an open that would block on its own workers, never on this thread).
+/// Opens `path` in `mode` through the ring (IORING_OP_OPENAT) with
+/// IOSQE_ASYNC: the kernel runs the open on its own workers, never inline
+/// in this thread's submission, so an open that waits (a FIFO without a
+/// writer, a slow FUSE or network filesystem) never stalls the runtime.
 pub async fn open(path: &Path, mode: OpenMode) -> io::Result<File> {
-    let c_path = CString::new(path.as_os_str().as_bytes())
+    let path = CString::new(path.as_os_str().as_bytes())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "the path holds a NUL byte"))?;
-    let op = OpenFile::new(CurrentDir, c_path, OFlags::from_bits_retain(flags(mode) as u32), Mode::from(0o644));
+    let op = OpenAt { path, flags: flags(mode) | libc::O_CLOEXEC, fd: None };
     let BufResult(res, op) = compio::runtime::submit(op).await;
     res?;
-    Ok(File::from(op.into_inner()))
+    op.fd.map(File::from).ok_or_else(|| io::Error::other("the ring reported an open without a descriptor"))
+}
+
+/// openat(AT_FDCWD, path, flags, 0644). Owns the descriptor from
+/// completion on, so an open whose future was dropped still closes it.
+struct OpenAt {
+    path: CString,
+    flags: libc::c_int,
+    fd: Option<OwnedFd>,
+}
+
+// SAFETY: the entry points into `path`, which the op owns until completion.
+unsafe impl OpCode for OpenAt {
+    type Control = ();
+
+    fn create_entry(&mut self, _: &mut ()) -> OpEntry {
+        opcode::OpenAt::new(Fd(libc::AT_FDCWD), self.path.as_ptr())
+            .flags(self.flags)
+            .mode(0o644)
+            .build()
+            .flags(squeue::Flags::ASYNC)
+            .into()
+    }
+
+    fn call_blocking(&mut self, _: &mut ()) -> io::Result<usize> {
+        // SAFETY: a NUL-terminated path; open takes plain integers besides.
+        cvt(unsafe { libc::open(self.path.as_ptr(), self.flags, 0o644 as libc::c_uint) }).map(|fd| fd as usize)
+    }
+
+    unsafe fn set_result(&mut self, _: &mut (), res: &io::Result<usize>, _: &Extra) {
+        if let Ok(fd) = res {
+            // SAFETY: a successful open's result is a new descriptor that
+            // nothing else owns.
+            self.fd = Some(unsafe { OwnedFd::from_raw_fd(*fd as libc::c_int) });
+        }
+    }
 }
 
 /// statx for the type, device number, size and Direct I/O alignment of an
