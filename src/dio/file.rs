@@ -269,6 +269,8 @@ impl File {
     }
 }
 
+/// **Unix only**: the shared descriptor (for fd-level calls; it stays
+/// owned by the `File`).
 #[cfg(unix)]
 impl std::os::fd::AsRawFd for File {
     fn as_raw_fd(&self) -> std::os::fd::RawFd {
