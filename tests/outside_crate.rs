@@ -1,8 +1,10 @@
 //! The Direct I/O library as a crate outside jdbio uses it:
 //! tests/outside_crate depends on this package by path with
 //! `default-features = false` and no compio of its own, and runs the
-//! README's jdbio example (the migrated jdb_fs example). Built with its own
-//! lock file and target directory, offline.
+//! README's jdbio example (the migrated jdb_fs example). It is built
+//! offline from a copy in the test's scratch directory, with this
+//! package's Cargo.lock as its lock (so the same versions as the tool, and
+//! no lock file of its own to keep in step).
 
 use std::{
     fs,
@@ -14,16 +16,32 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs cargo on the outside crate, offline, with its lock file and its own
-/// target directory.
-fn cargo(args: &[&str]) -> std::process::Output {
-    let manifest = root().join("tests/outside_crate/Cargo.toml");
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("outside_crate");
+/// Copies tests/outside_crate into `dir` (its path dependency pointed back
+/// at this package, this package's lock beside it) and returns its manifest.
+fn copy_outside_crate(dir: &Path) -> PathBuf {
+    let from = root().join("tests/outside_crate");
+    fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = fs::read_to_string(from.join("Cargo.toml")).unwrap();
+    let manifest = manifest.replace(r#"path = "../..""#, &format!("path = {:?}", root().display().to_string()));
+    assert!(manifest.contains(&root().display().to_string()), "the path dependency moved in Cargo.toml");
+    fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    for file in ["main.rs", "example.rs"] {
+        fs::copy(from.join("src").join(file), dir.join("src").join(file)).unwrap();
+    }
+    fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    dir.join("Cargo.toml")
+}
+
+/// Runs cargo, offline, on a fresh copy of the outside crate (one per
+/// test, so tests running at once do not share a lock file).
+fn cargo(name: &str, args: &[&str]) -> std::process::Output {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("outside_crate").join(name);
+    let manifest = copy_outside_crate(&dir);
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
-        .args(["--offline", "--locked", "--manifest-path"])
+        .args(["--offline", "--manifest-path"])
         .arg(&manifest)
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
         .output()
         .expect("cargo runs")
 }
@@ -52,7 +70,7 @@ fn an_outside_crate_runs_the_migrated_jdb_fs_example() {
     // there is put back afterwards.
     let path = Path::new("/tmp/test.dat");
     let before = fs::read(path).ok();
-    let run = cargo(&["run", "--quiet"]);
+    let run = cargo("run", &["run", "--quiet"]);
     let after = fs::read(path);
     match before {
         Some(bytes) => fs::write(path, bytes).unwrap(),
@@ -67,7 +85,7 @@ fn an_outside_crate_runs_the_migrated_jdb_fs_example() {
 
 #[test]
 fn the_library_alone_brings_no_command_line_crates() {
-    let tree = cargo(&["tree", "-e", "normal", "--prefix", "none"]);
+    let tree = cargo("tree", &["tree", "-e", "normal", "--prefix", "none"]);
     assert!(tree.status.success(), "{}", String::from_utf8_lossy(&tree.stderr));
     let tree = String::from_utf8_lossy(&tree.stdout);
     let names: Vec<&str> = tree.lines().filter_map(|l| l.split(' ').next()).collect();
