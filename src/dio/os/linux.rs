@@ -1,9 +1,10 @@
 //! Linux: O_DIRECT (plus O_DSYNC for a WAL) opened through the ring
-//! (IORING_OP_OPENAT, run on the kernel's workers), statx STATX_DIOALIGN through the ring
-//! (IORING_OP_STATX), fallocate through the ring (IORING_OP_FALLOCATE), and
-//! the block device ioctls on compio's blocking pool (no ring op exists for
-//! them). Each ring op falls back to the plain syscall on compio's blocking
-//! pool when the kernel lacks its opcode.
+//! (IORING_OP_OPENAT, run on the kernel's workers), statx STATX_DIOALIGN
+//! through the ring (IORING_OP_STATX), fallocate through the ring
+//! (IORING_OP_FALLOCATE), and the block device ioctls and the exclusive
+//! claim on compio's blocking pool (no ring op exists for them). Each ring
+//! op falls back to the plain syscall on compio's blocking pool when the
+//! kernel lacks its opcode.
 
 use std::{
     ffi::CString,
