@@ -2,63 +2,79 @@
 //!
 //! The library holds everything; `main.rs` only parses the command line and
 //! maps the outcome to an exit code. [`dio`] is the Direct I/O module that
-//! other programs can use on their own.
+//! other programs can use on their own: with `default-features = false` (no
+//! `cli` feature) the crate is that module alone, over compio, jdb_alloc,
+//! thiserror and the OS bindings.
 
-pub mod align_check;
-pub mod bench;
-pub mod cli;
 pub mod dio;
-mod error;
-pub mod export;
-pub mod fleet;
-pub mod gate;
-pub mod info;
-mod interrupt;
-pub mod plot;
-pub mod prealloc;
-mod preflight;
-pub mod progress;
-pub mod report;
-mod scratch;
-pub mod shell;
-pub mod suite;
-pub mod target;
-pub mod units;
-pub mod verify;
-pub mod wal;
 
-pub use error::AppError;
+/// The compio this library is built on, so a program that embeds [`dio`]
+/// runs it with `jdbio::compio::runtime::Runtime` and no compio line (or
+/// version to match) of its own.
+pub use compio;
 
-/// Runs one parsed command line: `{rank}` and `{host}` in its paths are
-/// substituted ([`fleet::rank::apply`]), then its outputs are checked and created
-/// first, before the command touches its target; those it never wrote are
-/// removed at the end. A run that a signal cut short ends in
-/// [`AppError::Interrupted`].
-pub fn run(mut cli: cli::Cli) -> Result<(), AppError> {
-    fleet::rank::apply(&cli.rank, &mut cli.command)?;
-    report::prepare(preflight::output_plan(&cli.command))?;
-    let result = run_command(cli);
-    report::finish();
-    match result {
-        Ok(()) if interrupt::requested() => Err(AppError::Interrupted),
-        other => other,
-    }
+/// Marks every item in it as part of the command line (the `cli` feature).
+macro_rules! cli_only {
+    ($($item:item)*) => { $( #[cfg(feature = "cli")] $item )* };
 }
 
-/// Runs one command (a suite runs each of its jobs through here).
-pub(crate) fn run_command(cli: cli::Cli) -> Result<(), AppError> {
-    match cli.command {
-        cli::Command::Info(args) => info::run(&args),
-        cli::Command::Bench(args) => bench::run(&args),
-        cli::Command::Wal(args) => wal::run(&args),
-        cli::Command::Prealloc(args) => prealloc::run(&args),
-        cli::Command::Align(args) => align_check::run(&args),
-        cli::Command::Verify(args) => verify::run(&args),
-        cli::Command::Plot(args) => plot::run(&args),
-        cli::Command::Gate(args) => gate::run(&args),
-        cli::Command::Merge(args) => fleet::merge::run(&args),
-        cli::Command::Run(args) => suite::run(&args),
-        cli::Command::Completions(args) => shell::completions(&args),
-        cli::Command::Man(args) => shell::man(&args),
+cli_only! {
+    pub mod align_check;
+    pub mod bench;
+    pub mod cli;
+    mod error;
+    pub mod export;
+    pub mod fleet;
+    pub mod gate;
+    pub mod info;
+    mod interrupt;
+    pub mod plot;
+    pub mod prealloc;
+    mod preflight;
+    pub mod progress;
+    pub mod report;
+    mod rt;
+    mod scratch;
+    pub mod shell;
+    pub mod suite;
+    pub mod target;
+    pub mod units;
+    pub mod verify;
+    pub mod wal;
+
+    pub use error::AppError;
+
+    /// Runs one parsed command line: `{rank}` and `{host}` in its paths are
+    /// substituted ([`fleet::rank::apply`]), then its outputs are checked and
+    /// created first, before the command touches its target; those it never
+    /// wrote are removed at the end. A run that a signal cut short ends in
+    /// [`AppError::Interrupted`].
+    pub fn run(mut cli: cli::Cli) -> Result<(), AppError> {
+        fleet::rank::apply(&cli.rank, &mut cli.command)?;
+        report::prepare(preflight::output_plan(&cli.command))?;
+        let result = run_command(cli);
+        report::finish();
+        match result {
+            Ok(()) if interrupt::requested() => Err(AppError::Interrupted),
+            other => other,
+        }
+    }
+
+    /// Runs one command (a suite runs each of its jobs through here).
+    pub(crate) fn run_command(cli: cli::Cli) -> Result<(), AppError> {
+        match cli.command {
+            cli::Command::Info(args) => info::run(&args),
+            cli::Command::Bench(args) => bench::run(&args),
+            cli::Command::Wal(args) => wal::run(&args),
+            cli::Command::Prealloc(args) => prealloc::run(&args),
+            cli::Command::Align(args) => align_check::run(&args),
+            cli::Command::Verify(args) => verify::run(&args),
+            cli::Command::Plot(args) => plot::run(&args),
+            cli::Command::Gate(args) => gate::run(&args),
+            cli::Command::Merge(args) => fleet::merge::run(&args),
+            cli::Command::Run(args) => suite::run(&args),
+            cli::Command::Completions(args) => shell::completions(&args),
+            cli::Command::Man(args) => shell::man(&args),
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The kernel's own answer: each case as one positional read or write
-//! system call on a descriptor opened with Direct I/O
-//! ([`crate::dio::os::open`]), with no library check in between. std's
+//! system call on a descriptor the library opened with Direct I/O
+//! ([`crate::dio::File::std_file`]), with no library check in between. std's
 //! `FileExt::read_at` / `write_at` are exactly one pread(2) / pwrite(2) on
 //! Unix (`seek_read` / `seek_write` on Windows), so the errno is the
 //! kernel's.
@@ -8,7 +8,7 @@
 use std::{fs, io};
 
 use super::cases::{Case, Op};
-use crate::dio::AlignedBuffer;
+use crate::dio::AlignedBuf;
 
 /// What the kernel did with one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ impl Outcome {
 
 /// Runs every case; `buf` must hold [`super::cases::buffer_len`] bytes
 /// (its contents are what a write writes).
-pub fn probe(file: &fs::File, cases: &[Case], buf: &mut AlignedBuffer) -> Vec<Outcome> {
+pub fn probe(file: &fs::File, cases: &[Case], buf: &mut AlignedBuf) -> Vec<Outcome> {
     cases
         .iter()
         .map(|c| {
@@ -56,8 +56,8 @@ pub fn probe(file: &fs::File, cases: &[Case], buf: &mut AlignedBuffer) -> Vec<Ou
 
 /// Reads `[0, len)` (a multiple of the target's alignment) with Direct I/O,
 /// to put back after the write matrix.
-pub fn save(file: &fs::File, len: usize) -> io::Result<AlignedBuffer> {
-    let mut saved = AlignedBuffer::zeroed(len).map_err(io::Error::other)?;
+pub fn save(file: &fs::File, len: usize) -> io::Result<AlignedBuf> {
+    let mut saved = AlignedBuf::zeroed(len).map_err(io::Error::other)?;
     let mut done = 0;
     while done < len {
         match pread(file, &mut saved[done..], done as u64)? {
@@ -69,7 +69,7 @@ pub fn save(file: &fs::File, len: usize) -> io::Result<AlignedBuffer> {
 }
 
 /// Writes `saved` back at offset 0 and makes it durable.
-pub fn restore(file: &fs::File, saved: &AlignedBuffer) -> io::Result<()> {
+pub fn restore(file: &fs::File, saved: &AlignedBuf) -> io::Result<()> {
     let mut done = 0;
     while done < saved.len() {
         match pwrite(file, &saved[done..], done as u64)? {

@@ -6,7 +6,7 @@
 use compio::buf::{IntoInner, IoBuf};
 
 use super::cases::{Case, Op};
-use crate::dio::{AlignedBuffer, Error, File};
+use crate::dio::{AlignedBuf, Error, File};
 
 /// What the library did with one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +33,7 @@ impl Outcome {
 
 /// Runs every case on the current compio runtime. `buf` must hold
 /// [`super::cases::buffer_len`] bytes; it comes back.
-pub async fn probe(file: &File, cases: &[Case], mut buf: AlignedBuffer) -> (Vec<Outcome>, AlignedBuffer) {
+pub async fn probe(file: &File, cases: &[Case], mut buf: AlignedBuf) -> (Vec<Outcome>, AlignedBuf) {
     let full = buf.capacity();
     let mut outcomes = Vec::with_capacity(cases.len());
     for c in cases {

@@ -29,10 +29,7 @@ pub use args::AlignArgs;
 pub use plan::DEFAULT_TARGET;
 
 use crate::{
-    dio::{
-        AlignedBuffer, File,
-        os::{self, OpenMode},
-    },
+    dio::{AlignedBuf, File},
     error::AppError,
     report::{CpuUsage, Report, Sink, write_json},
     scratch::Scratch,
@@ -97,28 +94,33 @@ fn probe_both(
 ) -> Result<summary::Section, AppError> {
     let path = &plan.path;
     let io_err = |action: &str, e: std::io::Error| AppError::Io(format!("{}: {action}: {e}", path.display()));
-    let mode = if plan.write { OpenMode::ReadWrite } else { OpenMode::Read };
-    let raw = os::open(path, mode).map_err(|e| io_err("open with O_DIRECT", e))?;
-    if plan.write && info.kind == TargetKind::Block && kernel::read_only(&raw).map_err(|e| io_err("BLKROGET", e))? {
-        return Err(AppError::Usage(format!(
-            "--write: {} is a read-only device, so no write can be tried (nothing was written); run align without --write",
-            path.display()
-        )));
-    }
-    let file = if plan.write { File::open_rw(path)? } else { File::open(path)? };
     let runtime = compio::runtime::Runtime::new()
         .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
-    let mut buf = AlignedBuffer::filled_from(cases::buffer_len(cases), b"jdbio align ")?;
+    if plan.write && info.kind == TargetKind::Block {
+        let device = runtime.block_on(File::open(path))?;
+        if kernel::read_only(device.std_file()).map_err(|e| io_err("BLKROGET", e))? {
+            return Err(AppError::Usage(format!(
+                "--write: {} is a read-only device, so no write can be tried (nothing was written); run align without --write",
+                path.display()
+            )));
+        }
+    }
+    // One descriptor, opened by the library as an engine opens it: the
+    // kernel side issues raw syscalls on it, the library side goes through
+    // `File`'s checks.
+    let file = runtime.block_on(async { if plan.write { File::open_rw(path).await } else { File::open(path).await } })?;
+    let raw = file.std_file();
+    let mut buf = AlignedBuf::filled_from(cases::buffer_len(cases), b"jdbio align ")?;
     buf.set_io_len(buf.capacity());
     // Nothing below can fail between saving and restoring: every outcome,
     // error or not, is recorded; and a second signal waits for the restore.
     let _hold = crate::interrupt::Hold::new();
     let saved = if plan.write && !plan.scratch {
-        Some(kernel::save(&raw, span as usize).map_err(|e| io_err("save the region the write matrix overwrites", e))?)
+        Some(kernel::save(raw, span as usize).map_err(|e| io_err("save the region the write matrix overwrites", e))?)
     } else {
         None
     };
-    let kernel_out = kernel::probe(&raw, cases, &mut buf);
+    let kernel_out = kernel::probe(raw, cases, &mut buf);
     let (library_out, _) = runtime.block_on(library::probe(&file, cases, buf));
     let wrote = cases.iter().zip(&kernel_out).any(|(c, k)| c.op == cases::Op::Write && k.accepted())
         || cases.iter().zip(&library_out).any(|(c, l)| c.op == cases::Op::Write && *l == library::Outcome::Done);
@@ -126,7 +128,7 @@ fn probe_both(
         // Every write was refused: nothing to put back.
         Some(_) if !wrote => None,
         Some(saved) => {
-            kernel::restore(&raw, saved).map_err(|e| io_err("restore the region the write matrix overwrote", e))?;
+            kernel::restore(raw, saved).map_err(|e| io_err("restore the region the write matrix overwrote", e))?;
             Some(span)
         }
         None => None,

@@ -23,7 +23,7 @@ use rand::{RngCore, SeedableRng, rngs::SmallRng};
 use super::holes;
 use crate::progress::new_bar;
 use crate::{
-    dio::{AlignedBuffer, File},
+    dio::{AlignedBuf, File},
     error::AppError,
     verify::format,
 };
@@ -66,7 +66,7 @@ pub fn lay_out_ranges(path: &Path, ranges: &[Range<u64>], fill: Fill, quiet: boo
     if total == 0 {
         return Ok(0);
     }
-    let file = File::open_rw(path)?;
+    let file = crate::rt::block_on(File::open_rw(path))??;
     let align = u64::from(file.alignment().offset);
     let (direct, edges) = split_aligned(ranges, align);
     let unfinished = |done: u64| format!("{done} of {total} bytes laid out; the next run finishes the layout");
@@ -209,7 +209,7 @@ fn write_direct(
                     (file.clone(), chunks.clone(), written.clone(), failed.clone(), bar.clone());
                 compio::runtime::spawn(async move {
                     let mut filler = Filler::new(fill, w);
-                    let mut buf = AlignedBuffer::zeroed(unit as usize)?;
+                    let mut buf = AlignedBuf::zeroed(unit as usize)?;
                     while !failed.get() && !crate::interrupt::requested() {
                         let Some(chunk) = chunks.borrow_mut().next() else { break };
                         let len = (chunk.end - chunk.start) as usize;

@@ -144,7 +144,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
 
 /// The seed of the verify blocks already in the target (for read modes).
 fn verify_seed_of(plan: &plan::Plan) -> Result<u64, AppError> {
-    let file = crate::dio::File::open(&plan.path)?;
+    let file = crate::rt::block_on(crate::dio::File::open(&plan.path))??;
     match crate::verify::pass::detect(&file, plan.offset + plan.size)? {
         Some((bs, seed)) if bs as u64 == plan.bs => Ok(seed),
         Some((bs, _)) => Err(AppError::Usage(format!(

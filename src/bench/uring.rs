@@ -16,7 +16,7 @@ use compio::{
 use io_uring::{opcode, types};
 use serde::Serialize;
 
-use crate::dio::{AlignedBuffer, File};
+use crate::dio::{AlignedBuf, File};
 
 const IORING_REGISTER_BUFFERS: libc::c_uint = 0;
 
@@ -47,7 +47,7 @@ pub struct Registered {
 
 impl Registered {
     /// Registers `file` and `bufs` with the current runtime's ring.
-    pub fn register(file: &File, bufs: &mut [AlignedBuffer]) -> Self {
+    pub fn register(file: &File, bufs: &mut [AlignedBuf]) -> Self {
         let raw_fd = file.as_raw_fd();
         let fixed_file = Runtime::with_current(|rt| rt.register_files(&[raw_fd])).is_ok();
         let ring_fd = Runtime::with_current(|rt| rt.as_raw_fd());
@@ -56,7 +56,7 @@ impl Registered {
     }
 }
 
-fn register_buffers(ring_fd: i32, bufs: &mut [AlignedBuffer]) -> io::Result<()> {
+fn register_buffers(ring_fd: i32, bufs: &mut [AlignedBuf]) -> io::Result<()> {
     let iovecs: Vec<libc::iovec> =
         bufs.iter_mut().map(|b| libc::iovec { iov_base: b.as_mut_ptr().cast(), iov_len: b.len() }).collect();
     // SAFETY: the iovecs describe live allocations that outlive the ring
@@ -85,7 +85,13 @@ pub struct RwOp {
 
 impl RwOp {
     /// An op on the buffer at `ptr` (slot `index`, `len` bytes).
-    pub fn new(reg: Registered, index: u16, ptr: *mut u8, len: u32, offset: u64, write: bool) -> Self {
+    ///
+    /// # Safety
+    ///
+    /// `ptr..ptr + len` must lie inside registered buffer `index`, be valid
+    /// for the kernel to read (write) or write (read) until the op
+    /// completes, and be touched by nothing else meanwhile.
+    pub unsafe fn new(reg: Registered, index: u16, ptr: *mut u8, len: u32, offset: u64, write: bool) -> Self {
         Self { ptr, len, offset, index, write, reg }
     }
 }

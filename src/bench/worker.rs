@@ -30,7 +30,7 @@ use super::{
 };
 use crate::{
     bench::stats::Lateness,
-    dio::{AlignedBuffer, File},
+    dio::{AlignedBuf, File},
     progress::Counter,
     verify::{
         classify::{Checker, Verdict},
@@ -156,17 +156,19 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
     Ok(result)
 }
 
-type Prepared = (File, Vec<AlignedBuffer>, compio::runtime::Runtime);
+type Prepared = (File, Vec<AlignedBuf>, compio::runtime::Runtime);
 
 fn prepare(plan: &Plan) -> Result<Prepared, String> {
-    let file = if plan.mode.writes() { File::open_rw(&plan.path) } else { File::open(&plan.path) };
-    let file = file.map_err(|e| e.to_string())?;
-    let bufs = (0..plan.qd).map(|_| AlignedBuffer::zeroed(plan.bs as usize)).collect::<Result<Vec<_>, _>>();
-    let bufs = bufs.map_err(|e| e.to_string())?;
     let runtime = RuntimeBuilder::new()
         .with_proactor(uring::proactor(plan.qd, plan.qd == 1))
         .build()
         .map_err(|e| format!("cannot set up an io_uring runtime: {e}"))?;
+    let file = runtime.block_on(async {
+        if plan.mode.writes() { File::open_rw(&plan.path).await } else { File::open(&plan.path).await }
+    });
+    let file = file.map_err(|e| e.to_string())?;
+    let bufs = (0..plan.qd).map(|_| AlignedBuf::zeroed(plan.bs as usize)).collect::<Result<Vec<_>, _>>();
+    let bufs = bufs.map_err(|e| e.to_string())?;
     Ok((file, bufs, runtime))
 }
 
@@ -200,7 +202,9 @@ async fn slot_loop(ctx: SlotCtx) {
             None if write && ctx.stamp_writes => stamp_block(block, offset, stamp),
             _ => {}
         }
-        let op = RwOp::new(ctx.reg, ctx.index, ctx.slot.0, ctx.slot.1 as u32, offset, write);
+        // SAFETY: the slot is registered buffer `index`, kept alive with the
+        // runtime, and this task is its only user until the op completes.
+        let op = unsafe { RwOp::new(ctx.reg, ctx.index, ctx.slot.0, ctx.slot.1 as u32, offset, write) };
         let t0 = Instant::now();
         let result = uring::submit(op, ctx.eager).await;
         now = Instant::now();

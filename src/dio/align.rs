@@ -1,20 +1,19 @@
 //! Alignment: what a Direct I/O target demands and the checks made before any
 //! operation is submitted.
 //!
-//! The requirement is the target's real one (see [`crate::dio::os`] for how it
-//! is read: STATX_DIOALIGN, else the block device's logical block size, else
-//! 4096). A request that breaks it is refused with [`Error::Alignment`] and no
+//! The requirement is the target's real one, as the private `os` module
+//! reads it: STATX_DIOALIGN, else the block device's logical block size, else
+//! 4096. A request that breaks it is refused with [`Error::Alignment`] and no
 //! I/O is issued, so the kernel never sees a request it would fail with a bare
 //! EINVAL.
 
 use std::{fmt, path::Path};
 
-use serde::Serialize;
-
 use super::{Error, Result};
 
 /// The alignment a Direct I/O target needs, in bytes (powers of two).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(serde::Serialize))]
 pub struct Alignment {
     /// Required alignment of the buffer's memory address.
     pub mem: u32,
@@ -28,10 +27,10 @@ impl Alignment {
 
     /// Checks one request. `addr` is the buffer's memory address.
     pub fn check(&self, path: &Path, offset: u64, len: usize, addr: usize) -> Result<()> {
-        let ok = offset % u64::from(self.offset) == 0
-            && len % self.offset as usize == 0
+        let ok = offset.is_multiple_of(u64::from(self.offset))
+            && len.is_multiple_of(self.offset as usize)
             && len > 0
-            && addr % self.mem as usize == 0;
+            && addr.is_multiple_of(self.mem as usize);
         if ok { Ok(()) } else { Err(Error::Alignment { path: path.to_path_buf(), offset, len, addr, need: *self }) }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::dio::{AlignedBuffer, Error, File, Result};
+use crate::dio::{AlignedBuf, Error, File, Result};
 
 /// Zero-fill writes in chunks of this size.
 const ZERO_CHUNK: u64 = 1 << 20;
@@ -43,21 +43,19 @@ impl Mode {
     pub async fn prepare(self, file: &File, size: u64) -> Result<()> {
         match self {
             Mode::None => {
-                file.std_file()
-                    .set_len(size)
-                    .map_err(|e| Error::io(file.path(), format!("truncate to {size} bytes"), None, e))?;
+                file.set_len(size).await?;
                 file.sync_all().await
             }
             Mode::Fallocate => {
-                file.preallocate(size)?;
+                file.preallocate(size).await?;
                 file.sync_all().await
             }
             Mode::FallocateKeepSize => {
-                file.preallocate_keep_size(size)?;
+                file.preallocate_keep_size(size).await?;
                 file.sync_all().await
             }
             Mode::ZeroFill => {
-                let mut buf = AlignedBuffer::zeroed(ZERO_CHUNK.min(size) as usize)?;
+                let mut buf = AlignedBuf::zeroed(ZERO_CHUNK.min(size) as usize)?;
                 let mut offset = 0;
                 while offset < size && !crate::interrupt::requested() {
                     let chunk = ZERO_CHUNK.min(size - offset);

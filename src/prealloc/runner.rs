@@ -17,7 +17,7 @@ use super::{
     plan::PreallocPlan,
 };
 use crate::{
-    dio::{AlignedBuffer, File},
+    dio::{AlignedBuf, File},
     error::AppError,
     report::new_histogram,
     scratch::Scratch,
@@ -66,7 +66,7 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
     }
     // Declared before the file, so it is removed after the file is closed.
     let _scratch = Scratch::new(&path, plan.keep);
-    let file = File::create(&path)?;
+    let file = File::create(&path).await?;
     let need = u64::from(file.alignment().offset);
     if !plan.bs.is_multiple_of(need) {
         return Err(AppError::Usage(format!(
@@ -115,7 +115,7 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
 /// followed by fdatasync; records write + fdatasync latency. Stops early,
 /// keeping what it measured, when a signal arrives.
 async fn write_run(plan: &PreallocPlan, file: &File, stats: &mut ModeStats, bar: &ProgressBar) -> Result<(), AppError> {
-    let mut buf = AlignedBuffer::zeroed(plan.bs as usize)?;
+    let mut buf = AlignedBuf::zeroed(plan.bs as usize)?;
     // Random bytes, so no layer below can shortcut zeros.
     SmallRng::seed_from_u64(0x5EED).fill_bytes(&mut buf);
     let start = Instant::now();

@@ -34,10 +34,7 @@ use serde::Serialize;
 #[cfg(target_os = "linux")]
 use linux::describe;
 
-use crate::dio::{
-    Alignment,
-    os::{self, OpenMode},
-};
+use crate::dio::{Alignment, File};
 
 /// What a target is and what Direct I/O on it demands. Serialized as the
 /// report's `target` object; unknown values are `null`.
@@ -108,6 +105,9 @@ pub enum ProbeError {
     /// Something that is neither a regular file nor a block device.
     #[error("{} is {what}; jdbio needs a regular file or a block device", path.display())]
     NotSupported { path: PathBuf, what: &'static str },
+    /// The Direct I/O library refused a step of the probe (it names the path).
+    #[error("{0}")]
+    Dio(crate::dio::Error),
     /// The OS refused a step of the probe.
     #[error("{}: {action}: {source}", path.display())]
     Io {
@@ -117,6 +117,24 @@ pub enum ProbeError {
         #[source]
         source: io::Error,
     },
+}
+
+/// What the Direct I/O library says about `path`, opened read-only the way
+/// an engine opens it: its alignment, size and (for a device) logical and
+/// physical block sizes. The inner error is the open's (O_DIRECT refused,
+/// say); the outer one a failure after it opened.
+type LibraryProbe = Result<(Alignment, u64, Option<(u32, u32)>), crate::dio::Error>;
+
+fn library_probe(path: &Path) -> Result<LibraryProbe, crate::dio::Error> {
+    let runtime = compio::runtime::Runtime::new()
+        .map_err(|e| crate::dio::Error::io(path, "set up an io_uring runtime", None, e))?;
+    runtime.block_on(async {
+        let file = match File::open(path).await {
+            Ok(file) => file,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        Ok(Ok((file.alignment(), file.size().await?, file.block_sizes().await?)))
+    })
 }
 
 /// Probes `path` without writing to it. A target that refuses O_DIRECT is
@@ -129,25 +147,22 @@ pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
         _ => io_error("stat")(source),
     })?;
     let kind = kind_of(path, &meta)?;
-    let (file, direct_io) = match os::open(path, OpenMode::Read) {
-        Ok(file) => (file, true),
-        Err(_) => (fs::File::open(path).map_err(io_error("open read-only"))?, false),
+    let opened = library_probe(path).map_err(ProbeError::Dio)?;
+    let (direct_io, align) = match &opened {
+        Ok((align, ..)) => (true, *align),
+        Err(_) => (false, Alignment::FALLBACK),
     };
-    let align = if direct_io {
-        os::alignment(&file).map_err(io_error("query the Direct I/O alignment"))?
-    } else {
-        Alignment::FALLBACK
-    };
-    let (size_bytes, logical_block_bytes, physical_block_bytes) = match kind {
-        TargetKind::File => {
+    let (size_bytes, logical_block_bytes, physical_block_bytes) = match (kind, opened) {
+        (TargetKind::Block, Ok((_, size, Some((logical, physical))))) => (size, logical, physical),
+        (TargetKind::Block, Ok(_)) => {
+            return Err(io_error("query block sizes")(io::Error::other("no longer a block device when opened")));
+        }
+        (TargetKind::Block, Err(refused)) => return Err(ProbeError::Dio(refused)),
+        (TargetKind::File, _) => {
+            fs::File::open(path).map_err(io_error("open read-only"))?;
             let block = file_block_bytes(&meta, align);
             (meta.len(), block, block)
         }
-        TargetKind::Block => (
-            os::block_device_size(&file).map_err(io_error("query the device size"))?,
-            os::logical_block_size(&file).map_err(io_error("query the logical block size"))?,
-            os::physical_block_size(&file).map_err(io_error("query the physical block size"))?,
-        ),
     };
     let mut info = TargetInfo {
         path: path.display().to_string(),

@@ -130,7 +130,7 @@ fn read_pass(
     };
     let bar = new_bar(blocks.len() * bs, plan.quiet, BAR);
     bar.set_message("checking");
-    let (file, checker) = (File::open(&plan.path)?, Checker::new(plan.run.seed, bs as usize));
+    let (file, checker) = (crate::rt::block_on(File::open(&plan.path))??, Checker::new(plan.run.seed, bs as usize));
     let (r, findings) = pass::read(file, checker, blocks, Findings::new(expected, plan.max_report), plan.qd, &bar)?;
     bar.finish_and_clear();
     lines.push(summary::pass_line("checked", r.ops, r.bytes, r.seconds));
@@ -153,16 +153,19 @@ fn write_pass(plan: &mut VerifyPlan) -> Result<pass::PassStats, AppError> {
         }
         _ => None,
     };
-    let file = if ack.is_some() { File::open_wal(&plan.path)? } else { File::open_rw(&plan.path)? };
-    if !file.is_block_device() {
-        // Allocated up front, writes need not grow the file one block at a
-        // time. Only an optimisation: a filesystem without fallocate (many
-        // FUSE ones) is written all the same.
-        match file.preallocate(plan.size) {
-            Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP | libc::ENOSYS)) => {}
-            other => other?,
+    let file = crate::rt::block_on(async {
+        let file = if ack.is_some() { File::open_wal(&plan.path).await? } else { File::open_rw(&plan.path).await? };
+        if !file.is_block_device() {
+            // Allocated up front, writes need not grow the file one block at a
+            // time. Only an optimisation: a filesystem without fallocate (many
+            // FUSE ones) is written all the same.
+            match file.preallocate(plan.size).await {
+                Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP | libc::ENOSYS)) => {}
+                other => other?,
+            }
         }
-    }
+        Ok::<_, crate::dio::Error>(file)
+    })??;
     let bar = new_bar(plan.size, plan.quiet, BAR);
     bar.set_message("writing");
     let bs = plan.run.bs;

@@ -21,7 +21,7 @@ use super::{
     format,
 };
 use crate::{
-    dio::{AlignedBuffer, Error as DioError, File},
+    dio::{AlignedBuf, Error as DioError, File},
     error::AppError,
     report::new_histogram,
 };
@@ -77,7 +77,7 @@ pub fn write(
                     (file.clone(), blocks.clone(), ack.clone(), hist.clone(), stop.clone(), bar.clone());
                 compio::runtime::spawn(async move {
                     let run = async {
-                        let mut buf = AlignedBuffer::zeroed(bs)?;
+                        let mut buf = AlignedBuf::zeroed(bs)?;
                         while !stopping(&stop) {
                             let next = blocks.borrow_mut().next();
                             let Some(item) = next else { break };
@@ -141,7 +141,7 @@ pub fn read(
                 let (file, blocks, checker, findings, hist, bar) =
                     (file.clone(), blocks.clone(), checker.clone(), findings.clone(), hist.clone(), bar.clone());
                 compio::runtime::spawn(async move {
-                    let mut buf = AlignedBuffer::zeroed(bs)?;
+                    let mut buf = AlignedBuf::zeroed(bs)?;
                     while !crate::interrupt::requested() {
                         let next = blocks.borrow_mut().next();
                         let Some(item) = next else { break };
@@ -200,7 +200,7 @@ pub fn detect(file: &File, size: u64) -> Result<Option<(usize, u64)>, AppError> 
         return Ok(None);
     }
     let mut head = vec![0u8; len];
-    let mut piece = AlignedBuffer::zeroed(PIECE)?;
+    let mut piece = AlignedBuf::zeroed(PIECE)?;
     let rt = runtime()?;
     for at in (0..len).step_by(PIECE) {
         piece.set_io_len(PIECE.min(len - at));

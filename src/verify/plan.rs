@@ -97,7 +97,7 @@ impl VerifyPlan {
             }
         }
         let found = match &target {
-            Some(_) if existing > 0 && acked.is_none() => pass::detect(&File::open(&args.target)?, existing)?,
+            Some(_) if existing > 0 && acked.is_none() => pass::detect(&crate::rt::block_on(File::open(&args.target))??, existing)?,
             _ => None,
         }
         .map(|(bs, seed)| (bs as u64, seed));

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::dio::{AlignedBuffer, File, OpenMode, Result};
+use crate::dio::{AlignedBuf, File, OpenMode, Result};
 
 /// One way to make a log append durable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,7 +73,7 @@ impl Method {
     }
 
     /// The write step of one commit.
-    pub async fn write(self, file: &File, buf: AlignedBuffer, offset: u64) -> (Result<usize>, AlignedBuffer) {
+    pub async fn write(self, file: &File, buf: AlignedBuf, offset: u64) -> (Result<usize>, AlignedBuf) {
         #[cfg(target_os = "linux")]
         if self == Method::RwfDsync {
             return file.write_at_dsync(buf, offset).await;

@@ -12,7 +12,7 @@ use super::{
     plan::{FileMode, WalPlan},
 };
 use crate::{
-    dio::{AlignedBuffer, File},
+    dio::{AlignedBuf, File},
     error::AppError,
     report::new_histogram,
 };
@@ -59,7 +59,6 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
     if plan.is_block() {
         return Ok(());
     }
-    let io = |e: std::io::Error| AppError::Io(format!("{}: preparing the log: {e}", plan.path.display()));
     match mode {
         FileMode::Overwrite => {
             let written = fs::metadata(&plan.path).is_ok_and(|m| m.len() >= plan.size);
@@ -68,11 +67,10 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
             }
         }
         FileMode::Append => {
-            fs::File::create(&plan.path).map_err(io)?;
+            crate::rt::block_on(File::create(&plan.path))??;
         }
         FileMode::Prealloc => {
-            fs::File::create(&plan.path).map_err(io)?;
-            File::open_rw(&plan.path)?.preallocate(plan.size)?;
+            crate::rt::block_on(async { File::create(&plan.path).await?.preallocate(plan.size).await })??;
         }
     }
     Ok(())
@@ -83,7 +81,7 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
 pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats, crate::dio::Error> {
     let runtime = compio::runtime::Runtime::new()
         .map_err(|e| crate::dio::Error::io(&plan.path, "set up an io_uring runtime", None, e))?;
-    let file = Rc::new(File::open_mode(&plan.path, method.open_mode())?);
+    let file = runtime.block_on(File::open_mode(&plan.path, method.open_mode()))?;
     let commit_len = (plan.bs * u64::from(plan.batch)) as usize;
     let start = Instant::now();
     let deadline = start + plan.time;
@@ -95,7 +93,7 @@ pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats,
             .map(|w| {
                 let (file, shared) = (file.clone(), shared.clone());
                 compio::runtime::spawn(async move {
-                    let Ok(mut buf) = AlignedBuffer::zeroed(commit_len) else { return };
+                    let Ok(mut buf) = AlignedBuf::zeroed(commit_len) else { return };
                     SmallRng::seed_from_u64(u64::from(w)).fill_bytes(&mut buf);
                     loop {
                         let offset = {

@@ -1,10 +1,15 @@
 //! The OS layer: how each platform opens a file uncached and answers the
-//! questions Direct I/O needs (alignment, device size, preallocation).
+//! questions Direct I/O needs (what the file is, its alignment and size,
+//! preallocation). Private to the library.
 //!
 //! One file per OS, chosen here and nowhere else. Each exposes the same
-//! functions: `open`, `alignment`, `block_device_size`, `is_block_device`,
-//! `preallocate`, `preallocate_keep_size`; Linux also `claim_exclusive`
-//! (O_EXCL on a block device opened for writing).
+//! async functions, which never block the runtime's thread (ring ops where
+//! the OS has them, compio's blocking pool otherwise): `open`, `probe`,
+//! `size`, `claim_exclusive`, `preallocate`, `preallocate_keep_size`; and
+//! blocking ones for callers off the runtime: `open_blocking`,
+//! `logical_block_size`, `physical_block_size`, `block_device_size`.
+
+use std::{fmt, io};
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -21,13 +26,15 @@ mod windows;
 #[cfg(windows)]
 pub use windows::*;
 
+use super::Alignment;
+
 /// No exclusive claim on a device outside Linux.
 #[cfg(not(target_os = "linux"))]
 pub type Claim = ();
 
 /// Outside Linux no claim is taken (`None`).
 #[cfg(not(target_os = "linux"))]
-pub fn claim_exclusive(_: &std::path::Path, _: &std::fs::File) -> std::io::Result<Option<Claim>> {
+pub async fn claim_exclusive(_: &std::path::Path, _: Option<u64>) -> io::Result<Option<Claim>> {
     Ok(None)
 }
 
@@ -45,12 +52,64 @@ pub enum OpenMode {
     /// Read-write, create, every write's data and metadata durable on return (O_SYNC).
     WalFullSync,
     /// Read-write, create, through the page cache: for comparison with what
-    /// many engines really do, not for Direct I/O.
+    /// many engines really do, not for Direct I/O. Requests are not held to
+    /// any alignment.
     Buffered,
+}
+
+/// What an open file is, as the library needs to know it.
+pub struct Probe {
+    /// True for a block device.
+    pub is_block: bool,
+    /// The Direct I/O alignment it needs.
+    pub align: Alignment,
+    /// A block device's device number (for the exclusive claim).
+    pub device: Option<u64>,
+}
+
+/// A blocking-pool task that did not run to completion (it panicked or was
+/// cancelled); carried inside an `io::Error` and turned into
+/// [`crate::dio::Error::Join`] where the error gets its path.
+#[derive(Debug)]
+pub struct JoinFailed(pub String);
+
+impl fmt::Display for JoinFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for JoinFailed {}
+
+/// Runs a blocking call on compio's blocking pool, so the runtime's thread
+/// keeps serving its other tasks.
+pub async fn unblock<T: Send + 'static>(call: impl FnOnce() -> io::Result<T> + Send + 'static) -> io::Result<T> {
+    compio::runtime::spawn_blocking(call).await.map_err(|e| io::Error::other(JoinFailed(e.to_string())))?
 }
 
 /// Converts a C-style return value (-1 and errno) into an `io::Result`.
 #[cfg(unix)]
-pub(crate) fn cvt(ret: libc::c_int) -> std::io::Result<libc::c_int> {
-    if ret < 0 { Err(std::io::Error::last_os_error()) } else { Ok(ret) }
+pub fn cvt(ret: libc::c_int) -> io::Result<libc::c_int> {
+    if ret < 0 { Err(io::Error::last_os_error()) } else { Ok(ret) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dio::Error;
+
+    #[test]
+    fn a_failing_blocking_task_is_a_join_error() {
+        let runtime = compio::runtime::Runtime::new().unwrap();
+        let failed = runtime.block_on(unblock::<u64>(|| panic!("the device vanished mid-ioctl"))).unwrap_err();
+        match Error::io("/dev/loop9", "query size", None, failed) {
+            Error::Join { path, action, reason } => {
+                assert_eq!((path.to_str(), action.as_str()), (Some("/dev/loop9"), "query size"));
+                assert!(!reason.is_empty());
+            }
+            other => panic!("expected Join, got {other:?}"),
+        }
+        let fine = runtime.block_on(unblock(|| Ok(7u64))).unwrap();
+        assert_eq!(fine, 7, "a call that finishes is its own value");
+    }
 }
