@@ -64,6 +64,7 @@ pub fn output_plan(command: &Command) -> OutputPlan {
         Command::Merge(args) => {
             plan.inputs = args.reports.clone();
             plan.outputs = json(&args.json);
+            plan.outputs.extend(args.export.outputs());
         }
         Command::Run(args) => {
             plan.inputs.push(args.suite.clone());

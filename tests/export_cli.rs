@@ -221,3 +221,35 @@ fn an_export_that_cannot_be_written_is_refused_before_any_io() {
     }
     assert!(!dir.path().join("w.log").exists(), "nothing was written");
 }
+
+#[test]
+fn merge_csv_has_fleet_rows_per_op_kind_and_a_row_per_host() {
+    let dir = scratch();
+    std::fs::File::create(dir.path().join("t.dat")).unwrap().set_len(8 << 20).unwrap();
+    let bench = ["bench", "--mode", "randrw", "--size", "8m", "--ops", "400", "--ramp", "0", "-q", "t.dat"];
+    run_ok(dir.path(), &[&bench[..], &["--json", "a.json", "--rank", "0", "--world", "2"]].concat());
+    run_ok(dir.path(), &[&bench[..], &["--json", "b.json", "--rank", "1", "--world", "2"]].concat());
+    let merge = ["merge", "a.json", "b.json", "--json", "m.json", "--csv", "m-{rank}.csv", "--markdown", "m.md"];
+    run_ok(dir.path(), &[&merge[..], &["--rank", "7", "--world", "8"]].concat());
+    let merged = read_json(dir.path().join("m.json"));
+    let (header, rows) = parse_csv(&std::fs::read_to_string(dir.path().join("m-7.csv")).unwrap());
+    let (host, op, ops, p99) =
+        (col(&header, "host"), col(&header, "op"), col(&header, "ops"), col(&header, "lat_p99_ns"));
+    let fleet: Vec<&Vec<String>> = rows.iter().filter(|r| r[host] == "fleet").collect();
+    assert_eq!(fleet.len(), 2, "a fleet row per op kind: {rows:?}");
+    for r in &fleet {
+        let json = &merged["results"][&r[op]];
+        assert_eq!(r[ops], json["ops"].to_string(), "{}: the merged count", r[op]);
+        assert_eq!(r[p99], json["latency_ns"]["percentiles"]["99"].to_string(), "{}: the fleet p99", r[op]);
+    }
+    let hosts = merged["fleet"]["hosts"].as_array().unwrap();
+    let per_host: Vec<&Vec<String>> = rows.iter().filter(|r| r[host] != "fleet").collect();
+    assert_eq!(per_host.len(), hosts.len() * 2, "a row per host and op kind: {rows:?}");
+    for kind in ["read", "write"] {
+        let sum: u64 = per_host.iter().filter(|r| r[op] == kind).map(|r| r[ops].parse::<u64>().unwrap()).sum();
+        assert_eq!(sum.to_string(), merged["results"][kind]["ops"].to_string(), "{kind}: host rows add up");
+    }
+    let (md_header, md_rows) = parse_markdown(&std::fs::read_to_string(dir.path().join("m.md")).unwrap());
+    assert_eq!(md_header[0], "host");
+    assert_eq!(md_rows.len(), rows.len());
+}

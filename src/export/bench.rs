@@ -1,6 +1,9 @@
 //! The bench table: one row per op kind ("read", "write"), and for an open
 //! loop run (`--rate`) a second row per op kind with the response latency
-//! (intended start to completion) beside the service latency.
+//! (intended start to completion) beside the service latency. A merged
+//! fleet report (`jdbio merge`) gets a `host` column: its fleet rows say
+//! `fleet`, then a row per host and op kind with what the merge keeps of
+//! each host (ops, IOPS, bandwidth, p99; the other cells empty).
 
 use serde_json::Value;
 
@@ -16,7 +19,7 @@ const HEAD: [Column; 6] = [
     Column::scaled("bw_bytes_per_s", "bw [MiB/s]", 1048576.0, 1),
 ];
 
-/// The table of a bench report.
+/// The table of a bench report (with a row per host when it is merged).
 pub fn table(report: &Value) -> Table {
     let mut rows = Vec::new();
     for (op, r) in report["results"].as_object().into_iter().flatten() {
@@ -34,5 +37,28 @@ pub fn table(report: &Value) -> Table {
             rows.push(row);
         }
     }
-    Table { columns: HEAD.into_iter().chain(LATENCY).collect(), rows }
+    let columns = HEAD.into_iter().chain(LATENCY).collect();
+    match report["fleet"]["hosts"].as_array() {
+        Some(hosts) => fleet_table(columns, rows, hosts),
+        None => Table { columns, rows },
+    }
+}
+
+/// `columns` and the fleet `rows` under a leading `host` column, followed
+/// by a row per host and op kind.
+fn fleet_table(columns: Vec<Column>, rows: Vec<Vec<Cell>>, hosts: &[Value]) -> Table {
+    let mut out: Vec<Vec<Cell>> = rows
+        .into_iter()
+        .map(|row| std::iter::once(Cell::Text("fleet".into())).chain(row).collect())
+        .collect();
+    for host in hosts {
+        for (op, r) in host["results"].as_object().into_iter().flatten() {
+            let mut row = vec![Cell::text(&host["host"]), Cell::Text(op.clone()), Cell::Text("service".into())];
+            row.extend([Cell::of(&r["ops"]), Cell::Empty, Cell::of(&r["iops"]), Cell::of(&r["bw_bytes_per_s"])]);
+            // Latency: mean, p50, p90, p99, p99.9, max; a host row keeps p99.
+            row.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::of(&r["p99_ns"]), Cell::Empty, Cell::Empty]);
+            out.push(row);
+        }
+    }
+    Table { columns: std::iter::once(Column::plain("host", "host")).chain(columns).collect(), rows: out }
 }

@@ -182,7 +182,10 @@ impl Substitute {
                 self.string("--markdown", &mut a.markdown)?;
                 self.string("--json", &mut a.json)
             }
-            Command::Merge(a) => self.string("--json", &mut a.json),
+            Command::Merge(a) => {
+                self.exports(&mut a.export)?;
+                self.string("--json", &mut a.json)
+            }
             // Each of a suite's jobs is substituted when it runs
             // (suite::run_job); here only the suite's own outputs.
             Command::Run(a) => {

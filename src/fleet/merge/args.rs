@@ -14,4 +14,8 @@ pub struct MergeArgs {
     /// and `jdbio plot` read it) to FILE, or to stdout with `-`.
     #[arg(long, value_name = "FILE")]
     pub json: Option<String>,
+    /// `--csv FILE` and `--markdown FILE`: the fleet's rows per op kind and
+    /// a row per host.
+    #[command(flatten)]
+    pub export: crate::export::ExportArgs,
 }

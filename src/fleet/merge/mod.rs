@@ -58,8 +58,9 @@ pub fn run(args: &MergeArgs) -> Result<(), AppError> {
     if let Some(dest) = &args.json {
         write_json(&report, dest)?;
     }
+    args.export.write(&report)?;
     let job = settings::describe(&load::Loaded { path: first.path.clone(), value: report.clone() });
-    Sink::for_json_dest(args.json.as_deref()).print(&render::render(&report, &job));
+    Sink::avoiding(&[args.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]).print(&render::render(&report, &job));
     Ok(())
 }
 
