@@ -22,6 +22,11 @@ pub struct Cli {
     /// --rank and --world (for `{rank}` in paths, and the report).
     #[command(flatten)]
     pub rank: crate::fleet::rank::RankArgs,
+    /// Print the plan (the target and what is on it, the regions that would
+    /// be written, the outputs) and exit without any I/O to the target and
+    /// without creating any file.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
 }
 
 /// The subcommands.

@@ -22,6 +22,7 @@ cli_only! {
     pub mod align_check;
     pub mod bench;
     pub mod cli;
+    mod dryrun;
     mod error;
     pub mod export;
     pub mod fleet;
@@ -47,11 +48,19 @@ cli_only! {
     /// Runs one parsed command line: `{rank}` and `{host}` in its paths are
     /// substituted ([`fleet::rank::apply`]), then its outputs are checked and
     /// created first, before the command touches its target; those it never
-    /// wrote are removed at the end. A run that a signal cut short ends in
+    /// wrote are removed at the end. With `--dry-run` the outputs are only
+    /// checked and the plan is printed ([`dryrun`]). A run that a signal cut short ends in
     /// [`AppError::Interrupted`].
     pub fn run(mut cli: cli::Cli) -> Result<(), AppError> {
         fleet::rank::apply(&cli.rank, &mut cli.command)?;
-        report::prepare(preflight::output_plan(&cli.command))?;
+        let outputs = preflight::output_plan(&cli.command);
+        if cli.dry_run {
+            report::check(&outputs)?;
+            let text = dryrun::plan(&cli.command, &outputs)?;
+            report::Sink::Stdout.print(&text);
+            return Ok(());
+        }
+        report::prepare(outputs)?;
         let result = run_command(cli);
         report::finish();
         match result {

@@ -20,7 +20,7 @@ mod args;
 mod cases;
 mod kernel;
 mod library;
-mod plan;
+pub(crate) mod plan;
 mod summary;
 
 use std::{fs, io::Write as _};
@@ -37,6 +37,21 @@ use crate::{
     units::human_bytes,
 };
 
+/// The case matrix for `info` (reads, and writes with `write`): its base
+/// length, the cases, and the bytes `[0, span)` they touch.
+fn matrix(info: &TargetInfo, write: bool) -> (usize, Vec<cases::Case>, u64) {
+    let base_len = [4096, info.dio_offset_align, info.logical_block_bytes].into_iter().max().unwrap_or(4096) as usize;
+    let ops: &[cases::Op] = if write { &[cases::Op::Read, cases::Op::Write] } else { &[cases::Op::Read] };
+    let cases = cases::matrix(base_len, ops);
+    let span = cases::span(&cases).next_multiple_of(base_len as u64);
+    (base_len, cases, span)
+}
+
+/// The bytes `[0, span)` of the target the matrix touches (`--dry-run`).
+pub(crate) fn span(info: &TargetInfo, write: bool) -> u64 {
+    matrix(info, write).2
+}
+
 /// Runs `jdbio align`.
 pub fn run(args: &AlignArgs) -> Result<(), AppError> {
     let plan = plan::AlignPlan::from_args(args)?;
@@ -46,10 +61,7 @@ pub fn run(args: &AlignArgs) -> Result<(), AppError> {
         make_scratch(&plan)?;
     }
     let info = target::probe(&plan.path).map_err(|e| AppError::Usage(e.to_string()))?;
-    let base_len = [4096, info.dio_offset_align, info.logical_block_bytes].into_iter().max().unwrap_or(4096) as usize;
-    let ops: &[cases::Op] = if plan.write { &[cases::Op::Read, cases::Op::Write] } else { &[cases::Op::Read] };
-    let cases = cases::matrix(base_len, ops);
-    let span = cases::span(&cases).next_multiple_of(base_len as u64);
+    let (base_len, cases, span) = matrix(&info, plan.write);
     plan.check_target(&info, span)?;
 
     let mut report = Report::new("align");

@@ -15,7 +15,7 @@
 
 mod args;
 mod mode;
-mod plan;
+pub(crate) mod plan;
 mod runner;
 mod summary;
 

@@ -24,7 +24,7 @@ pub use hdr_blob::decode_hdr;
 pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
 pub use host::{CpuUsage, Host};
 pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
-pub use output::{OutputPlan, Sink, conclude_rows, finish, prepare, write_file, write_json, write_output};
+pub use output::{OutputPlan, Sink, check, conclude_rows, finish, prepare, write_file, write_json, write_output};
 pub use read::{MAX_REPORT_BYTES, read_report};
 pub use time::{now_rfc3339, rfc3339};
 

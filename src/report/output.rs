@@ -57,6 +57,32 @@ pub struct OutputPlan {
 /// naming the flag and path of the first that is refused or cannot be
 /// created (the ones created before it are removed again).
 pub fn prepare(plan: OutputPlan) -> Result<(), AppError> {
+    let mut outputs = Vec::new();
+    walk(&plan, |flag, value, taken| {
+        outputs.push(OutputPath::open(flag, value, taken)?);
+        Ok(())
+    })?;
+    STDOUT_TAKEN.store(plan.outputs.iter().any(|(_, v)| v == "-"), Ordering::Relaxed);
+    let mut p = prepared();
+    p.outputs = outputs;
+    p.inputs = plan.inputs;
+    Ok(())
+}
+
+/// The checks of [`prepare`] without creating or opening anything
+/// (`--dry-run`): the same refusals, and a missing output's directory
+/// must exist.
+pub fn check(plan: &OutputPlan) -> Result<(), AppError> {
+    walk(plan, |flag, value, taken| OutputPath::check_only(flag, value, taken))
+}
+
+/// Checks the stdout outputs and the `checked` paths of `plan`, then gives
+/// each output to `each` with the paths it must not be: the inputs and the
+/// outputs before it, so no two outputs share a file either.
+fn walk(
+    plan: &OutputPlan,
+    mut each: impl FnMut(&str, &str, &[PathBuf]) -> Result<(), AppError>,
+) -> Result<(), AppError> {
     let stdout: Vec<String> = plan.outputs.iter().filter(|(_, v)| v == "-").map(|(f, _)| format!("{f} -")).collect();
     if stdout.len() > 1 {
         return Err(AppError::Usage(format!("{}: only one output can go to stdout", stdout.join(", "))));
@@ -64,20 +90,13 @@ pub fn prepare(plan: OutputPlan) -> Result<(), AppError> {
     for (flag, path) in &plan.checked {
         output_path::check(flag, path, &plan.inputs)?;
     }
-    // Each output is checked against the inputs and the outputs before it,
-    // so no two outputs share a file either.
     let mut taken: Vec<PathBuf> = plan.inputs.iter().chain(plan.checked.iter().map(|(_, p)| p)).cloned().collect();
-    let mut outputs = Vec::new();
     for (flag, value) in &plan.outputs {
-        outputs.push(OutputPath::open(flag, value, &taken)?);
+        each(flag, value, &taken)?;
         if value != "-" {
             taken.push(PathBuf::from(value));
         }
     }
-    STDOUT_TAKEN.store(plan.outputs.iter().any(|(_, v)| v == "-"), Ordering::Relaxed);
-    let mut p = prepared();
-    p.outputs = outputs;
-    p.inputs = plan.inputs;
     Ok(())
 }
 

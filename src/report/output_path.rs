@@ -62,6 +62,27 @@ impl OutputPath {
         Ok(OutputPath::File { flag: flag.to_string(), path, file, created })
     }
 
+    /// The checks of [`OutputPath::open`] without touching the file
+    /// (`--dry-run`): a missing file's directory must exist, an existing
+    /// one must be writable.
+    pub fn check_only(flag: &str, value: &str, inputs: &[PathBuf]) -> Result<(), AppError> {
+        if value == "-" {
+            return Ok(());
+        }
+        let path = PathBuf::from(value);
+        let existed = check(flag, &path, inputs)?;
+        let refuse = |what: &str, e: String| Err(AppError::Usage(format!("{flag} {value}: {what}: {e}")));
+        if !existed {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if !dir.is_dir() {
+                return refuse("cannot create the file", format!("no directory {}", dir.display()));
+            }
+        } else if is_plain_file(&path) && fs::metadata(&path).is_ok_and(|m| m.permissions().readonly()) {
+            return refuse("cannot open it for writing", "it is read-only".into());
+        }
+        Ok(())
+    }
+
     /// The path as given ("-" for stdout).
     pub fn value(&self) -> String {
         match self {

@@ -105,7 +105,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
 
 /// Parses a job's command line and validates its plan, as `jdbio` would
 /// before running it alone; the error names the suite file and the job.
-fn check(job: &file::Job, suite: &Path) -> Result<Cli, AppError> {
+pub(crate) fn check(job: &file::Job, suite: &Path) -> Result<Cli, AppError> {
     let at = |e: String| AppError::Usage(format!("{}:{}: job {}: {e}", suite.display(), job.line, job.name));
     let argv = std::iter::once("jdbio".to_string()).chain(job.argv.iter().cloned());
     let cli = Cli::try_parse_from(argv).map_err(|e| at(e.kind().to_string()))?;

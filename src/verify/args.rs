@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 /// `jdbio verify TARGET`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
     /// File or block device to check (and, with --write, to fill first).
     pub target: PathBuf,

@@ -20,7 +20,7 @@ pub(crate) mod format;
 mod identity;
 mod lowest;
 pub(crate) mod pass;
-mod plan;
+pub(crate) mod plan;
 mod summary;
 
 pub use args::VerifyArgs;

@@ -14,7 +14,7 @@
 
 mod args;
 mod method;
-mod plan;
+pub(crate) mod plan;
 mod runner;
 mod summary;
 
