@@ -245,6 +245,13 @@ fn merge_csv_has_fleet_rows_per_op_kind_and_a_row_per_host() {
     let hosts = merged["fleet"]["hosts"].as_array().unwrap();
     let per_host: Vec<&Vec<String>> = rows.iter().filter(|r| r[host] != "fleet").collect();
     assert_eq!(per_host.len(), hosts.len() * 2, "a row per host and op kind: {rows:?}");
+    let ranks: Vec<(&str, &str)> =
+        per_host.iter().map(|r| (r[col(&header, "rank")].as_str(), r[col(&header, "report")].as_str())).collect();
+    assert_eq!(
+        ranks,
+        [("0", "a.json"), ("0", "a.json"), ("1", "b.json"), ("1", "b.json")],
+        "each host row names its rank and report"
+    );
     for kind in ["read", "write"] {
         let sum: u64 = per_host.iter().filter(|r| r[op] == kind).map(|r| r[ops].parse::<u64>().unwrap()).sum();
         assert_eq!(sum.to_string(), merged["results"][kind]["ops"].to_string(), "{kind}: host rows add up");

@@ -1,9 +1,10 @@
 //! The bench table: one row per op kind ("read", "write"), and for an open
 //! loop run (`--rate`) a second row per op kind with the response latency
 //! (intended start to completion) beside the service latency. A merged
-//! fleet report (`jdbio merge`) gets a `host` column: its fleet rows say
-//! `fleet`, then a row per host and op kind with what the merge keeps of
-//! each host (ops, IOPS, bandwidth, p99; the other cells empty).
+//! fleet report (`jdbio merge`) gets `host`, `rank` and `report` columns:
+//! its fleet rows say `fleet`, then a row per host and op kind with what the
+//! merge keeps of each host (ops, IOPS, bandwidth, p99; the other cells
+//! empty).
 
 use serde_json::Value;
 
@@ -44,21 +45,23 @@ pub fn table(report: &Value) -> Table {
     }
 }
 
-/// `columns` and the fleet `rows` under a leading `host` column, followed
-/// by a row per host and op kind.
+/// `columns` and the fleet `rows` under leading `host`, `rank` and `report`
+/// columns, followed by a row per host and op kind.
 fn fleet_table(columns: Vec<Column>, rows: Vec<Vec<Cell>>, hosts: &[Value]) -> Table {
     let mut out: Vec<Vec<Cell>> = rows
         .into_iter()
-        .map(|row| std::iter::once(Cell::Text("fleet".into())).chain(row).collect())
+        .map(|row| [Cell::Text("fleet".into()), Cell::Empty, Cell::Empty].into_iter().chain(row).collect())
         .collect();
     for host in hosts {
         for (op, r) in host["results"].as_object().into_iter().flatten() {
-            let mut row = vec![Cell::text(&host["host"]), Cell::Text(op.clone()), Cell::Text("service".into())];
+            let mut row = vec![Cell::text(&host["host"]), Cell::text(&host["rank"]), Cell::text(&host["file"])];
+            row.extend([Cell::Text(op.clone()), Cell::Text("service".into())]);
             row.extend([Cell::of(&r["ops"]), Cell::Empty, Cell::of(&r["iops"]), Cell::of(&r["bw_bytes_per_s"])]);
             // Latency: mean, p50, p90, p99, p99.9, max; a host row keeps p99.
             row.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::of(&r["p99_ns"]), Cell::Empty, Cell::Empty]);
             out.push(row);
         }
     }
-    Table { columns: std::iter::once(Column::plain("host", "host")).chain(columns).collect(), rows: out }
+    let lead = [Column::plain("host", "host"), Column::plain("rank", "rank"), Column::plain("report", "report")];
+    Table { columns: lead.into_iter().chain(columns).collect(), rows: out }
 }

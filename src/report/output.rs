@@ -73,7 +73,7 @@ pub fn prepare(plan: OutputPlan) -> Result<(), AppError> {
 /// (`--dry-run`): the same refusals, and a missing output's directory
 /// must exist.
 pub fn check(plan: &OutputPlan) -> Result<(), AppError> {
-    walk(plan, |flag, value, taken| OutputPath::check_only(flag, value, taken))
+    walk(plan, OutputPath::check_only)
 }
 
 /// Checks the stdout outputs and the `checked` paths of `plan`, then gives
