@@ -17,6 +17,7 @@ use crate::{
 
 /// The plan of `command`, whose outputs are `outputs`, as text.
 pub fn plan(command: &Command, outputs: &OutputPlan) -> Result<String, AppError> {
+    target::planning_only();
     let mut out = String::from("jdbio: dry run: nothing below is done; no target or output is touched\n");
     match command {
         Command::Bench(a) => bench(&mut out, a)?,

@@ -118,6 +118,7 @@ fn a_block_device_with_a_filesystem_shows_what_the_probe_found() {
     let out = jdbio(dir.path()).arg("bench").arg(&dev.dev).args(["--mode", "write", "--force", "--dry-run"]).output();
     let out = out.unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("writing anyway"), "a dry run announces no write");
     let plan = String::from_utf8(out.stdout).unwrap();
     assert!(plan.contains("block device, 16.00 MiB"), "{plan}");
     assert!(plan.contains("signature: ext4"), "{plan}");

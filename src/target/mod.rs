@@ -137,6 +137,16 @@ fn library_probe(path: &Path) -> Result<LibraryProbe, crate::dio::Error> {
     })
 }
 
+/// Set by `--dry-run`: plans are built but nothing is written, so a
+/// forced write is not announced (the plan names what it would destroy).
+static PLANNING_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Marks this process as only planning (`--dry-run`): see
+/// [`TargetInfo::refuse_write_unless_forced`].
+pub fn planning_only() {
+    PLANNING_ONLY.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Probes `path` without writing to it. A target that refuses O_DIRECT is
 /// still probed (with `direct_io: false`); one that cannot be opened at all
 /// is an error.
@@ -197,7 +207,9 @@ impl TargetInfo {
         match self.holds_data() {
             Some(reason) if !force => Err(format!("refusing to write: {reason}; pass --force to destroy its data")),
             Some(reason) => {
-                eprintln!("jdbio: --force: writing anyway; this destroys what is there: {reason}");
+                if !PLANNING_ONLY.load(std::sync::atomic::Ordering::Relaxed) {
+                    eprintln!("jdbio: --force: writing anyway; this destroys what is there: {reason}");
+                }
                 Ok(())
             }
             None => Ok(()),
