@@ -6,6 +6,7 @@
 //! Workers never see this type: they fill plain counters and histograms,
 //! and the report is built after they join.
 
+mod fit;
 mod hdr_blob;
 mod hdr_files;
 mod host;

@@ -57,7 +57,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         if crate::interrupt::requested() {
             break;
         }
-        sink.print(&format!("jdbio run: job {} ({}/{}): jdbio {}\n", job.name, i + 1, jobs.len(), job.argv.join(" ")));
+        sink.summary(&format!("jdbio run: job {} ({}/{}): jdbio {}\n", job.name, i + 1, jobs.len(), job.argv.join(" ")));
         let json_path = scratch.0.join(format!("job-{i}.json"));
         let result = run_job(cli, &json_path, args.output.quiet);
         let job_report = std::fs::read(&json_path).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok());
@@ -71,7 +71,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
             if matches!(e, AppError::Interrupted) {
                 break;
             }
-            sink.print(&format!("jdbio run: job {} failed: {e}\n", job.name));
+            sink.summary(&format!("jdbio run: job {} failed: {e}\n", job.name));
             failure.get_or_insert(match e {
                 AppError::CheckFailed(m) => AppError::CheckFailed(format!("job {}: {m}", job.name)),
                 other => AppError::Io(format!("job {}: {other}", job.name)),
@@ -88,7 +88,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let value = serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?;
     args.export.write(&value)?;
     let table = crate::export::table(&value)?;
-    sink.print(&format!(
+    sink.summary(&format!(
         "jdbio run: {} ({} of {} jobs ran, {:.1}s)\n{}",
         args.suite.display(),
         entries.len(),

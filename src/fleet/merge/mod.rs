@@ -59,7 +59,7 @@ pub fn run(args: &MergeArgs) -> Result<(), AppError> {
         write_json(&report, dest)?;
     }
     let job = settings::describe(&load::Loaded { path: first.path.clone(), value: report.clone() });
-    Sink::for_json_dest(args.json.as_deref()).print(&render::render(&report, &job));
+    Sink::for_json_dest(args.json.as_deref()).summary(&render::render(&report, &job));
     Ok(())
 }
 
