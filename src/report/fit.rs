@@ -18,20 +18,24 @@ pub fn fit(text: &str) -> String {
         }
         let indent = body.len() - body.trim_start_matches(' ').len();
         let next = " ".repeat(indent + 2);
-        let mut current = " ".repeat(indent);
-        let mut empty = true;
-        for word in body.split(' ').filter(|w| !w.is_empty()) {
-            if !empty && current.chars().count() + 1 + word.chars().count() > WIDTH {
+        let mut current = body[..indent].to_string();
+        let (mut width, mut has_word) = (indent, false);
+        // Each word with the spaces before it, so a line that is not broken
+        // keeps its own spacing (table columns stay aligned).
+        for (gap, word) in words(&body[indent..]) {
+            let (gap_w, word_w) = (gap.chars().count(), word.chars().count());
+            if has_word && width + gap_w + word_w > WIDTH {
                 out.push_str(&current);
                 out.push('\n');
                 current.clone_from(&next);
-                empty = true;
-            }
-            if !empty {
-                current.push(' ');
+                width = next.len();
+            } else {
+                current.push_str(gap);
+                width += gap_w;
             }
             current.push_str(word);
-            empty = false;
+            width += word_w;
+            has_word = true;
         }
         out.push_str(&current);
         if line.ends_with('\n') {
@@ -39,6 +43,20 @@ pub fn fit(text: &str) -> String {
         }
     }
     out
+}
+
+/// The words of `s`, each with the run of spaces before it.
+fn words(s: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let start = rest.len() - rest.trim_start_matches(' ').len();
+        let end = rest[start..].find(' ').map_or(rest.len(), |i| start + i);
+        (end > start).then(|| {
+            let (gap, word) = (&rest[..start], &rest[start..end]);
+            rest = &rest[end..];
+            (gap, word)
+        })
+    })
 }
 
 #[cfg(test)]
@@ -56,6 +74,14 @@ mod tests {
         assert!(lines[2].starts_with("    word"), "{fitted}");
         assert_eq!(fitted.split_whitespace().count(), long.split_whitespace().count() + 1);
         assert!(fitted.ends_with('\n'));
+    }
+
+    #[test]
+    fn the_spacing_of_a_wrapped_line_is_kept_before_its_break() {
+        let row = format!("  a    b{}", "  ccccc".repeat(20));
+        let fitted = fit(&row);
+        assert!(fitted.starts_with("  a    b  ccccc"), "{fitted}");
+        assert!(fitted.lines().all(|l| l.chars().count() <= WIDTH), "{fitted}");
     }
 
     #[test]

@@ -88,13 +88,17 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let value = serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?;
     args.export.write(&value)?;
     let table = crate::export::table(&value)?;
+    let (text, left_out) = crate::export::text::render_within(&table, crate::report::SUMMARY_WIDTH);
+    let left_out = match left_out.as_slice() {
+        [] => String::new(),
+        titles => format!("  ({} left out to fit; --csv and --json have them)\n", titles.join(", ")),
+    };
     sink.summary(&format!(
-        "jdbio run: {} ({} of {} jobs ran, {:.1}s)\n{}",
+        "jdbio run: {} ({} of {} jobs ran, {:.1}s)\n{text}{left_out}",
         args.suite.display(),
         entries.len(),
         jobs.len(),
         report.duration_s,
-        crate::export::text::render(&table)
     ));
     match failure {
         _ if report.interrupted => Err(AppError::Interrupted),

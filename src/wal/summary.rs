@@ -105,7 +105,7 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
     let _ = writeln!(out, "{header}");
     let _ = writeln!(
         out,
-        "  {:<18} {:<9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "  {:<18} {:<9} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
         "method", "file", "commits/s", "p50", "p90", "p99", "p99.9", "max", "sync p50"
     );
     for e in entries {
@@ -123,7 +123,7 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
         let fmt = |v: Option<u64>| v.map_or("-".to_string(), |n| human_ns(n as f64));
         let _ = writeln!(
             out,
-            "  {:<18} {:<9} {:>10.0} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            "  {:<18} {:<9} {:>10.0} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
             e.method.name(),
             e.file_mode.name(),
             e.commits_per_s,
