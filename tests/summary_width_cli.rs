@@ -90,7 +90,8 @@ fn gate_and_merge_summaries_fit() {
     let target = format!("{LONG}/g.dat");
     for rank in ["0", "1"] {
         let json = format!("{LONG}/r{rank}.json");
-        let args = ["bench", "--size", "4m", "--ops", "1000", "--rank", rank, "--world", "2", "-q", "--json", &json, &target];
+        let args =
+            ["bench", "--size", "4m", "--ops", "1000", "--rank", rank, "--world", "2", "-q", "--json", &json, &target];
         assert_fits(dir.path(), &args);
     }
     let (r0, r1) = (format!("{LONG}/r0.json"), format!("{LONG}/r1.json"));

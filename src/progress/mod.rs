@@ -16,7 +16,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+mod term;
 
 /// One worker's published op counts, alone on their cache line.
 #[repr(align(128))]
@@ -45,7 +47,8 @@ pub fn new_bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(len);
+    let target = ProgressDrawTarget::term_like_with_hz(Box::new(term::Margined::stderr()), 20);
+    let bar = ProgressBar::with_draw_target(Some(len), target);
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
