@@ -14,7 +14,7 @@ pub fn run(args: &InfoArgs) -> Result<(), AppError> {
         write_json(&info, dest)?;
     }
     if args.json.as_deref() != Some("-") {
-        Sink::Stdout.print(&info.human_table());
+        Sink::Stdout.summary(&info.human_table());
     }
     Ok(())
 }

@@ -80,7 +80,7 @@ pub fn run(args: &AlignArgs) -> Result<(), AppError> {
         write_json(&report, dest)?;
     }
     Sink::for_json_dest(plan.json.as_deref())
-        .print(&summary::render(&header(&plan, &info, section.restored_bytes), &section));
+        .summary(&summary::render(&header(&plan, &info, section.restored_bytes), &section));
     if report.interrupted {
         return Err(AppError::Interrupted);
     }

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    progress::{Counter, LiveIops},
+    progress::{Counter, Goal, LiveIops},
     report::CpuUsage,
 };
 
@@ -34,13 +34,13 @@ pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>, start_at: Option<u64>) -> Re
     let blocks = plan.size / plan.bs;
     let barrier = Arc::new(Barrier::new(plan.jobs as usize));
     let counters: Vec<Arc<Counter>> = (0..jobs).map(|_| Arc::new(Counter::default())).collect();
-    let expected_s = match plan.stop {
-        Stop::Time(t) => (plan.ramp + t).as_secs(),
-        Stop::Ops(_) => plan.ramp.as_secs(),
+    let goal = match plan.stop {
+        Stop::Time(t) => Goal::Seconds((plan.ramp + t).as_secs()),
+        Stop::Ops(n) => Goal::Ops(n),
     };
     let cpu_before = CpuUsage::now();
     let (started, started_unix_ns) = (Instant::now(), crate::fleet::start::now_unix_ns());
-    let live = LiveIops::start(counters.clone(), expected_s, plan.quiet);
+    let live = LiveIops::start(counters.clone(), goal, plan.quiet);
     let handles: Vec<_> = (0..jobs)
         .map(|j| {
             let seed = plan.seed.wrapping_add(j.wrapping_mul(0x9E37_79B9_7F4A_7C15));

@@ -126,7 +126,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     }
     args.export.write(&serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?)?;
     let sink = Sink::avoiding(&[plan.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
-    sink.print(&summary::render(&report));
+    sink.summary(&summary::render(&report));
     // After the JSON and the summary, so a failing file costs neither.
     timeline::write_files(&plan, &stats, start_epoch_s)?;
     match &stats.first_error {

@@ -15,7 +15,7 @@ pub fn render(report: &Report) -> String {
     let target = report.target.as_ref();
     let _ = writeln!(
         out,
-        "jdbio bench: {} bs={} qd={} jobs={} on {} ({}), {:.2}s measured, seed {}",
+        "jdbio bench: {} bs={} qd={} jobs={} on {} ({})\n  {:.2}s measured, seed {}",
         job["mode"].as_str().unwrap_or("?"),
         human_bytes(job["bs"].as_f64().unwrap_or(0.0)),
         job["qd"],
@@ -92,7 +92,7 @@ fn render_rate(out: &mut String, rate: &serde_json::Value, report: &Report) {
     let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
     let _ = writeln!(
         out,
-        "  rate : open loop at {:.0} IOPS ({}): achieved {:.0} IOPS; {} I/Os started late (max {} behind), {} never started",
+        "  rate : open loop at {:.0} IOPS ({}): achieved {:.0} IOPS\n         {} I/Os started late (max {} behind), {} never started",
         f(&rate["target_iops"]),
         rate["arrival"].as_str().unwrap_or("?"),
         f(&rate["achieved_iops"]),
@@ -133,13 +133,17 @@ fn render_op(out: &mut String, kind: &str, r: &OpResult) {
     );
     let _ = writeln!(
         out,
-        "         lat min {}  p50 {}  p90 {}  p99 {}  p99.9 {}  p99.99 {}  max {}  (mean {}, stdev {})",
-        human_ns(l.min as f64),
+        "         lat p50 {}  p90 {}  p99 {}  p99.9 {}  p99.99 {}",
         p("50"),
         p("90"),
         p("99"),
         p("99.9"),
         p("99.99"),
+    );
+    let _ = writeln!(
+        out,
+        "             min {}  max {}  mean {}  stdev {}",
+        human_ns(l.min as f64),
         human_ns(l.max as f64),
         human_ns(l.mean),
         human_ns(l.stdev)

@@ -60,6 +60,8 @@ struct Shared {
     ramp_end: Instant,
     deadline: Option<Instant>,
     ops_left: u64,
+    /// Completions of measured I/Os (errors too): what the bar shows.
+    measured_done: u64,
     read_pct: u32,
     bs: u64,
     last_done: Instant,
@@ -111,6 +113,7 @@ pub fn run(spec: WorkerSpec) -> Result<WorkerStats, String> {
             ramp_end,
             deadline,
             ops_left: spec.ops_budget,
+            measured_done: 0,
             read_pct: plan.read_pct,
             bs: plan.bs,
             last_done: ramp_end,
@@ -218,7 +221,7 @@ async fn slot_loop(ctx: SlotCtx) {
         if shared.stats.first_error.is_some() {
             ctx.stop.store(true, Ordering::Relaxed);
         }
-        ctx.progress.set(shared.stats.total_ops_including_ramp);
+        ctx.progress.set(shared.stats.total_ops_including_ramp, shared.measured_done);
     }
 }
 
@@ -342,6 +345,7 @@ impl Shared {
     #[inline]
     fn complete(&mut self, write: bool, measured: bool, offset: u64, t: Timing, result: std::io::Result<usize>) {
         self.stats.total_ops_including_ramp += 1;
+        self.measured_done += u64::from(measured);
         let bs = self.bs;
         let kind = if write { &mut self.stats.write } else { &mut self.stats.read };
         let ns = |d: Duration| d.as_nanos().max(1) as u64;

@@ -45,3 +45,28 @@ pub fn render(table: &Table) -> String {
     }
     out
 }
+
+/// The table within `max` columns: while a line is wider, the rightmost
+/// numeric column is left out. Returns the text and the titles left out.
+pub fn render_within(table: &Table, max: usize) -> (String, Vec<&'static str>) {
+    let mut table = table.clone();
+    let mut dropped = Vec::new();
+    loop {
+        let text = render(&table);
+        let wide = text.lines().any(|l| l.chars().count() > max);
+        let numeric = (0..table.columns.len())
+            .rev()
+            .find(|&i| table.rows.iter().any(|r| matches!(r.get(i), Some(Cell::Num(_)))));
+        match (wide, numeric) {
+            (true, Some(i)) => {
+                dropped.insert(0, table.columns.remove(i).title);
+                for row in &mut table.rows {
+                    if i < row.len() {
+                        row.remove(i);
+                    }
+                }
+            }
+            _ => return (text, dropped),
+        }
+    }
+}

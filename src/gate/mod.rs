@@ -123,7 +123,7 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
     // The plain table, unless the markdown took its place on stdout; on
     // stderr when another output took stdout.
     if args.markdown.as_deref() != Some("-") {
-        Sink::avoiding(&[args.json.as_deref(), args.csv.as_deref()]).print(&render::table(&outcome));
+        Sink::avoiding(&[args.json.as_deref(), args.csv.as_deref()]).summary(&render::table(&outcome));
     }
     if outcome.passed {
         Ok(())

@@ -93,6 +93,6 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
         fs.unwrap_or_default(),
     );
     let sink = Sink::for_json_dest(plan.json.as_deref());
-    sink.print(&summary::render(&header, &entries, &conclusion));
+    sink.summary(&summary::render(&header, &entries, &conclusion));
     crate::report::conclude_rows(sink, report.interrupted, failure)
 }

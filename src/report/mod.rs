@@ -6,6 +6,9 @@
 //! Workers never see this type: they fill plain counters and histograms,
 //! and the report is built after they join.
 
+mod fit;
+/// The widest line a human summary prints.
+pub use fit::WIDTH as SUMMARY_WIDTH;
 mod hdr_blob;
 mod hdr_files;
 mod host;

@@ -157,6 +157,11 @@ impl Sink {
         if outputs.contains(&Some("-")) || STDOUT_TAKEN.load(Ordering::Relaxed) { Sink::Stderr } else { Sink::Stdout }
     }
 
+    /// Prints a human summary, its lines fitted to 100 columns.
+    pub fn summary(self, text: &str) {
+        self.print(&super::fit::fit(text));
+    }
+
     /// Writes `text`; a closed pipe is ignored.
     pub fn print(self, text: &str) {
         let result = match self {
@@ -173,7 +178,7 @@ impl Sink {
 pub fn conclude_rows(sink: Sink, interrupted: bool, failure: Option<AppError>) -> Result<(), AppError> {
     if interrupted {
         let by = crate::interrupt::signal_name().unwrap_or("a signal");
-        sink.print(&format!("  note: interrupted by {by}; the rows above are what was measured up to then\n"));
+        sink.summary(&format!("  note: interrupted by {by}; the rows above are what was measured up to then\n"));
     }
     match failure {
         Some(e) => Err(e),

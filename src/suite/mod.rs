@@ -57,7 +57,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         if crate::interrupt::requested() {
             break;
         }
-        sink.print(&format!("jdbio run: job {} ({}/{}): jdbio {}\n", job.name, i + 1, jobs.len(), job.argv.join(" ")));
+        sink.summary(&format!("jdbio run: job {} ({}/{}): jdbio {}\n", job.name, i + 1, jobs.len(), job.argv.join(" ")));
         let json_path = scratch.0.join(format!("job-{i}.json"));
         let result = run_job(cli, &json_path, args.output.quiet);
         let job_report = std::fs::read(&json_path).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok());
@@ -71,7 +71,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
             if matches!(e, AppError::Interrupted) {
                 break;
             }
-            sink.print(&format!("jdbio run: job {} failed: {e}\n", job.name));
+            sink.summary(&format!("jdbio run: job {} failed: {e}\n", job.name));
             failure.get_or_insert(match e {
                 AppError::CheckFailed(m) => AppError::CheckFailed(format!("job {}: {m}", job.name)),
                 other => AppError::Io(format!("job {}: {other}", job.name)),
@@ -88,13 +88,17 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let value = serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?;
     args.export.write(&value)?;
     let table = crate::export::table(&value)?;
-    sink.print(&format!(
-        "jdbio run: {} ({} of {} jobs ran, {:.1}s)\n{}",
+    let (text, left_out) = crate::export::text::render_within(&table, crate::report::SUMMARY_WIDTH);
+    let left_out = match left_out.as_slice() {
+        [] => String::new(),
+        titles => format!("  ({} left out to fit; --csv and --json have them)\n", titles.join(", ")),
+    };
+    sink.summary(&format!(
+        "jdbio run: {} ({} of {} jobs ran, {:.1}s)\n{text}{left_out}",
         args.suite.display(),
         entries.len(),
         jobs.len(),
         report.duration_s,
-        crate::export::text::render(&table)
     ));
     match failure {
         _ if report.interrupted => Err(AppError::Interrupted),

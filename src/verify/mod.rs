@@ -96,7 +96,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
         plan.run.seed,
         verdicts.expected.map_or("-".to_string(), |g| g.to_string())
     );
-    Sink::for_json_dest(plan.json.as_deref()).print(&summary::render(&header, &lines, &verdicts));
+    Sink::for_json_dest(plan.json.as_deref()).summary(&summary::render(&header, &lines, &verdicts));
     match (error, verdicts.bad_total, verdicts.blocks_read) {
         _ if interrupted => Err(AppError::Interrupted),
         (Some(e), _, _) => Err(e),

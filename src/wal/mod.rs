@@ -56,7 +56,7 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
                 break 'modes;
             }
             bar.set_message(format!("{} / {}", method.name(), mode.name()));
-            let (entry, error) = run_entry(&plan, method, mode);
+            let (entry, error) = run_entry(&plan, method, mode, &bar);
             entries.extend(entry);
             if error.is_some() {
                 failure = error;
@@ -93,7 +93,7 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     }
     args.export.write(&serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?)?;
     let sink = Sink::avoiding(&[plan.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
-    sink.print(&summary::render(&header, &entries, &warnings));
+    sink.summary(&summary::render(&header, &entries, &warnings));
     crate::report::conclude_rows(sink, report.interrupted, failure)
 }
 
@@ -103,11 +103,14 @@ fn run_entry(
     plan: &plan::WalPlan,
     method: method::Method,
     mode: plan::FileMode,
+    bar: &indicatif::ProgressBar,
 ) -> (Option<summary::Entry>, Option<AppError>) {
     if let Some(why) = method.unsupported() {
         return (Some(summary::Entry::unsupported(method, mode, why.into())), None);
     }
-    if let Err(e) = runner::prepare(plan, mode) {
+    // Laying out the log draws its own bar: this one steps aside meanwhile,
+    // or its line would stay behind, stale, above the table.
+    if let Err(e) = bar.suspend(|| runner::prepare(plan, mode)) {
         return (None, Some(e));
     }
     match runner::run(plan, method, mode) {

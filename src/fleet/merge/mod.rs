@@ -60,7 +60,8 @@ pub fn run(args: &MergeArgs) -> Result<(), AppError> {
     }
     args.export.write(&report)?;
     let job = settings::describe(&load::Loaded { path: first.path.clone(), value: report.clone() });
-    Sink::avoiding(&[args.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]).print(&render::render(&report, &job));
+    Sink::avoiding(&[args.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()])
+        .summary(&render::render(&report, &job));
     Ok(())
 }
 

@@ -26,12 +26,12 @@ pub fn render(report: &Value, job: &str) -> String {
         );
         let _ = writeln!(
             out,
-            "         lat min {}  p50 {}  p90 {}  p99 {}  p99.9 {}  max {}  (the hosts' histograms added)",
-            human_ns(f(&l["min"])),
+            "         lat p50 {}  p90 {}  p99 {}  p99.9 {}\n             min {}  max {}  (the hosts' histograms added)",
             p("50"),
             p("90"),
             p("99"),
             p("99.9"),
+            human_ns(f(&l["min"])),
             human_ns(f(&l["max"]))
         );
     }
