@@ -79,3 +79,17 @@ pub struct InfoArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<String>,
 }
+
+/// A clap error as one line, naming the flag: its message without the
+/// usage and help lines, joined (a missing argument is named on the line
+/// after "were not provided:").
+pub fn one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join(" ").trim_start_matches("error: ").to_string()
+}

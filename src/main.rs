@@ -17,17 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         Err(e) => {
-            // One line, naming the flag: clap's message without its usage
-            // and help lines, joined (a missing argument is named on the
-            // line after "were not provided:").
-            let text = e.render().to_string();
-            let message: Vec<&str> = text
-                .lines()
-                .map(str::trim)
-                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
-                .filter(|l| !l.is_empty())
-                .collect();
-            eprintln!("jdbio: error: {}", message.join(" ").trim_start_matches("error: "));
+            eprintln!("jdbio: error: {}", jdbio::cli::one_line(&e));
             return ExitCode::from(2);
         }
     };

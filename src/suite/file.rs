@@ -236,15 +236,8 @@ fn expand(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, St
 fn parses(command: &str, words: &[String]) -> Result<(), String> {
     let argv = ["jdbio", command].into_iter().map(String::from).chain(words.iter().cloned());
     Cli::try_parse_from(argv).map(|_| ()).map_err(|e| {
-        let text = e.render().to_string();
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
-            .filter(|l| !l.is_empty())
-            .collect();
-        let text = lines.join(" ");
-        let text = text.trim_start_matches("error: ");
+        let text = crate::cli::one_line(&e);
+        let text = text.as_str();
         match e.kind() {
             // "unexpected argument '--qdd' found tip: a similar argument exists: '--qd'"
             clap::error::ErrorKind::UnknownArgument => match text.find("tip:") {
