@@ -60,11 +60,27 @@ fn queue_attr(meta: &Metadata, name: &str) -> Option<String> {
     Some(text.trim().to_string())
 }
 
-/// Whether the block queue under a file (see [`sysfs_dir`]) supports NOWAIT,
-/// from `queue/nowait`; None where there is no such queue (tmpfs) or the
-/// kernel does not say.
+/// Whether the block queue under a file (see [`sysfs_dir`]) supports NOWAIT:
+/// from `queue/nowait` where the kernel has it, else false for the drivers
+/// known to lack it (loop, zram); None where there is no block queue
+/// (tmpfs) or nothing is known.
 pub fn nowait(meta: &Metadata) -> Option<bool> {
-    queue_attr(meta, "nowait").map(|v| v == "1")
+    if let Some(v) = queue_attr(meta, "nowait") {
+        return Some(v == "1");
+    }
+    // Kernels without the attribute: the drivers known to lack NOWAIT.
+    let name = device_name(meta)?;
+    NO_NOWAIT.iter().any(|prefix| name.starts_with(prefix)).then_some(false)
+}
+
+/// Block drivers without NOWAIT support: every I/O fails its non-blocking
+/// attempt and goes to io-wq.
+const NO_NOWAIT: [&str; 2] = ["loop", "zram"];
+
+/// The kernel's name of the device under `meta` ("loop3", "zram0", "vda1").
+fn device_name(meta: &Metadata) -> Option<String> {
+    let link = std::fs::read_link(sysfs_dir(meta)?).ok()?;
+    Some(link.file_name()?.to_string_lossy().into_owned())
 }
 
 /// Whether `meta` is a block device whose queue has poll queues
