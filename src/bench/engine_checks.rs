@@ -41,13 +41,9 @@ pub fn force_async(plan: &Plan) -> (bool, String) {
 fn auto(plan: &Plan) -> (bool, String) {
     use std::os::{fd::AsRawFd, unix::fs::OpenOptionsExt};
     let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_DIRECT).open(&plan.path);
-    let probe = file.and_then(|f| crate::engine::policy::nowait_read(f.as_raw_fd(), plan.offset, plan.bs as usize));
-    match probe {
-        Ok(()) => (false, "auto: the target takes non-blocking reads".into()),
-        Err(e) => (
-            true,
-            format!("auto: the target refuses non-blocking reads ({e}), so each I/O would go to io-wq after a failed try"),
-        ),
+    match file {
+        Ok(file) => crate::engine::policy::auto(file.as_raw_fd(), plan.offset, plan.bs as usize),
+        Err(e) => (false, format!("auto: the target cannot be opened to ask ({e})")),
     }
 }
 

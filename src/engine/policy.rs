@@ -86,6 +86,19 @@ pub fn nowait_read(fd: RawFd, offset: u64, len: usize) -> std::io::Result<()> {
     result
 }
 
+/// What `--async auto` decides for the target behind `fd` (opened O_DIRECT):
+/// IOSQE_ASYNC on exactly where [`nowait_read`] of `len` bytes at `offset`
+/// is refused; and why, for the report.
+pub fn auto(fd: RawFd, offset: u64, len: usize) -> (bool, String) {
+    match nowait_read(fd, offset, len) {
+        Ok(()) => (false, "auto: the target takes non-blocking reads".into()),
+        Err(e) => (
+            true,
+            format!("auto: the target refuses non-blocking reads ({e}), so each I/O would go to io-wq after a failed try"),
+        ),
+    }
+}
+
 /// Whether `meta` is a block device whose queue has poll queues
 /// (`queue/io_poll` is 1): what IORING_SETUP_IOPOLL needs.
 pub fn io_poll(meta: &Metadata) -> bool {
