@@ -5,9 +5,13 @@
 //! non-blocking attempt and then hand it to an io-wq worker; IOSQE_ASYNC
 //! (fio's `force_async`) goes to io-wq at once and skips the wasted attempt.
 //! Either way the same I/O reaches the device. [`nowait`] reads what the
-//! target's queue says so a caller can choose per target.
+//! target's queue says so a caller can choose per target, and [`io_poll`]
+//! whether polled I/O (IORING_SETUP_IOPOLL) can work there.
 
-use std::os::fd::RawFd;
+use std::{
+    fs::Metadata,
+    os::unix::fs::{FileTypeExt, MetadataExt},
+};
 
 use serde::Serialize;
 
@@ -38,41 +42,49 @@ impl Default for Policy {
     }
 }
 
-/// Whether the block queue under `fd` (the device itself, or the device
-/// holding the file's filesystem) supports NOWAIT, from
-/// `/sys/dev/block/MAJ:MIN/queue/nowait`; None where there is no such queue
-/// (tmpfs, an older kernel) or it cannot be read.
-pub fn nowait(fd: RawFd) -> Option<bool> {
-    // SAFETY: fstat writes into the zeroed struct it is given.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    if unsafe { libc::fstat(fd, &mut st) } != 0 {
-        return None;
-    }
-    let dev = if st.st_mode & libc::S_IFMT == libc::S_IFBLK { st.st_rdev } else { st.st_dev };
+/// The sysfs directory of the block device under a file (the device
+/// itself, or the one holding the file's filesystem); None where there is
+/// none (tmpfs and other filesystems without a device).
+fn sysfs_dir(meta: &Metadata) -> Option<String> {
+    let dev = if meta.file_type().is_block_device() { meta.rdev() } else { meta.dev() };
     let (major, minor) = (libc::major(dev), libc::minor(dev));
-    if major == 0 {
-        return None;
-    }
-    let dir = format!("/sys/dev/block/{major}:{minor}");
-    // A partition has no queue of its own: its disk's is one level up.
-    let text = std::fs::read_to_string(format!("{dir}/queue/nowait"))
-        .or_else(|_| std::fs::read_to_string(format!("{dir}/../queue/nowait")))
-        .ok()?;
-    Some(text.trim() == "1")
+    (major != 0).then(|| format!("/sys/dev/block/{major}:{minor}"))
 }
 
-/// Whether the block queue under `fd` has poll queues
-/// (`/sys/dev/block/MAJ:MIN/queue/io_poll` is 1): what IORING_SETUP_IOPOLL
-/// needs. False for anything that is not a block device.
-pub fn io_poll(fd: RawFd) -> bool {
-    // SAFETY: as in `nowait`.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    if unsafe { libc::fstat(fd, &mut st) } != 0 || st.st_mode & libc::S_IFMT != libc::S_IFBLK {
-        return false;
+/// One attribute of the queue under `meta` (a partition's queue is its disk's).
+fn queue_attr(meta: &Metadata, name: &str) -> Option<String> {
+    let dir = sysfs_dir(meta)?;
+    let text = std::fs::read_to_string(format!("{dir}/queue/{name}"))
+        .or_else(|_| std::fs::read_to_string(format!("{dir}/../queue/{name}")))
+        .ok()?;
+    Some(text.trim().to_string())
+}
+
+/// Whether the block queue under a file (see [`sysfs_dir`]) supports NOWAIT:
+/// from `queue/nowait` where the kernel has it, else false for the drivers
+/// known to lack it (loop, zram); None where there is no block queue
+/// (tmpfs) or nothing is known.
+pub fn nowait(meta: &Metadata) -> Option<bool> {
+    if let Some(v) = queue_attr(meta, "nowait") {
+        return Some(v == "1");
     }
-    let (major, minor) = (libc::major(st.st_rdev), libc::minor(st.st_rdev));
-    let dir = format!("/sys/dev/block/{major}:{minor}");
-    std::fs::read_to_string(format!("{dir}/queue/io_poll"))
-        .or_else(|_| std::fs::read_to_string(format!("{dir}/../queue/io_poll")))
-        .is_ok_and(|t| t.trim() == "1")
+    // Kernels without the attribute: the drivers known to lack NOWAIT.
+    let name = device_name(meta)?;
+    NO_NOWAIT.iter().any(|prefix| name.starts_with(prefix)).then_some(false)
+}
+
+/// Block drivers without NOWAIT support: every I/O fails its non-blocking
+/// attempt and goes to io-wq.
+const NO_NOWAIT: [&str; 2] = ["loop", "zram"];
+
+/// The kernel's name of the device under `meta` ("loop3", "zram0", "vda1").
+fn device_name(meta: &Metadata) -> Option<String> {
+    let link = std::fs::read_link(sysfs_dir(meta)?).ok()?;
+    Some(link.file_name()?.to_string_lossy().into_owned())
+}
+
+/// Whether `meta` is a block device whose queue has poll queues
+/// (`queue/io_poll` is 1): what IORING_SETUP_IOPOLL needs.
+pub fn io_poll(meta: &Metadata) -> bool {
+    meta.file_type().is_block_device() && queue_attr(meta, "io_poll").is_some_and(|v| v == "1")
 }

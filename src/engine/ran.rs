@@ -29,27 +29,6 @@ pub struct Ran {
 }
 
 impl Ran {
-    /// One line for a human summary: "engine: io_uring SINGLE_ISSUER+COOP_TASKRUN,
-    /// fixed file+buffers, async off, submit per turn, 1.02 ops/enter".
-    pub fn line(&self) -> String {
-        let flags = if self.ring_flags.is_empty() { "no setup flags".to_string() } else { self.ring_flags.join("+") };
-        let fixed = match (self.fixed_file, self.fixed_buffers) {
-            (true, true) => "fixed file+buffers",
-            (true, false) => "fixed file, plain buffers",
-            (false, true) => "plain fd, fixed buffers",
-            (false, false) => "plain fd and buffers",
-        };
-        let submit = match self.submit {
-            Submit::Turn => "per turn",
-            Submit::EachOp => "per op",
-        };
-        let per_enter = if self.enters == 0 { 0.0 } else { self.ops as f64 / self.enters as f64 };
-        format!(
-            "io_uring {flags}, {fixed}, async {}, submit {submit}, {per_enter:.2} ops/enter",
-            if self.force_async { "on" } else { "off" }
-        )
-    }
-
     /// Adds another ring's counts (the set-up is the same for every worker
     /// of a run; where one fell back, the merged result says the fallback).
     pub fn merge(&mut self, other: &Ran) {
