@@ -15,7 +15,7 @@ use indicatif::ProgressBar;
 
 use crate::{
     dio::{Error, File},
-    engine::{Config, EngineError, Op, Policy, Ran, Ring, Workload},
+    engine::{Config, EngineError, Op, Policy, Ran, Ring, Submit, Workload, policy},
     error::AppError,
 };
 
@@ -24,15 +24,19 @@ use crate::{
 static NO_STOP: AtomicBool = AtomicBool::new(false);
 
 /// A ring for `file` with `slots` slots of `buf_len` bytes each, the
-/// slot buffers ready to fill ([`Ring::buffer`]) before [`Ring::run`]. An
-/// engine that cannot be set up is an error naming the path.
+/// slot buffers ready to fill ([`Ring::buffer`]) before [`Ring::run`]. The
+/// policy is `bench --async auto`'s: IOSQE_ASYNC where the block queue under
+/// the target has no NOWAIT support (loop, zram), so the same I/O costs the
+/// same here as in a bench. An engine that cannot be set up is an error
+/// naming the path.
 pub fn ring(file: &File, slots: usize, buf_len: usize) -> Result<Ring<'static>, Error> {
+    let force_async = file.std_file().metadata().is_ok_and(|m| policy::nowait(&m) == Some(false));
     let config = Config {
         fd: file.as_raw_fd(),
         slots,
         buf_len,
         stop: &NO_STOP,
-        policy: Policy::default(),
+        policy: Policy { force_async, submit: Submit::Turn },
         hipri: false,
         sqpoll: false,
     };
