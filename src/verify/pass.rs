@@ -4,7 +4,8 @@
 //! classifies it when the read completes. Both walk a [`Blocks`] cursor at
 //! a queue depth (one engine slot per place in the queue), and both stop
 //! issuing at the first signal or error (what is in flight completes and is
-//! counted).
+//! counted). [`detect`], which finds a run's block size and seed in the
+//! target's first MiB, is a few one-off reads through the library instead.
 
 use std::time::Instant;
 
