@@ -38,7 +38,7 @@ pub enum Async {
 /// slot buffers ready to fill ([`Ring::buffer`]) before [`Ring::run`]. An
 /// engine that cannot be set up is an error naming the path.
 pub fn ring(file: &File, slots: usize, buf_len: usize, mode: Async) -> Result<Ring<'static>, Error> {
-    let force_async = mode == Async::Auto && policy::nowait_read(file.as_raw_fd(), 0, buf_len).is_err();
+    let force_async = mode == Async::Auto && policy::auto(file.as_raw_fd(), 0, buf_len).0;
     let config = Config {
         fd: file.as_raw_fd(),
         slots,
