@@ -1,7 +1,10 @@
 //! `jdbio info`: probe a target and print the result as a table or JSON.
 
+use std::path::PathBuf;
+
+use clap::Args;
+
 use crate::{
-    cli::InfoArgs,
     error::AppError,
     report::{Sink, write_json},
     target,
@@ -17,4 +20,14 @@ pub fn run(args: &InfoArgs) -> Result<(), AppError> {
         Sink::Stdout.summary(&info.human_table());
     }
     Ok(())
+}
+
+/// `jdbio info TARGET`
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// File or block device to probe (read only; nothing is written).
+    pub target: PathBuf,
+    /// Write the `target` object as JSON to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
 }

@@ -169,7 +169,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "T", value_parser = crate::fleet::start::parse_start_at)]
     pub start_at: Option<u64>,
     #[command(flatten)]
-    pub output: crate::cli::OutputArgs,
+    pub output: crate::report::OutputArgs,
     #[command(flatten)]
     pub export: crate::export::ExportArgs,
 }

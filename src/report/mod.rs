@@ -6,6 +6,7 @@
 //! Workers never see this type: they fill plain counters and histograms,
 //! and the report is built after they join.
 
+mod args;
 mod fit;
 /// The widest line a human summary prints.
 pub use fit::WIDTH as SUMMARY_WIDTH;
@@ -23,6 +24,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use args::OutputArgs;
 pub use hdr_blob::decode_hdr;
 pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
 pub use host::{CpuUsage, Host};

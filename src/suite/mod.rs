@@ -36,7 +36,7 @@ pub struct RunArgs {
     #[arg(value_name = "SUITE.toml")]
     pub suite: PathBuf,
     #[command(flatten)]
-    pub output: crate::cli::OutputArgs,
+    pub output: crate::report::OutputArgs,
     #[command(flatten)]
     pub export: ExportArgs,
 }
