@@ -21,6 +21,7 @@ macro_rules! cli_only {
 cli_only! {
     pub mod align_check;
     pub mod bench;
+    pub mod blockcheck;
     pub mod cli;
     mod dryrun;
     mod error;

@@ -23,9 +23,9 @@ use rand::{RngCore, SeedableRng, rngs::SmallRng};
 use super::holes;
 use crate::progress::new_bar;
 use crate::{
+    blockcheck::format,
     dio::{AlignedBuf, File},
     error::AppError,
-    verify::format,
 };
 
 const CHUNK: u64 = 1 << 20;

@@ -30,13 +30,13 @@ use super::{
 };
 use crate::{
     bench::stats::Lateness,
-    dio::{AlignedBuf, File},
-    progress::Counter,
-    verify::{
+    blockcheck::{
         classify::{Checker, Verdict},
         findings::BadBlock,
         format,
     },
+    dio::{AlignedBuf, File},
+    progress::Counter,
 };
 
 /// What a worker is given.

@@ -1,24 +1,21 @@
 //! `jdbio verify`: data that comes back wrong is found, located and named.
 //!
-//! `--write` fills the target with self-describing blocks ([`format`]) at a
-//! queue depth, then everything is read back and each block classified
-//! ([`classify`]): good, or corrupt, unreadable, misdirected, torn, stale,
-//! unwritten, and in crash verification ([`ack_log`]) lost. A later
-//! `--write` continues the run found in the target ([`identity`]), so its
-//! generations stay comparable. Memory does not grow with the target: the
-//! passes walk a cursor ([`blocks`]) and keep exact counts plus the first
-//! `--max-report` bad blocks ([`findings`]). Exit 1 when any block is bad;
-//! exit 2 when nothing could be checked (no verdict is never a pass).
+//! `--write` fills the target with self-describing blocks
+//! ([`crate::blockcheck`], the format `bench --verify` writes too) at a
+//! queue depth, then everything is read back and each block classified:
+//! good, or corrupt, unreadable, misdirected, torn, stale, unwritten, and in
+//! crash verification ([`ack_log`]) lost. A later `--write` continues the
+//! run found in the target ([`identity`]), so its generations stay
+//! comparable. Memory does not grow with the target: the passes walk a
+//! cursor ([`blocks`]) and keep exact counts plus the first `--max-report`
+//! bad blocks. Exit 1 when any block is bad; exit 2 when nothing could be
+//! checked (no verdict is never a pass).
 
 mod ack_log;
 mod ack_read;
 mod args;
 mod blocks;
-pub(crate) mod classify;
-pub(crate) mod findings;
-pub(crate) mod format;
 mod identity;
-mod lowest;
 pub(crate) mod pass;
 pub(crate) mod plan;
 mod summary;
@@ -29,11 +26,13 @@ use serde_json::{Value, json};
 use self::{
     ack_log::{AckLog, LogHeader},
     blocks::Blocks,
-    classify::{Checker, Class},
-    findings::{Findings, Verdicts},
     plan::VerifyPlan,
 };
 use crate::{
+    blockcheck::{
+        classify::{Checker, Class},
+        findings::{Findings, Verdicts},
+    },
     dio::File,
     error::AppError,
     progress::new_bar,

@@ -13,14 +13,13 @@ use std::{
 use hdrhistogram::Histogram;
 use indicatif::ProgressBar;
 
-use super::{
-    ack_log::AckLog,
-    blocks::Blocks,
-    classify::{Checker, Class, Verdict},
-    findings::Findings,
-    format,
-};
+use super::{ack_log::AckLog, blocks::Blocks};
 use crate::{
+    blockcheck::{
+        classify::{Checker, Class, Verdict},
+        findings::Findings,
+        format,
+    },
     dio::{AlignedBuf, Error as DioError, File},
     error::AppError,
     report::new_histogram,
