@@ -33,6 +33,7 @@ cli_only! {
     pub mod plot;
     pub mod prealloc;
     mod preflight;
+    mod prologue;
     pub mod progress;
     pub mod report;
     mod rt;

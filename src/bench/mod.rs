@@ -14,7 +14,6 @@ pub mod dist;
 mod engine;
 mod holes;
 pub(crate) mod layout;
-mod new_target;
 pub mod plan;
 #[cfg(target_os = "linux")]
 mod repeat;

@@ -12,11 +12,12 @@ use serde::Serialize;
 use super::{
     args::{Arrival, BenchArgs, DataKind, Mode, Submit},
     dist::Dist,
-    layout, new_target,
+    layout,
 };
 use crate::{
     error::AppError,
-    target::{self, TargetInfo, TargetKind},
+    prologue::{self, Missing},
+    target::{TargetInfo, TargetKind},
 };
 
 /// The scratch file used when no target is given.
@@ -138,22 +139,10 @@ impl Plan {
         }
         let dist = Dist::parse(&args.dist).map_err(AppError::Usage)?;
         let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
-        let target = probe_or_new(&path)?;
-        let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
-        if args.bs % align != 0 {
-            return usage(format!(
-                "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
-                args.bs,
-                path.display()
-            ));
-        }
-        if args.offset % align != 0 {
-            return usage(format!(
-                "--offset {}: not a multiple of the Direct I/O alignment {align} of {}",
-                args.offset,
-                path.display()
-            ));
-        }
+        let planned = prologue::probe(&path, Missing::Create)?;
+        planned.check_aligned("--bs", args.bs)?;
+        planned.check_aligned("--offset", args.offset)?;
+        let target = planned.info;
         let size = region(args, &path, target.as_ref())? / args.bs * args.bs;
         let blocks = size / args.bs;
         if !args.mode.random() && blocks < u64::from(args.jobs) {
@@ -213,16 +202,6 @@ impl Plan {
     /// True when the target is a block device.
     pub fn is_block(&self) -> bool {
         self.target.as_ref().is_some_and(|t| t.kind == TargetKind::Block)
-    }
-}
-
-/// Probes an existing target; a missing one is created later, where
-/// [`new_target::check_creatable`] allows.
-fn probe_or_new(path: &Path) -> Result<Option<TargetInfo>, AppError> {
-    match target::probe(path) {
-        Ok(info) => Ok(Some(info)),
-        Err(target::ProbeError::NotFound { .. }) => new_target::check_creatable(path).map(|()| None),
-        Err(e) => Err(AppError::Usage(e.to_string())),
     }
 }
 

@@ -297,6 +297,23 @@ fn file_block_bytes(meta: &fs::Metadata, align: Alignment) -> u32 {
     }
 }
 
+/// The Direct I/O alignment a file created in directory `dir` will need,
+/// before it exists: the logical block size of the disk under `dir` (the
+/// smallest alignment O_DIRECT allows on it, and what STATX_DIOALIGN reports
+/// for a file on ext4 or XFS there); `None` when no disk is found (tmpfs,
+/// FUSE, another OS).
+pub fn new_file_alignment(dir: &Path) -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        linux::dir_logical_block_bytes(dir)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
 /// Without sysfs and a mount table there is nothing to add.
 #[cfg(not(target_os = "linux"))]
 fn describe(_: &mut TargetInfo, _: &Path, _: &fs::Metadata) -> Result<Vec<(String, u64)>, ProbeError> {

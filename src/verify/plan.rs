@@ -20,7 +20,8 @@ use super::{
 use crate::{
     dio::File,
     error::AppError,
-    target::{self, TargetKind},
+    prologue::{self, Missing},
+    target::TargetKind,
 };
 
 /// Bytes a --write on a new file fills by default.
@@ -72,17 +73,8 @@ impl VerifyPlan {
         if let Some(bs) = args.bs.filter(|&bs| bs < 512 || bs % 512 != 0 || bs > 64 << 20) {
             return usage(format!("--bs {bs}: must be a multiple of 512 between 512 and 64 MiB"));
         }
-        let target = match target::probe(&args.target) {
-            Ok(t) => Some(t),
-            Err(target::ProbeError::NotFound { .. }) if args.write => {
-                let dir = parent(&args.target);
-                if !dir.is_dir() {
-                    return usage(format!("{}: directory {} does not exist", args.target.display(), dir.display()));
-                }
-                None
-            }
-            Err(e) => return usage(e.to_string()),
-        };
+        let planned = prologue::probe(&args.target, if args.write { Missing::Create } else { Missing::Refuse })?;
+        let target = planned.info.clone();
         let existing = target.as_ref().map_or(0, |t| t.size_bytes);
         let mut warnings = Vec::new();
         let mut acked = None;
@@ -113,14 +105,7 @@ impl VerifyPlan {
                 ))
             })?,
         };
-        let align = target.as_ref().map_or(512, |t| u64::from(t.dio_offset_align));
-        if run.bs % align != 0 {
-            return usage(format!(
-                "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
-                run.bs,
-                args.target.display()
-            ));
-        }
+        planned.check_aligned("--bs", run.bs)?;
         let is_block = target.as_ref().is_some_and(|t| t.kind == TargetKind::Block);
         let size = match args.size {
             Some(s) => s,

@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::{args::WalArgs, method::Method};
 use crate::{
     error::AppError,
-    target::{self, TargetInfo, TargetKind},
+    prologue::{self, Missing},
+    target::{TargetInfo, TargetKind},
 };
 
 /// The scratch log used when no target is given.
@@ -109,19 +110,9 @@ impl WalPlan {
             ));
         }
         let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
-        let target = match target::probe(&path) {
-            Ok(t) => Some(t),
-            Err(target::ProbeError::NotFound { .. }) => None,
-            Err(e) => return usage(e.to_string()),
-        };
-        let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
-        if !args.bs.is_multiple_of(align) {
-            return usage(format!(
-                "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
-                args.bs,
-                path.display()
-            ));
-        }
+        let planned = prologue::probe(&path, Missing::Create)?;
+        planned.check_aligned("--bs", args.bs)?;
+        let target = planned.info;
         let mut size = args.size / commit * commit;
         if size < commit * u64::from(args.writers) {
             return usage(format!(
