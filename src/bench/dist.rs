@@ -4,18 +4,24 @@
 
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 use rand_distr::{Distribution, Zipf};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The offset distribution of random modes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Dist {
     /// Every block equally likely.
     Uniform,
     /// Zipf with exponent `theta` over the blocks (hot blocks scattered).
-    Zipf { theta: f64 },
+    Zipf {
+        /// The exponent.
+        theta: f64,
+    },
     /// fio's Pareto: `h` in (0,1); higher is more skewed.
-    Pareto { h: f64 },
+    Pareto {
+        /// The skew.
+        h: f64,
+    },
 }
 
 impl Dist {

@@ -7,8 +7,6 @@ use std::{
     time::Duration,
 };
 
-use serde::Serialize;
-
 use super::{
     args::{Arrival, BenchArgs, DataKind, Mode, Submit},
     dist::Dist,
@@ -29,17 +27,17 @@ const MAX_JOBS: u32 = 256;
 const MAX_BS: u64 = 64 << 20;
 
 /// When the measured phase ends.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Stop {
     /// After this long.
-    Time(#[serde(serialize_with = "crate::units::serialize_secs")] Duration),
+    Time(Duration),
     /// After exactly this many operations (all jobs together).
     Ops(u64),
 }
 
-/// Everything a bench run does, validated. Serialised as the report's `job`.
-#[derive(Debug, Clone, Serialize)]
+/// Everything a bench run does, validated; the report states it as
+/// [`super::report::BenchJob`].
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub path: PathBuf,
     pub mode: Mode,
@@ -51,7 +49,6 @@ pub struct Plan {
     pub offset: u64,
     pub size: u64,
     pub stop: Stop,
-    #[serde(serialize_with = "crate::units::serialize_secs")]
     pub ramp: Duration,
     /// Repetitions of the whole job.
     pub repeat: u32,
@@ -59,11 +56,8 @@ pub struct Plan {
     pub rate: Option<f64>,
     pub arrival: Arrival,
     /// Interval of the per-interval histograms, seconds.
-    #[serde(serialize_with = "crate::units::serialize_opt_secs")]
     pub interval: Option<Duration>,
-    #[serde(skip)]
     pub hlog: Option<PathBuf>,
-    #[serde(skip)]
     pub hgrm: Option<PathBuf>,
     pub dist: Dist,
     pub seed: u64,
@@ -75,20 +69,14 @@ pub struct Plan {
     /// end, or no file yet): they are laid out before the run.
     pub needs_layout: bool,
     /// The parts of the region that hold no data, in order.
-    #[serde(skip)]
     pub holes: Vec<Range<u64>>,
     /// The target does not exist yet: the layout creates it.
-    #[serde(skip)]
     pub create: bool,
-    #[serde(skip)]
     pub json: Option<String>,
-    #[serde(skip)]
     pub quiet: bool,
-    #[serde(skip)]
     pub target: Option<TargetInfo>,
     /// `--start-at`, Unix ns (in the report's `start_at`, not the job: it
     /// differs between runs of the same job).
-    #[serde(skip)]
     pub start_at: Option<u64>,
 }
 

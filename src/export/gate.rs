@@ -17,28 +17,18 @@ const COLUMNS: [Column; 9] = [
     Column::plain("verdict", "verdict"),
 ];
 
-/// The unit of a gate metric's values.
-fn unit(metric: &str) -> &'static str {
-    match metric {
-        "iops" => "IOPS",
-        "bw" => "bytes/s",
-        _ => "ns",
-    }
-}
-
-/// The table of a gate outcome.
-pub fn table(outcome: &Value) -> Table {
-    let rows = outcome["rows"]
+/// The table of a gate report (its `gate` section's rows).
+pub fn table(report: &Value) -> Table {
+    let rows = report["gate"]["rows"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|r| {
-            let metric = r["metric"].as_str().unwrap_or_default();
             vec![
                 // cpu_per_io is measured over the whole report, not per op.
                 if r["op"].is_null() { Cell::Text("all".into()) } else { Cell::text(&r["op"]) },
-                Cell::Text(metric.into()),
-                Cell::Text(unit(metric).into()),
+                Cell::text(&r["metric"]),
+                Cell::text(&r["unit"]),
                 Cell::of(&r["baseline"]),
                 Cell::of(&r["current"]),
                 Cell::of(&r["change_pct"]),

@@ -9,7 +9,6 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use serde::Serialize;
 
 use super::{
     ack_read::{self, Acked},
@@ -27,8 +26,9 @@ use crate::{
 /// Bytes a --write on a new file fills by default.
 const DEFAULT_NEW_SIZE: u64 = 256 << 20;
 
-/// Everything a verify run does. Serialised as the report's `job`.
-#[derive(Debug, Serialize)]
+/// Everything a verify run does; the report states it as
+/// [`super::report::VerifyJob`].
+#[derive(Debug)]
 pub struct VerifyPlan {
     pub path: PathBuf,
     pub write: bool,
@@ -49,14 +49,10 @@ pub struct VerifyPlan {
     /// Things the user should know before trusting the result.
     pub warnings: Vec<String>,
     /// The ack log to check, read and validated.
-    #[serde(skip)]
     pub acked: Option<Acked>,
     /// The ack log --write fills, opened (not yet truncated).
-    #[serde(skip)]
     pub ack_file: Option<fs::File>,
-    #[serde(skip)]
     pub json: Option<String>,
-    #[serde(skip)]
     pub quiet: bool,
 }
 

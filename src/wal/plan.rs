@@ -3,7 +3,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{args::WalArgs, method::Method};
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
 pub const DEFAULT_TARGET: &str = "jdbio-wal.dat";
 
 /// How the log file starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileMode {
     /// Already written to --size: the steady state of a recycled log segment.
@@ -40,26 +40,22 @@ impl FileMode {
     }
 }
 
-/// Everything a wal run does. Serialised as the report's `job`.
-#[derive(Debug, Clone, Serialize)]
+/// Everything a wal run does; the report states it as
+/// [`super::report::WalJob`].
+#[derive(Debug, Clone)]
 pub struct WalPlan {
     pub path: PathBuf,
     pub methods: Vec<Method>,
     pub file_modes: Vec<FileMode>,
     pub bs: u64,
     pub batch: u32,
-    #[serde(serialize_with = "crate::units::serialize_secs")]
     pub time: Duration,
     pub writers: u32,
     pub size: u64,
     pub keep: bool,
-    #[serde(skip)]
     pub is_default_target: bool,
-    #[serde(skip)]
     pub json: Option<String>,
-    #[serde(skip)]
     pub quiet: bool,
-    #[serde(skip)]
     pub target: Option<TargetInfo>,
 }
 
