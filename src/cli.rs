@@ -50,6 +50,8 @@ pub enum Command {
     Merge(crate::fleet::merge::MergeArgs),
     /// Run a suite of bench and wal jobs from a TOML file into one report.
     Run(crate::suite::RunArgs),
+    /// Print the JSON Schema of the report every subcommand writes (jdbio.report/2).
+    Schema(crate::schema::SchemaArgs),
     /// Print a shell completion script (e.g. `jdbio completions bash > /etc/bash_completion.d/jdbio`).
     Completions(crate::shell::CompletionsArgs),
     /// Print the man page (roff) for jdbio or one subcommand (`jdbio man | man -l -`).

@@ -14,14 +14,14 @@ use crate::{
 };
 
 /// An info report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InfoBody {
     /// What was asked for.
     pub job: InfoJob,
 }
 
 /// An info run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InfoJob {
     /// The target probed, as given.
     pub path: String,

@@ -37,6 +37,7 @@ cli_only! {
     pub mod progress;
     pub mod report;
     mod rt;
+    mod schema;
     mod scratch;
     pub mod shell;
     pub mod suite;
@@ -84,6 +85,7 @@ cli_only! {
             cli::Command::Gate(args) => gate::run(&args),
             cli::Command::Merge(args) => fleet::merge::run(&args),
             cli::Command::Run(args) => suite::run(&args),
+            cli::Command::Schema(args) => schema::run(&args),
             cli::Command::Completions(args) => shell::completions(&args),
             cli::Command::Man(args) => shell::man(&args),
         }

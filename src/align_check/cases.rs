@@ -16,7 +16,7 @@ const MIXED: [(u64, usize, usize); 5] =
     [(1, 1, 1), (511, 511, 3), (4097, 4097, 7), (512, 512, 512), (4096, 4096, 4096)];
 
 /// Which dimension a case varies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Dimension {
     /// The file offset.
@@ -35,7 +35,7 @@ impl Dimension {
 }
 
 /// A read or a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Op {
     /// A pread.
@@ -56,7 +56,7 @@ impl Op {
 
 /// One request: `len` bytes at file `offset`, from a buffer starting
 /// `addr_offset` bytes past a page boundary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Case {
     /// Which dimension it varies.
     pub dimension: Dimension,

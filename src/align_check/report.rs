@@ -7,7 +7,7 @@ pub use super::summary::Section as AlignSection;
 use super::plan::AlignPlan;
 
 /// An align report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AlignBody {
     /// Every effective setting.
     pub job: AlignJob,
@@ -16,7 +16,7 @@ pub struct AlignBody {
 }
 
 /// An align run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AlignJob {
     /// The target.
     pub path: String,

@@ -12,7 +12,7 @@ use super::{
 use crate::dio::Alignment;
 
 /// How the library's answer compares with the kernel's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Both accept, or the kernel rejects and the library refuses.
@@ -25,7 +25,7 @@ pub enum Verdict {
 }
 
 /// One case with both answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseResult {
     /// The request.
     #[serde(flatten)]
@@ -51,7 +51,7 @@ impl CaseResult {
 }
 
 /// What the target says it needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reported {
     /// Required alignment of a buffer's address, bytes.
     #[serde(rename = "dio_mem_align_bytes")]
@@ -66,7 +66,7 @@ pub struct Reported {
 }
 
 /// The alignment the Direct I/O library checks requests against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LibraryAlignment {
     /// Of a buffer's address, bytes.
     pub mem_bytes: u32,
@@ -82,7 +82,7 @@ impl From<Alignment> for LibraryAlignment {
 
 /// The smallest non-zero value accepted in each dimension (the other two
 /// aligned), for every op tried; `null` when none was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Minimum {
     /// Smallest offset, bytes.
     #[serde(rename = "offset_bytes")]
@@ -124,7 +124,7 @@ impl Minimum {
 }
 
 /// The `align` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Section {
     /// What the target says it needs.
     pub reported: Reported,

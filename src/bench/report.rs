@@ -14,7 +14,7 @@ use super::{
 use crate::report::{CpuUsage, LatencySummary, OpResult};
 
 /// A bench report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BenchBody {
     /// Every effective setting, defaults included.
     pub job: BenchJob,
@@ -51,7 +51,7 @@ pub struct BenchBody {
 }
 
 /// When the measured phase ends.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StopJob {
     /// After this many seconds.
@@ -61,7 +61,7 @@ pub enum StopJob {
 }
 
 /// A bench run's `job`: every effective setting.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BenchJob {
     /// The target. Absent in a fleet report whose hosts used different paths.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,7 +157,7 @@ impl BenchJob {
 }
 
 /// The `bench` section.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct BenchSection {
     /// Operations completed, the ramp included.
@@ -175,7 +175,7 @@ pub struct BenchSection {
 }
 
 /// The `verify` section of a bench run with `--verify` reads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BenchVerify {
     /// Blocks read and checked.
     pub checked: u64,
@@ -186,7 +186,7 @@ pub struct BenchVerify {
 }
 
 /// The `series` section: per op kind, one row per interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Series {
     /// The interval length, seconds.
     pub interval_s: f64,
@@ -196,7 +196,7 @@ pub struct Series {
 }
 
 /// One interval of a `series`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Interval {
     /// End of the interval, seconds from the start of the measured run.
     pub t_s: f64,
@@ -216,7 +216,7 @@ pub struct Interval {
 }
 
 /// The `rate` section of an open-loop run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RateSection {
     /// The rate asked for, I/Os per second.
     pub target_iops: f64,
@@ -242,7 +242,7 @@ pub struct RateSection {
 }
 
 /// One repetition (`repetitions[]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Repetition {
     /// Per op kind, as the report's `results`.
     pub results: BTreeMap<String, OpResult>,
@@ -264,7 +264,7 @@ pub struct Repetition {
 }
 
 /// The `repetition_medians` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Medians {
     /// The median measured time, seconds.
     pub duration_s: f64,
@@ -274,7 +274,7 @@ pub struct Medians {
 }
 
 /// The medians of one op kind over the repetitions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MedianOp {
     /// Operations.
     pub ops: f64,
@@ -292,7 +292,7 @@ pub struct MedianOp {
 }
 
 /// The `start_at` section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StartAt {
     /// The time asked for, Unix ns.
     pub requested_unix_ns: u64,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::format::{self, SECTOR};
 
 /// What is wrong with a block, most serious first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Class {
     /// An acknowledged durable write is missing (crash verification).

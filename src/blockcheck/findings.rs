@@ -15,7 +15,7 @@ use super::{
 };
 
 /// One bad block.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BadBlock {
     /// Byte offset of the block in the target.
     #[serde(rename = "offset_bytes")]

@@ -20,7 +20,7 @@ use super::{
 };
 
 /// How one metric fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Within the limit.
@@ -47,7 +47,7 @@ impl Verdict {
 }
 
 /// One compared metric: a row of the table and of the JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Row {
     /// The op kind ("read", "write"); null for the report-level cpu_per_io.
     pub op: Option<String>,

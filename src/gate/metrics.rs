@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// Which way a metric gets worse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Bad {
     /// Higher is better: a drop is bad (`--max-drop`).
@@ -26,7 +26,7 @@ pub enum Bad {
 }
 
 /// One compared metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Metric {
     /// Operations per second.
     #[serde(rename = "iops")]
@@ -132,7 +132,7 @@ impl Metric {
 }
 
 /// The unit of a gate row's `baseline` and `current`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Operations (or commits) per second.

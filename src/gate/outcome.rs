@@ -24,7 +24,7 @@ use super::{
 };
 
 /// How the spread of repetitions was used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Spread {
     /// Repetitions in the baseline (0 without `--repeat`).
     pub baseline_repetitions: usize,
@@ -62,7 +62,7 @@ impl Spread {
 }
 
 /// Everything the gate found: the report's `gate` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Outcome {
     /// The baseline report's path, as given.
     pub baseline: String,

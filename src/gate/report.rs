@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::outcome::Outcome;
 
 /// A gate report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GateBody {
     /// What was compared, and how.
     pub job: GateJob,
@@ -18,7 +18,7 @@ pub struct GateBody {
 }
 
 /// A gate run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GateJob {
     /// The baseline report, as given.
     pub baseline: PathBuf,

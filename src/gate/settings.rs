@@ -115,7 +115,7 @@ fn rules(r: &Report) -> (MustMatch, WarnIf) {
 }
 
 /// One setting that differs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Difference {
     /// e.g. "job.qd".
     pub key: String,

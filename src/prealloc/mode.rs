@@ -9,7 +9,7 @@ use crate::dio::{AlignedBuf, Error, File, Result};
 const ZERO_CHUNK: u64 = 1 << 20;
 
 /// How a file gets its space before the writes start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// Sparse: the size is set (ftruncate), nothing is allocated.

@@ -7,7 +7,7 @@ pub use super::summary::Entry;
 use super::{mode::Mode, plan::PreallocPlan};
 
 /// A prealloc report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PreallocBody {
     /// Every effective setting, defaults included.
     pub job: PreallocJob,
@@ -16,7 +16,7 @@ pub struct PreallocBody {
 }
 
 /// A prealloc run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PreallocJob {
     /// The base path; each mode's file is `path.MODE`.
     pub path: String,
@@ -47,7 +47,7 @@ impl PreallocJob {
 }
 
 /// The `prealloc` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PreallocSection {
     /// One row per mode that ran or was found unsupported.
     pub entries: Vec<Entry>,

@@ -13,7 +13,7 @@ use crate::{
 
 /// One mode's row of the `prealloc` section. Sizes are in bytes;
 /// "allocated" is st_blocks x 512 (`null` where the OS does not say).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Entry {
     /// How the file was prepared.
     pub mode: Mode,

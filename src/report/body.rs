@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A subcommand's part of a report, tagged by `"command"`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "command", rename_all = "lowercase")]
 pub enum Body {
     /// `jdbio bench` (and `jdbio merge`, whose fleet report is a bench report).
@@ -44,7 +44,7 @@ impl Body {
 }
 
 /// The `rank` of a report: which of how many processes ran it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RankRecord {
     /// This process's rank, from 0.
     pub rank: u64,

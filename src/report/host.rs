@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The `host` object of a report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Host {
     /// The host name (what `{host}` becomes in paths); empty in a /1
     /// report that did not state it.
@@ -47,7 +47,7 @@ fn cpu_model() -> Option<String> {
 }
 
 /// The `cpu` object of a report: process CPU time over the run.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(default)]
 pub struct CpuUsage {
     /// User-mode CPU seconds.

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub const PERCENTILES: [(&str, f64); 5] = [("50", 50.0), ("90", 90.0), ("99", 99.0), ("99.9", 99.9), ("99.99", 99.99)];
 
 /// The `latency_ns` object: nanoseconds throughout.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LatencySummary {
     /// Values recorded: what a decode of `hdr` counts.
     #[serde(default)]

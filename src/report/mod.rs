@@ -21,10 +21,12 @@ mod body;
 mod epilogue;
 mod latency;
 mod load;
+mod outline;
 mod output;
 mod upgrade;
 pub mod output_path;
 mod read;
+mod schema;
 mod time;
 
 use std::collections::BTreeMap;
@@ -41,6 +43,8 @@ pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_
 pub use load::{LoadedReport, load, load_bytes};
 pub use output::{OutputPlan, Sink, check, conclude_rows, finish, prepare, write_file, write_json, write_output};
 pub use read::MAX_REPORT_BYTES;
+pub use outline::outline;
+pub use schema::json_schema;
 pub use time::{now_rfc3339, rfc3339};
 
 use crate::target::TargetInfo;
@@ -54,7 +58,7 @@ pub const SCHEMA_V1: &str = "jdbio.report/1";
 /// A whole report: the parts every subcommand shares, and its [`Body`]
 /// (the `command`, its `job` and its own sections, flattened into the top
 /// level).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     /// [`SCHEMA`] (a loaded /1 report is stamped with it once mapped).
     pub schema: String,
@@ -126,7 +130,7 @@ impl Report {
 }
 
 /// The result for one op kind.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct OpResult {
     /// Completed operations in the measured window.
     pub ops: u64,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::report::Report;
 
 /// A suite report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SuiteBody {
     /// The suite file and its size.
     pub job: SuiteJob,
@@ -17,7 +17,7 @@ pub struct SuiteBody {
 }
 
 /// A suite run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SuiteJob {
     /// The suite file.
     pub suite: PathBuf,
@@ -26,7 +26,7 @@ pub struct SuiteJob {
 }
 
 /// The `suite` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SuiteSection {
     /// The suite file.
     pub file: PathBuf,
@@ -35,7 +35,7 @@ pub struct SuiteSection {
 }
 
 /// One job of a suite.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SuiteEntry {
     /// The job's name.
     pub name: String,

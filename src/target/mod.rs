@@ -38,7 +38,7 @@ use crate::dio::{Alignment, File};
 
 /// What a target is and what Direct I/O on it demands. Serialized as the
 /// report's `target` object; unknown values are `null`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct TargetInfo {
     /// The path as given.
@@ -94,7 +94,7 @@ pub struct TargetInfo {
 }
 
 /// A regular file or a block device; nothing else is probed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetKind {
     /// A regular file.

@@ -13,7 +13,7 @@ use crate::units::human_bytes;
 pub const DEFAULT_BS: u64 = 4096;
 
 /// Where a seed or block size came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     /// Given on the command line.
@@ -41,7 +41,7 @@ impl Origin {
 }
 
 /// A run's seed and block size, with their origins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunId {
     /// The seed every block is derived from.
     pub seed: u64,

@@ -12,7 +12,7 @@ use super::{
 use crate::blockcheck::findings::{BadBlock, Verdicts};
 
 /// A verify report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VerifyBody {
     /// Every effective setting, defaults included.
     pub job: VerifyJob,
@@ -21,7 +21,7 @@ pub struct VerifyBody {
 }
 
 /// A verify run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VerifyJob {
     /// The target.
     pub path: String,
@@ -70,7 +70,7 @@ impl VerifyJob {
 }
 
 /// The `verify` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VerifySection {
     /// The block size checked, bytes.
     pub bs_bytes: u64,
@@ -130,7 +130,7 @@ impl VerifySection {
 }
 
 /// The `verify.ack_log` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AckLogSection {
     /// The log file.
     pub path: String,
@@ -150,7 +150,7 @@ pub struct AckLogSection {
 }
 
 /// A torn last record of an ack log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TornRecord {
     /// Where it starts in the log, bytes.
     pub offset_bytes: u64,

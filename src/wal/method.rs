@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::dio::{AlignedBuf, File, OpenMode, Result};
 
 /// One way to make a log append durable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// O_DIRECT write, no sync: what a write costs without durability.

@@ -16,7 +16,7 @@ use crate::{
 pub const DEFAULT_TARGET: &str = "jdbio-wal.dat";
 
 /// How the log file starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileMode {
     /// Already written to --size: the steady state of a recycled log segment.

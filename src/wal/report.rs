@@ -7,7 +7,7 @@ pub use super::summary::Entry;
 use super::{method::Method, plan::FileMode, plan::WalPlan};
 
 /// A wal report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WalBody {
     /// Every effective setting, defaults included.
     pub job: WalJob,
@@ -16,7 +16,7 @@ pub struct WalBody {
 }
 
 /// A wal run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WalJob {
     /// The log file.
     pub path: String,
@@ -57,7 +57,7 @@ impl WalJob {
 }
 
 /// The `wal` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WalSection {
     /// One row per (method, file mode) that ran or was found unsupported.
     pub entries: Vec<Entry>,

@@ -8,7 +8,7 @@ use super::{method::Method, plan::FileMode, runner::EntryStats};
 use crate::{report::LatencySummary, units::human_ns};
 
 /// One (method, file mode) row of the `wal` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Entry {
     /// How the append was made durable.
     pub method: Method,

@@ -9,7 +9,7 @@ use super::window::Rule;
 use crate::report::LatencySummary;
 
 /// The `fleet` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FleetSection {
     /// Reports merged.
     pub reports: usize,
@@ -32,7 +32,7 @@ pub struct FleetSection {
 }
 
 /// One host of a fleet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FleetHost {
     /// The report file, as given.
     pub file: String,
@@ -55,7 +55,7 @@ pub struct FleetHost {
 }
 
 /// One op kind of one host.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FleetHostOp {
     /// Operations.
     pub ops: u64,
@@ -69,7 +69,7 @@ pub struct FleetHostOp {
 }
 
 /// The fleet's skew.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Skew {
     /// Latest minus earliest window start, ns (null: a host states none).
     pub start_spread_ns: Option<u64>,
@@ -82,7 +82,7 @@ pub struct Skew {
 }
 
 /// A host and its IOPS.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HostIops {
     /// The host's name.
     pub host: String,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::input::HostRun;
 
 /// How the aggregate rates were computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// From each host's series, over the windows' overlap.
