@@ -25,13 +25,11 @@ const KEYS: &[(&str, &str)] = &[
 /// settings): a time or a rate was measured. Longest first.
 const MEASURED: &[(&str, &str)] = &[("_per_s", "[per_s]"), ("_ns", "[ns]"), ("_s", "[s]"), ("iops", "[iops]")];
 
-/// `report` with the keys above replaced, and `argv[0]` (the binary's path).
+/// `report` with the keys above replaced, and every `argv[0]` (the
+/// binary's path; a suite's report holds each job's).
 pub fn report(report: &Value) -> Value {
     let mut out = report.clone();
     walk(&mut out, false);
-    if let Some(first) = out.get_mut("argv").and_then(|a| a.get_mut(0)) {
-        *first = json!("[jdbio]");
-    }
     out
 }
 
@@ -51,6 +49,10 @@ fn walk(value: &mut Value, in_job: bool) {
                     *v = json!("[measured]");
                 } else if key == "bytes" && timed {
                     *v = json!("[count]");
+                } else if key == "argv" {
+                    if let Some(first) = v.get_mut(0) {
+                        *first = json!("[jdbio]");
+                    }
                 } else if key == "series" {
                     series(v);
                 } else if let Some((_, to)) = KEYS.iter().find(|(k, _)| k == key) {
