@@ -119,6 +119,28 @@ fn every_subcommand_writes_a_typed_v2_report() {
     let gate = json_of(d, &["gate", "--baseline", "b.json", "b.json"], 0);
     let Body::Gate(g) = &gate.body else { panic!("gate wrote {}", gate.command()) };
     assert!(g.gate.passed && g.gate.rows.iter().all(|r| r.unit == r.metric.unit()));
+    // Open loop and repetitions: the rate, repetitions and medians sections.
+    let open = json_of(
+        d,
+        &["bench", "--size", "4m", "--time", "200ms", "--ramp", "0", "--rate", "500", "--repeat", "2", "-q", "b.dat"],
+        0,
+    );
+    let Body::Bench(o) = &open.body else { panic!("bench wrote {}", open.command()) };
+    assert!(o.rate.is_some() && o.repetitions.as_ref().is_some_and(|r| r.len() == 2) && o.repetition_medians.is_some());
+    assert_eq!(o.job.rate_iops, Some(500.0));
+    std::fs::copy(d.join("b.json"), d.join("b2.json")).unwrap();
+    let merged = json_of(d, &["merge", "b.json", "b2.json"], 0);
+    let Body::Bench(m) = &merged.body else { panic!("merge wrote {}", merged.command()) };
+    let fleet = m.fleet.as_ref().expect("a fleet section");
+    assert_eq!(fleet.hosts.len(), 2);
+    assert!(fleet.hosts.iter().all(|h| h.results["read"].latency_ns.count > 0));
+    let suite =
+        "[[job]]\nname = \"r\"\ncommand = \"bench\"\ntarget = \"b.dat\"\nsize = \"4m\"\nops = 100\nramp = \"0\"\n";
+    std::fs::write(d.join("s.toml"), suite).unwrap();
+    let run = json_of(d, &["run", "s.toml", "-q"], 0);
+    let Body::Run(s) = &run.body else { panic!("run wrote {}", run.command()) };
+    let job = s.suite.jobs[0].report.as_deref().expect("the job's report");
+    assert!(matches!(job.body, Body::Bench(_)) && job.results["read"].ops > 0);
 }
 
 #[test]
