@@ -40,10 +40,8 @@ fn every_v1_report_loads_into_the_v2_types() {
             assert_eq!(b.job.bs_bytes, raw["job"]["bs"].as_u64().unwrap(), "{}", path.display());
             assert_eq!(b.job.size_bytes, raw["job"]["size"].as_u64().unwrap(), "{}", path.display());
         }
-        if let Some(t) = &loaded.report.target {
-            if let Some(align) = raw["target"]["dio_offset_align"].as_u64() {
-                assert_eq!(u64::from(t.dio_offset_align), align, "{}", path.display());
-            }
+        if let (Some(t), Some(align)) = (&loaded.report.target, raw["target"]["dio_offset_align"].as_u64()) {
+            assert_eq!(u64::from(t.dio_offset_align), align, "{}", path.display());
         }
         round_trips(&loaded.report);
     }
