@@ -41,7 +41,7 @@ impl Origin {
 }
 
 /// A run's seed and block size, with their origins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunId {
     pub seed: u64,
     pub bs: u64,
