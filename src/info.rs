@@ -47,7 +47,8 @@ pub fn run(args: &InfoArgs) -> Result<(), AppError> {
 pub struct InfoArgs {
     /// File or block device to probe (read only; nothing is written).
     pub target: PathBuf,
-    /// Write the `target` object as JSON to FILE, or to stdout with `-`.
+    /// Write the probe as a JSON report (`jdbio.report/2`, the probe in its
+    /// `target`) to FILE, or to stdout with `-`.
     #[arg(long, value_name = "FILE")]
     pub json: Option<String>,
 }

@@ -24,6 +24,17 @@ pub enum Dist {
     },
 }
 
+impl std::fmt::Display for Dist {
+    /// As `--dist` takes it: `uniform`, `zipf:1.2`, `pareto:0.9`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Dist::Uniform => write!(f, "uniform"),
+            Dist::Zipf { theta } => write!(f, "zipf:{theta}"),
+            Dist::Pareto { h } => write!(f, "pareto:{h}"),
+        }
+    }
+}
+
 impl Dist {
     /// Parses `uniform`, `zipf:THETA` or `pareto:H`.
     pub fn parse(text: &str) -> Result<Dist, String> {
@@ -134,6 +145,9 @@ mod tests {
         assert_eq!(Dist::parse("uniform"), Ok(Dist::Uniform));
         assert_eq!(Dist::parse("zipf:1.2"), Ok(Dist::Zipf { theta: 1.2 }));
         assert_eq!(Dist::parse("pareto:0.9"), Ok(Dist::Pareto { h: 0.9 }));
+        for text in ["uniform", "zipf:1.2", "pareto:0.9"] {
+            assert_eq!(Dist::parse(text).unwrap().to_string(), text, "Display is what --dist takes");
+        }
         for bad in ["zipf", "zipf:0", "zipf:x", "pareto:1", "pareto:0", "normal", ""] {
             assert!(Dist::parse(bad).is_err(), "{bad}");
         }

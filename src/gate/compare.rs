@@ -35,6 +35,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict as the JSON and the CSV name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::WithinNoise => "within_noise",
+            other => other.word(),
+        }
+    }
+
     /// The word in the table.
     pub fn word(self) -> &'static str {
         match self {

@@ -144,11 +144,11 @@ pub enum Unit {
 }
 
 impl Unit {
-    /// The unit as a table column says it.
-    pub fn label(self) -> &'static str {
+    /// The unit as the JSON and the CSV name it.
+    pub fn key(self) -> &'static str {
         match self {
-            Unit::OpsPerS => "IOPS",
-            Unit::BytesPerS => "bytes/s",
+            Unit::OpsPerS => "ops_per_s",
+            Unit::BytesPerS => "bytes_per_s",
             Unit::Ns => "ns",
         }
     }
@@ -284,6 +284,18 @@ mod tests {
             assert_eq!(Metric::from_key(m.key()), Some(m));
         }
         assert_eq!(Metric::from_key("p999"), None);
+    }
+
+    #[test]
+    fn keys_are_the_json_names() {
+        for m in Metric::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.key());
+            assert_eq!(serde_json::to_value(m.unit()).unwrap(), m.unit().key());
+        }
+        use super::super::compare::Verdict;
+        for v in [Verdict::Ok, Verdict::Improved, Verdict::Regressed, Verdict::WithinNoise] {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.key());
+        }
     }
 
     #[test]

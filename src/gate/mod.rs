@@ -18,7 +18,7 @@ mod compare;
 mod limits;
 pub(crate) mod load;
 mod metrics;
-mod outcome;
+pub(crate) mod outcome;
 mod render;
 pub mod report;
 pub(crate) mod settings;
@@ -129,8 +129,7 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
         write_output("--markdown", dest, render::markdown(outcome).as_bytes())?;
     }
     if let Some(dest) = &args.csv {
-        let value = serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?;
-        write_output("--csv", dest, crate::export::csv::render(&crate::export::table(&value)?).as_bytes())?;
+        write_output("--csv", dest, crate::export::csv::render(&crate::export::table(&report)?).as_bytes())?;
     }
     // The plain table, unless the markdown took its place on stdout; on
     // stderr when another output took stdout.

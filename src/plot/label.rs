@@ -19,10 +19,8 @@ pub fn bench(job: &BenchJob) -> String {
     if job.jobs > 1 {
         parts.push(format!("jobs {}", job.jobs));
     }
-    match job.dist {
-        Dist::Uniform => {}
-        Dist::Zipf { theta } => parts.push(format!("zipf:{theta}")),
-        Dist::Pareto { h } => parts.push(format!("pareto:{h}")),
+    if job.dist != Dist::Uniform {
+        parts.push(job.dist.to_string());
     }
     if let Some(rate) = job.rate_iops {
         parts.push(format!("@{} IOPS", count(rate)));

@@ -276,11 +276,14 @@ mod tests {
 
     #[test]
     fn wal_curves_skip_unsupported_methods() {
-        let r = load_bytes(include_bytes!("../../tests/fixtures/gate/wal-base.json")).unwrap();
-        let Body::Wal(w) = &r.body else { unreachable!("a wal fixture") };
-        let curves = wal(w).unwrap();
-        assert_eq!(curves.len(), w.wal.entries.iter().filter(|e| e.supported).count());
-        assert!(!curves.is_empty());
+        let r = load_bytes(include_bytes!("../../tests/fixtures/report-v1/wal-ext4-virtio.json")).unwrap();
+        let Body::Wal(mut w) = r.body else { unreachable!("a wal fixture") };
+        let all = wal(&w).unwrap().len();
+        assert_eq!(all, w.wal.entries.len());
+        w.wal.entries[1].supported = false;
+        let curves = wal(&w).unwrap();
+        assert_eq!(curves.len(), all - 1);
+        assert!(curves.iter().all(|c| c.group != w.wal.entries[1].method.name()));
     }
 
     #[test]

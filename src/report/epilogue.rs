@@ -57,7 +57,7 @@ pub fn deliver(report: &Report, to: Delivery<'_>, summary: &str) -> Result<Sink,
         write_json(report, dest)?;
     }
     if let Some(export) = to.export {
-        export.write(&serde_json::to_value(report).map_err(|e| AppError::Io(e.to_string()))?)?;
+        export.write(report)?;
     }
     let (csv, markdown) = to.export.map_or((None, None), |e| (e.csv.as_deref(), e.markdown.as_deref()));
     let sink = Sink::avoiding(&[to.json, csv, markdown]);

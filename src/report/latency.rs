@@ -16,9 +16,9 @@ pub const PERCENTILES: [(&str, f64); 5] = [("50", 50.0), ("90", 90.0), ("99", 99
 
 /// The `latency_ns` object: nanoseconds throughout.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(default)]
 pub struct LatencySummary {
     /// Values recorded: what a decode of `hdr` counts.
-    #[serde(default)]
     pub count: u64,
     /// The smallest value recorded, ns (0 when none was).
     pub min: u64,

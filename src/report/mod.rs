@@ -5,7 +5,7 @@
 //! subcommand. Every part is a type: the shared ones here, each
 //! subcommand's `job` and sections in the module that owns it, gathered by
 //! [`Body`]. [`load`] reads any report back into these types, a
-//! `jdbio.report/1` file included ([`upgrade`] maps its keys); nothing
+//! `jdbio.report/1` file included (`report/upgrade.rs` maps its keys); nothing
 //! outside this module looks a report key up by its name.
 //! Workers never see this type: they fill plain counters and histograms,
 //! and the report is built after they join.

@@ -8,7 +8,9 @@
 //!   `offset_bytes`; `job.ramp`, `interval`, `stop.time` -> `ramp_s`,
 //!   `interval_s`, `stop.time_s`; `job.rate` -> `rate_iops`
 //! - wal `job.bs`, `size`, `time` -> `bs_bytes`, `size_bytes`, `time_s`
-//! - verify `job.size`, `job.run.bs`, `verify.bs` -> `*_bytes`;
+//! - verify `job.size`, `job.run.bs`, `verify.bs` -> `*_bytes` (an early
+//!   /1 job's flat `bs` and `seed` -> `job.run`; its missing
+//!   `bad_blocks_total` -> the sum of the bad classes' counts);
 //!   `bad_blocks[].offset` -> `offset_bytes`; `ack_log.torn_last_record.at`
 //!   -> `offset_bytes`
 //! - prealloc `job.size`, `job.bs` and each entry's `size_*`,
@@ -65,15 +67,29 @@ pub fn v1_to_v2(v: &mut Value) -> Result<(), String> {
             }
         }
         "verify" => {
-            if let Some(job) = job {
+            let section_seed = map.get("verify").and_then(|v| v.get("seed")).cloned();
+            if let Some(job) = map.get_mut("job").and_then(Value::as_object_mut) {
                 rename_each(job, &[("size", "size_bytes")]);
                 if let Some(run) = job.get_mut("run").and_then(Value::as_object_mut) {
                     rename_each(run, &[("bs", "bs_bytes")]);
+                } else {
+                    // Early /1: bs and seed flat in the job (a null seed: the
+                    // one found in the target, stated in the section).
+                    let seed = job.remove("seed").filter(|s| !s.is_null()).or(section_seed);
+                    let bs = job.remove("bs");
+                    job.insert("run".into(), serde_json::json!({ "seed": seed, "bs_bytes": bs }));
                 }
             }
             if let Some(verify) = map.get_mut("verify").and_then(Value::as_object_mut) {
                 rename_each(verify, &[("bs", "bs_bytes")]);
                 bad_blocks(verify);
+                if !verify.contains_key("bad_blocks_total") {
+                    // Early /1: every class counted but the total not stated.
+                    let counts = verify.get("counts").and_then(Value::as_object);
+                    let bad = counts.into_iter().flatten().filter(|(class, _)| *class != "good");
+                    let total: u64 = bad.filter_map(|(_, n)| n.as_u64()).sum();
+                    verify.insert("bad_blocks_total".into(), total.into());
+                }
                 if let Some(torn) = verify
                     .get_mut("ack_log")
                     .and_then(|a| a.get_mut("torn_last_record"))

@@ -89,9 +89,8 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     if let Some(dest) = &args.output.json {
         write_json(&report, dest)?;
     }
-    let value = serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?;
-    args.export.write(&value)?;
-    let table = crate::export::table(&value)?;
+    args.export.write(&report)?;
+    let table = crate::export::table(&report)?;
     let (text, left_out) = crate::export::text::render_within(&table, crate::report::SUMMARY_WIDTH);
     let left_out = match left_out.as_slice() {
         [] => String::new(),

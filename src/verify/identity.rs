@@ -41,16 +41,11 @@ impl Origin {
 }
 
 /// A run's seed and block size, with their origins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunId {
-    /// The seed every block is derived from.
     pub seed: u64,
-    /// The block size, bytes.
-    #[serde(rename = "bs_bytes")]
     pub bs: u64,
-    /// Where the seed came from.
     pub seed_from: Origin,
-    /// Where the block size came from.
     pub bs_from: Origin,
 }
 

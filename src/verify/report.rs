@@ -28,7 +28,7 @@ pub struct VerifyJob {
     /// `--write`: fill the target first.
     pub write: bool,
     /// The run: seed and block size, and where each came from.
-    pub run: RunId,
+    pub run: VerifyRun,
     /// Bytes to fill or check, from offset 0.
     pub size_bytes: u64,
     /// The generation `--write` writes.
@@ -40,8 +40,9 @@ pub struct VerifyJob {
     /// The ack log written or checked.
     #[serde(default)]
     pub ack_log: Option<String>,
-    /// Bad blocks listed in detail at most.
-    pub max_report: usize,
+    /// Bad blocks listed in detail at most (null in early /1 reports).
+    #[serde(default)]
+    pub max_report: Option<usize>,
     /// The target's size before the run, bytes (0: it did not exist).
     #[serde(default)]
     pub target_bytes: u64,
@@ -56,16 +57,37 @@ impl VerifyJob {
         Self {
             path: plan.path.display().to_string(),
             write: plan.write,
-            run: plan.run,
+            run: VerifyRun::from(plan.run),
             size_bytes: plan.size,
             generation: plan.generation,
             expected: plan.expected,
             qd: plan.qd,
             ack_log: plan.ack_log.as_ref().map(|p| p.display().to_string()),
-            max_report: plan.max_report,
+            max_report: Some(plan.max_report),
             target_bytes: plan.target_bytes,
             warnings: plan.warnings.clone(),
         }
+    }
+}
+
+/// A verify run's seed and block size, and where each came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct VerifyRun {
+    /// The seed every block is derived from.
+    pub seed: u64,
+    /// The block size, bytes.
+    pub bs_bytes: u64,
+    /// Where the seed came from (null in early /1 reports).
+    #[serde(default)]
+    pub seed_from: Option<Origin>,
+    /// Where the block size came from (null in early /1 reports).
+    #[serde(default)]
+    pub bs_from: Option<Origin>,
+}
+
+impl From<RunId> for VerifyRun {
+    fn from(r: RunId) -> Self {
+        Self { seed: r.seed, bs_bytes: r.bs, seed_from: Some(r.seed_from), bs_from: Some(r.bs_from) }
     }
 }
 
@@ -76,10 +98,12 @@ pub struct VerifySection {
     pub bs_bytes: u64,
     /// The run's seed.
     pub seed: u64,
-    /// Where the seed came from.
-    pub seed_from: Origin,
-    /// Where the block size came from.
-    pub bs_from: Origin,
+    /// Where the seed came from (null in early /1 reports).
+    #[serde(default)]
+    pub seed_from: Option<Origin>,
+    /// Where the block size came from (null in early /1 reports).
+    #[serde(default)]
+    pub bs_from: Option<Origin>,
     /// Blocks whose read succeeded and were checked.
     pub blocks_checked: u64,
     /// Bytes those reads returned.
@@ -113,8 +137,8 @@ impl VerifySection {
         Self {
             bs_bytes: plan.run.bs,
             seed: plan.run.seed,
-            seed_from: plan.run.seed_from,
-            bs_from: plan.run.bs_from,
+            seed_from: Some(plan.run.seed_from),
+            bs_from: Some(plan.run.bs_from),
             blocks_checked: v.blocks_read,
             bytes_checked: v.bytes_read,
             expected_generation: v.expected,
