@@ -33,8 +33,8 @@ pub fn json_schema() -> Value {
 
 /// Closes every object: the top level with `unevaluatedProperties` (its
 /// `oneOf` branches add the subcommand's keys), each definition with
-/// `additionalProperties`, except the branches' own (flattened into the
-/// top level, they see its keys too).
+/// `additionalProperties`, except the branches themselves (flattened into
+/// the top level, they see its keys too; what their keys hold is closed).
 fn close(schema: &mut Value) {
     let branches: Vec<String> = schema["oneOf"]
         .as_array()
@@ -46,7 +46,13 @@ fn close(schema: &mut Value) {
         .collect();
     schema["unevaluatedProperties"] = json!(false);
     if let Some(defs) = schema["$defs"].as_object_mut() {
-        defs.iter_mut().filter(|(name, _)| !branches.contains(name)).for_each(|(_, def)| close_objects(def));
+        for (name, def) in defs.iter_mut() {
+            match def.get_mut("properties") {
+                // A branch stays open itself; what its keys hold is closed.
+                Some(props) if branches.contains(name) => props.as_object_mut().into_iter().flat_map(|p| p.values_mut()).for_each(close_objects),
+                _ => close_objects(def),
+            }
+        }
     }
 }
 
