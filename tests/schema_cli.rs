@@ -92,11 +92,11 @@ fn the_schema_refuses_an_unknown_key_a_missing_key_and_a_wrong_type() {
 
 #[test]
 fn the_committed_schema_is_what_jdbio_schema_prints() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("results/jdbio.report-2.schema.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("results/schema/jdbio.report-2.schema.json");
     let committed = std::fs::read_to_string(&path).unwrap();
     assert!(
         committed == schema_text(&[]),
-        "{} is stale: regenerate it with `jdbio schema > results/jdbio.report-2.schema.json`",
+        "{} is stale: regenerate it with `jdbio schema > results/schema/jdbio.report-2.schema.json`",
         path.display()
     );
 }
