@@ -101,22 +101,28 @@ report = json.load(open(sys.argv[1]))
 job = report["job"]
 def num(v):  # 3.0 -> "3", 0.5 -> "0.5"
     return str(int(v)) if float(v).is_integer() else repr(float(v))
+def get(obj, key):  # jdbio.report/2 names carry their unit; /1 names did not
+    for name in (key, key.rsplit("_", 1)[0]):
+        if name in obj:
+            return obj[name]
+    return obj.get(key)
 if report["command"] == "wal":
     args = ["wal", "--method", ",".join(job["methods"]), "--file-mode", ",".join(job["file_modes"]),
-            "--bs", str(job["bs"]), "--batch", str(job["batch"]), "--writers", str(job["writers"]),
-            "--size", str(job["size"]), "--time", num(job["time"]) + "s"]
+            "--bs", str(get(job, "bs_bytes")), "--batch", str(job["batch"]), "--writers", str(job["writers"]),
+            "--size", str(get(job, "size_bytes")), "--time", num(get(job, "time_s")) + "s"]
     print("\n".join(args))
     sys.exit(0)
-args = ["bench", "--mode", job["mode"], "--bs", str(job["bs"]), "--qd", str(job["qd"]), "--jobs", str(job["jobs"]),
-        "--size", str(job["size"]), "--offset", str(job["offset"]), "--ramp", num(job["ramp"]) + "s"]
+args = ["bench", "--mode", job["mode"], "--bs", str(get(job, "bs_bytes")), "--qd", str(job["qd"]),
+        "--jobs", str(job["jobs"]), "--size", str(get(job, "size_bytes")), "--offset", str(get(job, "offset_bytes")),
+        "--ramp", num(get(job, "ramp_s")) + "s"]
 stop = job["stop"]
-args += ["--ops", str(stop["ops"])] if "ops" in stop else ["--time", num(stop["time"]) + "s"]
+args += ["--ops", str(stop["ops"])] if "ops" in stop else ["--time", num(get(stop, "time_s")) + "s"]
 dist = job.get("dist", {"kind": "uniform"})
 args += ["--dist", {"uniform": "uniform", "zipf": f'zipf:{dist.get("theta")}', "pareto": f'pareto:{dist.get("h")}'}[dist["kind"]]]
 if job["mode"] == "randrw":
     args += ["--rwmix", str(job["read_pct"])]
-if job.get("rate") is not None:
-    args += ["--rate", num(job["rate"]), "--arrival", job.get("arrival", "fixed")]
+if get(job, "rate_iops") is not None:
+    args += ["--rate", num(get(job, "rate_iops")), "--arrival", job.get("arrival", "fixed")]
 for key in ["submit", "data", "engine"]:
     if job.get(key) is not None:
         args += ["--" + key, str(job[key])]

@@ -2,9 +2,7 @@
 //! derive definitions with a doc comment on every flag. No syscalls here;
 //! each subcommand turns its args into a validated plan before any I/O.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 /// `jdbio --version`: the package version, the git commit it was built
 /// from ("unknown" outside a git checkout) and the cargo profile, e.g.
@@ -33,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show what a file or block device is and what Direct I/O on it demands.
-    Info(InfoArgs),
+    Info(crate::info::InfoArgs),
     /// Random and sequential read/write workloads at a queue depth.
     Bench(crate::bench::BenchArgs),
     /// Latency of a durable log append, for every way a database can make one durable.
@@ -52,32 +50,12 @@ pub enum Command {
     Merge(crate::fleet::merge::MergeArgs),
     /// Run a suite of bench and wal jobs from a TOML file into one report.
     Run(crate::suite::RunArgs),
+    /// Print the JSON Schema of the report every subcommand writes (jdbio.report/2).
+    Schema(crate::schema::SchemaArgs),
     /// Print a shell completion script (e.g. `jdbio completions bash > /etc/bash_completion.d/jdbio`).
     Completions(crate::shell::CompletionsArgs),
     /// Print the man page (roff) for jdbio or one subcommand (`jdbio man | man -l -`).
     Man(crate::shell::ManArgs),
-}
-
-/// Where a report goes: shared by every subcommand that writes one.
-#[derive(Debug, Clone, Args)]
-pub struct OutputArgs {
-    /// Write the JSON report to FILE, or to stdout with `-` (then nothing
-    /// else goes to stdout; the summary goes to stderr).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<String>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
-/// `jdbio info TARGET`
-#[derive(Debug, Args)]
-pub struct InfoArgs {
-    /// File or block device to probe (read only; nothing is written).
-    pub target: PathBuf,
-    /// Write the `target` object as JSON to FILE, or to stdout with `-`.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<String>,
 }
 
 /// A clap error as one line, naming the flag: its message without the

@@ -1,20 +1,54 @@
 //! `jdbio info`: probe a target and print the result as a table or JSON.
+//! The JSON is a `jdbio.report/2` report whose `target` is the probe.
+
+use serde::{Deserialize, Serialize};
+
+use std::path::PathBuf;
+
+use clap::Args;
 
 use crate::{
-    cli::InfoArgs,
     error::AppError,
-    report::{Sink, write_json},
+    report::{Body, Clock, Delivery, Report, deliver},
     target,
 };
 
+/// An info report's `command`-specific part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct InfoBody {
+    /// What was asked for.
+    pub job: InfoJob,
+}
+
+/// An info run's `job`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct InfoJob {
+    /// The target probed, as given.
+    pub path: String,
+}
+
 /// Runs `jdbio info`.
 pub fn run(args: &InfoArgs) -> Result<(), AppError> {
+    let clock = Clock::start();
     let info = target::probe(&args.target).map_err(|e| AppError::Usage(e.to_string()))?;
-    if let Some(dest) = &args.json {
-        write_json(&info, dest)?;
+    let table = info.human_table();
+    let mut report = Report::new(Body::Info(InfoBody { job: InfoJob { path: args.target.display().to_string() } }));
+    report.target = Some(info);
+    clock.stop(&mut report);
+    match args.json.as_deref() {
+        // The JSON took stdout: the table is not printed at all.
+        Some("-") => crate::report::write_json(&report, "-"),
+        json => deliver(&report, Delivery { json, export: None }, &table).map(drop),
     }
-    if args.json.as_deref() != Some("-") {
-        Sink::Stdout.summary(&info.human_table());
-    }
-    Ok(())
+}
+
+/// `jdbio info TARGET`
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// File or block device to probe (read only; nothing is written).
+    pub target: PathBuf,
+    /// Write the probe as a JSON report (`jdbio.report/2`, the probe in its
+    /// `target`) to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
 }

@@ -21,6 +21,7 @@ macro_rules! cli_only {
 cli_only! {
     pub mod align_check;
     pub mod bench;
+    pub mod blockcheck;
     pub mod cli;
     mod dryrun;
     #[cfg(target_os = "linux")]
@@ -36,9 +37,11 @@ cli_only! {
     pub mod plot;
     pub mod prealloc;
     mod preflight;
+    mod prologue;
     pub mod progress;
     pub mod report;
     mod rt;
+    mod schema;
     mod scratch;
     pub mod shell;
     pub mod suite;
@@ -86,6 +89,7 @@ cli_only! {
             cli::Command::Gate(args) => gate::run(&args),
             cli::Command::Merge(args) => fleet::merge::run(&args),
             cli::Command::Run(args) => suite::run(&args),
+            cli::Command::Schema(args) => schema::run(&args),
             cli::Command::Completions(args) => shell::completions(&args),
             cli::Command::Man(args) => shell::man(&args),
         }

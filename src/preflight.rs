@@ -83,8 +83,8 @@ pub fn output_plan(command: &Command) -> OutputPlan {
             plan.outputs = json(&args.output.json);
             plan.outputs.extend(args.export.outputs());
         }
-        // Both print to stdout and read nothing.
-        Command::Completions(_) | Command::Man(_) => {}
+        // They print to stdout and read nothing.
+        Command::Schema(_) | Command::Completions(_) | Command::Man(_) => {}
     }
     plan
 }

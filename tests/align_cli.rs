@@ -21,9 +21,9 @@ fn kernel(report: &Value, op: &str, dimension: &str, offset: u64, len: u64, addr
     let found = cases.iter().find(|c| {
         c["op"] == op
             && c["dimension"] == dimension
-            && c["offset"] == offset
-            && c["len"] == len
-            && c["addr_offset"] == addr
+            && c["offset_bytes"] == offset
+            && c["len_bytes"] == len
+            && c["addr_offset_bytes"] == addr
     });
     found.unwrap_or_else(|| panic!("no {op} {dimension} case {offset}/{len}/+{addr}"))["kernel"]
         .as_str()
@@ -50,14 +50,14 @@ fn loop_dev(test: &str, sector: u32) -> Option<LoopDev> {
 fn scratch_file_reads_and_writes_match_the_kernel() {
     let dir = scratch();
     let report = align_json(dir.path(), &["--write"]);
-    assert_eq!(report["schema"], "jdbio.report/1");
+    assert_eq!(report["schema"], "jdbio.report/2");
     assert_eq!(report["command"], "align");
     assert_no_violations(&report);
     let a = &report["align"];
     assert_eq!(a["writes_tested"], true);
-    let offset_align = a["reported"]["dio_offset_align"].as_u64().unwrap();
+    let offset_align = a["reported"]["dio_offset_align_bytes"].as_u64().unwrap();
     assert!(offset_align >= 512, "{a}");
-    assert!(a["kernel_min"]["offset"].as_u64().unwrap() <= offset_align, "{a}");
+    assert!(a["kernel_min"]["offset_bytes"].as_u64().unwrap() <= offset_align, "{a}");
     for op in ["read", "write"] {
         assert_eq!(kernel(&report, op, "offset", 0, 4096, 0), "ok", "{op}: the aligned request");
         assert_eq!(kernel(&report, op, "offset", 1, 4096, 0), "EINVAL", "{op}: offset 1");
@@ -116,12 +116,12 @@ fn loop_devices_with_512_and_4096_byte_sectors_differ() {
         assert_eq!(r["target"]["kind"], "block");
     }
     let reported = |r: &Value, k: &str| r["align"]["reported"][k].as_u64().unwrap();
-    assert_eq!((reported(&r512, "logical_block_bytes"), reported(&r512, "dio_offset_align")), (512, 512));
-    assert_eq!((reported(&r4k, "logical_block_bytes"), reported(&r4k, "dio_offset_align")), (4096, 4096));
-    assert_eq!(r512["align"]["kernel_min"]["offset"], 512);
-    assert_eq!(r4k["align"]["kernel_min"]["offset"], 4096);
-    assert_eq!(r512["align"]["kernel_min"]["length"], 512);
-    assert_eq!(r4k["align"]["kernel_min"]["length"], 4096);
+    assert_eq!((reported(&r512, "logical_block_bytes"), reported(&r512, "dio_offset_align_bytes")), (512, 512));
+    assert_eq!((reported(&r4k, "logical_block_bytes"), reported(&r4k, "dio_offset_align_bytes")), (4096, 4096));
+    assert_eq!(r512["align"]["kernel_min"]["offset_bytes"], 512);
+    assert_eq!(r4k["align"]["kernel_min"]["offset_bytes"], 4096);
+    assert_eq!(r512["align"]["kernel_min"]["length_bytes"], 512);
+    assert_eq!(r4k["align"]["kernel_min"]["length_bytes"], 4096);
     for op in ["read", "write"] {
         assert_eq!(kernel(&r512, op, "offset", 512, 4096, 0), "ok", "{op} at 512 on 512-byte sectors");
         assert_eq!(kernel(&r4k, op, "offset", 512, 4096, 0), "EINVAL", "{op} at 512 on 4096-byte sectors");

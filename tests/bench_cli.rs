@@ -38,7 +38,7 @@ fn check_op(report: &Value, kind: &str) {
     let duration = report["duration_s"].as_f64().unwrap();
     let iops = r["iops"].as_f64().unwrap();
     assert!((iops - ops as f64 / duration).abs() <= iops * 0.001 + 1e-9, "iops {iops} vs {ops}/{duration}");
-    assert_eq!(r["bytes"].as_u64().unwrap(), ops * report["job"]["bs"].as_u64().unwrap());
+    assert_eq!(r["bytes"].as_u64().unwrap(), ops * report["job"]["bs_bytes"].as_u64().unwrap());
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn every_mode_reports_consistent_numbers() {
             dir.path(),
             &["--mode", mode, "--size", "16m", "--time", "300ms", "--ramp", "100ms", "--qd", "8", "t.dat"],
         );
-        assert_eq!(report["schema"], "jdbio.report/1");
+        assert_eq!(report["schema"], "jdbio.report/2");
         assert_eq!(report["job"]["mode"], mode);
         match mode {
             "randrw" => {
@@ -221,7 +221,7 @@ fn verify_flag_writes_blocks_that_reads_check() {
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["verify"]["bad"]["corrupt"], 1);
-    assert_eq!(report["verify"]["bad_blocks"][0]["offset"], 40960);
+    assert_eq!(report["verify"]["bad_blocks"][0]["offset_bytes"], 40960);
 }
 
 #[test]

@@ -113,7 +113,19 @@ fn ci_gate_passes_on_the_same_job_and_fails_against_a_1000x_faster_baseline() {
 
 /// Every job setting the gate requires to match.
 const MUST_MATCH: [&str; 14] = [
-    "mode", "read_pct", "bs", "qd", "jobs", "dist", "size", "offset", "rate", "arrival", "submit", "data", "verify",
+    "mode",
+    "read_pct",
+    "bs_bytes",
+    "qd",
+    "jobs",
+    "dist",
+    "size_bytes",
+    "offset_bytes",
+    "rate_iops",
+    "arrival",
+    "submit",
+    "data",
+    "verify",
     "stop",
 ];
 
@@ -225,7 +237,7 @@ fn ci_gate_replays_a_wal_baseline() {
     };
     let (base, current) = (read("base.json"), read("current.json"));
     assert_eq!(current["command"], "wal");
-    for key in ["methods", "file_modes", "bs", "batch", "writers", "size", "time"] {
+    for key in ["methods", "file_modes", "bs_bytes", "batch", "writers", "size_bytes", "time_s"] {
         assert_eq!(base["job"][key], current["job"][key], "job.{key}");
     }
 }

@@ -175,7 +175,8 @@ fn gate_csv_has_a_row_per_metric_with_its_unit() {
         .args(["--json", "g.json", "--csv", "-", "--markdown", "g.md"])
         .output()
         .unwrap();
-    let outcome = read_json(dir.path().join("g.json"));
+    let report = read_json(dir.path().join("g.json"));
+    let outcome = &report["gate"];
     assert_eq!(out.status.code(), Some(if outcome["passed"] == true { 0 } else { 1 }));
     let (header, rows) = parse_csv(&String::from_utf8(out.stdout).unwrap());
     let json_rows = outcome["rows"].as_array().unwrap();
@@ -184,10 +185,11 @@ fn gate_csv_has_a_row_per_metric_with_its_unit() {
         assert_eq!(r[col(&header, "metric")], j["metric"].as_str().unwrap());
         assert_eq!(r[col(&header, "verdict")], j["verdict"].as_str().unwrap());
         let unit = match j["metric"].as_str().unwrap() {
-            "iops" => "IOPS",
-            "bw" => "bytes/s",
+            "iops" => "ops_per_s",
+            "bw" => "bytes_per_s",
             _ => "ns",
         };
+        assert_eq!(j["unit"], unit, "the JSON row states its unit");
         assert_eq!(r[col(&header, "unit")], unit);
     }
     // --markdown FILE writes what bare --markdown prints.

@@ -125,7 +125,7 @@ fn different_jobs_are_refused_naming_each_difference() {
     let out = jdbio(dir.path()).args(["merge", "a.json", "b.json", "--json", "m.json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("job.bs: a.json 4096, b.json 8192"), "{err}");
+    assert!(err.contains("job.bs_bytes: a.json 4096, b.json 8192"), "{err}");
     assert!(err.contains("job.dist: a.json uniform, b.json zipf:0.9"), "{err}");
     assert!(!dir.path().join("m.json").exists(), "no fleet report from a refused merge");
     let wal = jdbio(dir.path())

@@ -105,6 +105,7 @@ fn a_regression_beyond_the_spread_fails() {
     let (code, out, _) = gate("reps-base.json", "reps-mixed.json", &["--json", "-"]);
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
+    let v = &v["gate"];
     let p99 = v["rows"].as_array().unwrap().iter().find(|r| r["metric"] == "p99").unwrap();
     assert_eq!(p99["beyond_spread"], true);
     assert_eq!(p99["verdict"], "regressed");
@@ -153,7 +154,7 @@ fn mismatched_settings_are_refused_naming_each_difference() {
     assert_eq!(code, 2);
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("base.json and mismatch.json measured different jobs"), "{err}");
-    assert!(err.contains("job.bs: baseline 4096, current 8192"), "{err}");
+    assert!(err.contains("job.bs_bytes: baseline 4096, current 8192"), "{err}");
     assert!(err.contains("job.qd: baseline 32, current 64"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
@@ -168,8 +169,9 @@ fn mismatched_settings_are_compared_with_allow_mismatch() {
     assert!(err.contains("warning: different host.kernel: baseline 6.18.44, current 6.19.1"), "{err}");
     assert!(err.contains("gate: PASS (6 metrics)"), "the table goes to stderr with --json -: {err}");
     let v: Value = serde_json::from_str(&out).unwrap();
+    let v = &v["gate"];
     let keys: Vec<&str> = v["mismatches"].as_array().unwrap().iter().map(|d| d["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["job.bs", "job.qd"]);
+    assert_eq!(keys, ["job.bs_bytes", "job.qd"]);
     assert_eq!(v["mismatches"][1]["baseline"], 32);
     assert_eq!(v["warnings"][0], "different host.kernel: baseline 6.18.44, current 6.19.1");
 }
@@ -193,7 +195,10 @@ fn a_json_file_that_is_not_a_report_is_unusable() {
 fn an_unknown_schema_version_is_unusable() {
     let (code, _, err) = gate("base.json", "schema9.json", &[]);
     assert_eq!(code, 2);
-    assert_eq!(err, "jdbio: error: schema9.json: schema jdbio.report/9 is not one this jdbio reads (jdbio.report/1)\n");
+    assert_eq!(
+        err,
+        "jdbio: error: schema9.json: schema jdbio.report/9 is not one this jdbio reads (jdbio.report/2 or jdbio.report/1)\n"
+    );
 }
 
 #[test]
@@ -232,15 +237,22 @@ fn markdown_matches_the_snapshot() {
 fn json_to_stdout_is_only_json() {
     let (code, out, err) = gate("base.json", "p99-rise.json", &["--json", "-"]);
     assert_eq!(code, 1);
-    let v: Value = serde_json::from_str(&out).expect("stdout is one JSON document");
-    assert_eq!(v["schema"], "jdbio.gate/1");
+    let report: Value = serde_json::from_str(&out).expect("stdout is one JSON document");
+    assert_eq!((report["schema"].as_str(), report["command"].as_str()), (Some("jdbio.report/2"), Some("gate")));
+    assert_eq!(report["job"]["limits_pct"]["p99"], 25.0);
+    let v = &report["gate"];
     assert_eq!((v["baseline"].as_str(), v["current"].as_str()), (Some("base.json"), Some("p99-rise.json")));
     assert_eq!(v["passed"], false);
     assert_eq!(v["spread"]["judged"], false);
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 6);
     let p99 = &rows[3];
-    assert_eq!((p99["op"].as_str(), p99["metric"].as_str()), (Some("read"), Some("p99")));
+    assert_eq!(
+        (p99["op"].as_str(), p99["metric"].as_str(), p99["unit"].as_str()),
+        (Some("read"), Some("p99"), Some("ns"))
+    );
+    assert_eq!((rows[0]["metric"].as_str(), rows[0]["unit"].as_str()), (Some("iops"), Some("ops_per_s")));
+    assert_eq!((rows[1]["metric"].as_str(), rows[1]["unit"].as_str()), (Some("bw"), Some("bytes_per_s")));
     assert_eq!((p99["baseline"].as_f64(), p99["current"].as_f64()), (Some(220000.0), Some(352000.0)));
     assert_eq!((p99["change_pct"].as_f64(), p99["limit_pct"].as_f64()), (Some(60.0), Some(25.0)));
     assert_eq!((p99["direction"].as_str(), p99["verdict"].as_str()), (Some("rise"), Some("regressed")));
@@ -259,7 +271,7 @@ fn json_to_a_file_leaves_the_table_on_stdout() {
     assert_eq!(code, 0);
     assert!(out.ends_with("gate: PASS (6 metrics)\n"), "{out}");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&dest).unwrap()).unwrap();
-    assert_eq!(v["passed"], true);
+    assert_eq!(v["gate"]["passed"], true);
 }
 
 /// Real reports from `jdbio bench --repeat 2`, gated against themselves: the
@@ -277,6 +289,7 @@ fn a_real_bench_report_passes_against_itself() {
     let out = jdbio(dir.path()).args(["gate", "--baseline", "r.json", "r.json", "--json", "-"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = &v["gate"];
     assert_eq!(v["spread"]["judged"], true);
     assert_eq!(v["spread"]["baseline_repetitions"], 2);
     let rows = v["rows"].as_array().unwrap();
@@ -348,7 +361,7 @@ fn an_open_loop_baseline_against_a_closed_loop_run_is_refused() {
         &[],
         &[
             "open-loop.json and base.json measured different jobs",
-            "job.rate: baseline 20000.0, current null; job.arrival: baseline poisson, current fixed",
+            "job.rate_iops: baseline 20000.0, current null; job.arrival: baseline poisson, current fixed",
         ],
     );
 }
@@ -363,8 +376,8 @@ fn every_setting_that_changes_the_numbers_is_named() {
             "job.mode: baseline randread, current randrw",
             "job.read_pct: baseline 100, current 70",
             "job.dist: baseline uniform, current zipf:0.9",
-            "job.size: baseline 1073741824, current 268435456",
-            "job.offset: baseline 0, current 1048576",
+            "job.size_bytes: baseline 1073741824, current 268435456",
+            "job.offset_bytes: baseline 0, current 1048576",
             "job.submit: baseline auto, current eager",
             "job.data: baseline random, current zero",
             "job.verify: baseline false, current true",

@@ -5,10 +5,14 @@ mod common;
 use common::{jdbio, loop_dev_or_skip, scratch};
 use serde_json::Value;
 
+/// The `target` of `jdbio info PATH --json -`, a `jdbio.report/2` report.
 fn info_json(path: &std::path::Path) -> Value {
     let out = jdbio(std::path::Path::new(".")).arg("info").arg(path).args(["--json", "-"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("stdout is only JSON")
+    let report: Value = serde_json::from_slice(&out.stdout).expect("stdout is only JSON");
+    assert_eq!((report["schema"].as_str(), report["command"].as_str()), (Some("jdbio.report/2"), Some("info")));
+    assert_eq!(report["job"]["path"], path.to_str().unwrap());
+    report["target"].clone()
 }
 
 #[test]
@@ -19,7 +23,8 @@ fn info_on_a_file() {
     let t = info_json(&path);
     assert_eq!(t["kind"], "file");
     assert_eq!(t["size_bytes"], 1 << 20);
-    assert!(t["dio_offset_align"].as_u64().unwrap() >= 512);
+    assert!(t["dio_offset_align_bytes"].as_u64().unwrap() >= 512);
+    assert!(t["dio_mem_align_bytes"].as_u64().unwrap() >= 1);
     assert!(t["filesystem"].is_string(), "{t}");
     let table = jdbio(dir.path()).arg("info").arg(&path).output().unwrap();
     assert!(table.status.success());

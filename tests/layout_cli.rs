@@ -329,7 +329,7 @@ fn verify_blocks_lie_on_the_plans_grid_for_any_bs() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["verify"]["blocks_checked"], 1024);
     assert_eq!(report["verify"]["counts"]["good"], 1024);
-    assert_eq!(report["verify"]["bs"], 12288);
+    assert_eq!(report["verify"]["bs_bytes"], 12288);
 }
 
 #[test]

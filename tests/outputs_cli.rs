@@ -93,7 +93,7 @@ fn a_directory_or_character_device_is_refused_but_dev_null_and_stdout_work() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let out = jdbio(dir.path()).args(["info", "f.dat", "--json", "-"]).output().unwrap();
     let json: Value = serde_json::from_slice(&out.stdout).expect("stdout is the JSON");
-    assert_eq!(json["path"], target.file_name().unwrap().to_str().unwrap());
+    assert_eq!(json["target"]["path"], target.file_name().unwrap().to_str().unwrap());
 }
 
 #[test]

@@ -126,8 +126,9 @@ fn a_series_adds_iops_and_p99_over_time() {
     let mut report: Value = serde_json::from_slice(&std::fs::read(&b).unwrap()).unwrap();
     let hdr = report["results"]["read"]["latency_ns"]["hdr"].clone();
     let sample = |t: f64, iops: f64, p99: u64| {
-        json!({"t_s": t, "ops": iops as u64, "iops": iops, "bytes": iops as u64 * 4096,
-               "p50_ns": p99 / 2, "p99_ns": p99, "max_ns": p99 * 2, "hdr": hdr})
+        json!({"t_s": t, "length_s": 1.0, "ops": iops as u64, "iops": iops, "bytes": iops as u64 * 4096,
+               "latency_ns": {"count": iops as u64, "min": 1, "max": p99 * 2, "mean": 1.0, "stdev": 0.0,
+                              "percentiles": {"50": p99 / 2, "99": p99}, "hdr": hdr}})
     };
     report["series"] = json!({"interval_s": 1.0, "read": [
         sample(1.0, 90_000.0, 400_000), sample(2.0, 120_000.0, 300_000), sample(3.0, 60_000.0, 2_000_000)]});
@@ -161,12 +162,12 @@ fn reports_that_cannot_be_plotted_exit_2_naming_the_file() {
         jdbio(dir.path()).args(["verify", "v.dat", "--write", "--size", "1m", "--quiet", "--json", "v.json"]).output();
     assert!(out.unwrap().status.success());
     std::fs::write(dir.path().join("junk.json"), "not json").unwrap();
-    std::fs::write(dir.path().join("future.json"), r#"{"schema":"jdbio.report/2","command":"bench"}"#).unwrap();
+    std::fs::write(dir.path().join("future.json"), r#"{"schema":"jdbio.report/3","command":"bench"}"#).unwrap();
     for (file, why) in [
         ("v.json", "a jdbio verify report"),
         ("missing.json", "cannot read"),
         ("junk.json", "not JSON"),
-        ("future.json", "schema jdbio.report/2"),
+        ("future.json", "schema jdbio.report/3"),
     ] {
         let out = jdbio(dir.path()).args(["plot", file, "-o", "out.svg"]).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
@@ -217,8 +218,11 @@ fn report_claiming_a_2gb_histogram(dir: &Path) -> PathBuf {
     use base64::Engine;
     let hdr = base64::engine::general_purpose::STANDARD.encode(blob);
     let report = json!({"schema": "jdbio.report/1", "command": "bench",
-        "job": {"mode": "randread", "bs": 4096, "qd": 32},
-        "results": {"read": {"ops": 10, "latency_ns": {"percentiles": {"50": 100}, "hdr": hdr}}}});
+        "job": {"mode": "randread", "read_pct": 100, "bs": 4096, "qd": 32, "jobs": 1, "offset": 0, "size": 1 << 20,
+                "stop": {"time": 1.0}, "ramp": 0.0, "dist": {"kind": "uniform"}, "seed": 1, "data": "random",
+                "verify": false, "submit": "auto"},
+        "results": {"read": {"ops": 10, "bytes": 40960, "errors": 0, "iops": 10.0, "bw_bytes_per_s": 40960.0,
+                             "latency_ns": {"percentiles": {"50": 100}, "hdr": hdr}}}});
     let path = dir.join("claims-2gb.json");
     std::fs::write(&path, serde_json::to_vec(&report).unwrap()).unwrap();
     path

@@ -59,10 +59,10 @@ fn a_suite_runs_its_jobs_in_order_into_one_report() {
     let names: Vec<&str> = jobs.iter().map(|j| j["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["read-qd4", "write-16k", "wal"]);
     // Each entry is the job's own full report, with the keys as flags.
-    assert_eq!(jobs[0]["report"]["schema"], "jdbio.report/1");
+    assert_eq!(jobs[0]["report"]["schema"], "jdbio.report/2");
     assert_eq!(jobs[0]["report"]["job"]["qd"], 4);
     assert_eq!(jobs[0]["report"]["results"]["read"]["ops"], 500);
-    assert_eq!(jobs[1]["report"]["job"]["bs"], 16384);
+    assert_eq!(jobs[1]["report"]["job"]["bs_bytes"], 16384);
     assert_eq!(jobs[1]["report"]["results"]["write"]["ops"], 300);
     let wal = jobs[2]["report"]["wal"]["entries"].as_array().unwrap();
     assert_eq!(wal.iter().map(|e| e["method"].as_str().unwrap()).collect::<Vec<_>>(), ["none", "fdatasync"]);

@@ -163,7 +163,8 @@ fn interval_series_adds_up_and_files_are_written() {
     assert!(series.len() >= 4, "{} intervals", series.len());
     let total: u64 = series.iter().map(|s| s["ops"].as_u64().unwrap()).sum();
     assert_eq!(total, report["results"]["read"]["ops"].as_u64().unwrap());
-    assert!(series.iter().all(|s| s["latency"] == "service" && s.get("response").is_none()));
+    assert!(series.iter().all(|s| s["latency_ns"]["count"] == s["ops"] && s.get("response_latency_ns").is_none()));
+    assert!(series.iter().all(|s| s.get("p99_ns").is_none()), "one latency shape: latency_ns");
     let hlog = std::fs::read_to_string(dir.path().join("run.hlog")).unwrap();
     assert!(hlog.starts_with("#[Histogram log format version 1.3]"));
     let lines: Vec<&str> = hlog.lines().filter(|l| !l.starts_with('#') && !l.starts_with('"')).collect();
@@ -191,8 +192,8 @@ fn open_loop_exports_name_both_latencies() {
     let read = &report["results"]["read"];
     let series = report["series"]["read"].as_array().unwrap();
     for row in series {
-        assert_eq!((&row["latency"], &row["response"]["latency"]), (&json!("service"), &json!("response")), "{row}");
-        assert_eq!(row["ops"], row["response"]["count"]);
+        assert_eq!(row["ops"], row["latency_ns"]["count"], "{row}");
+        assert_eq!(row["ops"], row["response_latency_ns"]["count"], "{row}");
     }
     let hgrm = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
     let total =
@@ -254,7 +255,8 @@ assert len(seen) == len(series), (len(seen), len(series))
 for got, want in zip(seen, series):
     assert got.get_total_count() == want['ops']
     if want['ops']:
-        assert got.get_value_at_percentile(99.0) == want['p99_ns'], (got.get_value_at_percentile(99.0), want['p99_ns'])
+        p99 = want['latency_ns']['percentiles']['99']
+        assert got.get_value_at_percentile(99.0) == p99, (got.get_value_at_percentile(99.0), p99)
 print('ok', len(seen))
 "#;
     let py = Command::new("python3").arg("-c").arg(script).current_dir(dir.path()).output().unwrap();
@@ -275,10 +277,8 @@ def check(node, path):
     want = {'count': n}
     for key, got in (node.get('percentiles') or {}).items():
         want['percentiles.' + key] = h.get_value_at_percentile(float(key))
-    for key, q in [('p50_ns', 50.0), ('p99_ns', 99.0)]:
-        want[key] = h.get_value_at_percentile(q)
     want['min'] = h.get_min_value() if n else 0
-    want['max'] = want['max_ns'] = h.get_max_value() if n else 0
+    want['max'] = h.get_max_value() if n else 0
     for key, value in want.items():
         parts = key.split('.', 1)
         have = node.get(parts[0])
@@ -383,10 +383,8 @@ fn check_blobs(node: &Value, at: &str) -> usize {
                 let bytes = base64::engine::general_purpose::STANDARD.decode(hdr).unwrap();
                 let h: hdrhistogram::Histogram<u64> = Deserializer::new().deserialize(&mut &bytes[..]).unwrap();
                 let n = h.len();
-                let mut want = vec![("count", n), ("min", if n > 0 { h.min() } else { 0 })];
-                want.extend([("max", if n > 0 { h.max() } else { 0 }), ("max_ns", if n > 0 { h.max() } else { 0 })]);
-                want.push(("p50_ns", jdbio::report::value_at_percentile(&h, 50.0)));
-                want.push(("p99_ns", jdbio::report::value_at_percentile(&h, 99.0)));
+                let want =
+                    [("count", n), ("min", if n > 0 { h.min() } else { 0 }), ("max", if n > 0 { h.max() } else { 0 })];
                 for (key, value) in want {
                     if let Some(have) = map.get(key) {
                         assert_eq!(have.as_u64(), Some(value), "{at}.{key}");

@@ -48,7 +48,7 @@ fn bad(report: &Value) -> Vec<(u64, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| (b["offset"].as_u64().unwrap(), b["class"].as_str().unwrap().to_string()))
+        .map(|b| (b["offset_bytes"].as_u64().unwrap(), b["class"].as_str().unwrap().to_string()))
         .collect()
 }
 
@@ -317,7 +317,7 @@ fn a_torn_last_ack_record_is_reported_and_tolerated() {
     assert_eq!(code, 0, "{}", report["verify"]);
     let ack = &report["verify"]["ack_log"];
     assert_eq!(ack["acknowledged"], 255);
-    assert_eq!(ack["torn_last_record"]["at"], len - 16);
+    assert_eq!(ack["torn_last_record"]["offset_bytes"], len - 16);
     assert_eq!(ack["torn_last_record"]["bytes"], 9);
     assert_eq!(report["verify"]["blocks_checked"], 255);
     let (_, stdout, _) = check_log(dir.path());
@@ -412,7 +412,11 @@ fn a_write_with_another_block_size_starts_a_new_run() {
     verify_text(dir.path(), &["v.dat", "--write", "--size", "1m", "--seed", "5"]);
     let (code, report) = verify(dir.path(), &["v.dat", "--write", "--bs", "8k"]);
     assert_eq!(code, 0, "{}", report["verify"]);
-    assert_eq!((report["verify"]["seed_from"].as_str(), report["verify"]["bs"].as_u64()), (Some("new"), Some(8192)));
+    assert_eq!(
+        (report["verify"]["seed_from"].as_str(), report["verify"]["bs_bytes"].as_u64()),
+        (Some("new"), Some(8192))
+    );
+    assert_eq!(report["job"]["run"]["bs_bytes"], 8192);
     assert_ne!(report["verify"]["seed"], 5);
 }
 

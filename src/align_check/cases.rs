@@ -3,7 +3,7 @@
 //! mixed cases, for reads and (with --write) writes. About a hundred
 //! requests: it finishes well inside a second.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Offsets tried, with an aligned length and buffer.
 const OFFSETS: [u64; 10] = [0, 1, 256, 511, 512, 1024, 2048, 4096, 4097, 8192];
@@ -16,11 +16,14 @@ const MIXED: [(u64, usize, usize); 5] =
     [(1, 1, 1), (511, 511, 3), (4097, 4097, 7), (512, 512, 512), (4096, 4096, 4096)];
 
 /// Which dimension a case varies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Dimension {
+    /// The file offset.
     Offset,
+    /// The length.
     Length,
+    /// The buffer's address.
     Addr,
     /// Several at once.
     Mixed,
@@ -32,10 +35,12 @@ impl Dimension {
 }
 
 /// A read or a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Op {
+    /// A pread.
     Read,
+    /// A pwrite.
     Write,
 }
 
@@ -51,12 +56,20 @@ impl Op {
 
 /// One request: `len` bytes at file `offset`, from a buffer starting
 /// `addr_offset` bytes past a page boundary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Case {
+    /// Which dimension it varies.
     pub dimension: Dimension,
+    /// Read or write.
     pub op: Op,
+    /// The file offset, bytes.
+    #[serde(rename = "offset_bytes")]
     pub offset: u64,
+    /// The length, bytes.
+    #[serde(rename = "len_bytes")]
     pub len: usize,
+    /// The buffer's distance past a page boundary, bytes.
+    #[serde(rename = "addr_offset_bytes")]
     pub addr_offset: usize,
 }
 

@@ -21,6 +21,7 @@ mod cases;
 mod kernel;
 mod library;
 pub(crate) mod plan;
+pub mod report;
 mod summary;
 
 use std::{fs, io::Write as _};
@@ -31,7 +32,7 @@ pub use plan::DEFAULT_TARGET;
 use crate::{
     dio::{AlignedBuf, File},
     error::AppError,
-    report::{CpuUsage, Report, Sink, write_json},
+    report::{Body, Clock, Delivery, Report, deliver},
     scratch::Scratch,
     target::{self, TargetInfo, TargetKind},
     units::human_bytes,
@@ -64,31 +65,22 @@ pub fn run(args: &AlignArgs) -> Result<(), AppError> {
     let (base_len, cases, span) = matrix(&info, plan.write);
     plan.check_target(&info, span)?;
 
-    let mut report = Report::new("align");
-    report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
-    let cpu_before = CpuUsage::now();
-    let started = std::time::Instant::now();
+    let clock = Clock::start();
     let section = probe_both(&plan, &info, base_len, &cases, span)?;
-    report.cpu = CpuUsage::now().since(&cpu_before);
-    report.duration_s = started.elapsed().as_secs_f64();
-    report.interrupted = crate::interrupt::requested();
-
-    let value = serde_json::to_value(&section).map_err(|e| AppError::Io(e.to_string()))?;
-    report.sections.insert("align".into(), value);
-    report.target = Some(info.clone());
-    if let Some(dest) = &plan.json {
-        write_json(&report, dest)?;
-    }
-    Sink::for_json_dest(plan.json.as_deref())
-        .summary(&summary::render(&header(&plan, &info, section.restored_bytes), &section));
+    let summary = summary::render(&header(&plan, &info, section.restored_bytes), &section);
+    let violations = section.violations;
+    let mut report = Report::new(Body::Align(report::AlignBody { job: report::AlignJob::of(&plan), align: section }));
+    report.target = Some(info);
+    clock.stop(&mut report);
+    deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary)?;
     if report.interrupted {
         return Err(AppError::Interrupted);
     }
-    if section.violations > 0 {
+    if violations > 0 {
         return Err(AppError::CheckFailed(format!(
             "{}: the Direct I/O library let through {} requests the kernel rejects",
             plan.path.display(),
-            section.violations
+            violations
         )));
     }
     Ok(())

@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
 
 use super::args::AlignArgs;
 use crate::{
@@ -19,8 +18,9 @@ pub const DEFAULT_TARGET: &str = "jdbio-align.dat";
 /// Size of the scratch file.
 pub const SCRATCH_BYTES: usize = 1 << 20;
 
-/// Everything an align run does. Serialised as the report's `job`.
-#[derive(Debug, Clone, Serialize)]
+/// Everything an align run does; the report states it as
+/// [`super::report::AlignJob`].
+#[derive(Debug, Clone)]
 pub struct AlignPlan {
     pub path: PathBuf,
     /// Probe writes too.
@@ -28,7 +28,6 @@ pub struct AlignPlan {
     pub force: bool,
     /// The target is jdbio's own scratch file.
     pub scratch: bool,
-    #[serde(skip)]
     pub json: Option<String>,
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 /// The I/O pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Random reads.
@@ -44,7 +44,7 @@ impl Mode {
 }
 
 /// What written blocks contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DataKind {
     /// Incompressible bytes, each written block stamped unique (defeats
@@ -55,7 +55,7 @@ pub enum DataKind {
 }
 
 /// When SQEs reach the kernel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Submit {
     /// Batch: the engine's default.
@@ -69,7 +69,7 @@ pub enum Submit {
 }
 
 /// What carries the I/Os.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// Reads and writes through io_uring.
@@ -88,11 +88,12 @@ impl Engine {
 
 /// Whether reads and writes carry IOSQE_ASYNC (straight to the kernel's
 /// io-wq workers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AsyncMode {
-    /// On where the target's block queue has no NOWAIT support (loop,
-    /// zram: each I/O would first fail a non-blocking attempt), off elsewhere.
+    /// On where a non-blocking Direct I/O read of the target's first block
+    /// is refused (each I/O would first fail that attempt, then go to
+    /// io-wq), off elsewhere.
     Auto,
     /// Always.
     On,
@@ -101,7 +102,7 @@ pub enum AsyncMode {
 }
 
 /// How open-loop I/Os are spaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Arrival {
     /// Evenly, 1/rate apart.
@@ -218,7 +219,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "T", value_parser = crate::fleet::start::parse_start_at)]
     pub start_at: Option<u64>,
     #[command(flatten)]
-    pub output: crate::cli::OutputArgs,
+    pub output: crate::report::OutputArgs,
     #[command(flatten)]
     pub export: crate::export::ExportArgs,
 }

@@ -4,18 +4,35 @@
 
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 use rand_distr::{Distribution, Zipf};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The offset distribution of random modes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Dist {
     /// Every block equally likely.
     Uniform,
     /// Zipf with exponent `theta` over the blocks (hot blocks scattered).
-    Zipf { theta: f64 },
+    Zipf {
+        /// The exponent.
+        theta: f64,
+    },
     /// fio's Pareto: `h` in (0,1); higher is more skewed.
-    Pareto { h: f64 },
+    Pareto {
+        /// The skew.
+        h: f64,
+    },
+}
+
+impl std::fmt::Display for Dist {
+    /// As `--dist` takes it: `uniform`, `zipf:1.2`, `pareto:0.9`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Dist::Uniform => write!(f, "uniform"),
+            Dist::Zipf { theta } => write!(f, "zipf:{theta}"),
+            Dist::Pareto { h } => write!(f, "pareto:{h}"),
+        }
+    }
 }
 
 impl Dist {
@@ -128,6 +145,9 @@ mod tests {
         assert_eq!(Dist::parse("uniform"), Ok(Dist::Uniform));
         assert_eq!(Dist::parse("zipf:1.2"), Ok(Dist::Zipf { theta: 1.2 }));
         assert_eq!(Dist::parse("pareto:0.9"), Ok(Dist::Pareto { h: 0.9 }));
+        for text in ["uniform", "zipf:1.2", "pareto:0.9"] {
+            assert_eq!(Dist::parse(text).unwrap().to_string(), text, "Display is what --dist takes");
+        }
         for bad in ["zipf", "zipf:0", "zipf:x", "pareto:1", "pareto:0", "normal", ""] {
             assert!(Dist::parse(bad).is_err(), "{bad}");
         }

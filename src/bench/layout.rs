@@ -19,11 +19,11 @@ use rand::{RngCore, SeedableRng, rngs::SmallRng};
 use super::holes;
 use crate::progress::new_bar;
 use crate::{
+    blockcheck::format,
     dio::File,
     engine::{Next, Op, OpKind, Workload},
     engine_io::{self, Steps},
     error::AppError,
-    verify::format,
 };
 
 const CHUNK: u64 = 1 << 20;
@@ -90,11 +90,11 @@ pub fn lay_out_ranges(path: &Path, ranges: &[Range<u64>], fill: Fill, quiet: boo
 /// The summary's line about the layout, from the report's `bench` section:
 /// whether the file was created and how many bytes were laid out; None when
 /// nothing was.
-pub fn summary_note(bench: &serde_json::Value, verify: bool) -> Option<String> {
-    let bytes = bench["laid_out_bytes"].as_u64().filter(|&b| b > 0)?;
+pub fn summary_note(bench: &super::report::BenchSection, verify: bool) -> Option<String> {
+    let bytes = Some(bench.laid_out_bytes).filter(|&b| b > 0)?;
     let content = if verify { "verify blocks" } else { "random data" };
     let size = crate::units::human_bytes(bytes as f64);
-    Some(if bench["created"].as_bool() == Some(true) {
+    Some(if bench.created {
         format!("the file was created and laid out with {size} of {content} before the run")
     } else {
         format!(

@@ -15,8 +15,8 @@ mod engine;
 mod engine_checks;
 mod holes;
 pub(crate) mod layout;
-mod new_target;
 pub mod plan;
+pub mod report;
 #[cfg(target_os = "linux")]
 mod repeat;
 #[cfg(target_os = "linux")]
@@ -34,11 +34,10 @@ mod workload;
 use std::sync::{Arc, atomic::AtomicBool};
 
 pub use args::BenchArgs;
-use serde_json::json;
 
 use crate::{
     error::AppError,
-    report::{Report, Sink, write_json},
+    report::{Body, Delivery, Report, deliver},
     target,
 };
 
@@ -63,11 +62,9 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     };
     plan.force_async = engine_checks::force_async(&plan);
     let plan = Arc::new(plan);
-    let mut report = Report::new("bench");
+    let clock = crate::report::Clock::start();
     let start_epoch_s =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
-    report.target = plan.target.clone();
-    report.job = serde_json::to_value(&*plan).map_err(|e| AppError::Io(e.to_string()))?;
     #[cfg(not(target_os = "linux"))]
     return Err(AppError::Usage("jdbio bench drives io_uring directly and runs on Linux only".into()));
     #[cfg(target_os = "linux")]
@@ -92,52 +89,59 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
         }
         (reps, stats, ran)
     };
-    if plan.verify {
-        report.sections.insert(
-            "verify".into(),
-            json!({ "checked": stats.verify.checked, "bad": stats.verify.bad, "bad_blocks": stats.verify.examples }),
-        );
-    }
+    let body = report::BenchBody {
+        job: report::BenchJob::of(&plan),
+        bench: report::BenchSection {
+            total_ops_including_ramp: stats.total_ops_including_ramp,
+            wall_s: reps.iter().map(|r| r.wall_s).sum::<f64>(),
+            laid_out: plan.needs_layout,
+            laid_out_bytes,
+            created: plan.create,
+            cpu_per_io_ns: repeat::median(reps.iter().map(|r| r.cpu_per_io_ns).collect()),
+            ran,
+            async_policy: Some(report::AsyncPolicy {
+                asked: plan.async_mode,
+                on: plan.force_async.0,
+                why: plan.force_async.1.clone(),
+            }),
+        },
+        verify: plan.verify.then(|| report::BenchVerify {
+            checked: stats.verify.checked,
+            bad: stats.verify.bad.iter().map(|(class, n)| (class.to_string(), *n)).collect(),
+            bad_blocks: stats.verify.examples.clone(),
+        }),
+        series: None,
+        rate: None,
+        repetitions: (reps.len() > 1).then(|| reps.iter().map(repeat::Rep::stated).collect()),
+        repetition_medians: (reps.len() > 1).then(|| repeat::medians(&reps)),
+        window_start_unix_ns: stats.window_unix_ns.map(|w| w.0),
+        window_end_unix_ns: stats.window_unix_ns.map(|w| w.1),
+        start_at: plan.start_at.map(|at| report::StartAt {
+            requested_unix_ns: at,
+            late_ns: stats.start_late_ns.unwrap_or(0),
+        }),
+        fleet: None,
+    };
+    let mut report = Report::new(Body::Bench(body));
+    report.target = plan.target.clone();
+    clock.stop(&mut report);
+    // The measured time and CPU are the repetitions', not the set-up's.
     report.duration_s = reps.iter().map(|r| r.duration_s).sum();
     report.results = repeat::merged_results(&reps, report.duration_s);
     report.cpu = repeat::total_cpu(&reps);
-    report.sections.insert(
-        "bench".into(),
-        json!({
-            "total_ops_including_ramp": stats.total_ops_including_ramp,
-            "wall_s": reps.iter().map(|r| r.wall_s).sum::<f64>(),
-            "laid_out": plan.needs_layout,
-            "laid_out_bytes": laid_out_bytes,
-            "created": plan.create,
-            "cpu_per_io_ns": repeat::median(reps.iter().map(|r| r.cpu_per_io_ns).collect()),
-            "engine": plan.engine,
-            "ran": ran,
-            "async": { "asked": plan.async_mode, "on": plan.force_async.0, "why": plan.force_async.1 },
-        }),
-    );
-    if let Some(every) = plan.interval {
-        timeline::fold_tail(&mut stats, every.as_secs_f64());
-        report.sections.insert("series".into(), timeline::series(&plan, &stats, every.as_secs_f64()));
-    }
-    if plan.rate.is_some() {
-        report.sections.insert("rate".into(), timeline::rate(&plan, &stats, &report.results));
-    }
-    crate::fleet::start::record(&mut report, stats.window_unix_ns, plan.start_at, stats.start_late_ns);
-    report.interrupted = crate::interrupt::requested();
-    if reps.len() > 1 {
-        report
-            .sections
-            .insert("repetitions".into(), serde_json::to_value(&reps).map_err(|e| AppError::Io(e.to_string()))?);
-        report.sections.insert("repetition_medians".into(), repeat::medians(&reps));
+    if let Body::Bench(body) = &mut report.body {
+        if let Some(every) = plan.interval {
+            timeline::fold_tail(&mut stats, every.as_secs_f64());
+            body.series = Some(timeline::series(&plan, &stats, every.as_secs_f64()));
+        }
+        if plan.rate.is_some() {
+            body.rate = Some(timeline::rate(&plan, &stats, &report.results));
+        }
     }
     // The peak so far, series and exports built: what the run cost in memory.
     report.cpu.max_rss_bytes = crate::report::CpuUsage::now().max_rss_bytes;
-    if let Some(dest) = &plan.json {
-        write_json(&report, dest)?;
-    }
-    args.export.write(&serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?)?;
-    let sink = Sink::avoiding(&[plan.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
-    sink.summary(&summary::render(&report));
+    let to = Delivery { json: plan.json.as_deref(), export: Some(&args.export) };
+    deliver(&report, to, &summary::render(&report))?;
     // After the JSON and the summary, so a failing file costs neither.
     timeline::write_files(&plan, &stats, start_epoch_s)?;
     match &stats.first_error {

@@ -7,16 +7,15 @@ use std::{
     time::Duration,
 };
 
-use serde::Serialize;
-
 use super::{
     args::{Arrival, AsyncMode, BenchArgs, DataKind, Engine, Mode, Submit},
     dist::Dist,
-    layout, new_target,
+    layout,
 };
 use crate::{
     error::AppError,
-    target::{self, TargetInfo, TargetKind},
+    prologue::{self, Missing},
+    target::{TargetInfo, TargetKind},
 };
 
 /// The scratch file used when no target is given.
@@ -28,17 +27,17 @@ const MAX_JOBS: u32 = 256;
 const MAX_BS: u64 = 64 << 20;
 
 /// When the measured phase ends.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Stop {
     /// After this long.
-    Time(#[serde(serialize_with = "crate::units::serialize_secs")] Duration),
+    Time(Duration),
     /// After exactly this many operations (all jobs together).
     Ops(u64),
 }
 
-/// Everything a bench run does, validated. Serialised as the report's `job`.
-#[derive(Debug, Clone, Serialize)]
+/// Everything a bench run does, validated; the report states it as
+/// [`super::report::BenchJob`].
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub path: PathBuf,
     pub mode: Mode,
@@ -50,7 +49,6 @@ pub struct Plan {
     pub offset: u64,
     pub size: u64,
     pub stop: Stop,
-    #[serde(serialize_with = "crate::units::serialize_secs")]
     pub ramp: Duration,
     /// Repetitions of the whole job.
     pub repeat: u32,
@@ -58,11 +56,8 @@ pub struct Plan {
     pub rate: Option<f64>,
     pub arrival: Arrival,
     /// Interval of the per-interval histograms, seconds.
-    #[serde(serialize_with = "crate::units::serialize_opt_secs")]
     pub interval: Option<Duration>,
-    #[serde(skip)]
     pub hlog: Option<PathBuf>,
-    #[serde(skip)]
     pub hgrm: Option<PathBuf>,
     pub dist: Dist,
     pub seed: u64,
@@ -72,34 +67,28 @@ pub struct Plan {
     /// uring, or nop (no data moves).
     pub engine: Engine,
     /// --async as asked (auto, on, off).
-    #[serde(rename = "async")]
     pub async_mode: AsyncMode,
     /// Whether reads and writes carry IOSQE_ASYNC, and why (what --async
     /// auto decided, in the report's bench section): set by
     /// [`super::engine_checks::force_async`] once the target exists.
-    #[serde(skip)]
     pub force_async: (bool, String),
+    /// --hipri: polled completions (IORING_SETUP_IOPOLL).
     pub hipri: bool,
+    /// --sqpoll: a kernel thread submits (IORING_SETUP_SQPOLL).
     pub sqpoll: bool,
     pub force: bool,
     /// Parts of the region hold no data (holes, unwritten extents, past the
     /// end, or no file yet): they are laid out before the run.
     pub needs_layout: bool,
     /// The parts of the region that hold no data, in order.
-    #[serde(skip)]
     pub holes: Vec<Range<u64>>,
     /// The target does not exist yet: the layout creates it.
-    #[serde(skip)]
     pub create: bool,
-    #[serde(skip)]
     pub json: Option<String>,
-    #[serde(skip)]
     pub quiet: bool,
-    #[serde(skip)]
     pub target: Option<TargetInfo>,
     /// `--start-at`, Unix ns (in the report's `start_at`, not the job: it
     /// differs between runs of the same job).
-    #[serde(skip)]
     pub start_at: Option<u64>,
 }
 
@@ -157,7 +146,8 @@ impl Plan {
         if nop && args.hipri {
             return usage("--hipri: polls a device's completions; --engine nop has none".into());
         }
-        let target = probe_or_new(&path)?;
+        let planned = prologue::probe(&path, Missing::Create)?;
+        let target = planned.info.clone();
         if nop && target.is_none() {
             return usage(format!(
                 "--engine nop: {} does not exist (nop moves no data, so it creates and lays out nothing)",
@@ -167,21 +157,8 @@ impl Plan {
         if args.hipri {
             super::engine_checks::hipri(&path, target.as_ref()).map_err(AppError::Usage)?;
         }
-        let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
-        if args.bs % align != 0 {
-            return usage(format!(
-                "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
-                args.bs,
-                path.display()
-            ));
-        }
-        if args.offset % align != 0 {
-            return usage(format!(
-                "--offset {}: not a multiple of the Direct I/O alignment {align} of {}",
-                args.offset,
-                path.display()
-            ));
-        }
+        planned.check_aligned("--bs", args.bs)?;
+        planned.check_aligned("--offset", args.offset)?;
         let size = region(args, &path, target.as_ref())? / args.bs * args.bs;
         let blocks = size / args.bs;
         if !args.mode.random() && blocks < u64::from(args.jobs) {
@@ -258,16 +235,6 @@ impl Plan {
     /// True when the target is a block device.
     pub fn is_block(&self) -> bool {
         self.target.as_ref().is_some_and(|t| t.kind == TargetKind::Block)
-    }
-}
-
-/// Probes an existing target; a missing one is created later, where
-/// [`new_target::check_creatable`] allows.
-fn probe_or_new(path: &Path) -> Result<Option<TargetInfo>, AppError> {
-    match target::probe(path) {
-        Ok(info) => Ok(Some(info)),
-        Err(target::ProbeError::NotFound { .. }) => new_target::check_creatable(path).map(|()| None),
-        Err(e) => Err(AppError::Usage(e.to_string())),
     }
 }
 

@@ -9,24 +9,29 @@
 use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
-use serde_json::{Value, json};
 
-use super::engine::Outcome;
+use super::{
+    engine::Outcome,
+    report::{MedianOp, Medians, Repetition},
+};
 use crate::report::{CpuUsage, LatencySummary, OpResult, PERCENTILES, new_histogram};
 
-/// One repetition as the report states it.
-#[derive(Debug, Clone, Serialize)]
+/// One repetition: what the report states of it, and its histograms.
+#[derive(Debug, Clone)]
 pub struct Rep {
+    /// Per op kind.
     pub results: BTreeMap<String, OpResult>,
+    /// Process CPU use.
     pub cpu: CpuUsage,
+    /// Measured time, seconds.
     pub duration_s: f64,
+    /// Wall time, the ramp included, seconds.
     pub wall_s: f64,
+    /// Operations, the ramp included.
     pub total_ops_including_ramp: u64,
+    /// Process CPU time per I/O, ns.
     pub cpu_per_io_ns: f64,
-    #[serde(skip)]
     hists: BTreeMap<String, Histogram<u64>>,
-    #[serde(skip)]
     responses: BTreeMap<String, Histogram<u64>>,
 }
 
@@ -59,6 +64,20 @@ impl Rep {
             cpu_per_io_ns: (cpu.user_s + cpu.sys_s) * 1e9 / stats.total_ops_including_ramp.max(1) as f64,
             hists,
             responses,
+        }
+    }
+}
+
+impl Rep {
+    /// The repetition as the report's `repetitions` states it.
+    pub fn stated(&self) -> Repetition {
+        Repetition {
+            results: self.results.clone(),
+            cpu: self.cpu,
+            duration_s: self.duration_s,
+            wall_s: self.wall_s,
+            total_ops_including_ramp: self.total_ops_including_ramp,
+            cpu_per_io_ns: Some(self.cpu_per_io_ns),
         }
     }
 }
@@ -101,34 +120,34 @@ pub fn merged_results(reps: &[Rep], secs: f64) -> BTreeMap<String, OpResult> {
 /// The `repetition_medians` section: per op kind, the median over the
 /// repetitions of ops, bytes, IOPS, bandwidth and each percentile (service
 /// and, in open loop, response), and the median measured time.
-pub fn medians(reps: &[Rep]) -> Value {
-    let mut out = json!({ "duration_s": median(reps.iter().map(|r| r.duration_s).collect()) });
+pub fn medians(reps: &[Rep]) -> Medians {
+    let mut kinds = BTreeMap::new();
     for kind in reps.iter().flat_map(|r| r.results.keys()) {
         let of: Vec<&OpResult> = reps.iter().filter_map(|r| r.results.get(kind)).collect();
         let med = |f: &dyn Fn(&OpResult) -> f64| median(of.iter().map(|r| f(r)).collect());
-        let percentiles = |lat: &dyn Fn(&OpResult) -> Option<&LatencySummary>| -> Value {
+        let percentiles = |lat: &dyn Fn(&OpResult) -> Option<&LatencySummary>| -> BTreeMap<String, f64> {
             PERCENTILES
                 .iter()
                 .map(|(key, _)| {
                     let p = med(&|r| lat(r).and_then(|l| l.percentiles.get(*key)).copied().unwrap_or(0) as f64);
-                    (key.to_string(), json!(p))
+                    (key.to_string(), p)
                 })
-                .collect::<serde_json::Map<_, _>>()
-                .into()
+                .collect()
         };
-        let mut entry = json!({
-            "ops": med(&|r| r.ops as f64),
-            "bytes": med(&|r| r.bytes as f64),
-            "iops": med(&|r| r.iops),
-            "bw_bytes_per_s": med(&|r| r.bw_bytes_per_s),
-            "latency_percentiles_ns": percentiles(&|r| Some(&r.latency_ns)),
-        });
-        if of.iter().any(|r| r.response_latency_ns.is_some()) {
-            entry["response_latency_percentiles_ns"] = percentiles(&|r| r.response_latency_ns.as_ref());
-        }
-        out[kind] = entry;
+        let entry = MedianOp {
+            ops: med(&|r| r.ops as f64),
+            bytes: med(&|r| r.bytes as f64),
+            iops: med(&|r| r.iops),
+            bw_bytes_per_s: med(&|r| r.bw_bytes_per_s),
+            latency_percentiles_ns: percentiles(&|r| Some(&r.latency_ns)),
+            response_latency_percentiles_ns: of
+                .iter()
+                .any(|r| r.response_latency_ns.is_some())
+                .then(|| percentiles(&|r| r.response_latency_ns.as_ref())),
+        };
+        kinds.insert(kind.clone(), entry);
     }
-    out
+    Medians { duration_s: median(reps.iter().map(|r| r.duration_s).collect()), kinds }
 }
 
 /// Total CPU over all repetitions.

@@ -4,14 +4,18 @@
 
 use std::path::{Path, PathBuf};
 
-use hdrhistogram::Histogram;
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
-use super::{plan::Plan, series::Which, stats::WorkerStats};
+use super::{
+    plan::Plan,
+    report::{Interval, RateSection, Series},
+    series::Which,
+    stats::WorkerStats,
+};
 use crate::{
     error::AppError,
     report::{
-        LatencySummary, LogInterval, OpResult, encode_hdr, interval_line, interval_log_header, new_histogram,
+        LatencySummary, LogInterval, OpResult, interval_line, interval_log_header, new_histogram,
         percentile_distribution, value_at_percentile,
     },
 };
@@ -59,56 +63,47 @@ pub fn fold_tail(stats: &mut WorkerStats, every_s: f64) {
     }
 }
 
-/// Percentiles and max of one interval's histogram, naming its latency.
-fn interval_latency(which: Which, h: &Histogram<u64>) -> Value {
-    json!({
-        "latency": which.latency(),
-        "count": h.len(),
-        "p50_ns": value_at_percentile(h, 50.0),
-        "p99_ns": value_at_percentile(h, 99.0),
-        "max_ns": if h.is_empty() { 0 } else { h.max() },
-        "hdr": encode_hdr(h),
-    })
-}
-
 /// The `series` section: per op kind, one entry per interval with ops,
-/// IOPS, bytes and the service time's p50/p99/max and `hdr` (named by
-/// `"latency": "service"`); in open loop also `response`, the same for
-/// response time (intended start to completion).
-pub fn series(plan: &Plan, stats: &WorkerStats, every_s: f64) -> Value {
+/// IOPS, bytes and the service time's `latency_ns`; in open loop also
+/// `response_latency_ns` (intended start to completion).
+pub fn series(plan: &Plan, stats: &WorkerStats, every_s: f64) -> Series {
     let duration_s = stats.measured_ns as f64 / 1e9;
-    let mut out = json!({ "interval_s": every_s });
+    let mut kinds = BTreeMap::new();
     let mut hist = new_histogram();
     for service in measured(plan).into_iter().filter(|w| !w.response) {
         let response = Which { response: true, ..service };
-        let rows: Vec<Value> = stats
+        let rows: Vec<Interval> = stats
             .series
             .iter()
             .enumerate()
             .map(|(i, cell)| {
                 let (start, length) = span(i, stats.series.len(), every_s, duration_s);
                 cell.histogram(service, &mut hist);
-                let mut row = interval_latency(service, &hist);
-                row["t_s"] = json!(start + length);
-                row["length_s"] = json!(length);
-                row["ops"] = json!(hist.len());
-                row["iops"] = json!(hist.len() as f64 / length);
-                row["bytes"] = json!(cell.bytes(service.write));
-                if plan.rate.is_some() {
+                let latency_ns = LatencySummary::from_histogram(&hist);
+                let ops = hist.len();
+                let response_latency_ns = plan.rate.is_some().then(|| {
                     cell.histogram(response, &mut hist);
-                    row["response"] = interval_latency(response, &hist);
+                    LatencySummary::from_histogram(&hist)
+                });
+                Interval {
+                    t_s: start + length,
+                    length_s: length,
+                    ops,
+                    iops: ops as f64 / length,
+                    bytes: cell.bytes(service.write),
+                    latency_ns,
+                    response_latency_ns,
                 }
-                row
             })
             .collect();
-        out[service.kind()] = Value::Array(rows);
+        kinds.insert(service.kind().to_string(), rows);
     }
-    out
+    Series { interval_s: every_s, kinds }
 }
 
 /// The `rate` section: target and achieved rate, late and unstarted I/Os,
 /// start delays, and whether the target sustained the rate.
-pub fn rate(plan: &Plan, stats: &WorkerStats, results: &std::collections::BTreeMap<String, OpResult>) -> Value {
+pub fn rate(plan: &Plan, stats: &WorkerStats, results: &BTreeMap<String, OpResult>) -> RateSection {
     let target = plan.rate.unwrap_or(0.0);
     let achieved: f64 = results.values().map(|r| r.iops).sum();
     let measured = stats.read.ops + stats.write.ops;
@@ -119,18 +114,18 @@ pub fn rate(plan: &Plan, stats: &WorkerStats, results: &std::collections::BTreeM
     let sustained =
         stats.unstarted == 0 && achieved >= 0.95 * target && delay_p90 <= super::stats::Lateness::THRESHOLD_NS;
     let issued = stats.read.ops + stats.write.ops + stats.read.errors + stats.write.errors;
-    json!({
-        "target_iops": target,
-        "scheduled_ios": issued + stats.unstarted,
-        "issued_ios": issued,
-        "unstarted_ios": stats.unstarted,
-        "arrival": plan.arrival,
-        "achieved_iops": achieved,
-        "late_ios": stats.lateness.late,
-        "late_threshold_ns": super::stats::Lateness::THRESHOLD_NS,
-        "start_delay_ns": LatencySummary::from_histogram(&stats.lateness.delay),
-        "sustained": sustained,
-    })
+    RateSection {
+        target_iops: target,
+        scheduled_ios: issued + stats.unstarted,
+        issued_ios: issued,
+        unstarted_ios: stats.unstarted,
+        arrival: plan.arrival,
+        achieved_iops: achieved,
+        late_ios: stats.lateness.late,
+        late_threshold_ns: super::stats::Lateness::THRESHOLD_NS,
+        start_delay_ns: LatencySummary::from_histogram(&stats.lateness.delay),
+        sustained,
+    }
 }
 
 /// The --hgrm files of a run of `plan` given `path`: one per op kind and

@@ -27,7 +27,7 @@ use super::{
 use crate::{
     engine::{Next, Op, OpKind, Workload},
     progress::Counter,
-    verify::{
+    blockcheck::{
         classify::{Checker, Verdict},
         findings::BadBlock,
         format,

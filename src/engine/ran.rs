@@ -2,16 +2,16 @@
 //! policy, and how many ops went through how many enters. Goes into a
 //! command's report so a reader knows which path produced the numbers.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::policy::Submit;
 
 /// What one ring (or, merged, all of a run's rings) did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Ran {
     /// The IORING_SETUP_* flags the ring has ("SINGLE_ISSUER", "COOP_TASKRUN",
     /// "DEFER_TASKRUN", "IOPOLL", "SQPOLL"); those the kernel refused are absent.
-    pub ring_flags: Vec<&'static str>,
+    pub ring_flags: Vec<String>,
     /// The target is registered as fixed file 0 (else each SQE names its fd).
     pub fixed_file: bool,
     /// The slot buffers are registered (READ_FIXED / WRITE_FIXED; else READ / WRITE).
@@ -33,6 +33,7 @@ impl Ran {
     /// of a run; where one fell back, the merged result says the fallback).
     pub fn merge(&mut self, other: &Ran) {
         self.ring_flags.retain(|f| other.ring_flags.contains(f));
+        self.force_async &= other.force_async;
         self.fixed_file &= other.fixed_file;
         self.fixed_buffers &= other.fixed_buffers;
         self.registered_ring &= other.registered_ring;

@@ -84,7 +84,7 @@ impl<'a> Ring<'a> {
         let fixed_buffers = config.buf_len > 0 && unsafe { submitter.register_buffers(&iovecs) }.is_ok();
         let target = Target { fd: config.fd, fixed_file, fixed_buffers, force_async: config.policy.force_async };
         let ran = Ran {
-            ring_flags,
+            ring_flags: ring_flags.into_iter().map(String::from).collect(),
             fixed_file,
             fixed_buffers,
             registered_ring: false,

@@ -6,11 +6,14 @@
 //! merge keeps of each host (ops, IOPS, bandwidth, p99; the other cells
 //! empty).
 
-use serde_json::Value;
+use super::{Cell, Column, LATENCY, Table, latency_cells, percentile};
+use crate::{
+    bench::report::BenchBody,
+    fleet::merge::FleetSection,
+    report::{OpResult, Report},
+};
 
-use super::{Cell, Column, LATENCY, Table, latency_cells};
-
-/// Columns before the latency ones.
+/// op, latency, ops, errors, IOPS, bandwidth.
 const HEAD: [Column; 6] = [
     Column::plain("op", "op"),
     Column::plain("latency", "latency"),
@@ -20,45 +23,46 @@ const HEAD: [Column; 6] = [
     Column::scaled("bw_bytes_per_s", "bw [MiB/s]", 1048576.0, 1),
 ];
 
-/// The table of a bench report (with a row per host when it is merged).
-pub fn table(report: &Value) -> Table {
+/// The table of a bench `report`.
+pub fn table(report: &Report, body: &BenchBody) -> Table {
     let mut rows = Vec::new();
-    for (op, r) in report["results"].as_object().into_iter().flatten() {
-        let lead = |kind: &str| {
+    for (op, r) in &report.results {
+        let lead = |kind: &str, r: &OpResult| {
             let mut cells = vec![Cell::Text(op.clone()), Cell::Text(kind.into())];
-            cells.extend(["ops", "errors", "iops", "bw_bytes_per_s"].map(|k| Cell::of(&r[k])));
+            cells.extend([Cell::count(r.ops), Cell::count(r.errors), Cell::Num(r.iops), Cell::Num(r.bw_bytes_per_s)]);
             cells
         };
-        let mut row = lead("service");
-        row.extend(latency_cells(&r["latency_ns"]));
+        let mut row = lead("service", r);
+        row.extend(latency_cells(Some(&r.latency_ns)));
         rows.push(row);
-        if !r["response_latency_ns"].is_null() {
-            let mut row = lead("response");
-            row.extend(latency_cells(&r["response_latency_ns"]));
+        if let Some(response) = &r.response_latency_ns {
+            let mut row = lead("response", r);
+            row.extend(latency_cells(Some(response)));
             rows.push(row);
         }
     }
     let columns = HEAD.into_iter().chain(LATENCY).collect();
-    match report["fleet"]["hosts"].as_array() {
-        Some(hosts) => fleet_table(columns, rows, hosts),
+    match &body.fleet {
+        Some(fleet) => fleet_table(columns, rows, fleet),
         None => Table { columns, rows },
     }
 }
 
-/// `columns` and the fleet `rows` under leading `host`, `rank` and `report`
-/// columns, followed by a row per host and op kind.
-fn fleet_table(columns: Vec<Column>, rows: Vec<Vec<Cell>>, hosts: &[Value]) -> Table {
+/// The fleet's rows under `host`, `rank`, `report` columns, then a row per
+/// host and op kind: ops, IOPS, bandwidth and p99.
+fn fleet_table(columns: Vec<Column>, rows: Vec<Vec<Cell>>, fleet: &FleetSection) -> Table {
     let mut out: Vec<Vec<Cell>> = rows
         .into_iter()
         .map(|row| [Cell::Text("fleet".into()), Cell::Empty, Cell::Empty].into_iter().chain(row).collect())
         .collect();
-    for host in hosts {
-        for (op, r) in host["results"].as_object().into_iter().flatten() {
-            let mut row = vec![Cell::text(&host["host"]), Cell::text(&host["rank"]), Cell::text(&host["file"])];
+    for host in &fleet.hosts {
+        for (op, r) in &host.results {
+            let rank = host.rank.map_or(Cell::Empty, |n| Cell::Text(n.to_string()));
+            let mut row = vec![Cell::Text(host.host.clone()), rank, Cell::Text(host.file.clone())];
             row.extend([Cell::Text(op.clone()), Cell::Text("service".into())]);
-            row.extend([Cell::of(&r["ops"]), Cell::Empty, Cell::of(&r["iops"]), Cell::of(&r["bw_bytes_per_s"])]);
-            // Latency: mean, p50, p90, p99, p99.9, max; a host row keeps p99.
-            row.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::of(&r["p99_ns"]), Cell::Empty, Cell::Empty]);
+            row.extend([Cell::count(r.ops), Cell::Empty, Cell::Num(r.iops), Cell::Num(r.bw_bytes_per_s)]);
+            let p99 = percentile(Some(&r.latency_ns), "99");
+            row.extend([Cell::Empty, Cell::Empty, Cell::Empty, p99, Cell::Empty, Cell::Empty]);
             out.push(row);
         }
     }

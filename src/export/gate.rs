@@ -1,9 +1,8 @@
 //! The gate table: one row per compared metric, the unit of its values in
 //! a column of its own (metrics of one table differ in unit).
 
-use serde_json::Value;
-
 use super::{Cell, Column, Table};
+use crate::gate::outcome::Outcome;
 
 const COLUMNS: [Column; 9] = [
     Column::plain("op", "op"),
@@ -17,34 +16,23 @@ const COLUMNS: [Column; 9] = [
     Column::plain("verdict", "verdict"),
 ];
 
-/// The unit of a gate metric's values.
-fn unit(metric: &str) -> &'static str {
-    match metric {
-        "iops" => "IOPS",
-        "bw" => "bytes/s",
-        _ => "ns",
-    }
-}
-
-/// The table of a gate outcome.
-pub fn table(outcome: &Value) -> Table {
-    let rows = outcome["rows"]
-        .as_array()
-        .into_iter()
-        .flatten()
+/// The table of a gate report's `gate` section.
+pub fn table(outcome: &Outcome) -> Table {
+    let rows = outcome
+        .rows
+        .iter()
         .map(|r| {
-            let metric = r["metric"].as_str().unwrap_or_default();
             vec![
                 // cpu_per_io is measured over the whole report, not per op.
-                if r["op"].is_null() { Cell::Text("all".into()) } else { Cell::text(&r["op"]) },
-                Cell::Text(metric.into()),
-                Cell::Text(unit(metric).into()),
-                Cell::of(&r["baseline"]),
-                Cell::of(&r["current"]),
-                Cell::of(&r["change_pct"]),
-                Cell::of(&r["limit_pct"]),
-                Cell::text(&r["beyond_spread"]),
-                Cell::text(&r["verdict"]),
+                Cell::Text(r.op.clone().unwrap_or_else(|| "all".into())),
+                Cell::Text(r.metric.key().into()),
+                Cell::Text(r.unit.key().into()),
+                Cell::Num(r.baseline),
+                Cell::Num(r.current),
+                Cell::of(r.change_pct),
+                Cell::Num(r.limit_pct),
+                r.beyond_spread.map_or(Cell::Empty, |b| Cell::Text(b.to_string())),
+                Cell::Text(r.verdict.key().into()),
             ]
         })
         .collect();

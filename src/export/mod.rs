@@ -1,9 +1,8 @@
 //! CSV and markdown exports of a report (`--csv FILE`, `--markdown FILE`,
 //! `-` for stdout), beside `--json`.
 //!
-//! The exporters see only the report, in the form its JSON has (a
-//! `jdbio.report/1` or `jdbio.gate/1` value), never the run: [`table`]
-//! turns it into a [`Table`] (one row per op kind for bench, per method and
+//! The exporters see only the typed report ([`crate::report::Report`]),
+//! never the run: [`table`] turns it into a [`Table`] (one row per op kind for bench, per method and
 //! file mode for wal, per job and op for a suite (`jdbio run`), per metric for gate), and
 //! [`csv`] and [`markdown`] draw that table. CSV keeps raw numbers with the
 //! unit in each column name (`p99_ns`); markdown scales them for people
@@ -18,9 +17,11 @@ pub mod text;
 mod wal;
 
 use clap::Args;
-use serde_json::Value;
 
-use crate::{error::AppError, report::write_output};
+use crate::{
+    error::AppError,
+    report::{Body, LatencySummary, Report, write_output},
+};
 
 /// `--csv FILE` and `--markdown FILE`, for the commands whose report is a table.
 #[derive(Debug, Clone, Default, Args)]
@@ -47,8 +48,8 @@ impl ExportArgs {
         self.csv.as_deref() == Some("-") || self.markdown.as_deref() == Some("-")
     }
 
-    /// Writes the exports asked for of `report` (its JSON form).
-    pub fn write(&self, report: &Value) -> Result<(), AppError> {
+    /// Writes the exports asked for of `report`.
+    pub fn write(&self, report: &Report) -> Result<(), AppError> {
         if self.csv.is_none() && self.markdown.is_none() {
             return Ok(());
         }
@@ -104,18 +105,19 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// A number from a JSON value, or [`Cell::Empty`].
-    pub fn of(v: &Value) -> Self {
-        v.as_f64().map_or(Cell::Empty, Cell::Num)
+    /// A number, or [`Cell::Empty`] for none.
+    pub fn of(v: Option<f64>) -> Self {
+        v.map_or(Cell::Empty, Cell::Num)
     }
 
-    /// A string from a JSON value (numbers and booleans as text).
-    pub fn text(v: &Value) -> Self {
-        match v {
-            Value::String(s) => Cell::Text(s.clone()),
-            Value::Null => Cell::Empty,
-            other => Cell::Text(other.to_string()),
-        }
+    /// A count.
+    pub fn count(n: u64) -> Self {
+        Cell::Num(n as f64)
+    }
+
+    /// Text, or [`Cell::Empty`] for none.
+    pub fn text(v: Option<&str>) -> Self {
+        v.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))
     }
 }
 
@@ -126,17 +128,14 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// The table of `report`: chosen by its `schema` and `command`.
-pub fn table(report: &Value) -> Result<Table, AppError> {
-    match (report["schema"].as_str(), report["command"].as_str()) {
-        (Some(crate::gate::GATE_SCHEMA), _) => Ok(gate::table(report)),
-        (_, Some("bench")) => Ok(bench::table(report)),
-        (_, Some("wal")) => Ok(wal::table(report)),
-        (_, Some("run")) => Ok(suite::table(report)),
-        (_, command) => Err(AppError::Usage(format!(
-            "--csv/--markdown: no table for a {} report",
-            command.unwrap_or("schema-less")
-        ))),
+/// The table of `report`: chosen by its `command`.
+pub fn table(report: &Report) -> Result<Table, AppError> {
+    match &report.body {
+        Body::Gate(g) => Ok(gate::table(&g.gate)),
+        Body::Bench(b) => Ok(bench::table(report, b)),
+        Body::Wal(w) => Ok(wal::table(&w.wal)),
+        Body::Run(s) => Ok(suite::table(&s.suite)),
+        other => Err(AppError::Usage(format!("--csv/--markdown: no table for a {} report", other.command()))),
     }
 }
 
@@ -150,8 +149,13 @@ const LATENCY: [Column; 6] = [
     Column::ns("lat_max_ns", "max [µs]"),
 ];
 
-/// The cells of [`LATENCY`] from a `latency_ns` object (empty when null).
-fn latency_cells(lat: &Value) -> Vec<Cell> {
-    let p = |k: &str| Cell::of(&lat["percentiles"][k]);
-    vec![Cell::of(&lat["mean"]), p("50"), p("90"), p("99"), p("99.9"), Cell::of(&lat["max"])]
+/// The percentile `key` of `lat` as a cell (empty when absent).
+fn percentile(lat: Option<&LatencySummary>, key: &str) -> Cell {
+    Cell::of(lat.and_then(|l| l.percentiles.get(key)).map(|&v| v as f64))
+}
+
+/// The cells of [`LATENCY`] from a latency summary (empty when none).
+fn latency_cells(lat: Option<&LatencySummary>) -> Vec<Cell> {
+    let p = |k: &str| percentile(lat, k);
+    vec![Cell::of(lat.map(|l| l.mean)), p("50"), p("90"), p("99"), p("99.9"), Cell::of(lat.map(|l| l.max as f64))]
 }

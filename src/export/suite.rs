@@ -4,9 +4,11 @@
 //! its latency the commit latency); a job that left no report keeps a row
 //! with its error.
 
-use serde_json::Value;
-
-use super::{Cell, Column, Table};
+use super::{Cell, Column, Table, percentile};
+use crate::{
+    report::{Body, LatencySummary},
+    suite::report::SuiteSection,
+};
 
 const COLUMNS: [Column; 11] = [
     Column::plain("job", "job"),
@@ -23,31 +25,35 @@ const COLUMNS: [Column; 11] = [
 ];
 
 /// The table of a suite report.
-pub fn table(report: &Value) -> Table {
+/// The table of a suite report's `suite` section.
+pub fn table(suite: &SuiteSection) -> Table {
     let mut rows = Vec::new();
-    for job in report["suite"]["jobs"].as_array().into_iter().flatten() {
-        let status = match &job["error"] {
-            Value::String(e) => Cell::Text(format!("failed: {e}")),
-            _ if job["report"]["interrupted"] == true => Cell::Text("interrupted".into()),
-            _ => Cell::Text("ok".into()),
+    for job in &suite.jobs {
+        let report = job.report.as_deref();
+        let status = match &job.error {
+            Some(e) => Cell::Text(format!("failed: {e}")),
+            None if report.is_some_and(|r| r.interrupted) => Cell::Text("interrupted".into()),
+            None => Cell::Text("ok".into()),
         };
-        let lead = |op: String| vec![Cell::text(&job["name"]), Cell::text(&job["command"]), Cell::Text(op)];
+        let lead = |op: String| vec![Cell::Text(job.name.clone()), Cell::Text(job.command.clone()), Cell::Text(op)];
         let before = rows.len();
-        let r = &job["report"];
-        for (op, res) in r["results"].as_object().into_iter().flatten() {
+        for (op, res) in report.map(|r| &r.results).into_iter().flatten() {
             let mut row = lead(op.clone());
-            row.extend(["ops", "iops", "bw_bytes_per_s"].map(|k| Cell::of(&res[k])));
-            row.extend(percentiles(&res["latency_ns"]));
+            row.extend([Cell::count(res.ops), Cell::Num(res.iops), Cell::Num(res.bw_bytes_per_s)]);
+            row.extend(percentiles(Some(&res.latency_ns)));
             row.push(status.clone());
             rows.push(row);
         }
-        for e in r["wal"]["entries"].as_array().into_iter().flatten().filter(|e| e["supported"] == true) {
-            let op = format!("{} {}", e["method"].as_str().unwrap_or("?"), e["file_mode"].as_str().unwrap_or("?"));
-            let secs = e["duration_s"].as_f64().unwrap_or(0.0);
-            let bw = e["bytes"].as_f64().filter(|_| secs > 0.0).map_or(Cell::Empty, |b| Cell::Num(b / secs));
+        let entries = report.and_then(|r| match &r.body {
+            Body::Wal(w) => Some(&w.wal.entries),
+            _ => None,
+        });
+        for e in entries.into_iter().flatten().filter(|e| e.supported) {
+            let op = format!("{} {}", e.method.name(), e.file_mode.name());
+            let bw = if e.duration_s > 0.0 { Cell::Num(e.bytes as f64 / e.duration_s) } else { Cell::Empty };
             let mut row = lead(op);
-            row.extend([Cell::of(&e["commits"]), Cell::of(&e["commits_per_s"]), bw]);
-            row.extend(percentiles(&e["commit_latency_ns"]));
+            row.extend([Cell::count(e.commits), Cell::Num(e.commits_per_s), bw]);
+            row.extend(percentiles(e.commit_latency_ns.as_ref()));
             row.push(status.clone());
             rows.push(row);
         }
@@ -61,7 +67,8 @@ pub fn table(report: &Value) -> Table {
     Table { columns: COLUMNS.to_vec(), rows }
 }
 
-fn percentiles(lat: &Value) -> [Cell; 4] {
-    let p = |k: &str| Cell::of(&lat["percentiles"][k]);
-    [p("50"), p("99"), p("99.9"), Cell::of(&lat["max"])]
+/// p50, p99, p99.9 and max of `lat`.
+fn percentiles(lat: Option<&LatencySummary>) -> [Cell; 4] {
+    let p = |k: &str| percentile(lat, k);
+    [p("50"), p("99"), p("99.9"), Cell::of(lat.map(|l| l.max as f64))]
 }

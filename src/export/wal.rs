@@ -3,9 +3,8 @@
 //! sync calls' p99 beside it; an unsupported method keeps its row, empty,
 //! with the reason in `note`.
 
-use serde_json::Value;
-
-use super::{Cell, Column, LATENCY, Table, latency_cells};
+use super::{Cell, Column, LATENCY, Table, latency_cells, percentile};
+use crate::wal::report::WalSection;
 
 const HEAD: [Column; 6] = [
     Column::plain("method", "method"),
@@ -23,28 +22,25 @@ const TAIL: [Column; 3] = [
 ];
 
 /// The table of a wal report.
-pub fn table(report: &Value) -> Table {
+/// The table of a wal report's `wal` section.
+pub fn table(wal: &WalSection) -> Table {
     let mut rows = Vec::new();
-    for e in report["wal"]["entries"].as_array().into_iter().flatten() {
-        let secs = e["duration_s"].as_f64().unwrap_or(0.0);
-        let bw = match e["bytes"].as_f64() {
-            Some(bytes) if secs > 0.0 => Cell::Num(bytes / secs),
-            _ => Cell::Empty,
-        };
-        let measured = e["supported"].as_bool() == Some(true);
-        let num = |v: &Value| if measured { Cell::of(v) } else { Cell::Empty };
+    for e in &wal.entries {
+        let measured = e.supported;
+        let num = |v: f64| if measured { Cell::Num(v) } else { Cell::Empty };
+        let bw = if measured && e.duration_s > 0.0 { Cell::Num(e.bytes as f64 / e.duration_s) } else { Cell::Empty };
         let mut row = vec![
-            Cell::text(&e["method"]),
-            Cell::text(&e["file_mode"]),
+            Cell::Text(e.method.name().into()),
+            Cell::Text(e.file_mode.name().into()),
             Cell::Text(if measured { "yes" } else { "no" }.into()),
-            num(&e["commits"]),
-            num(&e["commits_per_s"]),
-            if measured { bw } else { Cell::Empty },
+            num(e.commits as f64),
+            num(e.commits_per_s),
+            bw,
         ];
-        row.extend(latency_cells(&e["commit_latency_ns"]));
-        row.push(Cell::of(&e["write_latency_ns"]["percentiles"]["99"]));
-        row.push(Cell::of(&e["sync_latency_ns"]["percentiles"]["99"]));
-        row.push(Cell::text(&e["note"]));
+        row.extend(latency_cells(e.commit_latency_ns.as_ref()));
+        row.push(percentile(e.write_latency_ns.as_ref(), "99"));
+        row.push(percentile(e.sync_latency_ns.as_ref(), "99"));
+        row.push(Cell::text(e.note.as_deref()));
         rows.push(row);
     }
     let latency = LATENCY.map(|mut c| {

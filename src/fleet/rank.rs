@@ -192,7 +192,7 @@ impl Substitute {
                 self.exports(&mut a.export)?;
                 self.string("--json", &mut a.output.json)
             }
-            Command::Completions(_) | Command::Man(_) => Ok(()),
+            Command::Schema(_) | Command::Completions(_) | Command::Man(_) => Ok(()),
         }
     }
 

@@ -94,20 +94,6 @@ pub fn wait_until(at: u64) -> u64 {
     }
 }
 
-/// Adds to `report` the measured window (`window_start_unix_ns`,
-/// `window_end_unix_ns`) and, with `--start-at`, the `start_at` section:
-/// the requested time and how late the run was ready for it.
-pub fn record(report: &mut crate::report::Report, window: Option<(u64, u64)>, at: Option<u64>, late: Option<u64>) {
-    if let Some((start, end)) = window {
-        report.sections.insert("window_start_unix_ns".into(), start.into());
-        report.sections.insert("window_end_unix_ns".into(), end.into());
-    }
-    if let Some(at) = at {
-        let section = serde_json::json!({ "requested_unix_ns": at, "late_ns": late.unwrap_or(0) });
-        report.sections.insert("start_at".into(), section);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,8 +98,9 @@ pub struct GateArgs {
     /// in a column) to FILE, or to stdout with `-`.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<String>,
-    /// Write the verdicts as JSON (schema `jdbio.gate/1`) to FILE, or to stdout
-    /// with `-` (then the table goes to stderr).
+    /// Write the verdicts as a JSON report (`jdbio.report/2`, its `gate`
+    /// section) to FILE, or to stdout with `-` (then the table goes to
+    /// stderr).
     #[arg(long, value_name = "FILE")]
     pub json: Option<String>,
 }

@@ -12,15 +12,15 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     limits::Limits,
-    metrics::{Bad, Extracted, Metric},
+    metrics::{Bad, Extracted, Metric, Unit},
 };
 
 /// How one metric fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Within the limit.
@@ -35,6 +35,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict as the JSON and the CSV name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::WithinNoise => "within_noise",
+            other => other.word(),
+        }
+    }
+
     /// The word in the table.
     pub fn word(self) -> &'static str {
         match self {
@@ -47,13 +55,17 @@ impl Verdict {
 }
 
 /// One compared metric: a row of the table and of the JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Row {
     /// The op kind ("read", "write"); null for the report-level cpu_per_io.
     pub op: Option<String>,
+    /// The compared metric.
     pub metric: Metric,
+    /// The unit of `baseline`, `current` and the ranges.
+    pub unit: Unit,
     /// The baseline's headline value (the median when it has repetitions).
     pub baseline: f64,
+    /// The current report's headline value.
     pub current: f64,
     /// (current - baseline) / baseline, in percent; null when the baseline
     /// is 0 and the current is not.
@@ -69,6 +81,7 @@ pub struct Row {
     /// True when every current repetition lies beyond the baseline's range,
     /// on the side the change went; null without repetitions on both sides.
     pub beyond_spread: Option<bool>,
+    /// How the metric fared.
     pub verdict: Verdict,
 }
 
@@ -173,6 +186,7 @@ fn row(
     Some(Row {
         op: op.map(str::to_string),
         metric,
+        unit: metric.unit(),
         baseline: b,
         current: c,
         change_pct: change.is_finite().then_some(change),

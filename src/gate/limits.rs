@@ -29,6 +29,12 @@ impl Limits {
     pub fn pct(&self, metric: Metric) -> f64 {
         self.0.get(&metric).copied().unwrap_or_else(|| metric.default_limit_pct())
     }
+
+    /// Every limit by metric name, signed: negative where a drop is bad.
+    pub fn signed_pct(&self) -> BTreeMap<String, f64> {
+        let sign = |m: Metric| if m.bad() == Bad::Drop { -1.0 } else { 1.0 };
+        Metric::ALL.into_iter().map(|m| (m.key().to_string(), sign(m) * self.pct(m))).collect()
+    }
 }
 
 /// Parses one `NAME=PCT` given to `flag` (which sets limits on `side`).

@@ -6,17 +6,17 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 use super::load::Loaded;
 use crate::{
     error::AppError,
+    report::{Body, OpResult},
     units::{human_bytes, human_ns},
 };
 
 /// Which way a metric gets worse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Bad {
     /// Higher is better: a drop is bad (`--max-drop`).
@@ -26,18 +26,24 @@ pub enum Bad {
 }
 
 /// One compared metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Metric {
+    /// Operations per second.
     #[serde(rename = "iops")]
     Iops,
+    /// Bytes per second.
     #[serde(rename = "bw")]
     Bw,
+    /// Median latency.
     #[serde(rename = "p50")]
     P50,
+    /// 99th percentile latency.
     #[serde(rename = "p99")]
     P99,
+    /// 99.9th percentile latency.
     #[serde(rename = "p99.9")]
     P999,
+    /// Process CPU time per I/O.
     #[serde(rename = "cpu_per_io")]
     CpuPerIo,
 }
@@ -101,15 +107,49 @@ impl Metric {
         }
     }
 
-    /// Where the metric lives in one op kind's result object.
-    fn path_in_op(self) -> &'static [&'static str] {
+    /// The unit of its values.
+    pub fn unit(self) -> Unit {
         match self {
-            Metric::Iops => &["iops"],
-            Metric::Bw => &["bw_bytes_per_s"],
-            Metric::P50 => &["latency_ns", "percentiles", "50"],
-            Metric::P99 => &["latency_ns", "percentiles", "99"],
-            Metric::P999 => &["latency_ns", "percentiles", "99.9"],
-            Metric::CpuPerIo => &[],
+            Metric::Iops => Unit::OpsPerS,
+            Metric::Bw => Unit::BytesPerS,
+            _ => Unit::Ns,
+        }
+    }
+
+    /// The metric's value in one op kind's result (None for CPU per I/O,
+    /// which is the report's).
+    fn of(self, r: &OpResult) -> Option<f64> {
+        let p = |key: &str| r.latency_ns.percentiles.get(key).map(|&v| v as f64);
+        match self {
+            Metric::Iops => Some(r.iops),
+            Metric::Bw => Some(r.bw_bytes_per_s),
+            Metric::P50 => p("50"),
+            Metric::P99 => p("99"),
+            Metric::P999 => p("99.9"),
+            Metric::CpuPerIo => None,
+        }
+    }
+}
+
+/// The unit of a gate row's `baseline` and `current`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Operations (or commits) per second.
+    OpsPerS,
+    /// Bytes per second.
+    BytesPerS,
+    /// Nanoseconds.
+    Ns,
+}
+
+impl Unit {
+    /// The unit as the JSON and the CSV name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Unit::OpsPerS => "ops_per_s",
+            Unit::BytesPerS => "bytes_per_s",
+            Unit::Ns => "ns",
         }
     }
 }
@@ -145,40 +185,34 @@ pub struct Extracted {
     pub states_cpu: bool,
 }
 
-/// Reads the metrics of `report`; a missing or non-numeric value, a
-/// `results` with no op kind, and an op kind with zero ops (in the headline
-/// or in any repetition) are exit 2 naming the file and the key: a run that
-/// measured nothing is never judged.
+/// Reads the metrics of `report`; a `results` with no op kind, an op
+/// kind with zero ops (in the headline or in any repetition), and a
+/// percentile the report lacks are exit 2 naming the file and the key: a
+/// run that measured nothing is never judged.
 pub fn extract(report: &Loaded) -> Result<Extracted, AppError> {
-    let v = &report.value;
-    let command = v.get("command").and_then(Value::as_str).unwrap_or("bench");
-    let bad =
-        |what: String| AppError::Usage(format!("{}: not a usable {command} report: {what}", report.path.display()));
-    if command == "wal" {
-        let main = super::wal_metrics::values(v).map_err(bad)?;
-        return Ok(Extracted { main, reps: Vec::new(), states_cpu: false });
-    }
-    let cpu = v.get("bench").and_then(|b| b.get("cpu_per_io_ns")).and_then(Value::as_f64);
-    let main = values(v.get("results"), cpu, "results").map_err(bad)?;
-    let mut reps = Vec::new();
-    match v.get("repetitions") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(list)) => {
-            for (i, rep) in list.iter().enumerate() {
-                let cpu = rep.get("cpu_per_io_ns").and_then(Value::as_f64);
-                reps.push(values(rep.get("results"), cpu, &format!("repetitions[{i}].results")).map_err(bad)?);
-            }
+    let r = &report.report;
+    let bad = |what: String| {
+        AppError::Usage(format!("{}: not a usable {} report: {what}", report.path.display(), r.command()))
+    };
+    let body = match &r.body {
+        Body::Wal(wal) => {
+            let main = super::wal_metrics::values(&wal.wal).map_err(bad)?;
+            return Ok(Extracted { main, reps: Vec::new(), states_cpu: false });
         }
-        Some(_) => return Err(bad("\"repetitions\" is not an array".into())),
+        Body::Bench(body) => body,
+        other => return Err(bad(format!("a {} report has no metrics the gate compares", other.command()))),
+    };
+    let cpu = Some(body.bench.cpu_per_io_ns).filter(|&c| c > 0.0);
+    let main = values(&r.results, cpu, "results").map_err(bad)?;
+    let mut reps = Vec::new();
+    for (i, rep) in body.repetitions.iter().flatten().enumerate() {
+        reps.push(values(&rep.results, rep.cpu_per_io_ns, &format!("repetitions[{i}].results")).map_err(bad)?);
     }
     Ok(Extracted { main, reps, states_cpu: true })
 }
 
-/// Reads one `results` object (at `at`, for messages).
-fn values(results: Option<&Value>, cpu_per_io: Option<f64>, at: &str) -> Result<Values, String> {
-    let Some(Value::Object(results)) = results else {
-        return Err(format!("{at} is missing or not an object"));
-    };
+/// Reads one `results` map (at `at`, for messages).
+fn values(results: &BTreeMap<String, OpResult>, cpu_per_io: Option<f64>, at: &str) -> Result<Values, String> {
     if results.is_empty() {
         return Err(format!(
             "{at} is empty: the run measured nothing (interrupted in its ramp, or no I/O completed), so there is nothing to judge"
@@ -186,22 +220,13 @@ fn values(results: Option<&Value>, cpu_per_io: Option<f64>, at: &str) -> Result<
     }
     let mut ops = BTreeMap::new();
     for (op, result) in results {
-        match result.get("ops").and_then(Value::as_u64) {
-            None => return Err(format!("{at}[\"{op}\"][\"ops\"] is missing or not a whole number")),
-            Some(0) => {
-                return Err(format!(
-                    "{at}[\"{op}\"][\"ops\"] is 0: no {op} was measured, so there is nothing to judge"
-                ));
-            }
-            Some(_) => {}
+        if result.ops == 0 {
+            return Err(format!("{at}[\"{op}\"][\"ops\"] is 0: no {op} was measured, so there is nothing to judge"));
         }
         let mut metrics = BTreeMap::new();
         for m in Metric::PER_OP {
-            let path = m.path_in_op();
-            let value = path.iter().try_fold(result, |node, key| node.get(key)).and_then(Value::as_f64);
-            let Some(value) = value else {
-                let keys: Vec<String> = path.iter().map(|k| format!("[\"{k}\"]")).collect();
-                return Err(format!("{at}[\"{op}\"]{} is missing or not a number", keys.concat()));
+            let Some(value) = m.of(result) else {
+                return Err(format!("{at}[\"{op}\"] has no {} latency percentile", m.key()));
             };
             metrics.insert(m, value);
         }
@@ -212,17 +237,45 @@ fn values(results: Option<&Value>, cpu_per_io: Option<f64>, at: &str) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
+    use crate::report::{LatencySummary, load_bytes};
 
-    fn loaded(value: Value) -> Loaded {
-        Loaded { path: "r.json".into(), value }
+    /// The gate's base fixture (a /1 report), loaded.
+    fn base() -> Loaded {
+        let bytes = include_bytes!("../../tests/fixtures/gate/base.json");
+        Loaded { path: "r.json".into(), report: load_bytes(bytes).unwrap(), from_v1: true }
     }
 
-    fn op(iops: f64, p99: u64) -> Value {
-        json!({ "ops": 10, "iops": iops, "bw_bytes_per_s": iops * 4096.0,
-                "latency_ns": { "percentiles": { "50": 100, "99": p99, "99.9": 900 } } })
+    fn op(iops: f64, p99: u64) -> OpResult {
+        let percentiles = [("50", 100), ("99", p99), ("99.9", 900)].map(|(k, v)| (k.to_string(), v)).into();
+        let latency_ns = LatencySummary { percentiles, ..LatencySummary::default() };
+        OpResult {
+            ops: 10,
+            bytes: 0,
+            errors: 0,
+            iops,
+            bw_bytes_per_s: iops * 4096.0,
+            latency_ns,
+            response_latency_ns: None,
+        }
+    }
+
+    fn bench(r: &mut Loaded) -> &mut crate::bench::report::BenchBody {
+        match &mut r.report.body {
+            Body::Bench(b) => b,
+            _ => unreachable!("base.json is a bench report"),
+        }
+    }
+
+    fn rep(read: OpResult, cpu: f64) -> crate::bench::report::Repetition {
+        crate::bench::report::Repetition {
+            results: [("read".to_string(), read)].into(),
+            cpu: Default::default(),
+            duration_s: 1.0,
+            wall_s: 1.0,
+            total_ops_including_ramp: 10,
+            cpu_per_io_ns: Some(cpu),
+        }
     }
 
     #[test]
@@ -234,15 +287,23 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_the_json_names() {
+        for m in Metric::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.key());
+            assert_eq!(serde_json::to_value(m.unit()).unwrap(), m.unit().key());
+        }
+        use super::super::compare::Verdict;
+        for v in [Verdict::Ok, Verdict::Improved, Verdict::Regressed, Verdict::WithinNoise] {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.key());
+        }
+    }
+
+    #[test]
     fn reads_headline_and_repetitions() {
-        let r = loaded(json!({
-            "results": { "read": op(1000.0, 500) },
-            "bench": { "cpu_per_io_ns": 4000.0 },
-            "repetitions": [
-                { "results": { "read": op(900.0, 600) }, "cpu_per_io_ns": 4100.0 },
-                { "results": { "read": op(1100.0, 400) }, "cpu_per_io_ns": 3900.0 }
-            ]
-        }));
+        let mut r = base();
+        r.report.results = [("read".to_string(), op(1000.0, 500))].into();
+        bench(&mut r).bench.cpu_per_io_ns = 4000.0;
+        bench(&mut r).repetitions = Some(vec![rep(op(900.0, 600), 4100.0), rep(op(1100.0, 400), 3900.0)]);
         let e = extract(&r).unwrap();
         assert_eq!(e.main.get(Some("read"), Metric::Iops), Some(1000.0));
         assert_eq!(e.main.get(Some("read"), Metric::Bw), Some(4096000.0));
@@ -255,46 +316,35 @@ mod tests {
     }
 
     #[test]
-    fn names_the_missing_key() {
-        let r = loaded(
-            json!({ "results": { "write": { "ops": 1, "iops": 1.0, "bw_bytes_per_s": 2.0, "latency_ns": {} } } }),
-        );
+    fn names_the_missing_percentile() {
+        let mut r = base();
+        let mut write = op(1.0, 1);
+        write.latency_ns.percentiles.remove("50");
+        r.report.results = [("write".to_string(), write)].into();
         let msg = extract(&r).unwrap_err().to_string();
-        assert!(
-            msg.contains("r.json") && msg.contains("results[\"write\"][\"latency_ns\"][\"percentiles\"][\"50\"]"),
-            "{msg}"
-        );
-        let r = loaded(
-            json!({ "results": { "read": op(1.0, 1) }, "repetitions": [ { "results": { "read": {"ops": 1} } } ] }),
-        );
-        let msg = extract(&r).unwrap_err().to_string();
-        assert!(msg.contains("repetitions[0].results[\"read\"][\"iops\"]"), "{msg}");
+        assert!(msg.contains("r.json") && msg.contains("results[\"write\"] has no p50 latency percentile"), "{msg}");
     }
 
     #[test]
     fn a_run_that_measured_nothing_is_refused() {
-        let msg = extract(&loaded(json!({ "results": {} }))).unwrap_err().to_string();
+        let mut r = base();
+        r.report.results.clear();
+        let msg = extract(&r).unwrap_err().to_string();
         assert_eq!(
             msg,
             "r.json: not a usable bench report: results is empty: the run measured nothing (interrupted in its ramp, or no I/O completed), so there is nothing to judge"
         );
+        let mut r = base();
         let mut zero = op(0.0, 0);
-        zero["ops"] = json!(0);
-        let r =
-            loaded(json!({ "results": { "read": op(1.0, 1) }, "repetitions": [ { "results": { "read": zero } } ] }));
+        zero.ops = 0;
+        r.report.results = [("read".to_string(), op(1.0, 1))].into();
+        bench(&mut r).repetitions = Some(vec![rep(zero, 1.0)]);
         let msg = extract(&r).unwrap_err().to_string();
         assert!(
             msg.ends_with(
                 "repetitions[0].results[\"read\"][\"ops\"] is 0: no read was measured, so there is nothing to judge"
             ),
             "{msg}"
-        );
-        let r = loaded(json!({ "results": { "read": {"iops": 1.0} } }));
-        assert!(
-            extract(&r)
-                .unwrap_err()
-                .to_string()
-                .ends_with("results[\"read\"][\"ops\"] is missing or not a whole number")
         );
     }
 }

@@ -18,18 +18,19 @@ mod compare;
 mod limits;
 pub(crate) mod load;
 mod metrics;
-mod outcome;
+pub(crate) mod outcome;
 mod render;
+pub mod report;
 pub(crate) mod settings;
 mod suite;
 mod wal_metrics;
 
 pub use args::GateArgs;
-pub use outcome::GATE_SCHEMA;
+pub use metrics::Unit;
 
 use crate::{
     error::AppError,
-    report::{Sink, write_json, write_output},
+    report::{Body, Clock, Report, Sink, write_json, write_output},
 };
 
 /// What comparing one pair of reports found (one job of a suite, or the
@@ -79,14 +80,15 @@ fn judge(
         ignored: args.ignore_spread,
     };
     let job = match mismatches.is_empty() {
-        true => settings::describe(base),
-        false => format!("baseline {}; current {}", settings::describe(base), settings::describe(cur)),
+        true => settings::describe(&base.report),
+        false => format!("baseline {}; current {}", settings::describe(&base.report), settings::describe(&cur.report)),
     };
     Ok(Judged { rows, mismatches, warnings, spread, job })
 }
 
 /// Runs `jdbio gate`.
 pub fn run(args: &GateArgs) -> Result<(), AppError> {
+    let clock = Clock::start();
     let limits = limits::Limits::from_flags(&args.max_drop, &args.max_rise)?;
     let base = load::load(&args.baseline)?;
     let cur = load::load(&args.current)?;
@@ -110,20 +112,29 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
     for w in &outcome.warnings {
         eprintln!("jdbio: warning: {w}");
     }
+    let job = report::GateJob {
+        baseline: args.baseline.clone(),
+        current: args.current.clone(),
+        limits_pct: limits.signed_pct(),
+        ignore_spread: args.ignore_spread,
+        allow_mismatch: args.allow_mismatch,
+    };
+    let mut report = Report::new(Body::Gate(report::GateBody { job, gate: outcome }));
+    clock.stop(&mut report);
     if let Some(dest) = &args.json {
-        write_json(&outcome, dest)?;
+        write_json(&report, dest)?;
     }
+    let Body::Gate(report::GateBody { gate: outcome, .. }) = &report.body else { unreachable!("built above") };
     if let Some(dest) = &args.markdown {
-        write_output("--markdown", dest, render::markdown(&outcome).as_bytes())?;
+        write_output("--markdown", dest, render::markdown(outcome).as_bytes())?;
     }
     if let Some(dest) = &args.csv {
-        let value = serde_json::to_value(&outcome).map_err(|e| AppError::Io(e.to_string()))?;
-        write_output("--csv", dest, crate::export::csv::render(&crate::export::table(&value)?).as_bytes())?;
+        write_output("--csv", dest, crate::export::csv::render(&crate::export::table(&report)?).as_bytes())?;
     }
     // The plain table, unless the markdown took its place on stdout; on
     // stderr when another output took stdout.
     if args.markdown.as_deref() != Some("-") {
-        Sink::avoiding(&[args.json.as_deref(), args.csv.as_deref()]).summary(&render::table(&outcome));
+        Sink::avoiding(&[args.json.as_deref(), args.csv.as_deref()]).summary(&render::table(outcome));
     }
     if outcome.passed {
         Ok(())

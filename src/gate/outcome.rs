@@ -1,10 +1,11 @@
-//! The gate's result, as written by `--json` (schema `jdbio.gate/1`) and
-//! drawn by [`super::render`]:
+//! The gate's result: the `gate` section of the `jdbio.report/2` report
+//! `--json` writes ([`super::report::GateBody`]), and what [`super::render`]
+//! draws:
 //!
 //! ```text
-//! { "schema": "jdbio.gate/1", "baseline": path, "current": path, "passed": bool,
+//! "gate": { "baseline": path, "current": path, "passed": bool,
 //!   "spread": { "baseline_repetitions", "current_repetitions", "judged", "ignored" },
-//!   "rows": [ { "op", "metric", "baseline", "current", "change_pct", "limit_pct",
+//!   "rows": [ { "op", "metric", "unit": "ops_per_s|bytes_per_s|ns", "baseline", "current", "change_pct", "limit_pct",
 //!               "direction": "drop|rise", "baseline_range", "current_range",
 //!               "beyond_spread", "verdict": "ok|improved|regressed|within_noise" } ],
 //!   "mismatches": [ { "key", "baseline", "current" } ],
@@ -15,18 +16,15 @@
 //! are exit 2); `warnings` holds differences of machine, device or run
 //! length, and CPU per I/O missing from both reports.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     compare::{Row, Verdict},
     settings::Difference,
 };
 
-/// Schema identifier of the gate's JSON.
-pub const GATE_SCHEMA: &str = "jdbio.gate/1";
-
 /// How the spread of repetitions was used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Spread {
     /// Repetitions in the baseline (0 without `--repeat`).
     pub baseline_repetitions: usize,
@@ -63,24 +61,24 @@ impl Spread {
     }
 }
 
-/// Everything the gate found.
-#[derive(Debug, Clone, Serialize)]
+/// Everything the gate found: the report's `gate` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Outcome {
-    /// Always [`GATE_SCHEMA`].
-    pub schema: &'static str,
     /// The baseline report's path, as given.
     pub baseline: String,
     /// The current report's path, as given.
     pub current: String,
     /// False when any row regressed.
     pub passed: bool,
+    /// How the spread of repetitions was used.
     pub spread: Spread,
+    /// One row per compared metric.
     pub rows: Vec<Row>,
     /// Settings that differ (compared anyway with `--allow-mismatch`).
     pub mismatches: Vec<Difference>,
+    /// Differences of machine, device or run length, and the like.
     pub warnings: Vec<String>,
     /// The compared job in a few words, for the headings.
-    #[serde(skip)]
     pub job: String,
 }
 
@@ -89,7 +87,6 @@ impl Outcome {
     pub fn new(baseline: String, current: String, job: String, spread: Spread, rows: Vec<Row>) -> Self {
         let passed = !rows.iter().any(|r| r.verdict == Verdict::Regressed);
         Self {
-            schema: GATE_SCHEMA,
             baseline,
             current,
             passed,
@@ -153,6 +150,7 @@ mod tests {
         Row {
             op: Some("read".into()),
             metric,
+            unit: metric.unit(),
             baseline: 100.0,
             current: 100.0 + change_pct,
             change_pct: Some(change_pct),

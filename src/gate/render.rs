@@ -107,9 +107,10 @@ mod tests {
     use crate::gate::{metrics::Metric, outcome::Spread};
 
     fn outcome() -> Outcome {
-        let row = |metric, baseline, current, change_pct, limit_pct, verdict| Row {
+        let row = |metric: Metric, baseline, current, change_pct, limit_pct, verdict| Row {
             op: Some("read".into()),
             metric,
+            unit: metric.unit(),
             baseline,
             current,
             change_pct: Some(change_pct),

@@ -2,91 +2,135 @@
 //! changes the numbers, and the target kind, must match (a mismatch is exit 2
 //! naming each difference, unless `--allow-mismatch`); a different machine,
 //! device, filesystem or run length is only a warning, since comparing
-//! across them is sometimes the point but never innocent.
+//! across them is sometimes the point but never innocent. Each setting is
+//! read from the typed report ([`crate::report::Report`]); its name is
+//! only what messages call it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::load::Loaded;
+use crate::{
+    bench::report::BenchJob,
+    report::{Body, Report},
+    wal::report::WalJob,
+};
 
 /// How a setting that must match is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rule {
     /// Equal, and stated by both (stated on one side only is a difference).
     Equal,
-    /// Equal, an absent value counting as null (reports from before the
-    /// setting existed: `rate` absent is a closed-loop run).
-    AbsentIsNull,
-    /// Compared only when either run was open loop (a non-null `job.rate`):
-    /// a closed-loop run has no arrival process.
+    /// Compared only when either run was open loop (a non-null
+    /// `job.rate_iops`): a closed-loop run has no arrival process.
     OpenLoop,
-    /// Compared only when both reports state it (a setting newer jdbio
-    /// versions add); stated on one side only is a warning.
+    /// Compared only when both reports state it; stated on one side only
+    /// is a warning.
     IfBothStated,
+}
+
+/// One setting: its name in messages, and how to read it from a report
+/// (None: the report does not state it).
+type Setting = (&'static str, fn(&Report) -> Option<Value>);
+
+/// The bench job of `r`, if it is a bench report.
+fn bench(r: &Report) -> Option<&BenchJob> {
+    match &r.body {
+        Body::Bench(b) => Some(&b.job),
+        _ => None,
+    }
+}
+
+/// Whether a bench report's I/Os carried IOSQE_ASYNC, where it says.
+fn bench_async_on(r: &Report) -> Option<Value> {
+    match &r.body {
+        Body::Bench(b) => b.bench.async_policy.as_ref().map(|a| Value::from(a.on)),
+        _ => None,
+    }
+}
+
+/// The wal job of `r`, if it is a wal report.
+fn wal(r: &Report) -> Option<&WalJob> {
+    match &r.body {
+        Body::Wal(w) => Some(&w.job),
+        _ => None,
+    }
+}
+
+/// `v` as JSON, to state and compare a setting of any type.
+fn json<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// Bench settings that must be equal for a comparison to mean anything:
 /// each changes the numbers.
-const BENCH_MUST_MATCH: [(&str, &str, Rule); 15] = [
-    ("job", "mode", Rule::Equal),
-    ("job", "read_pct", Rule::Equal),
-    ("job", "bs", Rule::Equal),
-    ("job", "qd", Rule::Equal),
-    ("job", "jobs", Rule::Equal),
-    ("job", "dist", Rule::Equal),
-    ("job", "size", Rule::Equal),
-    ("job", "offset", Rule::Equal),
-    ("job", "rate", Rule::AbsentIsNull),
-    ("job", "arrival", Rule::OpenLoop),
-    ("job", "submit", Rule::Equal),
-    ("job", "data", Rule::Equal),
-    ("job", "verify", Rule::Equal),
-    ("job", "engine", Rule::IfBothStated),
-    ("target", "kind", Rule::Equal),
+const BENCH_MUST_MATCH: [(Setting, Rule); 18] = [
+    (("job.mode", |r| bench(r).map(|j| json(&j.mode))), Rule::Equal),
+    (("job.read_pct", |r| bench(r).map(|j| json(&j.read_pct))), Rule::Equal),
+    (("job.bs_bytes", |r| bench(r).map(|j| json(&j.bs_bytes))), Rule::Equal),
+    (("job.qd", |r| bench(r).map(|j| json(&j.qd))), Rule::Equal),
+    (("job.jobs", |r| bench(r).map(|j| json(&j.jobs))), Rule::Equal),
+    // As on the command line: "zipf:0.9".
+    (("job.dist", |r| bench(r).map(|j| Value::from(j.dist.to_string()))), Rule::Equal),
+    (("job.size_bytes", |r| bench(r).map(|j| json(&j.size_bytes))), Rule::Equal),
+    (("job.offset_bytes", |r| bench(r).map(|j| json(&j.offset_bytes))), Rule::Equal),
+    (("job.rate_iops", |r| bench(r).map(|j| json(&j.rate_iops))), Rule::Equal),
+    (("job.arrival", |r| bench(r).map(|j| json(&j.arrival))), Rule::OpenLoop),
+    (("job.submit", |r| bench(r).map(|j| json(&j.submit))), Rule::Equal),
+    (("job.data", |r| bench(r).map(|j| json(&j.data))), Rule::Equal),
+    (("job.verify", |r| bench(r).map(|j| json(&j.verify))), Rule::Equal),
+    (("job.engine", |r| bench(r).map(|j| json(&j.engine))), Rule::Equal),
+    (("job.hipri", |r| bench(r).map(|j| json(&j.hipri))), Rule::Equal),
+    (("job.sqpoll", |r| bench(r).map(|j| json(&j.sqpoll))), Rule::Equal),
+    // What --async resolved to: IOSQE_ASYNC doubles IOPS on some devices.
+    // Reports from before the engine do not state it.
+    (("bench.async.on", bench_async_on), Rule::IfBothStated),
+    (("target.kind", |r| r.target.as_ref().map(|t| json(&t.kind))), Rule::Equal),
 ];
 
 /// Wal settings that must be equal: the methods and file modes (which rows
 /// exist), the commit shape and the concurrency. A wal run on a log it
 /// creates states no target, so its kind is compared when both state it.
-const WAL_MUST_MATCH: [(&str, &str, Rule); 6] = [
-    ("job", "methods", Rule::Equal),
-    ("job", "file_modes", Rule::Equal),
-    ("job", "writers", Rule::Equal),
-    ("job", "batch", Rule::Equal),
-    ("job", "bs", Rule::Equal),
-    ("target", "kind", Rule::IfBothStated),
+const WAL_MUST_MATCH: [(Setting, Rule); 6] = [
+    (("job.methods", |r| wal(r).map(|j| json(&j.methods))), Rule::Equal),
+    (("job.file_modes", |r| wal(r).map(|j| json(&j.file_modes))), Rule::Equal),
+    (("job.writers", |r| wal(r).map(|j| json(&j.writers))), Rule::Equal),
+    (("job.batch", |r| wal(r).map(|j| json(&j.batch))), Rule::Equal),
+    (("job.bs_bytes", |r| wal(r).map(|j| json(&j.bs_bytes))), Rule::Equal),
+    (("target.kind", |r| r.target.as_ref().map(|t| json(&t.kind))), Rule::IfBothStated),
 ];
 
 /// Settings whose difference is worth a warning (compared only when both
 /// reports state them), for every kind of report.
-const WARN_IF_DIFFERENT: [(&str, &str); 4] =
-    [("host", "cpu_model"), ("host", "kernel"), ("target", "model"), ("target", "filesystem")];
+const WARN_IF_DIFFERENT: [Setting; 4] = [
+    ("host.cpu_model", |r| r.host.cpu_model.as_ref().map(json)),
+    ("host.kernel", |r| Some(&r.host.kernel).filter(|k| !k.is_empty()).map(json)),
+    ("target.model", |r| r.target.as_ref().map(|t| json(&t.model))),
+    ("target.filesystem", |r| r.target.as_ref().map(|t| json(&t.filesystem))),
+];
 
 /// Run length: a warning per kind of report.
-const BENCH_WARN: [(&str, &str); 2] = [("job", "stop"), ("job", "ramp")];
-const WAL_WARN: [(&str, &str); 2] = [("job", "time"), ("job", "size")];
+const BENCH_WARN: [Setting; 2] =
+    [("job.stop", |r| bench(r).map(|j| json(&j.stop))), ("job.ramp_s", |r| bench(r).map(|j| json(&j.ramp_s)))];
+const WAL_WARN: [Setting; 2] =
+    [("job.time_s", |r| wal(r).map(|j| json(&j.time_s))), ("job.size_bytes", |r| wal(r).map(|j| json(&j.size_bytes)))];
 
 /// Settings that must match, each with its rule.
-type MustMatch = &'static [(&'static str, &'static str, Rule)];
+type MustMatch = &'static [(Setting, Rule)];
 /// Settings worth a warning when they differ.
-type WarnIf = &'static [(&'static str, &'static str)];
-
-/// The command of `r` ("bench" or "wal").
-fn command(r: &Loaded) -> &str {
-    r.value.get("command").and_then(Value::as_str).unwrap_or_default()
-}
+type WarnIf = &'static [Setting];
 
 /// The settings that must match and those worth a warning, for reports of
 /// `r`'s command.
-fn rules(r: &Loaded) -> (MustMatch, WarnIf) {
-    match command(r) {
-        "wal" => (&WAL_MUST_MATCH, &WAL_WARN),
+fn rules(r: &Report) -> (MustMatch, WarnIf) {
+    match &r.body {
+        Body::Wal(_) => (&WAL_MUST_MATCH, &WAL_WARN),
         _ => (&BENCH_MUST_MATCH, &BENCH_WARN),
     }
 }
 
 /// One setting that differs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Difference {
     /// e.g. "job.qd".
     pub key: String,
@@ -114,24 +158,17 @@ impl std::fmt::Display for Difference {
 /// The settings that must match ([`BENCH_MUST_MATCH`], [`WAL_MUST_MATCH`])
 /// and differ, in that order; reports of two commands differ in that alone.
 pub fn mismatches(base: &Loaded, cur: &Loaded) -> Vec<Difference> {
-    if command(base) != command(cur) {
-        let show = |r: &Loaded| Some(Value::from(command(r)));
-        return vec![Difference { key: "command".into(), baseline: show(base), current: show(cur) }];
+    let (b, c) = (&base.report, &cur.report);
+    if b.command() != c.command() {
+        let show = |r: &Report| Some(Value::from(r.command()));
+        return vec![Difference { key: "command".into(), baseline: show(b), current: show(c) }];
     }
-    let open_loop = [base, cur].iter().any(|r| !get(r, "job", "rate").unwrap_or(&Value::Null).is_null());
-    rules(base)
+    let open_loop = [b, c].iter().any(|r| bench(r).is_some_and(|j| j.rate_iops.is_some()));
+    rules(b)
         .0
         .iter()
-        .filter(|&&(_, _, rule)| rule != Rule::OpenLoop || open_loop)
-        .filter_map(|&(section, key, rule)| match rule {
-            Rule::Equal | Rule::OpenLoop => differ(base, cur, section, key, false),
-            Rule::IfBothStated => differ(base, cur, section, key, true),
-            Rule::AbsentIsNull => {
-                let value = |r: &Loaded| get(r, section, key).cloned().unwrap_or(Value::Null);
-                let (b, c) = (value(base), value(cur));
-                (b != c).then(|| Difference { key: format!("{section}.{key}"), baseline: Some(b), current: Some(c) })
-            }
-        })
+        .filter(|&&(_, rule)| rule != Rule::OpenLoop || open_loop)
+        .filter_map(|&(setting, rule)| differ(b, c, setting, rule == Rule::IfBothStated))
         .collect()
 }
 
@@ -139,16 +176,16 @@ pub fn mismatches(base: &Loaded, cur: &Loaded) -> Vec<Difference> {
 /// differ, and a setting compared only when both state it
 /// ([`Rule::IfBothStated`]) that one report does not state.
 pub fn warnings(base: &Loaded, cur: &Loaded) -> Vec<String> {
-    let (must, warn) = rules(base);
+    let (b, c) = (&base.report, &cur.report);
+    let (must, warn) = rules(b);
     let mut out: Vec<String> = WARN_IF_DIFFERENT
         .iter()
         .chain(warn)
-        .filter_map(|&(section, key)| differ(base, cur, section, key, true))
+        .filter_map(|&setting| differ(b, c, setting, true))
         .map(|d| format!("different {d}"))
         .collect();
-    for &(section, key, _) in must.iter().filter(|(_, _, rule)| *rule == Rule::IfBothStated) {
-        if let Some(d) = differ(base, cur, section, key, false).filter(|d| d.baseline.is_none() || d.current.is_none())
-        {
+    for &(setting, _) in must.iter().filter(|(_, rule)| *rule == Rule::IfBothStated) {
+        if let Some(d) = differ(b, c, setting, false).filter(|d| d.baseline.is_none() || d.current.is_none()) {
             out.push(format!("{d}: stated by one report only, so not compared"));
         }
     }
@@ -158,209 +195,169 @@ pub fn warnings(base: &Loaded, cur: &Loaded) -> Vec<String> {
 /// The job of `r` in a few words: "randread, bs 4.00 KiB, qd 32, jobs 1,
 /// uniform, file", with "rwmix 70" for a mixed job and "rate 20000 IOPS
 /// poisson" for an open-loop one; "wal fdatasync,odsync overwrite, bs 8.00
-/// KiB, batch 1, writers 1" for a wal job (what is not stated is left out).
-pub fn describe(r: &Loaded) -> String {
-    let get = |section: &str, key: &str| get(r, section, key).filter(|v| !v.is_null());
+/// KiB, batch 1, writers 1" for a wal job.
+pub fn describe(r: &Report) -> String {
     let mut parts = Vec::new();
-    if command(r) == "wal" {
-        let list = |key: &str| {
-            let items = get("job", key).and_then(Value::as_array).cloned().unwrap_or_default();
-            items.iter().map(|v| show(Some(v))).collect::<Vec<_>>().join(",")
-        };
-        parts.push(format!("wal {} {}", list("methods"), list("file_modes")));
+    if let Some(j) = wal(r) {
+        let methods: Vec<&str> = j.methods.iter().map(|m| m.name()).collect();
+        let modes: Vec<&str> = j.file_modes.iter().map(|m| m.name()).collect();
+        parts.push(format!("wal {} {}", methods.join(","), modes.join(",")));
+        parts.push(format!("bs {}", crate::units::human_bytes(j.bs_bytes as f64)));
+        parts.push(format!("batch {}", j.batch));
+        parts.push(format!("writers {}", j.writers));
     }
-    if let Some(mode) = get("job", "mode") {
-        parts.push(show(Some(mode)));
-        if mode == "randrw"
-            && let Some(pct) = get("job", "read_pct")
-        {
-            parts.push(format!("rwmix {pct}"));
+    if let Some(j) = bench(r) {
+        let mode = show(Some(&json(&j.mode)));
+        if mode == "randrw" {
+            parts.push(format!("{mode}, rwmix {}", j.read_pct));
+        } else {
+            parts.push(mode);
+        }
+        parts.push(format!("bs {}", crate::units::human_bytes(j.bs_bytes as f64)));
+        parts.push(format!("qd {}", j.qd));
+        parts.push(format!("jobs {}", j.jobs));
+        parts.push(j.dist.to_string());
+        if let Some(rate) = j.rate_iops {
+            parts.push(format!("rate {} IOPS {}", json(&rate), show(Some(&json(&j.arrival)))));
         }
     }
-    if let Some(bs) = get("job", "bs").and_then(Value::as_f64) {
-        parts.push(format!("bs {}", crate::units::human_bytes(bs)));
-    }
-    for key in ["batch", "writers", "qd", "jobs"] {
-        if let Some(v) = get("job", key) {
-            parts.push(format!("{key} {}", show(Some(v))));
-        }
-    }
-    if let Some(dist) = get("job", "dist") {
-        parts.push(show(Some(dist)));
-    }
-    if let Some(rate) = get("job", "rate") {
-        let arrival = get("job", "arrival").map(|a| format!(" {}", show(Some(a)))).unwrap_or_default();
-        parts.push(format!("rate {rate} IOPS{arrival}"));
-    }
-    if let Some(kind) = get("target", "kind") {
-        parts.push(show(Some(kind)));
+    if let Some(t) = &r.target {
+        parts.push(show(Some(&json(&t.kind))));
     }
     parts.join(", ")
 }
 
-/// The difference at `section.key`, if any; with `both`, only when both
-/// reports state the setting.
-fn differ(base: &Loaded, cur: &Loaded, section: &str, key: &str, both: bool) -> Option<Difference> {
-    let (b, c) = (get(base, section, key).cloned(), get(cur, section, key).cloned());
+/// The difference in `setting`, if any; with `both`, only when both
+/// reports state it.
+fn differ(base: &Report, cur: &Report, (key, get): Setting, both: bool) -> Option<Difference> {
+    let (b, c) = (get(base), get(cur));
     if b == c || (both && (b.is_none() || c.is_none())) {
         return None;
     }
-    Some(Difference { key: format!("{section}.{key}"), baseline: b, current: c })
+    Some(Difference { key: key.to_string(), baseline: b, current: c })
 }
 
-/// The value at `section.key` of `r`, if stated.
-fn get<'a>(r: &'a Loaded, section: &str, key: &str) -> Option<&'a Value> {
-    r.value.get(section).and_then(|s| s.get(key))
-}
-
-/// A setting as a person writes it: strings bare, a distribution as on the
-/// command line (`zipf:0.9`), anything else as compact JSON.
+/// A setting as a person writes it: strings bare, anything else as compact
+/// JSON.
 fn show(v: Option<&Value>) -> String {
     match v {
         None => "(not stated)".into(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(o)) if o.get("kind").is_some_and(Value::is_string) => {
-            let kind = o["kind"].as_str().unwrap_or_default();
-            let params: Vec<String> = o.iter().filter(|(k, _)| *k != "kind").map(|(_, v)| v.to_string()).collect();
-            if params.is_empty() { kind.to_string() } else { format!("{kind}:{}", params.join(":")) }
-        }
         Some(other) => other.to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
+    use crate::report::load_bytes;
 
-    fn report(job: Value, target: Value, host: Value) -> Loaded {
-        Loaded {
-            path: "r.json".into(),
-            value: json!({ "command": "bench", "job": job, "target": target, "host": host }),
+    /// The gate fixture `name` (a /1 report), loaded.
+    fn fixture(name: &str) -> Loaded {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gate").join(name);
+        let report = load_bytes(&std::fs::read(&path).unwrap()).unwrap();
+        Loaded { path: name.into(), report, from_v1: true }
+    }
+
+    fn job(r: &mut Loaded) -> &mut BenchJob {
+        match &mut r.report.body {
+            Body::Bench(b) => &mut b.job,
+            _ => unreachable!("a bench fixture"),
         }
     }
 
-    fn wal(job: Value) -> Loaded {
-        Loaded { path: "w.json".into(), value: json!({ "command": "wal", "job": job }) }
+    fn wal_job(r: &mut Loaded) -> &mut WalJob {
+        match &mut r.report.body {
+            Body::Wal(w) => &mut w.job,
+            _ => unreachable!("a wal fixture"),
+        }
     }
 
     #[test]
     fn wal_settings_must_match() {
-        let base = wal(json!({"methods": ["fdatasync", "odsync"], "file_modes": ["overwrite"], "writers": 1,
-            "batch": 1, "bs": 8192, "time": 2.0, "size": 1 << 28}));
-        let cur = wal(json!({"methods": ["fdatasync"], "file_modes": ["append"], "writers": 4,
-            "batch": 8, "bs": 4096, "time": 5.0, "size": 1 << 28}));
-        let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.to_string()).collect();
-        assert_eq!(
-            found,
-            [
-                "job.methods: baseline [\"fdatasync\",\"odsync\"], current [\"fdatasync\"]",
-                "job.file_modes: baseline [\"overwrite\"], current [\"append\"]",
-                "job.writers: baseline 1, current 4",
-                "job.batch: baseline 1, current 8",
-                "job.bs: baseline 8192, current 4096",
-            ]
-        );
-        assert_eq!(warnings(&base, &cur), ["different job.time: baseline 2.0, current 5.0"]);
-        assert_eq!(describe(&base), "wal fdatasync,odsync overwrite, bs 8.00 KiB, batch 1, writers 1");
-        let bench = report(json!({}), json!({}), json!({}));
+        let base = fixture("wal-base.json");
+        let mut cur = fixture("wal-base.json");
+        let j = wal_job(&mut cur);
+        (j.writers, j.batch, j.bs_bytes, j.time_s) = (j.writers + 3, j.batch + 7, j.bs_bytes / 2, j.time_s + 3.0);
+        let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.key.clone()).collect();
+        assert_eq!(found, ["job.writers", "job.batch", "job.bs_bytes"]);
+        assert_eq!(warnings(&base, &cur).len(), 1);
+        assert!(warnings(&base, &cur)[0].starts_with("different job.time_s: baseline "));
+        let bench = fixture("base.json");
         assert_eq!(mismatches(&bench, &base)[0].to_string(), "command: baseline bench, current wal");
     }
 
     #[test]
     fn names_each_difference() {
-        let base = report(
-            json!({"mode": "randread", "bs": 4096, "qd": 32, "jobs": 1, "dist": {"kind": "uniform"}, "read_pct": 100}),
-            json!({"kind": "file"}),
-            json!({}),
-        );
-        let cur = report(
-            json!({"mode": "randread", "bs": 8192, "qd": 64, "jobs": 1, "dist": {"kind": "zipf", "theta": 0.9}, "read_pct": 100}),
-            json!({"kind": "block"}),
-            json!({}),
-        );
+        let base = fixture("base.json");
+        let mut cur = fixture("base.json");
+        let j = job(&mut cur);
+        j.bs_bytes *= 2;
+        j.qd *= 2;
+        j.dist = crate::bench::dist::Dist::Zipf { theta: 0.9 };
+        cur.report.target.as_mut().unwrap().kind = crate::target::TargetKind::Block;
         let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.to_string()).collect();
         assert_eq!(
             found,
             [
-                "job.bs: baseline 4096, current 8192",
+                "job.bs_bytes: baseline 4096, current 8192",
                 "job.qd: baseline 32, current 64",
                 "job.dist: baseline uniform, current zipf:0.9",
                 "target.kind: baseline file, current block",
             ]
         );
         assert!(mismatches(&base, &base).is_empty());
-        assert_eq!(describe(&base), "randread, bs 4.00 KiB, qd 32, jobs 1, uniform, file");
-    }
-
-    #[test]
-    fn a_setting_stated_on_one_side_only_is_a_mismatch() {
-        let base = report(json!({"qd": 32, "read_pct": 70}), json!({}), json!({}));
-        let cur = report(json!({"qd": 32}), json!({}), json!({}));
-        assert_eq!(mismatches(&base, &cur)[0].to_string(), "job.read_pct: baseline 70, current (not stated)");
+        assert_eq!(describe(&base.report), "randread, bs 4.00 KiB, qd 32, jobs 1, uniform, file");
     }
 
     #[test]
     fn other_machines_are_warnings() {
-        let base = report(json!({}), json!({"model": null}), json!({"kernel": "6.1", "cpu_model": "AMD EPYC"}));
-        let cur = report(json!({}), json!({"model": "Samsung 990"}), json!({"kernel": "6.18"}));
-        assert_eq!(
-            warnings(&base, &cur),
-            [
-                "different host.kernel: baseline 6.1, current 6.18",
-                "different target.model: baseline null, current Samsung 990"
-            ]
-        );
+        let base = fixture("base.json");
+        let mut cur = fixture("base.json");
+        cur.report.host.kernel = "6.99".into();
+        cur.report.target.as_mut().unwrap().model = Some("Samsung 990".into());
+        let want = [
+            format!("different host.kernel: baseline {}, current 6.99", base.report.host.kernel),
+            format!(
+                "different target.model: baseline {}, current Samsung 990",
+                base.report.target.as_ref().unwrap().model.as_deref().unwrap_or("null")
+            ),
+        ];
+        assert_eq!(warnings(&base, &cur), want);
     }
 
     #[test]
     fn open_loop_against_closed_loop_is_a_mismatch() {
-        let closed = report(json!({"rate": null, "arrival": "fixed"}), json!({}), json!({}));
-        let before_rate = report(json!({}), json!({}), json!({}));
-        let open = report(json!({"rate": 20000.0, "arrival": "poisson"}), json!({}), json!({}));
-        assert!(mismatches(&closed, &before_rate).is_empty(), "no rate key is a closed-loop run");
+        let closed = fixture("base.json");
+        let mut open = fixture("base.json");
+        job(&mut open).rate_iops = Some(20000.0);
+        job(&mut open).arrival = crate::bench::args::Arrival::Poisson;
         let found: Vec<String> = mismatches(&open, &closed).iter().map(|d| d.to_string()).collect();
-        assert_eq!(found, ["job.rate: baseline 20000.0, current null", "job.arrival: baseline poisson, current fixed"]);
-        assert_eq!(describe(&open), "rate 20000.0 IOPS poisson");
+        assert_eq!(
+            found,
+            ["job.rate_iops: baseline 20000.0, current null", "job.arrival: baseline poisson, current fixed"]
+        );
+        assert!(describe(&open.report).contains("rate 20000.0 IOPS poisson"));
     }
 
     #[test]
     fn every_setting_that_changes_the_numbers_must_match() {
-        let job = json!({"mode": "randrw", "read_pct": 70, "bs": 4096, "qd": 8, "jobs": 2, "dist": {"kind": "uniform"},
-            "size": 1 << 30, "offset": 0, "rate": null, "arrival": "fixed", "submit": "auto", "data": "random",
-            "verify": false, "engine": "uring", "stop": {"time": 5.0}, "ramp": 1.0, "seed": 1});
-        let base = report(job.clone(), json!({"kind": "file"}), json!({}));
-        let mut other = job.as_object().unwrap().clone();
-        for (k, v) in [
-            ("read_pct", json!(50)),
-            ("size", json!(1 << 20)),
-            ("offset", json!(4096)),
-            ("submit", json!("eager")),
-            ("data", json!("zero")),
-            ("verify", json!(true)),
-            ("engine", json!("psync")),
-            ("stop", json!({"time": 9.0})),
-            ("seed", json!(2)),
-        ] {
-            other.insert(k.into(), v);
-        }
-        let cur = report(Value::Object(other), json!({"kind": "file"}), json!({}));
+        let base = fixture("base.json");
+        let mut cur = fixture("base.json");
+        let j = job(&mut cur);
+        j.read_pct = 50;
+        j.size_bytes /= 2;
+        j.offset_bytes += 4096;
+        j.submit = crate::bench::args::Submit::Eager;
+        j.data = crate::bench::args::DataKind::Zero;
+        j.verify = !j.verify;
+        j.stop = crate::bench::report::StopJob::TimeS(99.0);
+        j.seed = Some(12345);
         let keys: Vec<String> = mismatches(&base, &cur).into_iter().map(|d| d.key).collect();
-        let want = ["read_pct", "size", "offset", "submit", "data", "verify", "engine"].map(|k| format!("job.{k}"));
+        let want = ["read_pct", "size_bytes", "offset_bytes", "submit", "data", "verify"].map(|k| format!("job.{k}"));
         assert_eq!(keys, want);
-        assert_eq!(warnings(&base, &cur), ["different job.stop: baseline {\"time\":5.0}, current {\"time\":9.0}"]);
-        assert_eq!(describe(&base), "randrw, rwmix 70, bs 4.00 KiB, qd 8, jobs 2, uniform, file");
-    }
-
-    #[test]
-    fn an_engine_stated_by_one_report_only_is_a_warning() {
-        let base = report(json!({"engine": "uring"}), json!({}), json!({}));
-        let cur = report(json!({}), json!({}), json!({}));
-        assert!(mismatches(&base, &cur).is_empty());
-        assert_eq!(
-            warnings(&base, &cur),
-            ["job.engine: baseline uring, current (not stated): stated by one report only, so not compared"]
-        );
+        let w = warnings(&base, &cur);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].starts_with("different job.stop: baseline {\"time_s\":") && w[0].ends_with("current {\"time_s\":99.0}"));
     }
 }

@@ -7,15 +7,16 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
-
 use super::{Judged, load::Loaded, outcome::Spread};
-use crate::error::AppError;
+use crate::{
+    error::AppError,
+    report::{Body, Report},
+};
 
 /// The jobs of two suite reports paired by name, in the baseline's order;
 /// `None` when neither is a suite; exit 2 when only one is.
 pub fn pairs(base: &Loaded, cur: &Loaded) -> Result<Option<Vec<(String, Loaded, Loaded)>>, AppError> {
-    let is_suite = |r: &Loaded| r.value["command"] == "run";
+    let is_suite = |r: &Loaded| matches!(r.report.body, Body::Run(_));
     match (is_suite(base), is_suite(cur)) {
         (false, false) => return Ok(None),
         (true, true) => {}
@@ -60,25 +61,26 @@ pub fn pairs(base: &Loaded, cur: &Loaded) -> Result<Option<Vec<(String, Loaded, 
 /// interrupted or left no report.
 fn jobs(suite: &Loaded) -> Result<Vec<(String, Loaded)>, AppError> {
     let refuse = |why: String| AppError::Usage(format!("{}: {why}", suite.path.display()));
-    let entries = suite.value["suite"]["jobs"].as_array().ok_or_else(|| refuse("no suite.jobs".into()))?;
+    let Body::Run(body) = &suite.report.body else { return Err(refuse("no suite.jobs".into())) };
+    let entries = &body.suite.jobs;
     if entries.is_empty() {
         return Err(refuse("a suite that ran no job".into()));
     }
     let mut out = Vec::new();
     for e in entries {
-        let name = e["name"].as_str().ok_or_else(|| refuse("a job without a name".into()))?.to_string();
-        if let Value::String(error) = &e["error"] {
+        let name = e.name.clone();
+        if let Some(error) = &e.error {
             return Err(refuse(format!("job {name} failed ({error}); the gate judges only jobs that ran to the end")));
         }
-        let report = &e["report"];
-        if !matches!(report["command"].as_str(), Some("bench" | "wal")) {
-            return Err(refuse(format!("job {name} left no bench or wal report")));
-        }
-        if report["interrupted"] == true {
+        let report: &Report = match e.report.as_deref() {
+            Some(r) if matches!(r.body, Body::Bench(_) | Body::Wal(_)) => r,
+            _ => return Err(refuse(format!("job {name} left no bench or wal report"))),
+        };
+        if report.interrupted {
             return Err(refuse(format!("job {name} was interrupted; its numbers cover a partial run")));
         }
         let path = PathBuf::from(format!("{} job {name}", suite.path.display()));
-        out.push((name, Loaded { path, value: report.clone() }));
+        out.push((name, Loaded { path, report: report.clone(), from_v1: suite.from_v1 }));
     }
     Ok(out)
 }

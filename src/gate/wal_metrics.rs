@@ -7,47 +7,32 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::metrics::{Metric, Values};
+use crate::wal::report::WalSection;
 
-/// The values of the `wal.entries` of `report`; the error names the entry.
-pub fn values(report: &Value) -> Result<Values, String> {
-    let entries = report
-        .get("wal")
-        .and_then(|w| w.get("entries"))
-        .and_then(Value::as_array)
-        .ok_or("wal.entries is missing or not an array")?;
+/// The values of the entries of `wal`; the error names the entry.
+pub fn values(wal: &WalSection) -> Result<Values, String> {
     let mut ops = BTreeMap::new();
-    for (i, entry) in entries.iter().enumerate() {
-        if entry.get("supported").and_then(Value::as_bool) == Some(false) {
-            continue;
-        }
-        let text = |key: &str| entry.get(key).and_then(Value::as_str);
-        let (Some(method), Some(file_mode)) = (text("method"), text("file_mode")) else {
-            return Err(format!("wal.entries[{i}] has no method and file_mode"));
-        };
+    for (i, entry) in wal.entries.iter().enumerate().filter(|(_, e)| e.supported) {
+        let (method, file_mode) = (entry.method.name(), entry.file_mode.name());
         let at = format!("wal.entries[{i}] ({method} {file_mode})");
-        let number = |key: &str| entry.get(key).and_then(Value::as_f64);
-        match number("commits") {
-            None => return Err(format!("{at}: \"commits\" is missing or not a number")),
-            Some(c) if c <= 0.0 => {
-                return Err(format!("{at}: 0 commits: nothing was measured, so there is nothing to judge"));
-            }
-            Some(_) => {}
+        if entry.commits == 0 {
+            return Err(format!("{at}: 0 commits: nothing was measured, so there is nothing to judge"));
         }
-        let bw = match (number("bytes"), number("duration_s")) {
-            (Some(bytes), Some(secs)) if secs > 0.0 => bytes / secs,
-            _ => return Err(format!("{at}: \"bytes\" and a positive \"duration_s\" are needed")),
-        };
-        let mut metrics = BTreeMap::from([(Metric::Bw, bw)]);
-        metrics.insert(Metric::Iops, number("commits_per_s").ok_or(format!("{at}: no \"commits_per_s\""))?);
+        if entry.duration_s <= 0.0 {
+            return Err(format!("{at}: a positive \"duration_s\" is needed"));
+        }
+        let mut metrics = BTreeMap::from([
+            (Metric::Bw, entry.bytes as f64 / entry.duration_s),
+            (Metric::Iops, entry.commits_per_s),
+        ]);
+        let latency = entry.commit_latency_ns.as_ref().ok_or(format!("{at}: no commit_latency_ns"))?;
         for (metric, pct) in [(Metric::P50, "50"), (Metric::P99, "99"), (Metric::P999, "99.9")] {
-            let value = entry.get("commit_latency_ns").and_then(|l| l.get("percentiles")).and_then(|p| p.get(pct));
-            let value = value
-                .and_then(Value::as_f64)
-                .ok_or(format!("{at}: commit_latency_ns.percentiles[\"{pct}\"] is missing or not a number"))?;
-            metrics.insert(metric, value);
+            let value = latency
+                .percentiles
+                .get(pct)
+                .ok_or(format!("{at}: commit_latency_ns.percentiles[\"{pct}\"] is missing"))?;
+            metrics.insert(metric, *value as f64);
         }
         ops.insert(format!("{method} {file_mode}"), metrics);
     }
@@ -62,36 +47,46 @@ pub fn values(report: &Value) -> Result<Values, String> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
+    use crate::report::{Body, load_bytes};
 
-    fn entry(method: &str, commits: u64, p99: u64) -> Value {
-        json!({"method": method, "file_mode": "overwrite", "supported": true, "commits": commits,
-               "bytes": commits * 8192, "duration_s": 2.0, "commits_per_s": commits as f64 / 2.0,
-               "commit_latency_ns": {"percentiles": {"50": p99 / 2, "99": p99, "99.9": p99 * 2}}})
+    /// The wal section of the gate's wal fixture (a /1 report).
+    fn section() -> WalSection {
+        let report = load_bytes(include_bytes!("../../tests/fixtures/gate/wal-base.json")).unwrap();
+        match report.body {
+            Body::Wal(w) => w.wal,
+            _ => unreachable!("wal-base.json is a wal report"),
+        }
     }
 
     #[test]
     fn one_op_per_measured_entry() {
-        let unsupported = json!({"method": "rwf-dsync", "file_mode": "overwrite", "supported": false});
-        let r = json!({"wal": {"entries": [entry("fdatasync", 1000, 900), unsupported]}});
-        let v = values(&r).unwrap();
-        assert_eq!(v.ops.len(), 1);
-        assert_eq!(v.get(Some("fdatasync overwrite"), Metric::Iops), Some(500.0));
-        assert_eq!(v.get(Some("fdatasync overwrite"), Metric::Bw), Some(4096000.0));
-        assert_eq!(v.get(Some("fdatasync overwrite"), Metric::P99), Some(900.0));
-        assert_eq!(v.get(Some("fdatasync overwrite"), Metric::P999), Some(1800.0));
+        let wal = section();
+        let v = values(&wal).unwrap();
+        let measured = wal.entries.iter().filter(|e| e.supported).count();
+        assert_eq!(v.ops.len(), measured);
+        let e = wal.entries.iter().find(|e| e.supported).unwrap();
+        let name = format!("{} {}", e.method.name(), e.file_mode.name());
+        assert_eq!(v.get(Some(&name), Metric::Iops), Some(e.commits_per_s));
+        assert_eq!(v.get(Some(&name), Metric::Bw), Some(e.bytes as f64 / e.duration_s));
+        let p99 = e.commit_latency_ns.as_ref().unwrap().percentiles["99"] as f64;
+        assert_eq!(v.get(Some(&name), Metric::P99), Some(p99));
     }
 
     #[test]
     fn nothing_measured_is_refused() {
-        let r = json!({"wal": {"entries": [entry("fsync", 0, 0)]}});
-        assert_eq!(
-            values(&r).unwrap_err(),
-            "wal.entries[0] (fsync overwrite): 0 commits: nothing was measured, so there is nothing to judge"
+        let mut wal = section();
+        wal.entries.retain(|e| e.supported);
+        wal.entries.truncate(1);
+        wal.entries[0].commits = 0;
+        let e = &wal.entries[0];
+        let want = format!(
+            "wal.entries[0] ({} {}): 0 commits: nothing was measured, so there is nothing to judge",
+            e.method.name(),
+            e.file_mode.name()
         );
-        assert!(values(&json!({"wal": {"entries": []}})).unwrap_err().starts_with("wal.entries has no measured entry"));
-        assert_eq!(values(&json!({})).unwrap_err(), "wal.entries is missing or not an array");
+        assert_eq!(values(&wal).unwrap_err(), want);
+        wal.entries.clear();
+        assert!(values(&wal).unwrap_err().starts_with("wal.entries has no measured entry"));
     }
 }

@@ -2,33 +2,27 @@
 //! line again, e.g. "randread 4k qd32" or "fdatasync overwrite 8k". Missing
 //! settings are left out rather than guessed.
 
-use serde_json::Value;
+use crate::{
+    bench::{args::Mode, dist::Dist, report::BenchJob},
+    wal::report::WalJob,
+};
 
 /// "randread 4k qd32", with "jobs 4", the read share of a mixed mode, a
 /// non-uniform offset distribution and an open-loop rate when they apply.
-pub fn bench(job: &Value) -> String {
-    let mut parts = Vec::new();
-    if let Some(mode) = job["mode"].as_str() {
-        parts.push(mode.to_string());
-        if mode == "randrw"
-            && let Some(pct) = job["read_pct"].as_u64()
-        {
-            parts.push(format!("{pct}/{}", 100u64.saturating_sub(pct)));
-        }
+pub fn bench(job: &BenchJob) -> String {
+    let mut parts = vec![clap::ValueEnum::to_possible_value(&job.mode).map_or_else(String::new, |v| v.get_name().into())];
+    if job.mode == Mode::Randrw {
+        parts.push(format!("{}/{}", job.read_pct, 100u32.saturating_sub(job.read_pct)));
     }
-    if let Some(bs) = job["bs"].as_u64() {
-        parts.push(size(bs));
+    parts.push(size(job.bs_bytes));
+    parts.push(format!("qd{}", job.qd));
+    if job.jobs > 1 {
+        parts.push(format!("jobs {}", job.jobs));
     }
-    if let Some(qd) = job["qd"].as_u64() {
-        parts.push(format!("qd{qd}"));
+    if job.dist != Dist::Uniform {
+        parts.push(job.dist.to_string());
     }
-    if let Some(jobs) = job["jobs"].as_u64().filter(|&n| n > 1) {
-        parts.push(format!("jobs {jobs}"));
-    }
-    if let Some(dist) = dist(&job["dist"]) {
-        parts.push(dist);
-    }
-    if let Some(rate) = job["rate"].as_f64() {
+    if let Some(rate) = job.rate_iops {
         parts.push(format!("@{} IOPS", count(rate)));
     }
     parts.join(" ")
@@ -36,13 +30,10 @@ pub fn bench(job: &Value) -> String {
 
 /// What every line of a wal report shares: "wal, bs 8k", with "batch N"
 /// and "writers N" when above 1.
-pub fn wal(job: &Value) -> String {
-    let mut parts = vec!["wal".to_string()];
-    if let Some(bs) = job["bs"].as_u64() {
-        parts.push(format!("bs {}", size(bs)));
-    }
-    for key in ["batch", "writers"] {
-        if let Some(n) = job[key].as_u64().filter(|&n| n > 1) {
+pub fn wal(job: &WalJob) -> String {
+    let mut parts = vec!["wal".to_string(), format!("bs {}", size(job.bs_bytes))];
+    for (key, n) in [("batch", job.batch), ("writers", job.writers)] {
+        if n > 1 {
             parts.push(format!("{key} {n}"));
         }
     }
@@ -82,35 +73,66 @@ pub fn trim(v: f64) -> String {
     if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
 }
 
-/// "zipf:1.2" or "pareto:0.2"; None for uniform or unknown.
-fn dist(dist: &Value) -> Option<String> {
-    let kind = dist["kind"].as_str().filter(|k| *k != "uniform")?;
-    let param = dist.as_object()?.iter().find(|(k, _)| *k != "kind").and_then(|(_, v)| v.as_f64());
-    Some(match param {
-        Some(p) => format!("{kind}:{p}"),
-        None => kind.to_string(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
+    use crate::{
+        bench::args::{Arrival, DataKind, Submit},
+        bench::report::StopJob,
+        wal::report::WalJob,
+    };
+
+    fn job(mode: Mode, read_pct: u32, bs_bytes: u64, qd: u32, jobs: u32, dist: Dist, rate: Option<f64>) -> BenchJob {
+        BenchJob {
+            path: None,
+            mode,
+            read_pct,
+            bs_bytes,
+            qd,
+            jobs,
+            offset_bytes: 0,
+            size_bytes: 1 << 30,
+            stop: StopJob::TimeS(1.0),
+            ramp_s: 0.0,
+            repeat: 1,
+            rate_iops: rate,
+            arrival: Arrival::Fixed,
+            interval_s: None,
+            dist,
+            seed: None,
+            data: DataKind::Random,
+            verify: false,
+            submit: Submit::Auto,
+            force: false,
+            needs_layout: false,
+        }
+    }
+
+    fn wal_job(bs_bytes: u64, batch: u32, writers: u32) -> WalJob {
+        WalJob {
+            path: "w".into(),
+            methods: Vec::new(),
+            file_modes: Vec::new(),
+            bs_bytes,
+            batch,
+            time_s: 1.0,
+            writers,
+            size_bytes: 0,
+            keep: false,
+        }
+    }
 
     #[test]
     fn bench_labels_read_like_the_command_line() {
-        let job = json!({"mode": "randread", "bs": 4096, "qd": 32, "jobs": 1, "dist": {"kind": "uniform"}});
-        assert_eq!(bench(&job), "randread 4k qd32");
-        let job = json!({"mode": "randrw", "read_pct": 70, "bs": 131072, "qd": 1, "jobs": 4,
-                         "dist": {"kind": "zipf", "theta": 1.2}, "rate": 20000.0});
-        assert_eq!(bench(&job), "randrw 70/30 128k qd1 jobs 4 zipf:1.2 @20k IOPS");
+        assert_eq!(bench(&job(Mode::Randread, 100, 4096, 32, 1, Dist::Uniform, None)), "randread 4k qd32");
+        let mixed = job(Mode::Randrw, 70, 131072, 1, 4, Dist::Zipf { theta: 1.2 }, Some(20000.0));
+        assert_eq!(bench(&mixed), "randrw 70/30 128k qd1 jobs 4 zipf:1.2 @20k IOPS");
     }
 
     #[test]
     fn wal_headings_name_the_shared_settings() {
-        assert_eq!(wal(&json!({"bs": 8192, "batch": 1, "writers": 1})), "wal, bs 8k");
-        assert_eq!(wal(&json!({"bs": 8192, "writers": 4})), "wal, bs 8k, writers 4");
+        assert_eq!(wal(&wal_job(8192, 1, 1)), "wal, bs 8k");
+        assert_eq!(wal(&wal_job(8192, 1, 4)), "wal, bs 8k, writers 4");
     }
 
     #[test]

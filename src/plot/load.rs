@@ -1,18 +1,20 @@
 //! Reading reports and turning each into what can be drawn: latency
 //! histograms (decoded from their `hdr` blobs) and time series. Every way a
 //! file can be unusable is exit 2 with a message naming the path. Files are
-//! read by [`crate::report::read_report`] (size-bounded) and blobs decoded by
-//! [`crate::report::decode_hdr`] (declared sizes checked first).
+//! read by [`crate::report::load`] (size-bounded, typed, `jdbio.report/1`
+//! files mapped to /2) and blobs decoded by [`crate::report::decode_hdr`]
+//! (declared sizes checked first).
 
 use std::path::Path;
 
 use hdrhistogram::Histogram;
-use serde_json::Value;
 
 use super::label;
 use crate::{
+    bench::{args::Mode, report::BenchBody},
     error::AppError,
-    report::{decode_hdr, read_report},
+    report::{Body, LatencySummary, Report, decode_hdr},
+    wal::report::WalBody,
 };
 
 /// What `jdbio plot` draws; said in every message about a report it cannot use.
@@ -75,8 +77,7 @@ pub struct Sample {
 /// Reads the report at `path` and extracts what can be drawn.
 pub fn load(path: &Path) -> Result<Source, AppError> {
     let usage = |why: String| AppError::Usage(format!("{}: {why}", path.display()));
-    let report = read_report(path)?;
-    plottable(&report).map_err(usage)?;
+    let report = crate::report::load(path)?.report;
     let source = extract(&report).map_err(usage)?;
     if source.curves.is_empty() && source.tracks.is_empty() {
         return Err(usage(format!(
@@ -87,33 +88,35 @@ pub fn load(path: &Path) -> Result<Source, AppError> {
     Ok(source)
 }
 
-/// Checks that a jdbio report is one `jdbio plot` can draw.
-fn plottable(report: &Value) -> Result<(), String> {
-    match report["command"].as_str() {
-        Some("bench" | "wal") => Ok(()),
-        Some(other) => Err(format!("a jdbio {other} report, which has nothing to plot; {PLOTTABLE}")),
-        None => Err(format!("no \"command\" key; {PLOTTABLE}")),
-    }
-}
-
-/// The curves and tracks of a parsed report.
-fn extract(report: &Value) -> Result<Source, String> {
-    let command = report["command"].as_str().unwrap_or_default().to_string();
-    let (curves, tracks) = if command == "wal" { (wal(report)?, Vec::new()) } else { bench(report)? };
-    let heading = if command == "wal" { label::wal(&report["job"]) } else { command.clone() };
-    Ok(Source { about: about(report), command, heading, curves, tracks })
+/// The curves and tracks of a report `jdbio plot` can draw.
+fn extract(report: &Report) -> Result<Source, String> {
+    let (heading, curves, tracks) = match &report.body {
+        Body::Wal(w) => (label::wal(&w.job), wal(w)?, Vec::new()),
+        Body::Bench(b) => {
+            let (curves, tracks) = bench(report, b)?;
+            ("bench".to_string(), curves, tracks)
+        }
+        other => return Err(format!("a jdbio {} report, which has nothing to plot; {PLOTTABLE}", other.command())),
+    };
+    Ok(Source { about: about(report), command: report.command().to_string(), heading, curves, tracks })
 }
 
 /// "jdbio bench on p.dat (ext4), 2026-05-01 10:00 UTC"
-fn about(report: &Value) -> String {
-    let mut text = format!("jdbio {}", report["command"].as_str().unwrap_or_default());
-    if let Some(path) = report["target"]["path"].as_str().or_else(|| report["job"]["path"].as_str()) {
+fn about(report: &Report) -> String {
+    let mut text = format!("jdbio {}", report.command());
+    let job_path = match &report.body {
+        Body::Bench(b) => b.job.path.clone(),
+        Body::Wal(w) => Some(w.job.path.clone()),
+        _ => None,
+    };
+    if let Some(path) = report.target.as_ref().map(|t| t.path.clone()).or(job_path) {
         text.push_str(&format!(" on {path}"));
-        if let Some(fs) = report["target"]["filesystem"].as_str() {
+        if let Some(fs) = report.target.as_ref().and_then(|t| t.filesystem.as_deref()) {
             text.push_str(&format!(" ({fs})"));
         }
     }
-    if let Some(at) = report["started_at"].as_str().filter(|s| s.len() >= 16) {
+    let at = &report.started_at;
+    if at.len() >= 16 {
         text.push_str(&format!(", {} {} UTC", &at[..10], &at[11..16]));
     }
     text
@@ -121,123 +124,115 @@ fn about(report: &Value) -> String {
 
 /// Bench: one curve per op kind (two with --rate: service and response),
 /// one track per op kind in the `series`.
-fn bench(report: &Value) -> Result<(Vec<Curve>, Vec<Track>), String> {
-    let base = label::bench(&report["job"]);
-    let results = report["results"].as_object().cloned().unwrap_or_default();
+fn bench(report: &Report, body: &BenchBody) -> Result<(Vec<Curve>, Vec<Track>), String> {
+    let base = label::bench(&body.job);
+    let results = &report.results;
     let mixed = results.len() > 1
-        || report["job"]["mode"] == "randrw"
-        || results.values().any(|r| r.get("response_latency_ns").is_some_and(Value::is_object));
+        || body.job.mode == Mode::Randrw
+        || results.values().any(|r| r.response_latency_ns.is_some());
     let name = |op: &str| if mixed { format!("{base} {op}") } else { base.clone() };
     let mut curves = Vec::new();
-    for (op, result) in &results {
-        let response = result.get("response_latency_ns").filter(|v| v.is_object());
-        for (variant, key, kind) in [(0, "latency_ns", "service"), (1, "response_latency_ns", "response")] {
-            let Some(summary) = result.get(key).filter(|v| v.is_object()) else { continue };
+    for (op, result) in results {
+        let response = result.response_latency_ns.as_ref();
+        for (variant, key, summary, kind) in [
+            (0, "latency_ns", Some(&result.latency_ns), "service"),
+            (1, "response_latency_ns", response, "response"),
+        ] {
+            let Some(summary) = summary else { continue };
             let Some(hist) = histogram(summary, &format!("results.{op}.{key}"))? else { continue };
             let label = if response.is_some() { format!("{} {kind}", name(op)) } else { name(op) };
             curves.push(Curve { label, group: op.clone(), variant, hist });
         }
     }
     let mut tracks = Vec::new();
-    if let Some(series) = report.get("series").filter(|s| !s.is_null()) {
-        let ops = series.as_object().ok_or("\"series\" is not an object")?;
-        for (op, samples) in ops.iter().filter(|(k, _)| *k != "interval_s") {
-            let samples = samples.as_array().ok_or(format!("series.{op} is not an array"))?;
-            let rows = samples;
-            let samples = rows
-                .iter()
-                .enumerate()
-                .map(|(i, s)| sample(s, s).ok_or(format!("series.{op}[{i}] has no numeric t_s and iops")))
-                .collect::<Result<Vec<_>, _>>()?;
-            if !samples.is_empty() {
-                tracks.push(Track { label: name(op), group: op.clone(), variant: 0, samples });
-            }
-            // Open loop: the response time per interval, in the response curve's style.
-            let response: Vec<Sample> = rows.iter().filter_map(|s| sample(s, s.get("response")?)).collect();
-            if !response.is_empty() {
-                tracks.push(Track {
-                    label: format!("{} response", name(op)),
-                    group: op.clone(),
-                    variant: 1,
-                    samples: response,
-                });
-            }
+    for (op, rows) in body.series.iter().flat_map(|s| &s.kinds) {
+        let p99 = |ops: u64, l: &LatencySummary| l.percentiles.get("99").map(|&v| v as f64).filter(|_| ops > 0);
+        let samples: Vec<Sample> =
+            rows.iter().map(|s| Sample { t_s: s.t_s, iops: s.iops, p99_ns: p99(s.ops, &s.latency_ns) }).collect();
+        if !samples.is_empty() {
+            tracks.push(Track { label: name(op), group: op.clone(), variant: 0, samples });
+        }
+        // Open loop: the response time per interval, in the response curve's style.
+        let response: Vec<Sample> = rows
+            .iter()
+            .filter_map(|s| {
+                let l = s.response_latency_ns.as_ref()?;
+                Some(Sample { t_s: s.t_s, iops: s.iops, p99_ns: p99(s.ops, l) })
+            })
+            .collect();
+        if !response.is_empty() {
+            tracks.push(Track { label: format!("{} response", name(op)), group: op.clone(), variant: 1, samples: response });
         }
     }
     Ok((curves, tracks))
 }
 
-/// One `series` entry, with the p99 of `latency` (the entry itself, or its
-/// `response`); None when `t_s` or `iops` is missing.
-fn sample(s: &Value, latency: &Value) -> Option<Sample> {
-    let p99_ns = latency["p99_ns"].as_f64().filter(|_| s["ops"].as_u64() != Some(0));
-    Some(Sample { t_s: s["t_s"].as_f64()?, iops: s["iops"].as_f64()?, p99_ns })
-}
-
 /// Wal: one curve per supported (method, file mode), from its commit latency.
 /// The file mode picks the line style, the method the colour.
-fn wal(report: &Value) -> Result<Vec<Curve>, String> {
-    let entries = report["wal"]["entries"].as_array().ok_or("a jdbio wal report without wal.entries")?;
+fn wal(body: &WalBody) -> Result<Vec<Curve>, String> {
     let mut curves = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        let summary = &entry["commit_latency_ns"];
-        if entry["supported"] == false || !summary.is_object() {
-            continue;
-        }
+    for (i, entry) in body.wal.entries.iter().enumerate() {
+        let Some(summary) = entry.commit_latency_ns.as_ref().filter(|_| entry.supported) else { continue };
         let Some(hist) = histogram(summary, &format!("wal.entries[{i}].commit_latency_ns"))? else { continue };
-        let method = entry["method"].as_str().unwrap_or("?");
-        let file_mode = entry["file_mode"].as_str().unwrap_or_default();
+        let (method, file_mode) = (entry.method.name(), entry.file_mode.name());
         let variant = ["overwrite", "append", "prealloc"].iter().position(|m| *m == file_mode).unwrap_or(0);
-        let label = format!("{method} {file_mode}").trim_end().to_string();
-        curves.push(Curve { label, group: method.to_string(), variant, hist });
+        curves.push(Curve { label: format!("{method} {file_mode}"), group: method.to_string(), variant, hist });
     }
     Ok(curves)
 }
 
 /// Decodes the `hdr` of the latency summary at `at`; None for an empty
 /// histogram (an op kind with no completed op).
-fn histogram(summary: &Value, at: &str) -> Result<Option<Histogram<u64>>, String> {
-    let blob = summary["hdr"].as_str().ok_or(format!("{at} has no \"hdr\" histogram"))?;
-    if blob.is_empty() {
+fn histogram(summary: &LatencySummary, at: &str) -> Result<Option<Histogram<u64>>, String> {
+    if summary.hdr.is_empty() {
         return Ok(None);
     }
-    let hist = decode_hdr(blob).map_err(|why| format!("{at}.hdr: {why}"))?;
+    let hist = decode_hdr(&summary.hdr).map_err(|why| format!("{at}.hdr: {why}"))?;
     Ok(Some(hist).filter(|h| !h.is_empty()))
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
-    use crate::report::{LatencySummary, SCHEMA, new_histogram};
+    use crate::report::{OpResult, load_bytes, new_histogram};
 
-    fn summary(values: &[u64]) -> Value {
+    fn summary(values: &[u64]) -> LatencySummary {
         let mut h = new_histogram();
         for v in values {
             h.record(*v).unwrap();
         }
-        serde_json::to_value(LatencySummary::from_histogram(&h)).unwrap()
+        LatencySummary::from_histogram(&h)
     }
 
-    fn report(command: &str, extra: Value) -> Value {
-        let mut r = json!({"schema": SCHEMA, "command": command, "job": {"mode": "randread", "bs": 4096, "qd": 32}});
-        r.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-        r
+    /// The gate's base fixture (a /1 randread 4k qd32 report), loaded.
+    fn base() -> Report {
+        load_bytes(include_bytes!("../../tests/fixtures/gate/base.json")).unwrap()
+    }
+
+    fn body(r: &mut Report) -> &mut BenchBody {
+        match &mut r.body {
+            Body::Bench(b) => b,
+            _ => unreachable!("a bench fixture"),
+        }
+    }
+
+    fn read(latency_ns: LatencySummary) -> OpResult {
+        OpResult { ops: 1, bytes: 0, errors: 0, iops: 1.0, bw_bytes_per_s: 0.0, latency_ns, response_latency_ns: None }
     }
 
     #[test]
     fn only_bench_and_wal_reports_are_plottable() {
-        assert!(plottable(&json!({"command": "wal"})).is_ok());
-        let verify = plottable(&json!({"command": "verify"})).unwrap_err();
-        assert!(verify.contains("a jdbio verify report") && verify.contains("bench and jdbio wal"), "{verify}");
-        assert!(plottable(&json!({})).unwrap_err().starts_with("no \"command\" key"));
+        let verify = load_bytes(include_bytes!("../../tests/fixtures/report-v1/verify-512m-file.json")).unwrap();
+        let err = extract(&verify).unwrap_err();
+        assert!(err.contains("a jdbio verify report") && err.contains("bench and jdbio wal"), "{err}");
     }
 
     #[test]
     fn bench_curves_decode_their_histograms() {
-        let r = report("bench", json!({"results": {"read": {"latency_ns": summary(&[100_000, 200_000, 300_000])}}}));
-        let (curves, tracks) = bench(&r).unwrap();
+        let mut r = base();
+        r.results = [("read".to_string(), read(summary(&[100_000, 200_000, 300_000])))].into();
+        let b = body(&mut r).clone();
+        let (curves, tracks) = bench(&r, &b).unwrap();
         assert_eq!(curves.len(), 1);
         assert_eq!(curves[0].label, "randread 4k qd32");
         assert_eq!(curves[0].hist.len(), 3);
@@ -246,8 +241,12 @@ mod tests {
 
     #[test]
     fn rate_reports_get_service_and_response_lines() {
-        let read = json!({"latency_ns": summary(&[100_000]), "response_latency_ns": summary(&[150_000])});
-        let (curves, _) = bench(&report("bench", json!({"results": {"read": read}}))).unwrap();
+        let mut r = base();
+        let mut op = read(summary(&[100_000]));
+        op.response_latency_ns = Some(summary(&[150_000]));
+        r.results = [("read".to_string(), op)].into();
+        let b = body(&mut r).clone();
+        let (curves, _) = bench(&r, &b).unwrap();
         let labels: Vec<_> = curves.iter().map(|c| (c.label.as_str(), c.variant)).collect();
         assert_eq!(labels, [("randread 4k qd32 read service", 0), ("randread 4k qd32 read response", 1)]);
         assert_eq!(curves[0].group, curves[1].group);
@@ -255,33 +254,44 @@ mod tests {
 
     #[test]
     fn series_become_tracks() {
-        let series = json!({"interval_s": 1.0, "read": [
-            {"t_s": 1.0, "ops": 10, "iops": 10.0, "p99_ns": 5000},
-            {"t_s": 2.0, "ops": 0, "iops": 0.0, "p99_ns": 0}]});
-        let r = report("bench", json!({"results": {"read": {"latency_ns": summary(&[1])}}, "series": series}));
-        let (_, tracks) = bench(&r).unwrap();
-        assert_eq!(tracks[0].samples[0], Sample { t_s: 1.0, iops: 10.0, p99_ns: Some(5000.0) });
+        let mut r = base();
+        let interval = |t_s: f64, ops: u64, latency_ns| crate::bench::report::Interval {
+            t_s,
+            length_s: 1.0,
+            ops,
+            iops: ops as f64,
+            bytes: 0,
+            latency_ns,
+            response_latency_ns: None,
+        };
+        let rows = vec![interval(1.0, 10, summary(&[5000; 10])), interval(2.0, 0, summary(&[]))];
+        let p99 = rows[0].latency_ns.percentiles["99"] as f64;
+        body(&mut r).series =
+            Some(crate::bench::report::Series { interval_s: 1.0, kinds: [("read".to_string(), rows)].into() });
+        let b = body(&mut r).clone();
+        let (_, tracks) = bench(&r, &b).unwrap();
+        assert_eq!(tracks[0].samples[0], Sample { t_s: 1.0, iops: 10.0, p99_ns: Some(p99) });
         assert_eq!(tracks[0].samples[1].p99_ns, None, "an empty interval has no p99");
-        let bad = report("bench", json!({"results": {}, "series": {"read": [{"t_s": 1.0}]}}));
-        assert_eq!(bench(&bad).unwrap_err(), "series.read[0] has no numeric t_s and iops");
     }
 
     #[test]
     fn wal_curves_skip_unsupported_methods() {
-        let r = report(
-            "wal",
-            json!({"job": {"bs": 8192}, "wal": {"entries": [
-                {"method": "fdatasync", "file_mode": "append", "supported": true, "commit_latency_ns": summary(&[9000])},
-                {"method": "rwf-dsync", "file_mode": "append", "supported": false, "commit_latency_ns": null}]}}),
-        );
-        let curves = wal(&r).unwrap();
-        assert_eq!(curves.len(), 1);
-        assert_eq!((curves[0].label.as_str(), curves[0].variant), ("fdatasync append", 1));
+        let r = load_bytes(include_bytes!("../../tests/fixtures/report-v1/wal-ext4-virtio.json")).unwrap();
+        let Body::Wal(mut w) = r.body else { unreachable!("a wal fixture") };
+        let all = wal(&w).unwrap().len();
+        assert_eq!(all, w.wal.entries.len());
+        w.wal.entries[1].supported = false;
+        let curves = wal(&w).unwrap();
+        assert_eq!(curves.len(), all - 1);
+        assert!(curves.iter().all(|c| c.group != w.wal.entries[1].method.name()));
     }
 
     #[test]
     fn a_bad_blob_names_where_it_is() {
-        let r = report("bench", json!({"results": {"read": {"latency_ns": {"hdr": "@@@"}}}}));
-        assert!(bench(&r).unwrap_err().starts_with("results.read.latency_ns.hdr: not base64"));
+        let mut r = base();
+        let bad = LatencySummary { hdr: "@@@".into(), ..LatencySummary::default() };
+        r.results = [("read".to_string(), read(bad))].into();
+        let b = body(&mut r).clone();
+        assert!(bench(&r, &b).unwrap_err().starts_with("results.read.latency_ns.hdr: not base64"));
     }
 }

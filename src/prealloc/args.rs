@@ -31,5 +31,5 @@ pub struct PreallocArgs {
     #[arg(long)]
     pub keep: bool,
     #[command(flatten)]
-    pub output: crate::cli::OutputArgs,
+    pub output: crate::report::OutputArgs,
 }

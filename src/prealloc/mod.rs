@@ -16,17 +16,17 @@
 mod args;
 mod mode;
 pub(crate) mod plan;
+pub mod report;
 mod runner;
 mod summary;
 
 pub use args::PreallocArgs;
 pub use plan::{DEFAULT_TARGET, mode_paths};
-use serde_json::json;
 
 use crate::{
     error::AppError,
     progress::new_bar,
-    report::{CpuUsage, Report, Sink, write_json},
+    report::{Body, Clock, Delivery, Report, deliver},
     units::human_bytes,
 };
 
@@ -34,14 +34,12 @@ use crate::{
 pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
     let plan = plan::PreallocPlan::from_args(args)?;
     crate::interrupt::install();
-    let mut report = Report::new("prealloc");
-    report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
+    let mut target = None;
     let runtime = compio::runtime::Runtime::new()
         .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
     let bar =
         new_bar(plan.writes * plan.modes.len() as u64, plan.quiet, "{spinner} prealloc [{bar:30}] {pos}/{len} {msg}");
-    let cpu_before = CpuUsage::now();
-    let started = std::time::Instant::now();
+    let clock = Clock::start();
     let mut entries = Vec::new();
     let mut failure = None;
     for &mode in &plan.modes {
@@ -49,9 +47,9 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
             break;
         }
         bar.set_message(mode.name());
-        match runtime.block_on(runner::run(&plan, mode, report.target.is_none(), &bar)) {
+        match runtime.block_on(runner::run(&plan, mode, target.is_none(), &bar)) {
             Ok(mut stats) => {
-                report.target = report.target.take().or(stats.target.take());
+                target = target.take().or(stats.target.take());
                 let mut entry = summary::Entry::new(mode, &stats, plan.size);
                 if let Some(e) = stats.error.take() {
                     entry.note = Some(format!("stopped by an error after {} writes: {e}", stats.writes));
@@ -68,19 +66,8 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
         }
     }
     bar.finish_and_clear();
-    report.interrupted = crate::interrupt::requested();
-    report.cpu = CpuUsage::now().since(&cpu_before);
-    report.duration_s = started.elapsed().as_secs_f64();
     let conclusion = summary::conclusion(&entries);
-    let mut section = json!({ "entries": entries, "conclusion": conclusion });
-    if let Some(e) = &failure {
-        section["error"] = e.to_string().into();
-    }
-    report.sections.insert("prealloc".into(), section);
-    if let Some(dest) = &plan.json {
-        write_json(&report, dest)?;
-    }
-    let fs = report.target.as_ref().and_then(|t| {
+    let fs = target.as_ref().and_then(|t| {
         let fs = t.filesystem.as_deref()?;
         Some(format!(" ({fs}{})", t.device.as_ref().map(|d| format!(" on {d}")).unwrap_or_default()))
     });
@@ -92,7 +79,12 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
         plan.path.display(),
         fs.unwrap_or_default(),
     );
-    let sink = Sink::for_json_dest(plan.json.as_deref());
-    sink.summary(&summary::render(&header, &entries, &conclusion));
+    let summary = summary::render(&header, &entries, &conclusion);
+    let section = report::PreallocSection { entries, conclusion, error: failure.as_ref().map(ToString::to_string) };
+    let job = report::PreallocJob::of(&plan);
+    let mut report = Report::new(Body::Prealloc(report::PreallocBody { job, prealloc: section }));
+    report.target = target;
+    clock.stop(&mut report);
+    let sink = deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary)?;
     crate::report::conclude_rows(sink, report.interrupted, failure)
 }

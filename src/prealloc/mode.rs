@@ -1,7 +1,7 @@
 //! The preallocation modes, and how each one prepares a fresh, empty file
 //! and makes that starting state durable.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dio::{AlignedBuf, Error, File, Result};
 
@@ -9,7 +9,7 @@ use crate::dio::{AlignedBuf, Error, File, Result};
 const ZERO_CHUNK: u64 = 1 << 20;
 
 /// How a file gets its space before the writes start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// Sparse: the size is set (ftruncate), nothing is allocated.

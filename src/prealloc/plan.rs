@@ -6,7 +6,6 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use serde::Serialize;
 
 use super::{args::PreallocArgs, mode::Mode};
 use crate::{
@@ -21,8 +20,9 @@ pub const DEFAULT_TARGET: &str = "jdbio-prealloc.dat";
 /// it up front and against the file's real one once the file exists.
 const MIN_DIO_ALIGN: u64 = 512;
 
-/// Everything a prealloc run does. Serialised as the report's `job`.
-#[derive(Debug, Clone, Serialize)]
+/// Everything a prealloc run does; the report states it as
+/// [`super::report::PreallocJob`].
+#[derive(Debug, Clone)]
 pub struct PreallocPlan {
     /// The base path; each mode's file is `path.MODE`.
     pub path: PathBuf,
@@ -33,9 +33,7 @@ pub struct PreallocPlan {
     /// Write + fdatasync pairs per mode.
     pub writes: u64,
     pub keep: bool,
-    #[serde(skip)]
     pub json: Option<String>,
-    #[serde(skip)]
     pub quiet: bool,
 }
 

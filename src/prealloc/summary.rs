@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{mode::Mode, runner::ModeStats};
 use crate::{
@@ -13,8 +13,9 @@ use crate::{
 
 /// One mode's row of the `prealloc` section. Sizes are in bytes;
 /// "allocated" is st_blocks x 512 (`null` where the OS does not say).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Entry {
+    /// How the file was prepared.
     pub mode: Mode,
     /// The file this mode used.
     pub file: String,
@@ -24,19 +25,31 @@ pub struct Entry {
     pub note: Option<String>,
     /// Preallocation plus the sync that makes it durable, in seconds.
     pub prepare_s: f64,
+    /// The file's length before preparing, bytes.
+    #[serde(rename = "size_before_bytes")]
     pub size_before: u64,
+    /// Bytes allocated before preparing.
+    #[serde(rename = "allocated_before_bytes")]
     pub allocated_before: Option<u64>,
-    /// After preparing, before the writes.
+    /// The file's length after preparing, before the writes, bytes.
+    #[serde(rename = "size_after_bytes")]
     pub size_after: u64,
+    /// Bytes allocated after preparing, before the writes.
+    #[serde(rename = "allocated_after_bytes")]
     pub allocated_after: Option<u64>,
-    /// After the writes.
+    /// The file's length after the writes, bytes.
+    #[serde(rename = "size_after_writes_bytes")]
     pub size_after_writes: u64,
+    /// Bytes allocated after the writes.
+    #[serde(rename = "allocated_after_writes_bytes")]
     pub allocated_after_writes: Option<u64>,
     /// Write + fdatasync pairs done.
     pub writes: u64,
+    /// Bytes written.
     pub bytes: u64,
     /// Wall time of the writes, in seconds.
     pub duration_s: f64,
+    /// Write + fdatasync pairs per second.
     pub writes_per_s: f64,
     /// One write plus its fdatasync: what a commit waits for.
     pub write_latency_ns: Option<LatencySummary>,

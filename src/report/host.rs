@@ -1,11 +1,13 @@
 //! What machine a report was made on, and how much CPU the process used.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The `host` object of a report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Host {
-    /// The host name (what `{host}` becomes in paths).
+    /// The host name (what `{host}` becomes in paths); empty in a /1
+    /// report that did not state it.
+    #[serde(default)]
     pub name: String,
     /// Operating system family, e.g. "linux".
     pub os: String,
@@ -45,7 +47,8 @@ fn cpu_model() -> Option<String> {
 }
 
 /// The `cpu` object of a report: process CPU time over the run.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(default)]
 pub struct CpuUsage {
     /// User-mode CPU seconds.
     pub user_s: f64,

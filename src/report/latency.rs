@@ -9,19 +9,24 @@ use hdrhistogram::{
     Histogram,
     serialization::{Serializer, V2DeflateSerializer},
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Percentiles every report states, as JSON keys.
 pub const PERCENTILES: [(&str, f64); 5] = [("50", 50.0), ("90", 90.0), ("99", 99.0), ("99.9", 99.9), ("99.99", 99.99)];
 
 /// The `latency_ns` object: nanoseconds throughout.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(default)]
 pub struct LatencySummary {
     /// Values recorded: what a decode of `hdr` counts.
     pub count: u64,
+    /// The smallest value recorded, ns (0 when none was).
     pub min: u64,
+    /// The largest value recorded, ns (0 when none was).
     pub max: u64,
+    /// The mean, ns.
     pub mean: f64,
+    /// The standard deviation, ns.
     pub stdev: f64,
     /// Keys "50", "90", "99", "99.9", "99.99".
     pub percentiles: BTreeMap<String, u64>,

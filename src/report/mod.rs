@@ -1,108 +1,136 @@
 //! The report every subcommand produces, and its exporters.
 //!
-//! One schema (`jdbio.report/1`, snake_case keys, units in key names) for
-//! every subcommand; a subcommand adds its own section under `sections`
-//! (flattened into the top level) rather than bending the shared ones.
+//! One schema (`jdbio.report/2`, snake_case keys, units in key names:
+//! `_bytes`, `_ns`, `_s`, `_per_s`, `_pct`, bare only for counts) for every
+//! subcommand. Every part is a type: the shared ones here, each
+//! subcommand's `job` and sections in the module that owns it, gathered by
+//! [`Body`]. [`load`] reads any report back into these types, a
+//! `jdbio.report/1` file included (`report/upgrade.rs` maps its keys); nothing
+//! outside this module looks a report key up by its name.
 //! Workers never see this type: they fill plain counters and histograms,
 //! and the report is built after they join.
 
+mod args;
 mod fit;
 /// The widest line a human summary prints.
 pub use fit::WIDTH as SUMMARY_WIDTH;
 mod hdr_blob;
 mod hdr_files;
 mod host;
+mod body;
+mod epilogue;
 mod latency;
+mod load;
+mod outline;
 mod output;
+mod upgrade;
 pub mod output_path;
 mod read;
+mod schema;
 mod time;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
+pub use args::OutputArgs;
+pub use body::{Body, RankRecord};
+pub use epilogue::{Clock, Delivery, deliver};
 pub use hdr_blob::decode_hdr;
 pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
 pub use host::{CpuUsage, Host};
 pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
+pub use load::{LoadedReport, load, load_bytes};
 pub use output::{OutputPlan, Sink, check, conclude_rows, finish, prepare, write_file, write_json, write_output};
-pub use read::{MAX_REPORT_BYTES, read_report};
+pub use read::MAX_REPORT_BYTES;
+pub use outline::outline;
+pub use schema::json_schema;
 pub use time::{now_rfc3339, rfc3339};
 
 use crate::target::TargetInfo;
 
-/// Schema identifier carried by every report.
-pub const SCHEMA: &str = "jdbio.report/1";
+/// Schema identifier carried by every report this jdbio writes.
+pub const SCHEMA: &str = "jdbio.report/2";
+/// The previous schema, still read (see [`load`]): its files are mapped to
+/// the /2 types on loading.
+pub const SCHEMA_V1: &str = "jdbio.report/1";
 
-/// A whole report.
-#[derive(Debug, Clone, Serialize)]
+/// A whole report: the parts every subcommand shares, and its [`Body`]
+/// (the `command`, its `job` and its own sections, flattened into the top
+/// level).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
-    /// Always [`SCHEMA`].
-    pub schema: &'static str,
+    /// [`SCHEMA`] (a loaded /1 report is stamped with it once mapped).
+    pub schema: String,
     /// The jdbio version that wrote it.
-    pub jdbio_version: &'static str,
-    /// The subcommand, e.g. "bench".
-    pub command: String,
+    #[serde(default)]
+    pub jdbio_version: String,
     /// The full command line.
+    #[serde(default)]
     pub argv: Vec<String>,
     /// When the run started, RFC 3339 UTC.
+    #[serde(default)]
     pub started_at: String,
     /// The machine.
+    #[serde(default)]
     pub host: Host,
     /// The probed target, where the command has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetInfo>,
-    /// Every effective setting, defaults included.
-    pub job: Value,
-    /// Per op kind ("read", "write", "sync").
+    /// `command`, `job` and the subcommand's own sections.
+    #[serde(flatten)]
+    pub body: Body,
+    /// Per op kind ("read", "write"): what was measured.
+    #[serde(default)]
     pub results: BTreeMap<String, OpResult>,
     /// Process CPU use during the measured run.
+    #[serde(default)]
     pub cpu: CpuUsage,
-    /// Measured wall time in seconds.
+    /// Measured wall time, seconds.
+    #[serde(default)]
     pub duration_s: f64,
     /// True when the run was cut short by SIGINT, SIGTERM or SIGHUP.
+    #[serde(default)]
     pub interrupted: bool,
-    /// `"signal": "SIGTERM"`: the signal that stopped the run, read when
-    /// the report is serialised (absent when none arrived).
-    #[serde(flatten)]
-    signal: ReceivedSignal,
-    /// Subcommand-specific sections, e.g. "bench", "wal", "verify".
-    #[serde(flatten)]
-    pub sections: BTreeMap<String, Value>,
+    /// The signal that stopped the run ("SIGTERM"), absent when none arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
+    /// Which of how many processes ran this (`--rank`, or a launcher's
+    /// variables), absent when not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<RankRecord>,
 }
 
 impl Report {
-    /// An empty report for `command`, stamped with the host, argv and time,
-    /// and the rank (`rank`: rank, world size, where it came from) when one
-    /// is known.
-    pub fn new(command: &str) -> Self {
-        let mut sections = BTreeMap::new();
-        if let Some(rank) = crate::fleet::rank::current() {
-            sections.insert("rank".to_string(), serde_json::to_value(rank).unwrap_or_default());
-        }
+    /// A report of `body`, stamped with the host, argv, the time and the
+    /// rank when one is known; results, CPU and duration are filled by
+    /// [`Clock::stop`].
+    pub fn new(body: Body) -> Self {
         Self {
-            schema: SCHEMA,
-            jdbio_version: env!("CARGO_PKG_VERSION"),
-            command: command.to_string(),
+            schema: SCHEMA.to_string(),
+            jdbio_version: env!("CARGO_PKG_VERSION").to_string(),
             argv: std::env::args().collect(),
             started_at: now_rfc3339(),
             host: Host::current(),
             target: None,
-            job: Value::Object(Default::default()),
+            body,
             results: BTreeMap::new(),
             cpu: CpuUsage::default(),
             duration_s: 0.0,
             interrupted: false,
-            signal: ReceivedSignal,
-            sections,
+            signal: None,
+            rank: crate::fleet::rank::current().map(RankRecord::from),
         }
+    }
+
+    /// The subcommand that wrote it: "bench", "wal", ...
+    pub fn command(&self) -> &'static str {
+        self.body.command()
     }
 }
 
 /// The result for one op kind.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct OpResult {
     /// Completed operations in the measured window.
     pub ops: u64,
@@ -110,7 +138,7 @@ pub struct OpResult {
     pub bytes: u64,
     /// Operations that failed.
     pub errors: u64,
-    /// ops / duration_s.
+    /// ops / duration_s: operations per second.
     pub iops: f64,
     /// bytes / duration_s.
     pub bw_bytes_per_s: f64,
@@ -118,7 +146,7 @@ pub struct OpResult {
     pub latency_ns: LatencySummary,
     /// Open loop (`bench --rate`) only: intended start to completion
     /// (response time, free of coordinated omission).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_latency_ns: Option<LatencySummary>,
 }
 
@@ -135,23 +163,5 @@ impl OpResult {
             latency_ns: LatencySummary::from_histogram(hist),
             response_latency_ns: None,
         }
-    }
-}
-
-/// Serialises as `{"signal": NAME}` once a signal has stopped the run, else
-/// as nothing, so every report carries the signal's name without its
-/// command having to copy it.
-#[derive(Debug, Clone, Copy)]
-struct ReceivedSignal;
-
-impl Serialize for ReceivedSignal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let name = crate::interrupt::signal_name();
-        let mut map = serializer.serialize_map(Some(usize::from(name.is_some())))?;
-        if let Some(name) = name {
-            map.serialize_entry("signal", name)?;
-        }
-        map.end()
     }
 }

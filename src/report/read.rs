@@ -1,31 +1,23 @@
-//! Reading a report file back (for `gate`, `plot`, and any command that
-//! consumes reports): bounded in size before it is read, and checked to be
-//! a `jdbio.report/1` object. Each way a file can be unusable has its own
-//! message; [`read_report`] names the path (exit 2).
+//! Reading a report file's bytes (for [`super::load`]): bounded in size
+//! before it is read, and checked to be a jdbio report object of a schema
+//! this jdbio reads (`jdbio.report/2`, or `/1`). Each way a file can be
+//! unusable has its own message.
 
 use std::{io::Read, path::Path};
 
 use serde_json::Value;
 
-use super::SCHEMA;
-use crate::error::AppError;
+use super::{SCHEMA, SCHEMA_V1};
 
 /// The largest report file jdbio reads: 64 MiB. The biggest real reports
 /// (an hour of one-second series with a histogram per interval) are a few
 /// MiB; a larger file is refused before it is read.
 pub const MAX_REPORT_BYTES: u64 = 64 << 20;
 
-/// Reads and checks the report at `path`; errors name the path.
-pub fn read_report(path: &Path) -> Result<Value, AppError> {
-    let usage = |why: String| AppError::Usage(format!("{}: {why}", path.display()));
-    let bytes = read_bounded(path).map_err(usage)?;
-    parse_report(&bytes).map_err(usage)
-}
-
 /// The bytes of `path`, refused when over [`MAX_REPORT_BYTES`]: by its
 /// length for a regular file (nothing is read), and by reading at most one
 /// byte past the limit for anything else (a pipe, a device).
-fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     let too_big = |len: Option<u64>| {
         let len =
             len.map_or_else(|| "more than that; stopped reading there".to_string(), |n| format!("{n} bytes; not read"));
@@ -47,8 +39,9 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Checks the bytes of a report; the error is the message without the path.
-pub fn parse_report(text: &[u8]) -> Result<Value, String> {
+/// Checks the bytes of a report and gives its JSON and whether it is a /1
+/// report; the error is the message without the path.
+pub(super) fn parse_report(text: &[u8]) -> Result<(Value, bool), String> {
     let value: Value = serde_json::from_slice(text).map_err(|e| format!("not JSON ({e})"))?;
     let Value::Object(map) = &value else {
         return Err(format!("not a jdbio report (the file holds a JSON {}, not an object)", kind(&value)));
@@ -58,10 +51,11 @@ pub fn parse_report(text: &[u8]) -> Result<Value, String> {
         Some(Value::String(s)) => s.as_str(),
         Some(other) => return Err(format!("not a jdbio report (\"schema\" is a {}, not a string)", kind(other))),
     };
-    if schema != SCHEMA {
-        return Err(format!("schema {schema} is not one this jdbio reads ({SCHEMA})"));
+    if schema != SCHEMA && schema != SCHEMA_V1 {
+        return Err(format!("schema {schema} is not one this jdbio reads ({SCHEMA} or {SCHEMA_V1})"));
     }
-    Ok(value)
+    let v1 = schema == SCHEMA_V1;
+    Ok((value, v1))
 }
 
 /// What kind of JSON value `v` is, for messages.
@@ -90,16 +84,7 @@ mod tests {
         assert_eq!(err(r#"{"schema":7}"#), "not a jdbio report (\"schema\" is a number, not a string)");
         assert_eq!(
             err(r#"{"schema":"jdbio.report/9","command":"bench"}"#),
-            "schema jdbio.report/9 is not one this jdbio reads (jdbio.report/1)"
+            "schema jdbio.report/9 is not one this jdbio reads (jdbio.report/2 or jdbio.report/1)"
         );
-    }
-
-    #[test]
-    fn a_missing_file_and_a_directory_are_named() {
-        let e = read_report(Path::new("no/such/base.json")).unwrap_err();
-        assert_eq!(e.exit_code(), 2);
-        assert!(e.to_string().starts_with("no/such/base.json: cannot read: "), "{e}");
-        let e = read_report(Path::new("src")).unwrap_err();
-        assert_eq!(e.to_string(), "src: cannot read: a directory, not a report file");
     }
 }

@@ -14,17 +14,17 @@
 //! after the job it cut short (exit 130, 143 or 129, the report written).
 
 pub mod file;
+pub mod report;
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser};
-use serde_json::{Value, json};
 
 use crate::{
     cli::{Cli, Command},
     error::AppError,
     export::ExportArgs,
-    report::{Report, Sink, write_json},
+    report::{Body, Clock, Report, Sink, write_json},
 };
 
 /// `jdbio run SUITE.toml`
@@ -36,7 +36,7 @@ pub struct RunArgs {
     #[arg(value_name = "SUITE.toml")]
     pub suite: PathBuf,
     #[command(flatten)]
-    pub output: crate::cli::OutputArgs,
+    pub output: crate::report::OutputArgs,
     #[command(flatten)]
     pub export: ExportArgs,
 }
@@ -49,8 +49,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let sink =
         Sink::avoiding(&[args.output.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
     let scratch = ScratchDir::new()?;
-    let mut report = Report::new("run");
-    let started = std::time::Instant::now();
+    let clock = Clock::start();
     let mut entries = Vec::new();
     let mut failure: Option<AppError> = None;
     for (i, (job, cli)) in jobs.iter().zip(parsed).enumerate() {
@@ -60,13 +59,17 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         sink.summary(&format!("jdbio run: job {} ({}/{}): jdbio {}\n", job.name, i + 1, jobs.len(), job.argv.join(" ")));
         let json_path = scratch.0.join(format!("job-{i}.json"));
         let result = run_job(cli, &json_path, args.output.quiet);
-        let job_report = std::fs::read(&json_path).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+        let job_report = std::fs::read(&json_path).ok().and_then(|b| crate::report::load_bytes(&b).ok());
         let error = result.as_ref().err().filter(|e| !matches!(e, AppError::Interrupted)).map(|e| e.to_string());
-        entries.push(json!({
-            "name": job.name, "command": job.command, "argv": job.argv, "line": job.line,
-            "exit_code": result.as_ref().err().map_or(0, |e| e.exit_code()),
-            "error": error, "report": job_report,
-        }));
+        entries.push(report::SuiteEntry {
+            name: job.name.clone(),
+            command: job.command.clone(),
+            argv: job.argv.clone(),
+            line: job.line,
+            exit_code: result.as_ref().err().map_or(0, |e| e.exit_code()),
+            error,
+            report: job_report.map(Box::new),
+        });
         if let Err(e) = result {
             if matches!(e, AppError::Interrupted) {
                 break;
@@ -78,16 +81,16 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
             });
         }
     }
-    report.duration_s = started.elapsed().as_secs_f64();
-    report.interrupted = crate::interrupt::requested();
-    report.job = json!({ "suite": args.suite, "jobs": jobs.len() });
-    report.sections.insert("suite".into(), json!({ "file": args.suite, "jobs": entries }));
+    let ran = entries.len();
+    let job = report::SuiteJob { suite: args.suite.clone(), jobs: jobs.len() };
+    let suite = report::SuiteSection { file: args.suite.clone(), jobs: entries };
+    let mut report = Report::new(Body::Run(report::SuiteBody { job, suite }));
+    clock.stop(&mut report);
     if let Some(dest) = &args.output.json {
         write_json(&report, dest)?;
     }
-    let value = serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?;
-    args.export.write(&value)?;
-    let table = crate::export::table(&value)?;
+    args.export.write(&report)?;
+    let table = crate::export::table(&report)?;
     let (text, left_out) = crate::export::text::render_within(&table, crate::report::SUMMARY_WIDTH);
     let left_out = match left_out.as_slice() {
         [] => String::new(),
@@ -96,7 +99,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     sink.summary(&format!(
         "jdbio run: {} ({} of {} jobs ran, {:.1}s)\n{text}{left_out}",
         args.suite.display(),
-        entries.len(),
+        ran,
         jobs.len(),
         report.duration_s,
     ));

@@ -43,14 +43,28 @@ fn describe_file(info: &mut TargetInfo, path: &Path, meta: &Metadata) {
         info.mounted.extend(used.mounted);
         info.holders.extend(used.holders);
     }
-    let node = Node::of(DevId::from_raw(meta.dev()))
-        .or_else(|| mount.and_then(|m| mounts::source_device(&m.source)).and_then(Node::of));
-    if let Some(node) = node {
+    if let Some(node) = disk_of(meta, mount.as_ref()) {
         let queue = node.queue();
         info.logical_block_bytes = queue.logical_block_bytes.unwrap_or(info.logical_block_bytes);
         info.physical_block_bytes = queue.physical_block_bytes.unwrap_or(info.physical_block_bytes);
         set_queue(info, &node, queue);
     }
+}
+
+/// The disk a file or directory lives on: `st_dev`, or the mount's source
+/// when `st_dev` is anonymous (btrfs).
+fn disk_of(meta: &Metadata, mount: Option<&mounts::Mount>) -> Option<Node> {
+    Node::of(DevId::from_raw(meta.dev())).or_else(|| mount.and_then(|m| mounts::source_device(&m.source)).and_then(Node::of))
+}
+
+/// The logical block size of the disk holding directory `dir`, from sysfs:
+/// the smallest Direct I/O alignment a file created there can have. `None`
+/// when `dir` is on no disk sysfs knows (tmpfs, FUSE, NFS).
+pub fn dir_logical_block_bytes(dir: &Path) -> Option<u32> {
+    let meta = fs::metadata(dir).ok()?;
+    let table = mounts::read().unwrap_or_default();
+    let mount = fs::canonicalize(dir).ok().and_then(|p| mounts::containing(&table, &p).cloned());
+    disk_of(&meta, mount.as_ref())?.queue().logical_block_bytes
 }
 
 /// A block device: block sizes came from ioctls already. The mount table is

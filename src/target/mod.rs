@@ -29,7 +29,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[cfg(target_os = "linux")]
 use linux::describe;
@@ -38,7 +38,8 @@ use crate::dio::{Alignment, File};
 
 /// What a target is and what Direct I/O on it demands. Serialized as the
 /// report's `target` object; unknown values are `null`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct TargetInfo {
     /// The path as given.
     pub path: String,
@@ -51,9 +52,13 @@ pub struct TargetInfo {
     pub logical_block_bytes: u32,
     /// Physical block size, found the same way.
     pub physical_block_bytes: u32,
-    /// Required alignment of a Direct I/O buffer's memory address.
+    /// Required alignment of a Direct I/O buffer's memory address, bytes
+    /// (`dio_mem_align` in /1 reports).
+    #[serde(rename = "dio_mem_align_bytes")]
     pub dio_mem_align: u32,
-    /// Required alignment of a Direct I/O offset and length.
+    /// Required alignment of a Direct I/O offset and length, bytes
+    /// (`dio_offset_align` in /1 reports).
+    #[serde(rename = "dio_offset_align_bytes")]
     pub dio_offset_align: u32,
     /// Whether an O_DIRECT open succeeded. When false the two alignments
     /// are the 4096 fallback, not a measured requirement.
@@ -89,10 +94,13 @@ pub struct TargetInfo {
 }
 
 /// A regular file or a block device; nothing else is probed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetKind {
+    /// A regular file.
+    #[default]
     File,
+    /// A block device.
     Block,
 }
 
@@ -294,6 +302,23 @@ fn file_block_bytes(meta: &fs::Metadata, align: Alignment) -> u32 {
     {
         let _ = meta;
         align.offset
+    }
+}
+
+/// The Direct I/O alignment a file created in directory `dir` will need,
+/// before it exists: the logical block size of the disk under `dir` (the
+/// smallest alignment O_DIRECT allows on it, and what STATX_DIOALIGN reports
+/// for a file on ext4 or XFS there); `None` when no disk is found (tmpfs,
+/// FUSE, another OS).
+pub fn new_file_alignment(dir: &Path) -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        linux::dir_logical_block_bytes(dir)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        None
     }
 }
 

@@ -52,5 +52,5 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
-    pub output: crate::cli::OutputArgs,
+    pub output: crate::report::OutputArgs,
 }

@@ -4,7 +4,7 @@
 //! place is `stale`, half of one `torn`); a check takes the run from the ack
 //! log's header, from the flags, or from the first intact block.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ack_log::LogHeader;
 use crate::units::human_bytes;
@@ -13,7 +13,7 @@ use crate::units::human_bytes;
 pub const DEFAULT_BS: u64 = 4096;
 
 /// Where a seed or block size came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     /// Given on the command line.
@@ -41,7 +41,7 @@ impl Origin {
 }
 
 /// A run's seed and block size, with their origins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunId {
     pub seed: u64,
     pub bs: u64,

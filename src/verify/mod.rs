@@ -1,43 +1,42 @@
 //! `jdbio verify`: data that comes back wrong is found, located and named.
 //!
-//! `--write` fills the target with self-describing blocks ([`format`]) at a
-//! queue depth, then everything is read back and each block classified
-//! ([`classify`]): good, or corrupt, unreadable, misdirected, torn, stale,
-//! unwritten, and in crash verification ([`ack_log`]) lost. A later
-//! `--write` continues the run found in the target ([`identity`]), so its
-//! generations stay comparable. Memory does not grow with the target: the
-//! passes walk a cursor ([`blocks`]) and keep exact counts plus the first
-//! `--max-report` bad blocks ([`findings`]). Exit 1 when any block is bad;
-//! exit 2 when nothing could be checked (no verdict is never a pass).
+//! `--write` fills the target with self-describing blocks
+//! ([`crate::blockcheck`], the format `bench --verify` writes too) at a
+//! queue depth, then everything is read back and each block classified:
+//! good, or corrupt, unreadable, misdirected, torn, stale, unwritten, and in
+//! crash verification ([`ack_log`]) lost. A later `--write` continues the
+//! run found in the target ([`identity`]), so its generations stay
+//! comparable. Memory does not grow with the target: the passes walk a
+//! cursor ([`blocks`]) and keep exact counts plus the first `--max-report`
+//! bad blocks. Exit 1 when any block is bad; exit 2 when nothing could be
+//! checked (no verdict is never a pass).
 
 mod ack_log;
 mod ack_read;
 mod args;
 mod blocks;
-pub(crate) mod classify;
-pub(crate) mod findings;
-pub(crate) mod format;
 mod identity;
-mod lowest;
 pub(crate) mod pass;
 pub(crate) mod plan;
+pub mod report;
 mod summary;
 
 pub use args::VerifyArgs;
-use serde_json::{Value, json};
 
 use self::{
     ack_log::{AckLog, LogHeader},
     blocks::Blocks,
-    classify::{Checker, Class},
-    findings::{Findings, Verdicts},
     plan::VerifyPlan,
 };
 use crate::{
+    blockcheck::{
+        classify::{Checker, Class},
+        findings::{Findings, Verdicts},
+    },
     dio::File,
     error::AppError,
     progress::new_bar,
-    report::{CpuUsage, OpResult, Report, Sink, write_json},
+    report::{Body, Clock, Delivery, OpResult, Report, deliver},
     units::human_bytes,
 };
 
@@ -47,21 +46,24 @@ const BAR: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})";
 pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     crate::interrupt::install();
     let mut plan = VerifyPlan::from_args(args)?;
-    let mut report = Report::new("verify");
-    report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
-    let cpu_before = CpuUsage::now();
-    let started = std::time::Instant::now();
+    let clock = Clock::start();
+    let mut results = std::collections::BTreeMap::new();
     let mut lines = vec![format!("run     : {}", plan.run.describe(plan.write))];
     lines.extend(plan.warnings.iter().map(|w| format!("warning : {w}")));
-    let mut ack_section = Value::Null;
+    let mut ack_section = None;
     let (mut interrupted, mut error) = (false, None);
     if plan.write {
         let w = write_pass(&mut plan)?;
         lines.push(summary::pass_line("wrote", w.ops, w.bytes, w.seconds));
-        report.results.insert("write".into(), OpResult::new(w.ops, w.bytes, 0, w.seconds, &w.hist));
-        if let Some(log) = &plan.ack_log {
-            ack_section = json!({ "path": log, "acknowledged": w.ops, "generation": plan.generation });
-        }
+        results.insert("write".to_string(), OpResult::new(w.ops, w.bytes, 0, w.seconds, &w.hist));
+        ack_section = plan.ack_log.as_ref().map(|log| report::AckLogSection {
+            path: log.display().to_string(),
+            acknowledged: w.ops,
+            generation: plan.generation,
+            written_for: None,
+            run_bytes: None,
+            torn_last_record: None,
+        });
         (interrupted, error) = (w.interrupted, w.error);
     }
     let mut verdicts = Findings::new(None, 0).finish();
@@ -69,7 +71,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     if !interrupted && error.is_none() {
         let (r, v) = read_pass(&mut plan, &mut lines, &mut ack_section)?;
         let unreadable = v.counts[Class::Unreadable.name()];
-        report.results.insert("read".into(), OpResult::new(r.ops, r.bytes, unreadable, r.seconds, &r.hist));
+        results.insert("read".to_string(), OpResult::new(r.ops, r.bytes, unreadable, r.seconds, &r.hist));
         read_rate = if r.seconds > 0.0 { r.bytes as f64 / r.seconds } else { 0.0 };
         (interrupted, verdicts) = (r.interrupted, v);
     }
@@ -79,16 +81,13 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     if let Some(e) = &error {
         lines.push(format!("error   : {e}; nothing was checked"));
     }
-    report.interrupted = interrupted;
-    report.cpu = CpuUsage::now().since(&cpu_before);
-    report.duration_s = started.elapsed().as_secs_f64();
+    let mut section = report::VerifySection::new(&plan, &verdicts, read_rate, ack_section);
+    section.error = error.as_ref().map(ToString::to_string);
+    let mut report = Report::new(Body::Verify(report::VerifyBody { job: report::VerifyJob::of(&plan), verify: section }));
+    report.results = results;
     report.target = crate::target::probe(&plan.path).ok();
-    let mut section = section(&plan, &verdicts, read_rate, ack_section);
-    section["error"] = json!(error.as_ref().map(ToString::to_string));
-    report.sections.insert("verify".into(), section);
-    if let Some(dest) = &plan.json {
-        write_json(&report, dest)?;
-    }
+    clock.stop(&mut report);
+    report.interrupted = interrupted;
     let header = format!(
         "jdbio verify: {}, blocks of {} (seed {}, expected generation {})",
         plan.path.display(),
@@ -96,7 +95,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
         plan.run.seed,
         verdicts.expected.map_or("-".to_string(), |g| g.to_string())
     );
-    Sink::for_json_dest(plan.json.as_deref()).summary(&summary::render(&header, &lines, &verdicts));
+    deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary::render(&header, &lines, &verdicts))?;
     match (error, verdicts.bad_total, verdicts.blocks_read) {
         _ if interrupted => Err(AppError::Interrupted),
         (Some(e), _, _) => Err(e),
@@ -114,7 +113,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
 fn read_pass(
     plan: &mut VerifyPlan,
     lines: &mut Vec<String>,
-    ack_section: &mut Value,
+    ack_section: &mut Option<report::AckLogSection>,
 ) -> Result<(pass::PassStats, Verdicts), AppError> {
     let bs = plan.run.bs;
     let mut expected = if plan.write { Some(plan.generation) } else { plan.expected };
@@ -122,7 +121,7 @@ fn read_pass(
         Some(acked) => {
             let (line, json) = ack_line(plan.ack_log.as_deref().unwrap_or(&plan.path), &acked);
             lines.push(line);
-            *ack_section = json;
+            *ack_section = Some(json);
             expected = Some(acked.header.generation);
             Blocks::acked(acked.offsets, acked.header.generation)
         }
@@ -175,8 +174,8 @@ fn write_pass(plan: &mut VerifyPlan) -> Result<pass::PassStats, AppError> {
     Ok(w)
 }
 
-/// The summary line and the JSON of an ack log being checked.
-fn ack_line(path: &std::path::Path, acked: &ack_read::Acked) -> (String, Value) {
+/// The summary line and the section of an ack log being checked.
+fn ack_line(path: &std::path::Path, acked: &ack_read::Acked) -> (String, report::AckLogSection) {
     let h = &acked.header;
     let torn = acked.torn_tail.map_or(String::new(), |(at, n)| {
         format!("; a torn last record ({n} bytes at byte offset {at}) was ignored: its write was never acknowledged")
@@ -189,34 +188,15 @@ fn ack_line(path: &std::path::Path, acked: &ack_read::Acked) -> (String, Value) 
         h.target.display(),
         human_bytes(h.size as f64)
     );
-    let json = json!({
-        "path": path,
-        "acknowledged": acked.offsets.len(),
-        "generation": h.generation,
-        "written_for": h.target,
-        "run_bytes": h.size,
-        "torn_last_record": acked.torn_tail.map(|(at, bytes)| json!({ "at": at, "bytes": bytes })),
-    });
-    (line, json)
-}
-
-/// The report's `verify` section.
-fn section(plan: &VerifyPlan, v: &Verdicts, read_rate: f64, ack_log: Value) -> Value {
-    let mut counts = json!(v.counts);
-    counts["good"] = json!(v.good);
-    json!({
-        "bs": plan.run.bs,
-        "seed": plan.run.seed,
-        "seed_from": plan.run.seed_from,
-        "bs_from": plan.run.bs_from,
-        "blocks_checked": v.blocks_read,
-        "bytes_checked": v.bytes_read,
-        "expected_generation": v.expected,
-        "read_bytes_per_s": read_rate,
-        "counts": counts,
-        "bad_blocks_total": v.bad_total,
-        "bad_blocks": v.bad,
-        "ack_log": ack_log,
-        "warnings": plan.warnings,
-    })
+    let section = report::AckLogSection {
+        path: path.display().to_string(),
+        acknowledged: acked.offsets.len() as u64,
+        generation: h.generation,
+        written_for: Some(h.target.display().to_string()),
+        run_bytes: Some(h.size),
+        torn_last_record: acked
+            .torn_tail
+            .map(|(at, bytes)| report::TornRecord { offset_bytes: at, bytes: bytes as u64 }),
+    };
+    (line, section)
 }

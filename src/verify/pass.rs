@@ -15,11 +15,13 @@ use indicatif::ProgressBar;
 use super::{
     ack_log::AckLog,
     blocks::{Blocks, Item},
-    classify::{Checker, Class, Verdict},
-    findings::Findings,
-    format,
 };
 use crate::{
+    blockcheck::{
+        classify::{Checker, Class, Verdict},
+        findings::Findings,
+        format,
+    },
     dio::{AlignedBuf, Error as DioError, File},
     engine::{Next, Op, OpKind, Workload},
     engine_io::{self, Steps},

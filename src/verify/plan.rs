@@ -9,7 +9,6 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use serde::Serialize;
 
 use super::{
     ack_read::{self, Acked},
@@ -20,14 +19,16 @@ use super::{
 use crate::{
     dio::File,
     error::AppError,
-    target::{self, TargetKind},
+    prologue::{self, Missing},
+    target::TargetKind,
 };
 
 /// Bytes a --write on a new file fills by default.
 const DEFAULT_NEW_SIZE: u64 = 256 << 20;
 
-/// Everything a verify run does. Serialised as the report's `job`.
-#[derive(Debug, Serialize)]
+/// Everything a verify run does; the report states it as
+/// [`super::report::VerifyJob`].
+#[derive(Debug)]
 pub struct VerifyPlan {
     pub path: PathBuf,
     pub write: bool,
@@ -48,14 +49,10 @@ pub struct VerifyPlan {
     /// Things the user should know before trusting the result.
     pub warnings: Vec<String>,
     /// The ack log to check, read and validated.
-    #[serde(skip)]
     pub acked: Option<Acked>,
     /// The ack log --write fills, opened (not yet truncated).
-    #[serde(skip)]
     pub ack_file: Option<fs::File>,
-    #[serde(skip)]
     pub json: Option<String>,
-    #[serde(skip)]
     pub quiet: bool,
 }
 
@@ -72,17 +69,8 @@ impl VerifyPlan {
         if let Some(bs) = args.bs.filter(|&bs| bs < 512 || bs % 512 != 0 || bs > 64 << 20) {
             return usage(format!("--bs {bs}: must be a multiple of 512 between 512 and 64 MiB"));
         }
-        let target = match target::probe(&args.target) {
-            Ok(t) => Some(t),
-            Err(target::ProbeError::NotFound { .. }) if args.write => {
-                let dir = parent(&args.target);
-                if !dir.is_dir() {
-                    return usage(format!("{}: directory {} does not exist", args.target.display(), dir.display()));
-                }
-                None
-            }
-            Err(e) => return usage(e.to_string()),
-        };
+        let planned = prologue::probe(&args.target, if args.write { Missing::Create } else { Missing::Refuse })?;
+        let target = planned.info.clone();
         let existing = target.as_ref().map_or(0, |t| t.size_bytes);
         let mut warnings = Vec::new();
         let mut acked = None;
@@ -113,14 +101,7 @@ impl VerifyPlan {
                 ))
             })?,
         };
-        let align = target.as_ref().map_or(512, |t| u64::from(t.dio_offset_align));
-        if run.bs % align != 0 {
-            return usage(format!(
-                "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
-                run.bs,
-                args.target.display()
-            ));
-        }
+        planned.check_aligned("--bs", run.bs)?;
         let is_block = target.as_ref().is_some_and(|t| t.kind == TargetKind::Block);
         let size = match args.size {
             Some(s) => s,

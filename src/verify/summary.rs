@@ -2,8 +2,10 @@
 
 use std::fmt::Write;
 
-use super::{classify::Class, findings::Verdicts};
-use crate::units::human_bytes;
+use crate::{
+    blockcheck::{classify::Class, findings::Verdicts},
+    units::human_bytes,
+};
 
 /// Formats the header, the lines about the run, the counts and the listed
 /// bad blocks.

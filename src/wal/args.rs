@@ -41,7 +41,7 @@ pub struct WalArgs {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
-    pub output: crate::cli::OutputArgs,
+    pub output: crate::report::OutputArgs,
     #[command(flatten)]
     pub export: crate::export::ExportArgs,
 }

@@ -1,11 +1,11 @@
 //! The ways a database makes a log append durable, and how each is done.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dio::OpenMode;
 
 /// One way to make a log append durable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// O_DIRECT write, no sync: what a write costs without durability.

@@ -15,17 +15,17 @@
 mod args;
 mod method;
 pub(crate) mod plan;
+pub mod report;
 mod runner;
 mod summary;
 
 pub use args::WalArgs;
 pub use plan::DEFAULT_TARGET;
-use serde_json::json;
 
 use crate::{
     error::AppError,
     progress::new_bar,
-    report::{CpuUsage, Report, Sink, write_json},
+    report::{Body, Clock, Delivery, Report, deliver},
     scratch::Scratch,
     units::human_bytes,
 };
@@ -41,13 +41,10 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let plan = plan::WalPlan::from_args(args)?;
     crate::interrupt::install();
     let _scratch = plan.is_default_target.then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));
-    let mut report = Report::new("wal");
-    report.job = serde_json::to_value(&plan).map_err(|e| AppError::Io(e.to_string()))?;
     let steps = (plan.methods.len() * plan.file_modes.len()) as u64;
     let bar = new_bar(steps * plan.time.as_secs().max(1), plan.quiet, "{spinner} wal [{bar:30}] {msg}");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    let cpu_before = CpuUsage::now();
-    let started = std::time::Instant::now();
+    let clock = Clock::start();
     let mut entries = Vec::new();
     let mut failure = None;
     'modes: for &mode in &plan.file_modes {
@@ -66,12 +63,9 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
         }
     }
     bar.finish_and_clear();
-    report.interrupted = crate::interrupt::requested();
-    report.cpu = CpuUsage::now().since(&cpu_before);
-    report.duration_s = started.elapsed().as_secs_f64();
-    report.target = crate::target::probe(&plan.path).ok();
-    let write_cache = report.target.as_ref().and_then(|t| t.write_cache.clone());
-    let fs = report.target.as_ref().and_then(|t| t.filesystem.clone().or(t.device.clone()));
+    let target = crate::target::probe(&plan.path).ok();
+    let write_cache = target.as_ref().and_then(|t| t.write_cache.clone());
+    let fs = target.as_ref().and_then(|t| t.filesystem.clone().or(t.device.clone()));
     let warnings = summary::durability_warnings(&entries, write_cache.as_deref());
     let header = format!(
         "jdbio wal: bs={} batch={} writers={}, {:.1}s per method, on {} ({}, write cache: {})",
@@ -83,17 +77,13 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
         fs.as_deref().unwrap_or("unknown"),
         write_cache.as_deref().unwrap_or("unknown"),
     );
-    let mut section = json!({ "entries": entries, "warnings": warnings });
-    if let Some(e) = &failure {
-        section["error"] = e.to_string().into();
-    }
-    report.sections.insert("wal".into(), section);
-    if let Some(dest) = &plan.json {
-        write_json(&report, dest)?;
-    }
-    args.export.write(&serde_json::to_value(&report).map_err(|e| AppError::Io(e.to_string()))?)?;
-    let sink = Sink::avoiding(&[plan.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
-    sink.summary(&summary::render(&header, &entries, &warnings));
+    let summary = summary::render(&header, &entries, &warnings);
+    let wal = report::WalSection { entries, warnings, error: failure.as_ref().map(ToString::to_string) };
+    let mut report = Report::new(Body::Wal(report::WalBody { job: report::WalJob::of(&plan), wal }));
+    report.target = target;
+    clock.stop(&mut report);
+    let to = Delivery { json: plan.json.as_deref(), export: Some(&args.export) };
+    let sink = deliver(&report, to, &summary)?;
     crate::report::conclude_rows(sink, report.interrupted, failure)
 }
 

@@ -3,19 +3,20 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{args::WalArgs, method::Method};
 use crate::{
     error::AppError,
-    target::{self, TargetInfo, TargetKind},
+    prologue::{self, Missing},
+    target::{TargetInfo, TargetKind},
 };
 
 /// The scratch log used when no target is given.
 pub const DEFAULT_TARGET: &str = "jdbio-wal.dat";
 
 /// How the log file starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileMode {
     /// Already written to --size: the steady state of a recycled log segment.
@@ -39,26 +40,22 @@ impl FileMode {
     }
 }
 
-/// Everything a wal run does. Serialised as the report's `job`.
-#[derive(Debug, Clone, Serialize)]
+/// Everything a wal run does; the report states it as
+/// [`super::report::WalJob`].
+#[derive(Debug, Clone)]
 pub struct WalPlan {
     pub path: PathBuf,
     pub methods: Vec<Method>,
     pub file_modes: Vec<FileMode>,
     pub bs: u64,
     pub batch: u32,
-    #[serde(serialize_with = "crate::units::serialize_secs")]
     pub time: Duration,
     pub writers: u32,
     pub size: u64,
     pub keep: bool,
-    #[serde(skip)]
     pub is_default_target: bool,
-    #[serde(skip)]
     pub json: Option<String>,
-    #[serde(skip)]
     pub quiet: bool,
-    #[serde(skip)]
     pub target: Option<TargetInfo>,
 }
 
@@ -109,19 +106,9 @@ impl WalPlan {
             ));
         }
         let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
-        let target = match target::probe(&path) {
-            Ok(t) => Some(t),
-            Err(target::ProbeError::NotFound { .. }) => None,
-            Err(e) => return usage(e.to_string()),
-        };
-        let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
-        if !args.bs.is_multiple_of(align) {
-            return usage(format!(
-                "--bs {}: not a multiple of the Direct I/O alignment {align} of {}",
-                args.bs,
-                path.display()
-            ));
-        }
+        let planned = prologue::probe(&path, Missing::Create)?;
+        planned.check_aligned("--bs", args.bs)?;
+        let target = planned.info;
         let mut size = args.size / commit * commit;
         if size < commit * u64::from(args.writers) {
             return usage(format!(

@@ -2,29 +2,43 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{method::Method, plan::FileMode, runner::EntryStats};
 use crate::{report::LatencySummary, units::human_ns};
 
 /// One (method, file mode) row of the `wal` section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Entry {
+    /// How the append was made durable.
     pub method: Method,
+    /// How the log started.
     pub file_mode: FileMode,
     /// False when the OS or filesystem cannot do this method.
     pub supported: bool,
     /// Why it is unsupported, or that the log filled up early.
+    #[serde(default)]
     pub note: Option<String>,
+    /// Commits completed.
+    #[serde(default)]
     pub commits: u64,
+    /// Bytes committed.
+    #[serde(default)]
     pub bytes: u64,
+    /// Measured time, seconds.
+    #[serde(default)]
     pub duration_s: f64,
+    /// Commits per second.
+    #[serde(default)]
     pub commits_per_s: f64,
     /// Write plus sync: what a transaction waits for.
+    #[serde(default)]
     pub commit_latency_ns: Option<LatencySummary>,
     /// The write call alone.
+    #[serde(default)]
     pub write_latency_ns: Option<LatencySummary>,
     /// The sync call alone (methods with a separate sync).
+    #[serde(default)]
     pub sync_latency_ns: Option<LatencySummary>,
 }
 

@@ -10,7 +10,7 @@ pub struct MergeArgs {
     /// Reports of the same `jdbio bench` job, one per host or rank.
     #[arg(value_name = "REPORT.json", required = true, num_args = 2..)]
     pub reports: Vec<PathBuf>,
-    /// Write the fleet report (a `jdbio.report/1` bench report: `jdbio gate`
+    /// Write the fleet report (a `jdbio.report/2` bench report: `jdbio gate`
     /// and `jdbio plot` read it) to FILE, or to stdout with `-`.
     #[arg(long, value_name = "FILE")]
     pub json: Option<String>,

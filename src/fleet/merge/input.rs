@@ -1,22 +1,33 @@
-//! One host's report, read for merging: the report (checked by the gate's
-//! loader: a whole bench or wal run), its histograms decoded with the
-//! checked decoder, its measured window and its series.
+//! One host's report, read for merging: the typed report (loaded by
+//! [`crate::report::load`]), its histograms decoded with the checked
+//! decoder, its measured window and its series.
 
 use std::{collections::BTreeMap, path::Path};
 
 use hdrhistogram::Histogram;
-use serde_json::Value;
 
-use crate::{error::AppError, gate::load::Loaded, report::decode_hdr};
+use crate::{
+    bench::report::BenchBody,
+    error::AppError,
+    report::{Body, LatencySummary, LoadedReport, Report, decode_hdr},
+};
 
 /// One op kind of one host: counters and the decoded latency histogram.
 #[derive(Debug, Clone)]
 pub struct HostOp {
+    /// Operations.
     pub ops: u64,
+    /// Bytes transferred.
     pub bytes: u64,
+    /// Operations that failed.
     pub errors: u64,
+    /// Operations per second, as stated.
     pub iops: f64,
+    /// Bytes per second, as stated.
     pub bw: f64,
+    /// The latency, as stated.
+    pub latency: LatencySummary,
+    /// The latency histogram, decoded.
     pub hist: Histogram<u64>,
 }
 
@@ -25,9 +36,13 @@ pub struct HostOp {
 pub struct HostInterval {
     /// End of the interval, seconds after the host's window start.
     pub t_s: f64,
+    /// Length of the interval, seconds.
     pub length_s: f64,
+    /// Operations in it.
     pub ops: u64,
+    /// Bytes in it.
     pub bytes: u64,
+    /// Its latency histogram, decoded.
     pub hist: Histogram<u64>,
 }
 
@@ -36,36 +51,47 @@ pub struct HostInterval {
 pub struct HostRun {
     /// The report file, as given.
     pub file: String,
-    pub report: Value,
+    /// The report.
+    pub report: Report,
     /// Per op kind.
     pub ops: BTreeMap<String, HostOp>,
     /// The measured window, Unix nanoseconds, when the report states it.
     pub window: Option<(u64, u64)>,
+    /// Measured time, seconds.
     pub duration_s: f64,
     /// `series.interval_s` and, per op kind, the intervals.
     pub series: Option<(f64, BTreeMap<String, Vec<HostInterval>>)>,
 }
 
 impl HostRun {
-    /// Reads the parts of `loaded` a merge needs; errors name the file and key.
-    pub fn read(loaded: &Loaded) -> Result<HostRun, AppError> {
+    /// Reads the parts of `loaded` (a bench report) a merge needs; errors
+    /// name the file and key.
+    pub fn read(loaded: &LoadedReport) -> Result<HostRun, AppError> {
         let file = loaded.path.display().to_string();
-        let v = &loaded.value;
-        let bad = |what: String| AppError::Usage(format!("{file}: {what}"));
+        let r = &loaded.report;
+        let Body::Bench(body) = &r.body else {
+            return Err(AppError::Usage(format!("{file}: a jdbio {} report; jdbio merge adds jdbio bench reports", r.command())));
+        };
         let mut ops = BTreeMap::new();
-        for (kind, r) in v["results"].as_object().into_iter().flatten() {
-            let count = |key: &str| r[key].as_u64().ok_or_else(|| bad(format!("results.{kind}.{key} is not a count")));
-            let hist = decode(&r["latency_ns"]["hdr"], &loaded.path, &format!("results.{kind}.latency_ns.hdr"))?;
-            let (iops, bw) = (r["iops"].as_f64().unwrap_or(0.0), r["bw_bytes_per_s"].as_f64().unwrap_or(0.0));
-            let op = HostOp { ops: count("ops")?, bytes: count("bytes")?, errors: count("errors")?, iops, bw, hist };
+        for (kind, res) in &r.results {
+            let hist = decode(&res.latency_ns.hdr, &loaded.path, &format!("results.{kind}.latency_ns.hdr"))?;
+            let op = HostOp {
+                ops: res.ops,
+                bytes: res.bytes,
+                errors: res.errors,
+                iops: res.iops,
+                bw: res.bw_bytes_per_s,
+                latency: res.latency_ns.clone(),
+                hist,
+            };
             ops.insert(kind.clone(), op);
         }
-        let window = match (v["window_start_unix_ns"].as_u64(), v["window_end_unix_ns"].as_u64()) {
+        let window = match (body.window_start_unix_ns, body.window_end_unix_ns) {
             (Some(s), Some(e)) if e >= s => Some((s, e)),
             _ => None,
         };
-        let duration_s = v["duration_s"].as_f64().unwrap_or(0.0);
-        Ok(HostRun { file, series: series(v, &loaded.path)?, report: v.clone(), ops, window, duration_s })
+        let series = series(body, &loaded.path)?;
+        Ok(HostRun { file, series, report: r.clone(), ops, window, duration_s: r.duration_s })
     }
 
     /// Total IOPS over the op kinds, as the host stated it.
@@ -75,43 +101,49 @@ impl HostRun {
 
     /// The host's name (`host.name`), or its file when the report has none.
     pub fn name(&self) -> String {
-        self.report["host"]["name"].as_str().map_or_else(|| self.file.clone(), String::from)
+        Some(self.report.host.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| self.file.clone())
     }
 
     /// The host's rank, when the report states one.
     pub fn rank(&self) -> Option<u64> {
-        self.report["rank"]["rank"].as_u64()
+        self.report.rank.as_ref().map(|r| r.rank)
+    }
+
+    /// The host's bench sections.
+    pub fn body(&self) -> Option<&BenchBody> {
+        match &self.report.body {
+            Body::Bench(b) => Some(b),
+            _ => None,
+        }
     }
 }
 
-/// Decodes the blob at `value`; errors name `path` and `at`.
-fn decode(value: &Value, path: &Path, at: &str) -> Result<Histogram<u64>, AppError> {
-    let blob = value.as_str().ok_or_else(|| AppError::Usage(format!("{}: {at} is missing", path.display())))?;
+/// Decodes `blob`; errors name `path` and `at`.
+fn decode(blob: &str, path: &Path, at: &str) -> Result<Histogram<u64>, AppError> {
+    if blob.is_empty() {
+        return Err(AppError::Usage(format!("{}: {at} is missing", path.display())));
+    }
     decode_hdr(blob).map_err(|why| AppError::Usage(format!("{}: {at}: {why}", path.display())))
 }
 
-/// The `series` of `v`, if it has one.
+/// The `series` of a host, if it has one.
 type Series = Option<(f64, BTreeMap<String, Vec<HostInterval>>)>;
 
-fn series(v: &Value, path: &Path) -> Result<Series, AppError> {
-    let Some(every) = v["series"]["interval_s"].as_f64() else { return Ok(None) };
+fn series(body: &BenchBody, path: &Path) -> Result<Series, AppError> {
+    let Some(s) = &body.series else { return Ok(None) };
     let mut out = BTreeMap::new();
-    for (kind, rows) in v["series"].as_object().into_iter().flatten().filter(|(k, _)| *k != "interval_s") {
+    for (kind, rows) in &s.kinds {
         let mut list = Vec::new();
-        for (i, row) in rows.as_array().into_iter().flatten().enumerate() {
-            let at = format!("series.{kind}[{i}]");
-            let num = |key: &str| {
-                row[key].as_f64().ok_or_else(|| AppError::Usage(format!("{}: {at}.{key} is missing", path.display())))
-            };
+        for (i, row) in rows.iter().enumerate() {
             list.push(HostInterval {
-                t_s: num("t_s")?,
-                length_s: num("length_s")?,
-                ops: num("ops")? as u64,
-                bytes: num("bytes")? as u64,
-                hist: decode(&row["hdr"], path, &format!("{at}.hdr"))?,
+                t_s: row.t_s,
+                length_s: row.length_s,
+                ops: row.ops,
+                bytes: row.bytes,
+                hist: decode(&row.latency_ns.hdr, path, &format!("series.{kind}[{i}].latency_ns.hdr"))?,
             });
         }
         out.insert(kind.clone(), list);
     }
-    Ok(Some((every, out)))
+    Ok(Some((s.interval_s, out)))
 }

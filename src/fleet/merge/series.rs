@@ -6,23 +6,24 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
-
 use super::input::HostRun;
-use crate::report::{encode_hdr, new_histogram, value_at_percentile};
+use crate::{
+    bench::report::{Interval, Series},
+    report::{LatencySummary, new_histogram},
+};
 
 /// One grid cell: ops, bytes and the added histogram.
 type Cell = (u64, u64, hdrhistogram::Histogram<u64>);
 
 /// The merged `series` section, when every host has a window and a series
 /// of the same interval; None otherwise.
-pub fn merged(hosts: &[HostRun]) -> Option<Value> {
+pub fn merged(hosts: &[HostRun]) -> Option<Series> {
     let every = hosts.first()?.series.as_ref()?.0;
     if hosts.iter().any(|h| h.window.is_none() || h.series.as_ref().map(|s| s.0) != Some(every)) {
         return None;
     }
     let origin = hosts.iter().filter_map(|h| h.window).map(|w| w.0).min()?;
-    let mut out = json!({ "interval_s": every });
+    let mut out = Series { interval_s: every, kinds: BTreeMap::new() };
     let mut cells: BTreeMap<&str, BTreeMap<u64, Cell>> = BTreeMap::new();
     for h in hosts {
         let (Some((ws, _)), Some((_, series))) = (h.window, &h.series) else { continue };
@@ -40,25 +41,21 @@ pub fn merged(hosts: &[HostRun]) -> Option<Value> {
     for (kind, cells) in cells {
         let last = cells.keys().max().copied().unwrap_or(0);
         let empty = (0, 0, new_histogram());
-        let rows: Vec<Value> = (0..=last)
+        let rows: Vec<Interval> = (0..=last)
             .map(|cell| {
                 let (ops, bytes, h) = cells.get(&cell).unwrap_or(&empty);
-                json!({
-                    "t_s": (cell + 1) as f64 * every,
-                    "length_s": every,
-                    "ops": ops,
-                    "iops": *ops as f64 / every,
-                    "bytes": bytes,
-                    "latency": "service",
-                    "count": h.len(),
-                    "p50_ns": value_at_percentile(h, 50.0),
-                    "p99_ns": value_at_percentile(h, 99.0),
-                    "max_ns": if h.is_empty() { 0 } else { h.max() },
-                    "hdr": encode_hdr(h),
-                })
+                Interval {
+                    t_s: (cell + 1) as f64 * every,
+                    length_s: every,
+                    ops: *ops,
+                    iops: *ops as f64 / every,
+                    bytes: *bytes,
+                    latency_ns: LatencySummary::from_histogram(h),
+                    response_latency_ns: None,
+                }
             })
             .collect();
-        out[kind] = Value::Array(rows);
+        out.kinds.insert(kind.to_string(), rows);
     }
     Some(out)
 }

@@ -1,5 +1,6 @@
-//! A bench target that does not exist yet: a regular file whose directory
-//! exists is created (and then laid out), as fio does, in every mode. Under
+//! A target that does not exist yet (bench, wal, verify --write): a regular
+//! file whose directory exists is created (bench then lays it out, as fio
+//! does, in every mode). Under
 //! /dev a missing path is a mistyped device name, never a file to create in
 //! devtmpfs: the error names the closest block devices there.
 
@@ -12,7 +13,7 @@ const SUGGESTIONS: usize = 3;
 
 /// Checks that the missing `path` may be created as a regular file.
 pub fn check_creatable(path: &Path) -> Result<(), AppError> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = parent(path);
     if !parent.is_dir() {
         return Err(AppError::Usage(format!("{}: directory {} does not exist", path.display(), parent.display())));
     }
@@ -31,6 +32,11 @@ pub fn check_creatable(path: &Path) -> Result<(), AppError> {
         )));
     }
     Ok(())
+}
+
+/// The directory `path` would be created in ("." for a bare name).
+pub fn parent(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
 /// True when `dir` is on the same filesystem as /dev (devtmpfs), so

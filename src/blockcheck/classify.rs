@@ -1,12 +1,12 @@
 //! Classifying a block read back against the format: good, or which kind of
 //! bad and where.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::format::{self, SECTOR};
 
 /// What is wrong with a block, most serious first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Class {
     /// An acknowledged durable write is missing (crash verification).

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     classify::{Class, Verdict},
@@ -15,9 +15,10 @@ use super::{
 };
 
 /// One bad block.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BadBlock {
     /// Byte offset of the block in the target.
+    #[serde(rename = "offset_bytes")]
     pub offset: u64,
     /// What is wrong with it.
     pub class: Class,

@@ -1,0 +1,63 @@
+//! What differs between the reports of each subcommand: its `command`, its
+//! `job` (every effective setting) and its own sections. [`Body`] is
+//! flattened into [`super::Report`], tagged by `command`; each variant's
+//! type lives in the module that owns the subcommand.
+
+use serde::{Deserialize, Serialize};
+
+/// A subcommand's part of a report, tagged by `"command"`. (A process holds
+/// one or two reports, so the bench variant's size costs nothing worth a box.)
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "command", rename_all = "lowercase")]
+pub enum Body {
+    /// `jdbio bench` (and `jdbio merge`, whose fleet report is a bench report).
+    Bench(crate::bench::report::BenchBody),
+    /// `jdbio wal`.
+    Wal(crate::wal::report::WalBody),
+    /// `jdbio verify`.
+    Verify(crate::verify::report::VerifyBody),
+    /// `jdbio prealloc`.
+    Prealloc(crate::prealloc::report::PreallocBody),
+    /// `jdbio align`.
+    Align(crate::align_check::report::AlignBody),
+    /// `jdbio info`.
+    Info(crate::info::InfoBody),
+    /// `jdbio gate`.
+    Gate(crate::gate::report::GateBody),
+    /// `jdbio run SUITE.toml`.
+    Run(crate::suite::report::SuiteBody),
+}
+
+impl Body {
+    /// The `command` this body is tagged with.
+    pub fn command(&self) -> &'static str {
+        match self {
+            Body::Bench(_) => "bench",
+            Body::Wal(_) => "wal",
+            Body::Verify(_) => "verify",
+            Body::Prealloc(_) => "prealloc",
+            Body::Align(_) => "align",
+            Body::Info(_) => "info",
+            Body::Gate(_) => "gate",
+            Body::Run(_) => "run",
+        }
+    }
+}
+
+/// The `rank` of a report: which of how many processes ran it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RankRecord {
+    /// This process's rank, from 0.
+    pub rank: u64,
+    /// How many processes ran the job; null when nobody said.
+    pub world_size: Option<u64>,
+    /// Where the rank came from: "--rank" or the launcher variable's name.
+    pub from: String,
+}
+
+impl From<&crate::fleet::rank::Rank> for RankRecord {
+    fn from(r: &crate::fleet::rank::Rank) -> Self {
+        Self { rank: r.rank, world_size: r.world_size, from: r.from.to_string() }
+    }
+}

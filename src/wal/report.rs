@@ -1,0 +1,70 @@
+//! The wal report's typed parts: its `job` ([`WalJob`]) and the `wal`
+//! section ([`WalSection`]: one [`Entry`] per method and file mode).
+
+use serde::{Deserialize, Serialize};
+
+pub use super::summary::Entry;
+use super::{method::Method, plan::FileMode, plan::WalPlan};
+
+/// A wal report's `command`-specific part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WalBody {
+    /// Every effective setting, defaults included.
+    pub job: WalJob,
+    /// The measured rows.
+    pub wal: WalSection,
+}
+
+/// A wal run's `job`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WalJob {
+    /// The log file.
+    pub path: String,
+    /// The sync methods, in run order.
+    pub methods: Vec<Method>,
+    /// How the log starts, in run order.
+    pub file_modes: Vec<FileMode>,
+    /// Bytes per commit record.
+    pub bs_bytes: u64,
+    /// Records per commit.
+    pub batch: u32,
+    /// Measured time per method and file mode, seconds.
+    pub time_s: f64,
+    /// Concurrent writers.
+    pub writers: u32,
+    /// The log's length, bytes.
+    pub size_bytes: u64,
+    /// The log is kept after the run.
+    #[serde(default)]
+    pub keep: bool,
+}
+
+impl WalJob {
+    /// The job of `plan`.
+    pub fn of(plan: &WalPlan) -> Self {
+        Self {
+            path: plan.path.display().to_string(),
+            methods: plan.methods.clone(),
+            file_modes: plan.file_modes.clone(),
+            bs_bytes: plan.bs,
+            batch: plan.batch,
+            time_s: plan.time.as_secs_f64(),
+            writers: plan.writers,
+            size_bytes: plan.size,
+            keep: plan.keep,
+        }
+    }
+}
+
+/// The `wal` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WalSection {
+    /// One row per (method, file mode) that ran or was found unsupported.
+    pub entries: Vec<Entry>,
+    /// Syncs too fast to be durable, and the like.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// The error that ended the run early, absent when none did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
