@@ -247,6 +247,21 @@ def fill_random(path, size, direct):
     sh(cmd, f"filling {path} with random bytes")
 
 
+def reset_zram():
+    """Frees /dev/zram0; retries while a short-lived opener (udev probing after
+    the last write, a tool still exiting) holds it: the reset is refused with
+    EBUSY then."""
+    for attempt in range(20):
+        try:
+            with open("/sys/block/zram0/reset", "w") as f:
+                f.write("1")
+            return
+        except OSError as e:
+            if e.errno != 16 or attempt == 19:
+                raise
+            time.sleep(0.5)
+
+
 class Targets:
     """The targets of the run; undo() removes every one set up here."""
 
@@ -304,8 +319,7 @@ class Targets:
                 elif kind == "losetup":
                     subprocess.run(["losetup", "-d", what], check=False)
                 elif kind == "zram":
-                    with open("/sys/block/zram0/reset", "w") as f:
-                        f.write("1")
+                    reset_zram()
             except OSError as e:
                 log(f"{PROG}: cleaning up {what}: {e}")
         self.undo_steps.clear()
