@@ -23,6 +23,8 @@ cli_only! {
     pub mod bench;
     pub mod cli;
     mod dryrun;
+    #[cfg(target_os = "linux")]
+    pub mod engine;
     mod error;
     pub mod export;
     pub mod fleet;

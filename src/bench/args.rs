@@ -58,13 +58,46 @@ pub enum DataKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Submit {
-    /// Eager when more than one I/O is in flight (--qd > 1), else batch: at
-    /// QD 1 the runtime's own submit-and-wait already sends the one SQE.
+    /// Batch: the engine's default.
     Auto,
-    /// Each SQE is submitted as soon as it is prepared (one io_uring_enter per I/O).
+    /// Each SQE is submitted as soon as it is prepared (one more
+    /// io_uring_enter per I/O).
     Eager,
-    /// SQEs prepared in one pass of the runtime are submitted together.
+    /// The SQEs prepared in one turn of the loop go to the kernel in the
+    /// io_uring_enter that also waits for the next completion.
     Batch,
+}
+
+/// What carries the I/Os.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// Reads and writes through io_uring.
+    Uring,
+    /// IORING_OP_NOP through the same ring and accounting: no data moves;
+    /// what one core of jdbio can drive.
+    Nop,
+}
+
+impl Engine {
+    /// True for --engine nop.
+    pub fn is_nop(self) -> bool {
+        self == Engine::Nop
+    }
+}
+
+/// Whether reads and writes carry IOSQE_ASYNC (straight to the kernel's
+/// io-wq workers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AsyncMode {
+    /// On where the target's block queue has no NOWAIT support (loop,
+    /// zram: each I/O would first fail a non-blocking attempt), off elsewhere.
+    Auto,
+    /// Always.
+    On,
+    /// Never.
+    Off,
 }
 
 /// How open-loop I/Os are spaced.
@@ -152,11 +185,27 @@ pub struct BenchArgs {
     /// Content of written blocks.
     #[arg(long, value_enum, default_value = "random")]
     pub data: DataKind,
-    /// When SQEs are handed to the kernel: eager (one io_uring_enter per I/O;
-    /// devices see I/Os spread out, not in waves), batch (fewest syscalls),
-    /// or auto (eager above QD 1).
+    /// When SQEs are handed to the kernel: batch (those prepared in one turn
+    /// go with the wait for the next completion: fewest syscalls), eager (one
+    /// more io_uring_enter per I/O), or auto (batch).
     #[arg(long, value_enum, default_value = "auto")]
     pub submit: Submit,
+    /// What carries the I/Os: uring, or nop (IORING_OP_NOP: no data moves,
+    /// the target is only opened read-only; the cost of the tool itself).
+    #[arg(long, value_enum, default_value = "uring")]
+    pub engine: Engine,
+    /// IOSQE_ASYNC on reads and writes: auto (on where the target's queue
+    /// has no NOWAIT support, e.g. loop and zram), on, or off.
+    #[arg(long = "async", value_enum, default_value = "auto")]
+    pub async_mode: AsyncMode,
+    /// Polled completions (IORING_SETUP_IOPOLL): only on a block device
+    /// whose queue has poll queues (NVMe with poll_queues); refused elsewhere.
+    #[arg(long)]
+    pub hipri: bool,
+    /// A kernel thread submits (IORING_SETUP_SQPOLL); refused if the kernel
+    /// cannot set it up.
+    #[arg(long)]
+    pub sqpoll: bool,
     /// Allow writing to a block device that is mounted or holds a filesystem
     /// or partition table. Destroys its data.
     #[arg(long)]

@@ -13,6 +13,7 @@ use super::{
     worker::{self, WorkerSpec},
 };
 use crate::{
+    engine::Ran,
     error::AppError,
     progress::{Counter, Goal, LiveIops},
     report::CpuUsage,
@@ -25,6 +26,8 @@ pub struct Outcome {
     pub cpu: CpuUsage,
     /// Wall time of the whole run (ramp included).
     pub wall_s: f64,
+    /// What the engine ran (the workers' rings merged).
+    pub ran: Option<Ran>,
 }
 
 /// Runs all jobs of `plan`. `stop` ends the run early when set; with
@@ -70,10 +73,17 @@ pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>, start_at: Option<u64>) -> Re
         .collect::<Result<_, _>>()
         .map_err(|e| AppError::Io(format!("cannot start a worker thread: {e}")))?;
     let mut merged = WorkerStats::default();
+    let mut ran: Option<Ran> = None;
     let mut setup_error = None;
     for handle in handles {
         match handle.join() {
-            Ok(Ok(stats)) => merged += &stats,
+            Ok(Ok((stats, worker_ran))) => {
+                merged += &stats;
+                match ran.as_mut() {
+                    Some(ran) => ran.merge(&worker_ran),
+                    None => ran = Some(worker_ran),
+                }
+            }
             Ok(Err(e)) => {
                 setup_error.get_or_insert(e);
             }
@@ -89,6 +99,6 @@ pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>, start_at: Option<u64>) -> Re
     let cpu = CpuUsage::now().since(&cpu_before);
     match setup_error {
         Some(e) => Err(AppError::Io(e)),
-        None => Ok(Outcome { stats: merged, cpu, wall_s }),
+        None => Ok(Outcome { stats: merged, cpu, wall_s, ran }),
     }
 }

@@ -12,6 +12,7 @@ mod data;
 pub mod dist;
 #[cfg(target_os = "linux")]
 mod engine;
+mod engine_checks;
 mod holes;
 pub(crate) mod layout;
 mod new_target;
@@ -26,9 +27,9 @@ mod stats;
 mod summary;
 pub(crate) mod timeline;
 #[cfg(target_os = "linux")]
-mod uring;
-#[cfg(target_os = "linux")]
 mod worker;
+#[cfg(target_os = "linux")]
+mod workload;
 
 use std::sync::{Arc, atomic::AtomicBool};
 
@@ -69,20 +70,26 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     #[cfg(not(target_os = "linux"))]
     return Err(AppError::Usage("jdbio bench drives io_uring directly and runs on Linux only".into()));
     #[cfg(target_os = "linux")]
-    let (reps, mut stats) = {
+    let (reps, mut stats, ran) = {
         let mut reps = Vec::new();
         let mut stats = stats::WorkerStats::default();
+        let mut ran: Option<crate::engine::Ran> = None;
         for rep in 0..plan.repeat {
             // --start-at holds the first repetition; the others follow it.
             let start_at = plan.start_at.filter(|_| rep == 0);
             let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)), start_at)?;
             reps.push(repeat::Rep::from_outcome(&outcome));
             stats += &outcome.stats;
+            match (ran.as_mut(), &outcome.ran) {
+                (Some(ran), Some(more)) => ran.merge(more),
+                (None, more) => ran = more.clone(),
+                _ => {}
+            }
             if stats.first_error.is_some() || crate::interrupt::requested() {
                 break;
             }
         }
-        (reps, stats)
+        (reps, stats, ran)
     };
     if plan.verify {
         report.sections.insert(
@@ -102,6 +109,9 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
             "laid_out_bytes": laid_out_bytes,
             "created": plan.create,
             "cpu_per_io_ns": repeat::median(reps.iter().map(|r| r.cpu_per_io_ns).collect()),
+            "engine": plan.engine,
+            "ran": ran,
+            "async": { "asked": plan.async_mode, "on": plan.force_async.0, "why": plan.force_async.1 },
         }),
     );
     if let Some(every) = plan.interval {

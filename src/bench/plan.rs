@@ -10,7 +10,7 @@ use std::{
 use serde::Serialize;
 
 use super::{
-    args::{Arrival, BenchArgs, DataKind, Mode, Submit},
+    args::{Arrival, AsyncMode, BenchArgs, DataKind, Engine, Mode, Submit},
     dist::Dist,
     layout, new_target,
 };
@@ -69,6 +69,17 @@ pub struct Plan {
     pub data: DataKind,
     pub verify: bool,
     pub submit: Submit,
+    /// uring, or nop (no data moves).
+    pub engine: Engine,
+    /// --async as asked (auto, on, off).
+    #[serde(rename = "async")]
+    pub async_mode: AsyncMode,
+    /// Whether reads and writes carry IOSQE_ASYNC, and why (what --async
+    /// auto decided, in the report's bench section).
+    #[serde(skip)]
+    pub force_async: (bool, String),
+    pub hipri: bool,
+    pub sqpoll: bool,
     pub force: bool,
     /// Parts of the region hold no data (holes, unwritten extents, past the
     /// end, or no file yet): they are laid out before the run.
@@ -138,7 +149,23 @@ impl Plan {
         }
         let dist = Dist::parse(&args.dist).map_err(AppError::Usage)?;
         let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
+        let nop = args.engine.is_nop();
+        if nop && args.verify {
+            return usage("--verify: means nothing with --engine nop (no data moves)".into());
+        }
+        if nop && args.hipri {
+            return usage("--hipri: polls a device's completions; --engine nop has none".into());
+        }
         let target = probe_or_new(&path)?;
+        if nop && target.is_none() {
+            return usage(format!(
+                "--engine nop: {} does not exist (nop moves no data, so it creates and lays out nothing)",
+                path.display()
+            ));
+        }
+        if args.hipri {
+            super::engine_checks::hipri(&path, target.as_ref()).map_err(AppError::Usage)?;
+        }
         let align = target.as_ref().map_or(4096, |t| u64::from(t.dio_offset_align));
         if args.bs % align != 0 {
             return usage(format!(
@@ -163,15 +190,18 @@ impl Plan {
             ));
         }
         if args.mode.writes()
+            && !nop
             && let Some(t) = &target
         {
             t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
         }
         let holes = match &target {
+            _ if nop => Vec::new(),
             Some(t) if t.kind == TargetKind::Block => Vec::new(),
             _ => layout::empty_ranges(&path, args.offset, args.offset + size)?,
         };
         let read_pct = args.mode.read_pct(args.rwmix);
+        let force_async = super::engine_checks::force_async(args.async_mode, &path);
         Ok(Plan {
             path,
             mode: args.mode,
@@ -194,6 +224,11 @@ impl Plan {
             data: args.data,
             verify: args.verify,
             submit: args.submit,
+            engine: args.engine,
+            async_mode: args.async_mode,
+            force_async,
+            hipri: args.hipri,
+            sqpoll: args.sqpoll,
             force: args.force,
             needs_layout: !holes.is_empty(),
             holes,
@@ -208,6 +243,16 @@ impl Plan {
     /// Bytes of the region that hold no data.
     pub fn hole_bytes(&self) -> u64 {
         self.holes.iter().map(|h| h.end - h.start).sum()
+    }
+
+    /// The engine's submission policy for this plan.
+    #[cfg(target_os = "linux")]
+    pub fn policy(&self) -> crate::engine::Policy {
+        let submit = match self.submit {
+            Submit::Eager => crate::engine::Submit::EachOp,
+            Submit::Auto | Submit::Batch => crate::engine::Submit::Turn,
+        };
+        crate::engine::Policy { force_async: self.force_async.0, submit }
     }
 
     /// True when the target is a block device.

@@ -56,6 +56,7 @@ pub fn render(report: &Report) -> String {
         human_ns(cpu_s * 1e9 / all_ops as f64),
         report.cpu.ctx_switches
     );
+    render_engine(&mut out, bench);
     if let Some(rate) = report.sections.get("rate") {
         render_rate(&mut out, rate, report);
     }
@@ -147,5 +148,36 @@ fn render_op(out: &mut String, kind: &str, r: &OpResult) {
         human_ns(l.max as f64),
         human_ns(l.mean),
         human_ns(l.stdev)
+    );
+}
+
+/// The "what ran" line: the engine, the ring's set-up and the async policy.
+fn render_engine(out: &mut String, bench: &serde_json::Value) {
+    let ran = &bench["ran"];
+    if ran.is_null() {
+        return;
+    }
+    let flags = ran["ring_flags"].as_array().map_or(String::new(), |f| {
+        let names: Vec<&str> = f.iter().filter_map(|v| v.as_str()).collect();
+        if names.is_empty() { "no setup flags".into() } else { names.join("+") }
+    });
+    let yes = |k: &str| ran[k].as_bool().unwrap_or(false);
+    let fixed = match (yes("fixed_file"), yes("fixed_buffers")) {
+        (true, true) => "fixed file+buffers",
+        (true, false) => "fixed file, plain buffers",
+        (false, true) => "plain fd, fixed buffers",
+        (false, false) => "plain fd and buffers",
+    };
+    let what = match bench["engine"].as_str() {
+        Some("nop") => "nop (IORING_OP_NOP, no data moved)",
+        _ => "io_uring",
+    };
+    let per_enter = ran["ops"].as_f64().unwrap_or(0.0) / ran["enters"].as_f64().unwrap_or(0.0).max(1.0);
+    let _ = writeln!(
+        out,
+        "  engine: {what}, {flags}, {fixed}, async {} ({}), submit {}, {per_enter:.2} I/Os per enter",
+        if bench["async"]["on"].as_bool().unwrap_or(false) { "on" } else { "off" },
+        bench["async"]["asked"].as_str().unwrap_or("?"),
+        if ran["submit"].as_str() == Some("each_op") { "per I/O" } else { "per turn" },
     );
 }

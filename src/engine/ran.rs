@@ -1,0 +1,42 @@
+//! What ran: the ring as the kernel set it up, what could be registered, the
+//! policy, and how many ops went through how many enters. Goes into a
+//! command's report so a reader knows which path produced the numbers.
+
+use serde::Serialize;
+
+use super::policy::Submit;
+
+/// What one ring (or, merged, all of a run's rings) did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ran {
+    /// The IORING_SETUP_* flags the ring has ("SINGLE_ISSUER", "COOP_TASKRUN",
+    /// "DEFER_TASKRUN", "IOPOLL", "SQPOLL"); those the kernel refused are absent.
+    pub ring_flags: Vec<&'static str>,
+    /// The target is registered as fixed file 0 (else each SQE names its fd).
+    pub fixed_file: bool,
+    /// The slot buffers are registered (READ_FIXED / WRITE_FIXED; else READ / WRITE).
+    pub fixed_buffers: bool,
+    /// The ring's own fd is registered (io_uring_enter skips the fd lookup).
+    pub registered_ring: bool,
+    /// Reads, writes and syncs carried IOSQE_ASYNC.
+    pub force_async: bool,
+    /// When SQEs were submitted.
+    pub submit: Submit,
+    /// Ops completed (all slots, ramp included).
+    pub ops: u64,
+    /// io_uring_enter calls made by the loop.
+    pub enters: u64,
+}
+
+impl Ran {
+    /// Adds another ring's counts (the set-up is the same for every worker
+    /// of a run; where one fell back, the merged result says the fallback).
+    pub fn merge(&mut self, other: &Ran) {
+        self.ring_flags.retain(|f| other.ring_flags.contains(f));
+        self.fixed_file &= other.fixed_file;
+        self.fixed_buffers &= other.fixed_buffers;
+        self.registered_ring &= other.registered_ring;
+        self.ops += other.ops;
+        self.enters += other.enters;
+    }
+}
