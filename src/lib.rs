@@ -25,6 +25,8 @@ cli_only! {
     mod dryrun;
     #[cfg(target_os = "linux")]
     pub mod engine;
+    #[cfg(target_os = "linux")]
+    mod engine_io;
     mod error;
     pub mod export;
     pub mod fleet;

@@ -6,24 +6,22 @@
 //! Bytes that hold data are never written: a read mode leaves whatever was
 //! there as it was.
 //!
-//! Four writers keep 1 MiB Direct I/O writes in flight; each checks for
-//! Ctrl-C before every chunk, so a layout stops within a few milliseconds.
+//! Four writers (the slots of one engine ring) keep 1 MiB Direct I/O writes
+//! in flight; each checks for Ctrl-C before every chunk, so a layout stops
+//! within a few milliseconds.
 //! What was preallocated but not written stays unwritten, which the next
 //! run sees as a hole and finishes.
 
-use std::{
-    cell::{Cell, RefCell},
-    ops::Range,
-    path::Path,
-    rc::Rc,
-};
+use std::{ops::Range, path::Path, time::Instant};
 
 use rand::{RngCore, SeedableRng, rngs::SmallRng};
 
 use super::holes;
 use crate::progress::new_bar;
 use crate::{
-    dio::{AlignedBuf, File},
+    dio::File,
+    engine::{Next, Op, OpKind, Workload},
+    engine_io::{self, Steps},
     error::AppError,
     verify::format,
 };
@@ -186,7 +184,7 @@ impl Chunks {
 }
 
 /// Writes `ranges` (aligned) with four writers until done, an error or
-/// Ctrl-C; returns the bytes written and the first error.
+/// Ctrl-C, then syncs; returns the bytes written and the first error.
 fn write_direct(
     file: File,
     ranges: Vec<Range<u64>>,
@@ -197,47 +195,57 @@ fn write_direct(
         Fill::Random { .. } => CHUNK,
         Fill::Verify { bs, .. } => (CHUNK / bs).max(1) * bs,
     };
-    let file = Rc::new(file);
-    let chunks = Rc::new(RefCell::new(Chunks { ranges: ranges.into_iter(), current: 0..0, unit }));
-    let (written, failed) = (Rc::new(Cell::new(0u64)), Rc::new(Cell::new(false)));
-    let runtime =
-        compio::runtime::Runtime::new().map_err(|e| AppError::Io(format!("cannot set up an io_uring runtime: {e}")))?;
-    let result = runtime.block_on(async {
-        let writers: Vec<_> = (0..WRITERS)
-            .map(|w| {
-                let (file, chunks, written, failed, bar) =
-                    (file.clone(), chunks.clone(), written.clone(), failed.clone(), bar.clone());
-                compio::runtime::spawn(async move {
-                    let mut filler = Filler::new(fill, w);
-                    let mut buf = AlignedBuf::zeroed(unit as usize)?;
-                    while !failed.get() && !crate::interrupt::requested() {
-                        let Some(chunk) = chunks.borrow_mut().next() else { break };
-                        let len = (chunk.end - chunk.start) as usize;
-                        buf.set_io_len(len);
-                        filler.fill(&mut buf, chunk.start);
-                        let (res, back) = file.write_at(buf, chunk.start).await;
-                        buf = back;
-                        if let Err(e) = res {
-                            failed.set(true);
-                            return Err(e);
-                        }
-                        written.set(written.get() + len as u64);
-                        bar.inc(len as u64);
-                    }
-                    Ok::<_, crate::dio::Error>(())
-                })
-            })
-            .collect();
-        let mut first_error = None;
-        for w in writers {
-            if let Ok(Err(e)) = w.await {
-                first_error.get_or_insert(e);
+    let mut writers = Writers {
+        file: &file,
+        chunks: Chunks { ranges: ranges.into_iter(), current: 0..0, unit },
+        fillers: (0..WRITERS).map(|w| Filler::new(fill, w)).collect(),
+        written: 0,
+        error: None,
+        steps: Steps::new(bar),
+    };
+    crate::engine_io::run(&file, WRITERS as usize, unit as usize, &mut writers).map_err(engine_io::setup_error)?;
+    writers.steps.flush();
+    let synced = crate::rt::block_on(file.sync_data())?;
+    Ok((writers.written, writers.error.map_or(synced, Err)))
+}
+
+/// The layout's writers: each engine slot fills the next chunk with its
+/// own [`Filler`] and writes it.
+struct Writers<'a> {
+    file: &'a File,
+    chunks: Chunks,
+    fillers: Vec<Filler>,
+    written: u64,
+    error: Option<crate::dio::Error>,
+    steps: Steps,
+}
+
+impl Workload for Writers<'_> {
+    fn next(&mut self, slot: usize, buf: &mut [u8], _now: Instant) -> Next {
+        if self.error.is_some() {
+            return Next::Done;
+        }
+        let Some(chunk) = self.chunks.next() else { return Next::Done };
+        let len = (chunk.end - chunk.start) as usize;
+        if let Err(e) = self.file.check(chunk.start, len, buf.as_ptr() as usize) {
+            self.error = Some(e);
+            return Next::Done;
+        }
+        self.fillers[slot].fill(&mut buf[..len], chunk.start);
+        Next::Issue(Op { kind: OpKind::Write, offset: chunk.start, len: len as u32, rw_flags: 0 })
+    }
+
+    fn complete(&mut self, _slot: usize, op: Op, _buf: &mut [u8], result: i32, _: Instant, _: Instant) {
+        match engine_io::write_outcome(self.file, &op, result, "write") {
+            Ok(len) => {
+                self.written += len as u64;
+                self.steps.add(len as u64);
+            }
+            Err(e) => {
+                self.error.get_or_insert(e);
             }
         }
-        let synced = file.sync_data().await;
-        first_error.map_or(synced, Err)
-    });
-    Ok((written.get(), result))
+    }
 }
 
 /// Makes the bytes of a [`Fill`] for any place in the file.

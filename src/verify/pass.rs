@@ -1,27 +1,27 @@
-//! The two passes of a verify run on the compio runtime: the write pass
-//! fills blocks with stamped data at a queue depth; the read pass reads
-//! blocks back at a queue depth and classifies each. Both walk a
-//! [`Blocks`] cursor, and both stop issuing at the first Ctrl-C (what is in
-//! flight completes and is counted).
+//! The two passes of a verify run, each a [`Workload`] on the I/O engine:
+//! the write pass encodes a block into a slot's buffer when the slot is
+//! free and writes it; the read pass reads a block into a slot and
+//! classifies it when the read completes. Both walk a [`Blocks`] cursor at
+//! a queue depth (one engine slot per place in the queue), and both stop
+//! issuing at the first signal or error (what is in flight completes and is
+//! counted).
 
-use std::{
-    cell::{Cell, RefCell},
-    rc::Rc,
-    time::Instant,
-};
+use std::time::Instant;
 
 use hdrhistogram::Histogram;
 use indicatif::ProgressBar;
 
 use super::{
     ack_log::AckLog,
-    blocks::Blocks,
+    blocks::{Blocks, Item},
     classify::{Checker, Class, Verdict},
     findings::Findings,
     format,
 };
 use crate::{
     dio::{AlignedBuf, Error as DioError, File},
+    engine::{Next, Op, OpKind, Workload},
+    engine_io::{self, Steps},
     error::AppError,
     report::new_histogram,
 };
@@ -41,18 +41,9 @@ pub struct PassStats {
     pub error: Option<AppError>,
 }
 
-fn runtime() -> Result<compio::runtime::Runtime, AppError> {
-    compio::runtime::Runtime::new().map_err(|e| AppError::Io(format!("cannot set up an io_uring runtime: {e}")))
-}
-
-/// True once the pass must issue nothing more.
-fn stopping(stop: &Cell<bool>) -> bool {
-    stop.get() || crate::interrupt::requested()
-}
-
-/// Writes generation `generation` of every block in `blocks`. An I/O error
-/// stops the pass and is returned in [`PassStats::error`], with what was
-/// done before it.
+/// Writes generation `generation` of every block in `blocks`, then syncs
+/// the target. An I/O error stops the pass and is returned in
+/// [`PassStats::error`], with what was done before it.
 #[allow(clippy::too_many_arguments)]
 pub fn write(
     file: File,
@@ -64,57 +55,71 @@ pub fn write(
     ack: Option<AckLog>,
     bar: &ProgressBar,
 ) -> Result<PassStats, AppError> {
-    let file = Rc::new(file);
-    let blocks = Rc::new(RefCell::new(blocks));
-    let ack = Rc::new(RefCell::new(ack));
-    let hist = Rc::new(RefCell::new(new_histogram()));
-    let stop = Rc::new(Cell::new(false));
     let start = Instant::now();
-    let result: Result<(), AppError> = runtime()?.block_on(async {
-        let tasks: Vec<_> = (0..qd)
-            .map(|_| {
-                let (file, blocks, ack, hist, stop, bar) =
-                    (file.clone(), blocks.clone(), ack.clone(), hist.clone(), stop.clone(), bar.clone());
-                compio::runtime::spawn(async move {
-                    let run = async {
-                        let mut buf = AlignedBuf::zeroed(bs)?;
-                        while !stopping(&stop) {
-                            let next = blocks.borrow_mut().next();
-                            let Some(item) = next else { break };
-                            format::encode(&mut buf, seed, item.offset, generation);
-                            let t0 = Instant::now();
-                            let (res, back) = file.write_at(buf, item.offset).await;
-                            buf = back;
-                            res?;
-                            hist.borrow_mut().saturating_record(t0.elapsed().as_nanos().max(1) as u64);
-                            if let Some(log) = ack.borrow_mut().as_mut() {
-                                log.ack(item.offset, generation)?;
-                            }
-                            bar.inc(bs as u64);
-                        }
-                        Ok::<_, AppError>(())
-                    };
-                    let result = run.await;
-                    if result.is_err() {
-                        stop.set(true);
-                    }
-                    result
-                })
-            })
-            .collect();
-        let mut first_error = Ok(());
-        for t in tasks {
-            let result = t.await.unwrap_or_else(|_| Err(AppError::Io("a writer task panicked".into())));
-            first_error = first_error.and(result);
+    let mut pass = WritePass {
+        file: &file,
+        seed,
+        bs: bs as u32,
+        blocks,
+        generation,
+        ack,
+        hist: new_histogram(),
+        error: None,
+        steps: Steps::new(bar),
+    };
+    engine_io::run(&file, qd as usize, bs, &mut pass).map_err(engine_io::setup_error)?;
+    pass.steps.flush();
+    let mut error = pass.error;
+    if error.is_none() {
+        error = crate::rt::block_on(file.sync_all())?.err().map(AppError::from);
+    }
+    let ops = pass.hist.len();
+    let interrupted = crate::interrupt::requested();
+    Ok(PassStats { ops, bytes: ops * bs as u64, seconds: start.elapsed().as_secs_f64(), hist: pass.hist, interrupted, error })
+}
+
+/// The write pass: a free slot gets the next block, encoded into its buffer.
+struct WritePass<'a> {
+    file: &'a File,
+    seed: u64,
+    bs: u32,
+    blocks: Blocks,
+    generation: u32,
+    ack: Option<AckLog>,
+    hist: Histogram<u64>,
+    error: Option<AppError>,
+    steps: Steps,
+}
+
+impl Workload for WritePass<'_> {
+    fn next(&mut self, _slot: usize, buf: &mut [u8], _now: Instant) -> Next {
+        if self.error.is_some() {
+            return Next::Done;
         }
-        first_error?;
-        file.sync_all().await?;
-        Ok(())
-    });
-    let hist = hist.borrow().clone();
-    let ops = hist.len();
-    let (interrupted, error) = (crate::interrupt::requested(), result.err());
-    Ok(PassStats { ops, bytes: ops * bs as u64, seconds: start.elapsed().as_secs_f64(), hist, interrupted, error })
+        let Some(item) = self.blocks.next() else { return Next::Done };
+        let block = &mut buf[..self.bs as usize];
+        if let Err(e) = self.file.check(item.offset, block.len(), block.as_ptr() as usize) {
+            self.error = Some(e.into());
+            return Next::Done;
+        }
+        format::encode(block, self.seed, item.offset, self.generation);
+        Next::Issue(Op { kind: OpKind::Write, offset: item.offset, len: self.bs, rw_flags: 0 })
+    }
+
+    fn complete(&mut self, _slot: usize, op: Op, _buf: &mut [u8], result: i32, submitted: Instant, done: Instant) {
+        if let Err(e) = engine_io::write_outcome(self.file, &op, result, "write") {
+            self.error.get_or_insert(e.into());
+            return;
+        }
+        self.hist.saturating_record(engine_io::nanos(submitted, done));
+        if let Some(log) = self.ack.as_mut()
+            && let Err(e) = log.ack(op.offset, self.generation)
+        {
+            self.error.get_or_insert(e);
+            return;
+        }
+        self.steps.add(u64::from(self.bs));
+    }
 }
 
 /// Reads and classifies every block in `blocks` into `findings`.
@@ -127,67 +132,78 @@ pub fn read(
     bar: &ProgressBar,
 ) -> Result<(PassStats, Findings), AppError> {
     let bs = checker.block_size();
-    let file = Rc::new(file);
-    let blocks = Rc::new(RefCell::new(blocks));
-    // One checker and one findings for all tasks: they run on one thread,
-    // and each check happens between two awaits.
-    let checker = Rc::new(RefCell::new(checker));
-    let findings = Rc::new(RefCell::new(findings));
-    let hist = Rc::new(RefCell::new(new_histogram()));
     let start = Instant::now();
-    let result: Result<(), AppError> = runtime()?.block_on(async {
-        let tasks: Vec<_> = (0..qd)
-            .map(|_| {
-                let (file, blocks, checker, findings, hist, bar) =
-                    (file.clone(), blocks.clone(), checker.clone(), findings.clone(), hist.clone(), bar.clone());
-                compio::runtime::spawn(async move {
-                    let mut buf = AlignedBuf::zeroed(bs)?;
-                    while !crate::interrupt::requested() {
-                        let next = blocks.borrow_mut().next();
-                        let Some(item) = next else { break };
-                        buf.set_io_len(bs);
-                        let t0 = Instant::now();
-                        let (res, back) = file.read_at(buf, item.offset).await;
-                        buf = back;
-                        let verdict = match res {
-                            Ok(_) | Err(DioError::ShortRead { .. }) => {
-                                hist.borrow_mut().saturating_record(t0.elapsed().as_nanos().max(1) as u64);
-                                findings.borrow_mut().read(buf.len());
-                                checker.borrow_mut().check(&buf, item.offset)
-                            }
-                            Err(e) => Verdict::Bad(Class::Unreadable, unreadable(&e)),
-                        };
-                        findings.borrow_mut().record(item.offset, item.acked, verdict);
-                        bar.inc(bs as u64);
-                    }
-                    Ok::<_, AppError>(())
-                })
-            })
-            .collect();
-        for t in tasks {
-            t.await.unwrap_or_else(|_| Err(AppError::Io("a reader task panicked".into())))?;
+    let slots = qd as usize;
+    let mut pass = ReadPass {
+        file: &file,
+        bs: bs as u32,
+        blocks,
+        items: vec![Item { offset: 0, acked: None }; slots],
+        checker,
+        findings,
+        hist: new_histogram(),
+        steps: Steps::new(bar),
+    };
+    engine_io::run(&file, slots, bs, &mut pass).map_err(engine_io::setup_error)?;
+    pass.steps.flush();
+    let seconds = start.elapsed().as_secs_f64();
+    let (ops, interrupted, bytes) = (pass.hist.len(), crate::interrupt::requested(), pass.findings.bytes_read());
+    let stats = PassStats { ops, bytes, seconds, hist: pass.hist, interrupted, error: None };
+    Ok((stats, pass.findings))
+}
+
+/// The read pass: a free slot reads the next block; a completed read is
+/// classified at once, in the slot's buffer.
+struct ReadPass<'a> {
+    file: &'a File,
+    bs: u32,
+    blocks: Blocks,
+    /// The block each slot is reading.
+    items: Vec<Item>,
+    checker: Checker,
+    findings: Findings,
+    hist: Histogram<u64>,
+    steps: Steps,
+}
+
+impl Workload for ReadPass<'_> {
+    fn next(&mut self, slot: usize, buf: &mut [u8], _now: Instant) -> Next {
+        for item in self.blocks.by_ref() {
+            // A block the target's alignment refuses is never read.
+            if let Err(e) = self.file.check(item.offset, self.bs as usize, buf.as_ptr() as usize) {
+                let detail = format!("read failed: {e}");
+                self.findings.record(item.offset, item.acked, Verdict::Bad(Class::Unreadable, detail));
+                self.steps.add(u64::from(self.bs));
+                continue;
+            }
+            self.items[slot] = item;
+            return Next::Issue(Op { kind: OpKind::Read, offset: item.offset, len: self.bs, rw_flags: 0 });
         }
-        Ok(())
-    });
-    result?;
-    let hist = hist.borrow().clone();
-    let (ops, interrupted) = (hist.len(), crate::interrupt::requested());
-    let findings = std::mem::replace(&mut *findings.borrow_mut(), Findings::new(None, 0));
-    let bytes = findings.bytes_read();
-    let stats = PassStats { ops, bytes, seconds: start.elapsed().as_secs_f64(), hist, interrupted, error: None };
-    Ok((stats, findings))
+        Next::Done
+    }
+
+    fn complete(&mut self, slot: usize, _op: Op, buf: &mut [u8], result: i32, submitted: Instant, done: Instant) {
+        let item = self.items[slot];
+        let verdict = if result >= 0 {
+            // A read past the end of the target comes back short: the
+            // checker judges the bytes that are there.
+            let got = (result as usize).min(buf.len());
+            self.hist.saturating_record(engine_io::nanos(submitted, done));
+            self.findings.read(got);
+            self.checker.check(&buf[..got], item.offset)
+        } else {
+            Verdict::Bad(Class::Unreadable, unreadable(-result))
+        };
+        self.findings.record(item.offset, item.acked, verdict);
+        self.steps.add(u64::from(self.bs));
+    }
 }
 
 /// The detail of a failed read: the errno and what it means.
-fn unreadable(e: &DioError) -> String {
-    match e.raw_os_error() {
-        Some(errno) => {
-            let text = std::io::Error::from_raw_os_error(errno).to_string();
-            let text = text.trim_end_matches(&format!(" (os error {errno})")).to_string();
-            format!("read failed: errno {errno} ({text})")
-        }
-        None => format!("read failed: {e}"),
-    }
+fn unreadable(errno: i32) -> String {
+    let text = std::io::Error::from_raw_os_error(errno).to_string();
+    let text = text.trim_end_matches(&format!(" (os error {errno})")).to_string();
+    format!("read failed: errno {errno} ({text})")
 }
 
 /// Finds the block size and seed of a run from the first intact block in
@@ -201,17 +217,19 @@ pub fn detect(file: &File, size: u64) -> Result<Option<(usize, u64)>, AppError> 
     }
     let mut head = vec![0u8; len];
     let mut piece = AlignedBuf::zeroed(PIECE)?;
-    let rt = runtime()?;
-    for at in (0..len).step_by(PIECE) {
-        piece.set_io_len(PIECE.min(len - at));
-        let (res, back) = rt.block_on(file.read_at(piece, at as u64));
-        piece = back;
-        match res {
-            Ok(_) | Err(DioError::ShortRead { .. }) => head[at..at + piece.len()].copy_from_slice(&piece),
-            Err(e) if e.raw_os_error().is_some() => continue,
-            Err(e) => return Err(e.into()),
+    crate::rt::block_on(async {
+        for at in (0..len).step_by(PIECE) {
+            piece.set_io_len(PIECE.min(len - at));
+            let (res, back) = file.read_at(piece, at as u64).await;
+            piece = back;
+            match res {
+                Ok(_) | Err(DioError::ShortRead { .. }) => head[at..at + piece.len()].copy_from_slice(&piece),
+                Err(e) if e.raw_os_error().is_some() => continue,
+                Err(e) => return Err(e),
+            }
         }
-    }
+        Ok(())
+    })??;
     for at in (0..head.len()).step_by(format::SECTOR) {
         if let Some(h) = format::header(&head[at..]) {
             let end = at + h.block_size as usize;

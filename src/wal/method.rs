@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::dio::{AlignedBuf, File, OpenMode, Result};
+use crate::dio::OpenMode;
 
 /// One way to make a log append durable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,21 +72,23 @@ impl Method {
         None
     }
 
-    /// The write step of one commit.
-    pub async fn write(self, file: &File, buf: AlignedBuf, offset: u64) -> (Result<usize>, AlignedBuf) {
+    /// The RWF_* flags of the write step (RWF_DSYNC for `rwf-dsync`).
+    pub fn rw_flags(self) -> i32 {
         #[cfg(target_os = "linux")]
         if self == Method::RwfDsync {
-            return file.write_at_dsync(buf, offset).await;
+            return libc::RWF_DSYNC;
         }
-        file.write_at(buf, offset).await
+        0
     }
 
-    /// The sync step of one commit (only for methods with a separate sync).
-    pub async fn sync(self, file: &File) -> Result<()> {
-        match self {
-            Method::Fsync => file.sync_all().await,
-            _ => file.sync_data().await,
-        }
+    /// The write step as an error message names it.
+    pub fn write_action(self) -> &'static str {
+        if self == Method::RwfDsync { "write (RWF_DSYNC)" } else { "write" }
+    }
+
+    /// The sync step as an error message names it.
+    pub fn sync_action(self) -> &'static str {
+        if self == Method::Fsync { "fsync" } else { "fdatasync" }
     }
 }
 
