@@ -10,8 +10,8 @@ fio variant, the goal each ratio is held to, and how busy the machine was.
 Usage:
   scripts/bench-matrix.py [--setup zram,shm,loop | --target PATH ...]
       [--rows LIST] [--rounds 3] [--time 3] [--ramp 1] [--size 1g]
-      [--jdbio PATH] [--t-io-uring PATH] [--fio-async] [--force]
-      [--json OUT.json] [--markdown OUT.md]
+      [--jdbio PATH] [--jdbio-arg ARG ...] [--t-io-uring PATH] [--fio-async]
+      [--force] [--json OUT.json] [--markdown OUT.md]
 
 Targets (at least one --setup name or --target):
   --setup LIST    targets this script creates (root) and removes at the end,
@@ -53,8 +53,10 @@ Runs:
                   the nop rows (-N 1). It reads the whole target, so use it
                   on targets of --size bytes (those set up here are)
   --fio-async     also run fio-async: fio-fixed plus --force_async=1
-                  (IOSQE_ASYNC on every I/O: no non-blocking attempt first),
-                  which counts as a fio variant for the ratios
+                  (IOSQE_ASYNC on every I/O: no non-blocking attempt first);
+                  shown with its own ratio, not one of the goals' variants
+  --jdbio-arg A   one more argument for every jdbio bench run (repeatable),
+                  e.g. --jdbio-arg=--async=on to try a submission policy
   --force         allow write rows on --target block devices
   --json FILE     write every run and every summary to FILE
   --markdown FILE write the closing table (markdown) to FILE too
@@ -75,9 +77,9 @@ How it measures:
               job_runtime / total_ios, which counts fio's job thread only
               (not the io-wq workers): it reads low where the I/O is punted.
   ratios      jdbio's IOPS median over the highest fio median, and jdbio's
-              CPU median over the lowest fio CPU median (fio variants: fio,
-              fio-fixed, fio-async; t/io_uring is shown next to them, not in
-              the ratios). Goals (issue 13): IOPS >= 1.0x and CPU <= 0.9x on
+              CPU median over the lowest fio CPU median (the issue's fio
+              variants: fio and fio-fixed; fio-async and t/io_uring get their
+              own ratio lines, not held to a goal). Goals (issue 13): IOPS >= 1.0x and CPU <= 0.9x on
               the I/O rows; nop IOPS >= 2x fio null; verify >= 0.95x bench.
   load        per row: CPU time other processes used (task time in
               /proc/stat less what this script and its children used), per
@@ -102,7 +104,10 @@ import time
 
 PROG = "bench-matrix.py"
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIO_VARIANTS = ("fio", "fio-fixed", "fio-async")
+# The fio variants issue 13 holds jdbio to; fio-async and t/io_uring are shown beside them.
+FIO_VARIANTS = ("fio", "fio-fixed")
+RAN_FIELDS = ("engine", "submit", "ring_flags", "fixed_file", "fixed_buffers", "force_async", "async_why",
+              "ios_per_enter")
 
 
 class Fail(Exception):
@@ -174,6 +179,7 @@ def parse_args(argv):
     p.add_argument("--jdbio", default="")
     p.add_argument("--t-io-uring", default="")
     p.add_argument("--fio-async", action="store_true")
+    p.add_argument("--jdbio-arg", action="append", default=[])
     p.add_argument("--force", action="store_true")
     p.add_argument("--json", default="")
     p.add_argument("--markdown", default="")
@@ -374,10 +380,14 @@ def parse_jdbio(out, kinds):
     errors = sum(get(res[k], "errors") or 0 for k in kinds)
     cpu = (get(doc, "cpu.user_s") or 0) + (get(doc, "cpu.sys_s") or 0)
     total = get(doc, "bench.total_ops_including_ramp") or ops
+    # What ran (the engine's "ran" section; absent in reports of older jdbio).
     extra = {k: get(doc, *p) for k, p in (
-        ("engine", ("bench.engine", "job.engine")), ("submit", ("bench.submit", "job.submit")),
-        ("ring", ("bench.ring", "bench.ring_flags")), ("registered", ("bench.registered", "bench.fixed")),
-        ("policy", ("bench.policy", "bench.async_policy", "bench.submission_policy")))}
+        ("engine", ("bench.engine", "job.engine")), ("submit", ("bench.ran.submit", "job.submit")),
+        ("ring_flags", ("bench.ran.ring_flags",)), ("fixed_file", ("bench.ran.fixed_file",)),
+        ("fixed_buffers", ("bench.ran.fixed_buffers",)), ("force_async", ("bench.ran.force_async",)),
+        ("async_why", ("bench.async.why",)), ("enters", ("bench.ran.enters",)))}
+    if extra["enters"]:
+        extra["ios_per_enter"] = total / extra["enters"]
     return {"iops": iops, "ops": ops, "errors": errors, "self_cpu_ns_per_io": cpu * 1e9 / total if total else None,
             "jdbio_version": doc.get("jdbio_version"), **{k: v for k, v in extra.items() if v is not None}}
 
@@ -431,7 +441,7 @@ class Matrix:
             cmd.append("--force")
         if mode in ("randwrite", "write"):
             cmd += ["--data", "random"]
-        return cmd + list(extra) + ["--quiet", "--json", "-", path]
+        return cmd + list(extra) + a.jdbio_arg + ["--quiet", "--json", "-", path]
 
     def fio(self, path, mode, bs, qd, variant, engine="io_uring", stop=None):
         a = self.a
@@ -566,7 +576,7 @@ class Matrix:
                 "cpu_ns_per_io_min": min(cpu), "cpu_ns_per_io_max": max(cpu),
                 "self_cpu_ns_per_io_median": statistics.median(selfc) if selfc else None,
                 "startup_cpu_s": startup[tool],
-                **{k: rs[-1][k] for k in ("engine", "submit", "ring", "registered", "policy") if k in rs[-1]},
+                **{k: rs[-1][k] for k in RAN_FIELDS if k in rs[-1]},
             }
         entry["ratios"] = ratios(rkind, entry["tools"])
         self.rows.append(entry)
@@ -585,10 +595,12 @@ def ratios(rkind, tools):
         cr = tools["jdbio"]["cpu_ns_per_io_median"] / tools[best_cpu]["cpu_ns_per_io_median"]
         out = {"iops_ratio": ir, "iops_vs": best_iops, "iops_goal": 1.0, "iops_met": ir >= 1.0,
                "cpu_ratio": cr, "cpu_vs": best_cpu, "cpu_goal": 0.9, "cpu_met": cr <= 0.9}
-        if "t/io_uring" in tools:
-            out["iops_ratio_vs_t_io_uring"] = tools["jdbio"]["iops_median"] / tools["t/io_uring"]["iops_median"]
-            out["cpu_ratio_vs_t_io_uring"] = (tools["jdbio"]["cpu_ns_per_io_median"]
-                                              / tools["t/io_uring"]["cpu_ns_per_io_median"])
+        for ref in ("fio-async", "t/io_uring"):
+            if ref in tools:
+                key = ref.replace("/", "_").replace("-", "_")
+                out[f"iops_ratio_vs_{key}"] = tools["jdbio"]["iops_median"] / tools[ref]["iops_median"]
+                out[f"cpu_ratio_vs_{key}"] = (tools["jdbio"]["cpu_ns_per_io_median"]
+                                              / tools[ref]["cpu_ns_per_io_median"])
         return out
     if rkind == "nop":
         if "jdbio-nop" not in tools or "fio-null" not in tools:
@@ -657,11 +669,21 @@ def print_row(e):
         if "cpu_goal" in r:
             line += f" (goal <= {r['cpu_goal']}x: {'met' if r['cpu_met'] else 'NOT met'})"
         print(line)
-        if "iops_ratio_vs_t_io_uring" in r:
-            extra = f"  jdbio / t/io_uring: IOPS {r['iops_ratio_vs_t_io_uring']:.2f}x"
-            if "cpu_ratio_vs_t_io_uring" in r:
-                extra += f", CPU/IO {r['cpu_ratio_vs_t_io_uring']:.2f}x"
-            print(extra)
+        for ref in ("fio-async", "t/io_uring"):
+            key = ref.replace("/", "_").replace("-", "_")
+            if f"iops_ratio_vs_{key}" in r:
+                extra = f"  jdbio / {ref} (not a goal): IOPS {r[f'iops_ratio_vs_{key}']:.2f}x"
+                if f"cpu_ratio_vs_{key}" in r:
+                    extra += f", CPU/IO {r[f'cpu_ratio_vs_{key}']:.2f}x"
+                print(extra)
+    for tool, v in e["tools"].items():
+        ran = {k: v[k] for k in RAN_FIELDS if v.get(k) is not None}
+        if ran:
+            if "ios_per_enter" in ran:
+                ran["ios_per_enter"] = round(ran["ios_per_enter"], 2)
+            if "ring_flags" in ran:
+                ran["ring_flags"] = "+".join(ran["ring_flags"])
+            print(f"  {tool} ran: " + ", ".join(f"{k} {x}" for k, x in ran.items()))
     print(f"  load: {load_text(e['load'])}")
     for tool, why in e["skipped"].items():
         print(f"  {tool} skipped: {why}")
@@ -672,12 +694,12 @@ def markdown(rows, meta):
            f"region {meta['size']}, 1 job, jdbio {meta['jdbio_commit']}; medians (min-max). CPU = ns of user+sys "
            "CPU per I/O, whole process, start-up excluded.", "",
            "| target | row | jdbio IOPS | best fio IOPS | IOPS ratio | jdbio CPU | best fio CPU | CPU ratio "
-           "| t/io_uring IOPS (CPU) | other load (CPU), loadavg |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "| fio-async IOPS (CPU) | t/io_uring IOPS (CPU) | other load (CPU), loadavg |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for e in rows:
         if e.get("skipped_row") is not None or not e["tools"]:
             out.append(f"| {e['target']} | {e['label']} | skipped: {e.get('skipped_row') or 'nothing ran'} "
-                       "| | | | | | | |")
+                       "| | | | | | | | |")
             continue
         t, r = e["tools"], e.get("ratios") or {}
         j = t.get("jdbio") or t.get("jdbio-nop") or t.get("verify")
@@ -691,10 +713,10 @@ def markdown(rows, meta):
         if r:
             cr = f"{r['cpu_ratio']:.2f}x" + (f" {'ok' if r['cpu_met'] else 'MISS'} (<= {r['cpu_goal']})"
                                              if "cpu_goal" in r else "")
-        tio = t.get("t/io_uring") or t.get("t/io_uring-nop")
-        ts = f"{tio['iops_median']:,.0f} ({tio['cpu_ns_per_io_median']:,.0f})" if tio else "-"
+        ref = lambda v: f"{v['iops_median']:,.0f} ({v['cpu_ns_per_io_median']:,.0f})" if v else "-"
+        fa, ts = ref(t.get("fio-async")), ref(t.get("t/io_uring") or t.get("t/io_uring-nop"))
         ld = e["load"]
-        out.append(f"| {e['target']} | {e['label']} | {ji} | {bi} | {ir} | {jc} | {bc} | {cr} | {ts} "
+        out.append(f"| {e['target']} | {e['label']} | {ji} | {bi} | {ir} | {jc} | {bc} | {cr} | {fa} | {ts} "
                    f"| {ld['other_cpus']:.2f}, {ld['loadavg_1m']:.2f} |")
     return "\n".join(out) + "\n"
 
@@ -757,7 +779,7 @@ def main(argv):
             log(f"WARNING: {a.jdbio} changed during the runs (rebuilt?): its rounds mix two binaries")
     meta = {"rounds": a.rounds, "time_s": a.time, "ramp_s": a.ramp, "size": a.size, "size_bytes": a.size_bytes,
             "jdbio": a.jdbio, "jdbio_commit": git_commit(), "t_io_uring": a.t_io_uring or None,
-            "fio_async": a.fio_async, "cpus": os.cpu_count(), "elapsed_s": time.monotonic() - t0,
+            "fio_async": a.fio_async, "jdbio_args": a.jdbio_arg, "cpus": os.cpu_count(), "elapsed_s": time.monotonic() - t0,
             "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - (time.monotonic() - t0))),
             "cpu_method": "whole-process user+sys CPU (wait4 rusage) less the tool's 1-I/O start-up CPU, "
                           "/ (iops * run seconds); verify row: / exact op count"}
