@@ -82,38 +82,64 @@ fn nop_refuses_a_missing_target_verify_and_hipri() {
     assert!(err.contains("--hipri"), "{err}");
 }
 
-#[test]
-fn the_report_says_which_async_policy_ran() {
-    let dir = scratch();
-    data_file(dir.path(), "t.dat", 4 << 20);
-    let report = bench_json(dir.path(), &["--ops", "500", "--qd", "4", "t.dat"]);
+/// Whether `path` takes a non-blocking Direct I/O read of its first 4 KiB
+/// (what `--async auto` asks the target).
+fn takes_nowait_reads(path: &Path) -> bool {
+    use std::os::{fd::AsRawFd, unix::fs::OpenOptionsExt};
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_DIRECT).open(path).unwrap();
+    let layout = std::alloc::Layout::from_size_align(4096, 4096).unwrap();
+    // SAFETY: a 4 KiB aligned buffer, freed below; one iovec over it.
+    unsafe {
+        let buf = std::alloc::alloc(layout);
+        let iov = libc::iovec { iov_base: buf.cast(), iov_len: 4096 };
+        let n = libc::preadv2(file.as_raw_fd(), &iov, 1, 0, libc::RWF_NOWAIT);
+        std::alloc::dealloc(buf, layout);
+        n == 4096
+    }
+}
+
+/// `--async auto` on `target`: on exactly where the target refuses a
+/// non-blocking read, and the report says why; `--async off` and `on` as asked.
+fn check_async_policy(dir: &Path, target: &str) {
+    let report = bench_json(dir, &["--ops", "500", "--qd", "4", target]);
     let policy = &report["bench"]["async"];
     assert_eq!(policy["asked"], "auto");
     assert_eq!(report["job"]["async"], "auto");
-    assert!(policy["why"].as_str().unwrap().starts_with("auto: "), "{policy}");
+    // A relative target is in `dir` (join keeps an absolute one as it is).
+    let refuses = !takes_nowait_reads(&dir.join(target));
+    assert_eq!(policy["on"], refuses, "{target}: {policy}");
+    let why = policy["why"].as_str().unwrap();
+    assert!(why.starts_with("auto: the target") && why.contains("non-blocking reads"), "{policy}");
     assert_eq!(report["bench"]["ran"]["force_async"], policy["on"]);
-    let report = bench_json(dir.path(), &["--ops", "500", "--qd", "4", "--async", "on", "t.dat"]);
-    assert_eq!(report["bench"]["async"]["on"], true);
-    assert_eq!(report["bench"]["ran"]["force_async"], true);
-    assert_eq!(report["results"]["read"]["ops"], 500);
+    for (asked, on) in [("off", false), ("on", true)] {
+        let report = bench_json(dir, &["--ops", "500", "--qd", "4", "--async", asked, target]);
+        assert_eq!(report["bench"]["async"]["on"], on, "{target} --async {asked}");
+        assert_eq!(report["bench"]["async"]["why"], format!("--async {asked}"));
+        assert_eq!(report["bench"]["ran"]["force_async"], on);
+        assert_eq!(report["results"]["read"]["ops"], 500);
+    }
 }
 
 #[test]
-fn auto_async_is_on_for_a_loop_device_and_off_says_so() {
-    let Some(dev) = loop_dev_or_skip("auto_async_is_on_for_a_loop_device_and_off_says_so", 8 << 20) else {
+fn async_auto_follows_what_a_file_on_ext4_and_one_on_tmpfs_take() {
+    let dir = scratch();
+    data_file(dir.path(), "t.dat", 4 << 20);
+    check_async_policy(dir.path(), "t.dat");
+    let shm = tempfile::Builder::new().prefix("jdbio-async-").tempdir_in("/dev/shm");
+    let Ok(shm) = shm else {
+        common::skip("async_auto_follows_what_a_file_on_ext4_and_one_on_tmpfs_take", "no /dev/shm");
         return;
     };
-    let dir = scratch();
-    let target = dev.dev.to_str().unwrap();
-    let report = bench_json(dir.path(), &["--ops", "500", "--qd", "4", target]);
-    let policy = &report["bench"]["async"];
-    assert_eq!((policy["asked"].as_str(), policy["on"].as_bool()), (Some("auto"), Some(true)), "{policy}");
-    assert!(policy["why"].as_str().unwrap().contains("NOWAIT"), "{policy}");
-    assert_eq!(report["bench"]["ran"]["force_async"], true);
-    let report = bench_json(dir.path(), &["--ops", "500", "--qd", "4", "--async", "off", target]);
-    assert_eq!(report["bench"]["async"]["on"], false);
-    assert_eq!(report["bench"]["async"]["why"], "--async off");
-    assert_eq!(report["results"]["read"]["ops"], 500);
+    let path = data_file(shm.path(), "t.dat", 4 << 20);
+    check_async_policy(dir.path(), path.to_str().unwrap());
+}
+
+#[test]
+fn async_auto_follows_what_a_loop_device_takes() {
+    let Some(dev) = loop_dev_or_skip("async_auto_follows_what_a_loop_device_takes", 8 << 20) else {
+        return;
+    };
+    check_async_policy(scratch().path(), dev.dev.to_str().unwrap());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::args::AsyncMode;
+use super::{args::AsyncMode, plan::Plan};
 use crate::target::{TargetInfo, TargetKind};
 
 /// `--hipri` needs a block device whose queue has poll queues.
@@ -25,28 +25,29 @@ pub fn hipri(path: &Path, target: Option<&TargetInfo>) -> Result<(), String> {
     refuse("cannot be polled: io_uring is Linux only")
 }
 
-/// Whether reads and writes carry IOSQE_ASYNC, and why.
-pub fn force_async(mode: AsyncMode, path: &Path) -> (bool, String) {
-    match mode {
+/// Whether reads and writes carry IOSQE_ASYNC, and why. `auto` asks the
+/// target (after any layout, so it exists): a non-blocking Direct I/O read
+/// of one block at the region's start.
+pub fn force_async(plan: &Plan) -> (bool, String) {
+    match plan.async_mode {
+        _ if plan.engine.is_nop() => (false, "--engine nop: a NOP never goes to io-wq".into()),
         AsyncMode::On => (true, "--async on".into()),
         AsyncMode::Off => (false, "--async off".into()),
-        AsyncMode::Auto => auto(path),
+        AsyncMode::Auto => auto(plan),
     }
 }
 
 #[cfg(target_os = "linux")]
-fn auto(path: &Path) -> (bool, String) {
-    // A target not made yet is a file in the directory's filesystem.
-    let meta = std::fs::metadata(path)
-        .or_else(|_| std::fs::metadata(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))));
-    match meta.ok().as_ref().map(crate::engine::policy::nowait) {
-        Some(Some(false)) => (true, "auto: the target's block queue has no NOWAIT support (queue/nowait is 0)".into()),
-        Some(Some(true)) => (false, "auto: the target's block queue supports NOWAIT".into()),
-        _ => (false, "auto: no block queue under the target".into()),
+fn auto(plan: &Plan) -> (bool, String) {
+    use std::os::{fd::AsRawFd, unix::fs::OpenOptionsExt};
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_DIRECT).open(&plan.path);
+    match file {
+        Ok(file) => crate::engine::policy::auto(file.as_raw_fd(), plan.offset, plan.bs as usize),
+        Err(e) => (false, format!("auto: the target cannot be opened to ask ({e})")),
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn auto(_path: &Path) -> (bool, String) {
+fn auto(_plan: &Plan) -> (bool, String) {
     (false, "auto: io_uring is Linux only".into())
 }

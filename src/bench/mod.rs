@@ -61,6 +61,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     } else {
         0
     };
+    plan.force_async = engine_checks::force_async(&plan);
     let plan = Arc::new(plan);
     let mut report = Report::new("bench");
     let start_epoch_s =

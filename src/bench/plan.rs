@@ -75,7 +75,8 @@ pub struct Plan {
     #[serde(rename = "async")]
     pub async_mode: AsyncMode,
     /// Whether reads and writes carry IOSQE_ASYNC, and why (what --async
-    /// auto decided, in the report's bench section).
+    /// auto decided, in the report's bench section): set by
+    /// [`super::engine_checks::force_async`] once the target exists.
     #[serde(skip)]
     pub force_async: (bool, String),
     pub hipri: bool,
@@ -201,7 +202,6 @@ impl Plan {
             _ => layout::empty_ranges(&path, args.offset, args.offset + size)?,
         };
         let read_pct = args.mode.read_pct(args.rwmix);
-        let force_async = super::engine_checks::force_async(args.async_mode, &path);
         Ok(Plan {
             path,
             mode: args.mode,
@@ -226,7 +226,7 @@ impl Plan {
             submit: args.submit,
             engine: args.engine,
             async_mode: args.async_mode,
-            force_async,
+            force_async: (false, String::new()),
             hipri: args.hipri,
             sqpoll: args.sqpoll,
             force: args.force,

@@ -4,13 +4,16 @@
 //! Block devices without NOWAIT support (zram, loop) fail every I/O's first,
 //! non-blocking attempt and then hand it to an io-wq worker; IOSQE_ASYNC
 //! (fio's `force_async`) goes to io-wq at once and skips the wasted attempt.
-//! Either way the same I/O reaches the device. [`nowait`] reads what the
-//! target's queue says so a caller can choose per target, and [`io_poll`]
+//! Either way the same I/O reaches the device. [`nowait_read`] asks the
+//! target itself so a caller can choose per target, and [`io_poll`]
 //! whether polled I/O (IORING_SETUP_IOPOLL) can work there.
 
 use std::{
     fs::Metadata,
-    os::unix::fs::{FileTypeExt, MetadataExt},
+    os::{
+        fd::RawFd,
+        unix::fs::{FileTypeExt, MetadataExt},
+    },
 };
 
 use serde::Serialize;
@@ -60,27 +63,40 @@ fn queue_attr(meta: &Metadata, name: &str) -> Option<String> {
     Some(text.trim().to_string())
 }
 
-/// Whether the block queue under a file (see [`sysfs_dir`]) supports NOWAIT:
-/// from `queue/nowait` where the kernel has it, else false for the drivers
-/// known to lack it (loop, zram); None where there is no block queue
-/// (tmpfs) or nothing is known.
-pub fn nowait(meta: &Metadata) -> Option<bool> {
-    if let Some(v) = queue_attr(meta, "nowait") {
-        return Some(v == "1");
+/// Whether the target takes a non-blocking Direct I/O read: one `len`-byte
+/// preadv2(RWF_NOWAIT) at `offset` through `fd` (opened O_DIRECT). An error
+/// (EOPNOTSUPP from tmpfs, EAGAIN from a queue without NOWAIT support) means
+/// io_uring's inline attempt of every read would fail the same way and go to
+/// io-wq after it: IOSQE_ASYNC skips that attempt. Reads only; nothing is
+/// written.
+pub fn nowait_read(fd: RawFd, offset: u64, len: usize) -> std::io::Result<()> {
+    let len = len.max(1);
+    let layout = std::alloc::Layout::from_size_align(len, 4096).map_err(std::io::Error::other)?;
+    // SAFETY: non-zero size; freed below.
+    let buf = unsafe { std::alloc::alloc(layout) };
+    if buf.is_null() {
+        return Err(std::io::Error::from(std::io::ErrorKind::OutOfMemory));
     }
-    // Kernels without the attribute: the drivers known to lack NOWAIT.
-    let name = device_name(meta)?;
-    NO_NOWAIT.iter().any(|prefix| name.starts_with(prefix)).then_some(false)
+    let iov = libc::iovec { iov_base: buf.cast(), iov_len: len };
+    // SAFETY: one iovec over the live buffer.
+    let n = unsafe { libc::preadv2(fd, &iov, 1, offset as libc::off_t, libc::RWF_NOWAIT) };
+    let result = if n < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) };
+    // SAFETY: allocated above with this layout.
+    unsafe { std::alloc::dealloc(buf, layout) };
+    result
 }
 
-/// Block drivers without NOWAIT support: every I/O fails its non-blocking
-/// attempt and goes to io-wq.
-const NO_NOWAIT: [&str; 2] = ["loop", "zram"];
-
-/// The kernel's name of the device under `meta` ("loop3", "zram0", "vda1").
-fn device_name(meta: &Metadata) -> Option<String> {
-    let link = std::fs::read_link(sysfs_dir(meta)?).ok()?;
-    Some(link.file_name()?.to_string_lossy().into_owned())
+/// What `--async auto` decides for the target behind `fd` (opened O_DIRECT):
+/// IOSQE_ASYNC on exactly where [`nowait_read`] of `len` bytes at `offset`
+/// is refused; and why, for the report.
+pub fn auto(fd: RawFd, offset: u64, len: usize) -> (bool, String) {
+    match nowait_read(fd, offset, len) {
+        Ok(()) => (false, "auto: the target takes non-blocking reads".into()),
+        Err(e) => (
+            true,
+            format!("auto: the target refuses non-blocking reads ({e}), so each I/O would go to io-wq after a failed try"),
+        ),
+    }
 }
 
 /// Whether `meta` is a block device whose queue has poll queues
