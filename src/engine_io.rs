@@ -15,7 +15,7 @@ use indicatif::ProgressBar;
 
 use crate::{
     dio::{Error, File},
-    engine::{Config, EngineError, Op, Policy, Ran, Ring, Workload},
+    engine::{Config, EngineError, Op, Policy, Ran, Ring, Submit, Workload, policy},
     error::AppError,
 };
 
@@ -23,26 +23,39 @@ use crate::{
 /// reads itself, once per turn) or when their workload says it is done.
 static NO_STOP: AtomicBool = AtomicBool::new(false);
 
+/// How a port's ring hands its I/O to the kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Async {
+    /// `bench --async auto`'s rule: IOSQE_ASYNC where the target refuses a
+    /// non-blocking Direct I/O read of one slot at offset 0 (tmpfs; a queue
+    /// without NOWAIT support), so the same I/O costs the same as in a bench.
+    Auto,
+    /// Never IOSQE_ASYNC: each op takes the ring's inline attempt first.
+    Off,
+}
+
 /// A ring for `file` with `slots` slots of `buf_len` bytes each, the
 /// slot buffers ready to fill ([`Ring::buffer`]) before [`Ring::run`]. An
 /// engine that cannot be set up is an error naming the path.
-pub fn ring(file: &File, slots: usize, buf_len: usize) -> Result<Ring<'static>, Error> {
+pub fn ring(file: &File, slots: usize, buf_len: usize, mode: Async) -> Result<Ring<'static>, Error> {
+    let force_async = mode == Async::Auto && policy::nowait_read(file.as_raw_fd(), 0, buf_len).is_err();
     let config = Config {
         fd: file.as_raw_fd(),
         slots,
         buf_len,
         stop: &NO_STOP,
-        policy: Policy::default(),
+        policy: Policy { force_async, submit: Submit::Turn },
         hipri: false,
         sqpoll: false,
     };
     Ring::setup(&config).map_err(|e| setup(file, e))
 }
 
-/// Runs `workload` on a [`ring`] until every slot is done or a signal
-/// arrives (no slot is asked again; what is in flight completes).
+/// Runs `workload` on a [`ring`] with [`Async::Auto`] until every slot is
+/// done or a signal arrives (no slot is asked again; what is in flight
+/// completes).
 pub fn run(file: &File, slots: usize, buf_len: usize, workload: &mut impl Workload) -> Result<Ran, Error> {
-    ring(file, slots, buf_len)?.run(workload).map_err(|e| setup(file, e))
+    ring(file, slots, buf_len, Async::Auto)?.run(workload).map_err(|e| setup(file, e))
 }
 
 /// An engine error as the Direct I/O module's, naming the path.
