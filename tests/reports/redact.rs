@@ -19,6 +19,13 @@ const KEYS: &[(&str, &str)] = &[
     ("late_ios", "[count]"),
     ("sustained", "[measured]"),
     ("commits", "[count]"),
+    // The engine: how many I/Os each io_uring_enter carried follows the
+    // clock; the ring flags and registrations follow the kernel.
+    ("enters", "[count]"),
+    ("ring_flags", "[kernel]"),
+    ("registered_ring", "[kernel]"),
+    ("fixed_file", "[kernel]"),
+    ("fixed_buffers", "[kernel]"),
 ];
 
 /// Key suffixes of measured values outside `job` (whose times are
@@ -99,6 +106,8 @@ pub const SUMMARY_FILTERS: &[(&str, &str)] = &[
     (r"conclusion: [^\n]*", "conclusion: [measured]"),
     (r"(?m)^ *warning: [^\n]*implausibly fast[^\n]*\n?", ""),
     (r"(?m)^ *WARNING: the target could not sustain[^\n]*\n?", ""),
+    // The engine line's ring flags and registrations follow the kernel.
+    (r"(engine: [a-z_]+)[^\n]*", "${1}, [ran]"),
     (r"\b\d+(?:\.\d+)?\s?(?:ns|us|µs|ms|s)\b", "[t]"),
     (r"\b\d+(?:\.\d+)? (?:B|KiB|MiB|GiB|TiB)/s", "[rate]"),
     (r"\b\d+(?:\.\d+)?x\b", "[ratio]"),
