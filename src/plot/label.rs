@@ -77,7 +77,7 @@ pub fn trim(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::{
-        bench::args::{Arrival, DataKind, Submit},
+        bench::args::{Arrival, AsyncMode, DataKind, Engine, Submit},
         bench::report::StopJob,
         wal::report::WalJob,
     };
@@ -103,6 +103,10 @@ mod tests {
             data: DataKind::Random,
             verify: false,
             submit: Submit::Auto,
+            engine: Engine::Uring,
+            async_mode: AsyncMode::Auto,
+            hipri: false,
+            sqpoll: false,
             force: false,
             needs_layout: false,
         }
