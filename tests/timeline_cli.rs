@@ -12,7 +12,7 @@ use std::{
 };
 
 use common::{jdbio, scratch};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// These tests measure time: run them one at a time so they do not compete
 /// for the CPUs (a 2-core machine cannot keep a schedule for one run while
