@@ -1,7 +1,8 @@
 //! The plan prologue bench, wal and verify share (src/prologue/): the same
 //! Direct I/O alignment for the same target, the same one-line refusal of a
 //! `--bs` that breaks it (exit 2, nothing written), and, for a target not
-//! yet created, the alignment of the disk it will be created on.
+//! yet created, the alignment of the disk it will be created on; and the
+//! same refusal of I/O buffers (--qd x --bs) that cannot fit in memory.
 
 mod common;
 
@@ -120,4 +121,42 @@ fn a_new_file_on_no_disk_assumes_the_page_size() {
         assert_eq!(refused(shm.path(), &args), expected, "{args:?}");
         assert!(!new.exists(), "{args:?} created {name}");
     }
+}
+
+#[test]
+fn buffers_beyond_the_machines_memory_are_refused_before_any_file_is_touched() {
+    let dir = scratch();
+    let existing = dir.path().join("kept.dat");
+    std::fs::write(&existing, vec![0x5a; 1 << 20]).unwrap();
+    let before = md5(&existing);
+    let kept = existing.to_str().unwrap();
+    // 4096 x 64 MiB = 256 GiB, and 1024 writers x 64 MiB = 64 GiB: more than
+    // half of the memory of any machine of up to 128 GiB (CI has 24).
+    for (args, flags) in [
+        (
+            vec!["bench", "new.dat", "--qd", "4096", "--bs", "64m", "--ops", "10"],
+            "--qd 4096 x --bs 64.00 MiB: 256.00 GiB",
+        ),
+        (
+            vec!["bench", kept, "--qd", "1024", "--bs", "64m", "--jobs", "4", "--ops", "10"],
+            "--qd 1024 x --bs 64.00 MiB x --jobs 4: 256.00 GiB",
+        ),
+        (
+            vec!["bench", kept, "--mode", "randwrite", "--qd", "4096", "--bs", "64m", "--ops", "10"],
+            "--qd 4096 x --bs 64.00 MiB: 256.00 GiB",
+        ),
+        (vec!["verify", "new.dat", "--write", "--qd", "4096", "--bs", "64m"], "--qd 4096 x --bs 64.00 MiB: 256.00 GiB"),
+        (
+            vec!["wal", "new.dat", "--writers", "1024", "--bs", "64m", "--time", "1s"],
+            "--writers 1024 x --bs 64.00 MiB x --batch 1: 64.00 GiB",
+        ),
+    ] {
+        let err = refused(dir.path(), &args);
+        assert!(
+            err.starts_with(&format!("jdbio: error: {flags} of I/O buffers, more than half of this machine's ")),
+            "{args:?}: {err}"
+        );
+        assert!(!dir.path().join("new.dat").exists(), "{args:?} created its target");
+    }
+    assert_eq!(md5(&existing), before, "a refused run changed the file");
 }

@@ -117,6 +117,12 @@ impl Plan {
         if args.bs == 0 || args.bs > MAX_BS {
             return usage(format!("--bs {}: must be between 1 byte and {MAX_BS}", args.bs));
         }
+        let jobs = if args.jobs > 1 { format!(" x --jobs {}", args.jobs) } else { String::new() };
+        prologue::check_buffers(
+            &format!("--qd {} x --bs {}{jobs}", args.qd, crate::units::human_bytes(args.bs as f64)),
+            u64::from(args.qd) * u64::from(args.jobs),
+            args.bs,
+        )?;
         if let Some(rate) = args.rate
             && !(rate > 0.0 && rate.is_finite() && rate <= 1e8)
         {

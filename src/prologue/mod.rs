@@ -16,7 +16,10 @@
 //! which let `--bs 512` through to a 4Kn disk and fail after the file was
 //! created; bench and wal assumed 4096 even on a 512-byte disk.)
 
+mod memory;
 mod new_target;
+
+pub use memory::check_buffers;
 
 use std::path::{Path, PathBuf};
 

@@ -102,6 +102,7 @@ impl VerifyPlan {
             })?,
         };
         planned.check_aligned("--bs", run.bs)?;
+        prologue::check_buffers(&format!("--qd {} x --bs {}", args.qd, crate::units::human_bytes(run.bs as f64)), args.qd.into(), run.bs)?;
         let is_block = target.as_ref().is_some_and(|t| t.kind == TargetKind::Block);
         let size = match args.size {
             Some(s) => s,

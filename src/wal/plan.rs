@@ -105,6 +105,11 @@ impl WalPlan {
                 args.bs, args.batch
             ));
         }
+        prologue::check_buffers(
+            &format!("--writers {} x --bs {} x --batch {}", args.writers, crate::units::human_bytes(args.bs as f64), args.batch),
+            args.writers.into(),
+            commit,
+        )?;
         let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
         let planned = prologue::probe(&path, Missing::Create)?;
         planned.check_aligned("--bs", args.bs)?;
