@@ -159,7 +159,7 @@ mod tests {
             let mut g = Offsets::random(7, 8192, 4096, 100, dist);
             for _ in 0..10_000 {
                 let o = g.next_offset();
-                assert!(o >= 8192 && o < 8192 + 100 * 4096 && o % 4096 == 0, "{dist:?} {o}");
+                assert!((8192..8192 + 100 * 4096).contains(&o) && o.is_multiple_of(4096), "{dist:?} {o}");
             }
         }
     }

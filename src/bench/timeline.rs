@@ -54,12 +54,12 @@ fn span(i: usize, count: usize, every_s: f64, duration_s: f64) -> (f64, f64) {
 pub fn fold_tail(stats: &mut WorkerStats, every_s: f64) {
     let duration_s = stats.measured_ns as f64 / 1e9;
     let n = stats.series.len();
-    if n >= 2 && duration_s - (n - 1) as f64 * every_s < every_s / 2.0 {
-        if let Some(tail) = stats.series.pop() {
-            if let Some(last) = stats.series.last_mut() {
-                *last += &tail;
-            }
-        }
+    if n >= 2
+        && duration_s - (n - 1) as f64 * every_s < every_s / 2.0
+        && let Some(tail) = stats.series.pop()
+        && let Some(last) = stats.series.last_mut()
+    {
+        *last += &tail;
     }
 }
 

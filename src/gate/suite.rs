@@ -13,9 +13,12 @@ use crate::{
     report::{Body, Report},
 };
 
+/// One job of a suite in both reports: its name, the baseline's, the current.
+pub type JobPair = (String, Loaded, Loaded);
+
 /// The jobs of two suite reports paired by name, in the baseline's order;
 /// `None` when neither is a suite; exit 2 when only one is.
-pub fn pairs(base: &Loaded, cur: &Loaded) -> Result<Option<Vec<(String, Loaded, Loaded)>>, AppError> {
+pub fn pairs(base: &Loaded, cur: &Loaded) -> Result<Option<Vec<JobPair>>, AppError> {
     let is_suite = |r: &Loaded| matches!(r.report.body, Body::Run(_));
     match (is_suite(base), is_suite(cur)) {
         (false, false) => return Ok(None),

@@ -86,7 +86,7 @@ impl Phase {
 
 impl Goal {
     /// The bar's length.
-    pub fn len(self) -> u64 {
+    pub fn bar_len(self) -> u64 {
         match self {
             Goal::Seconds(s) => s.max(1),
             Goal::Ops(n) => n.max(1),
@@ -105,7 +105,7 @@ impl Goal {
             Goal::Seconds(_) => elapsed.as_secs(),
             Goal::Ops(_) => measured,
         };
-        (pos.min(self.len()), phase)
+        (pos.min(self.bar_len()), phase)
     }
 
     fn template(self) -> &'static str {
@@ -127,7 +127,7 @@ impl LiveIops {
     /// Starts drawing toward `goal`.
     pub fn start(counters: Vec<Arc<Counter>>, goal: Goal, quiet: bool) -> Self {
         let done = Arc::new(AtomicBool::new(false));
-        let bar = new_bar(goal.len(), quiet, goal.template());
+        let bar = new_bar(goal.bar_len(), quiet, goal.template());
         let flag = done.clone();
         let thread = (!bar.is_hidden()).then(|| {
             std::thread::spawn(move || {
@@ -173,7 +173,7 @@ mod tests {
         assert_eq!(goal.progress(secs, 186_000, 0), (0, Phase::Ramp));
         assert_eq!(goal.progress(secs, 400_000, 186_000), (186_000, Phase::Measuring));
         assert_eq!(goal.progress(secs, 450_000, 400_000), (400_000, Phase::Measuring));
-        assert_eq!(goal.len(), 400_000);
+        assert_eq!(goal.bar_len(), 400_000);
     }
 
     #[test]
