@@ -407,6 +407,42 @@ fn generation_2_adopts_the_run_so_old_blocks_are_stale_or_torn() {
 }
 
 #[test]
+fn a_second_write_is_the_next_generation_so_a_write_that_does_not_land_is_stale() {
+    let dir = scratch();
+    let path = dir.path().join("v.dat");
+    assert_eq!(verify_text(dir.path(), &["v.dat", "--write", "--size", "1m"]).0, 0);
+    let first_write = read(&path, 5 * BS, BS as usize);
+    let (code, text) = verify_text(dir.path(), &["v.dat", "--write"]);
+    assert_eq!(code, 0, "{text}");
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("writes : generation 2, one past the 1 found in the target"), "{text}");
+    assert_ne!(read(&path, 5 * BS, BS as usize), first_write, "generation 2 rewrote block 5 with other bytes");
+    // The device "drops" the second write of block 5: the first one's bytes stay.
+    patch(&path, 5 * BS, &first_write);
+    let (code, report) = verify(dir.path(), &["v.dat"]);
+    assert_eq!(code, 1, "{}", report["verify"]);
+    assert_eq!(bad(&report), vec![(5 * BS, "stale".into())]);
+    // With an ack log too: a third write (generation 3) whose block 7 did not land.
+    let second_write = read(&path, 7 * BS, BS as usize);
+    let out =
+        jdbio(dir.path()).args(["verify", "v.dat", "--write", "--ack-log", "ack.log", "--quiet"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    patch(&path, 7 * BS, &second_write);
+    let out =
+        jdbio(dir.path()).args(["verify", "v.dat", "--ack-log", "ack.log", "--json", "-", "--quiet"]).output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", report["verify"]);
+    assert_eq!(report["verify"]["expected_generation"], 3);
+    // The third write rewrote block 5; block 7 was acknowledged and is not there.
+    assert_eq!(bad(&report), vec![(7 * BS, "lost".into())]);
+    // --generation still decides when given, and a new seed starts at 1.
+    let (_, report) = verify(dir.path(), &["v.dat", "--write", "--generation", "9"]);
+    assert_eq!(report["verify"]["expected_generation"], 9);
+    let (_, report) = verify(dir.path(), &["v.dat", "--write", "--seed", "1234"]);
+    assert_eq!(report["verify"]["expected_generation"], 1);
+}
+
+#[test]
 fn a_write_with_another_block_size_starts_a_new_run() {
     let dir = scratch();
     verify_text(dir.path(), &["v.dat", "--write", "--size", "1m", "--seed", "5"]);

@@ -161,8 +161,8 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
 fn verify_seed_of(plan: &plan::Plan) -> Result<u64, AppError> {
     let file = crate::rt::block_on(crate::dio::File::open(&plan.path))??;
     match crate::verify::pass::detect(&file, plan.offset + plan.size)? {
-        Some((bs, seed)) if bs as u64 == plan.bs => Ok(seed),
-        Some((bs, _)) => Err(AppError::Usage(format!(
+        Some(found) if found.bs == plan.bs => Ok(found.seed),
+        Some(crate::verify::pass::Found { bs, .. }) => Err(AppError::Usage(format!(
             "--verify: {} holds verify blocks of {bs} bytes, not --bs {}",
             plan.path.display(),
             plan.bs

@@ -23,8 +23,10 @@ pub struct VerifyArgs {
     #[arg(long, value_parser = crate::units::parse_size)]
     pub size: Option<u64>,
     /// Generation to write with --write; without --write, the generation
-    /// every block must have (older is `stale`). Default: 1 for --write; for
-    /// checking, the newest generation found.
+    /// every block must have (older is `stale`). Default for --write: one
+    /// past the newest found in the target's blocks of the same run, else 1
+    /// (so a write that does not land reads back stale); for checking, the
+    /// newest generation found.
     #[arg(long)]
     pub generation: Option<u32>,
     /// Reads or writes kept in flight.

@@ -49,6 +49,12 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     let clock = Clock::start();
     let mut results = std::collections::BTreeMap::new();
     let mut lines = vec![format!("run     : {}", plan.run.describe(plan.write))];
+    if let Some(newest) = plan.generation_found {
+        lines.push(format!(
+            "writes  : generation {}, one past the {newest} found in the target (a write that does not land reads back stale)",
+            plan.generation
+        ));
+    }
     lines.extend(plan.warnings.iter().map(|w| format!("warning : {w}")));
     let mut ack_section = None;
     let (mut interrupted, mut error) = (false, None);

@@ -209,10 +209,23 @@ fn unreadable(errno: i32) -> String {
     format!("read failed: errno {errno} ({text})")
 }
 
+/// A run found in the target's first MiB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// Its block size.
+    pub bs: u64,
+    /// Its seed.
+    pub seed: u64,
+    /// The newest generation among its intact blocks there (a write pass
+    /// starts at offset 0, so the newest write shows in the first MiB).
+    pub generation: u32,
+}
+
 /// Finds the block size and seed of a run from the first intact block in
-/// the first MiB of the target. It is read in 128 KiB pieces, and a piece
-/// that cannot be read is passed over: one bad sector does not hide the run.
-pub fn detect(file: &File, size: u64) -> Result<Option<(usize, u64)>, AppError> {
+/// the first MiB of the target, and the newest generation of that run's
+/// intact blocks there. It is read in 128 KiB pieces, and a piece that
+/// cannot be read is passed over: one bad sector does not hide the run.
+pub fn detect(file: &File, size: u64) -> Result<Option<Found>, AppError> {
     const PIECE: usize = 128 << 10;
     let len = size.min(1 << 20) as usize / 4096 * 4096;
     if len == 0 {
@@ -233,13 +246,23 @@ pub fn detect(file: &File, size: u64) -> Result<Option<(usize, u64)>, AppError> 
         }
         Ok(())
     })??;
-    for at in (0..head.len()).step_by(format::SECTOR) {
-        if let Some(h) = format::header(&head[at..]) {
-            let end = at + h.block_size as usize;
-            if h.block_size >= 512 && end <= head.len() && format::block_crc(&head[at..end]) == h.crc {
-                return Ok(Some((h.block_size as usize, h.seed)));
-            }
-        }
-    }
-    Ok(None)
+    // An intact block of the run at `at`: its generation.
+    let intact = |at: usize, run: Option<(u32, u64)>| -> Option<(u32, u64, u32)> {
+        let h = format::header(&head[at..])?;
+        let end = at + h.block_size as usize;
+        let ok = h.block_size >= 512 && end <= head.len() && format::block_crc(&head[at..end]) == h.crc;
+        let same = run.is_none_or(|(bs, seed)| (bs, seed) == (h.block_size, h.seed));
+        (ok && same).then_some((h.block_size, h.seed, format::stamp(&head[at..])?.generation))
+    };
+    let Some((first, (bs, seed, generation))) =
+        (0..head.len()).step_by(format::SECTOR).find_map(|at| Some((at, intact(at, None)?)))
+    else {
+        return Ok(None);
+    };
+    let newest = (first..head.len())
+        .step_by(bs as usize)
+        .filter_map(|at| intact(at, Some((bs, seed))))
+        .map(|(_, _, g)| g)
+        .fold(generation, u32::max);
+    Ok(Some(Found { bs: bs.into(), seed, generation: newest }))
 }

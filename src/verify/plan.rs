@@ -39,6 +39,9 @@ pub struct VerifyPlan {
     pub size: u64,
     /// The generation --write writes.
     pub generation: u32,
+    /// A --write over blocks of the same run with no --generation: the
+    /// newest generation found there (`generation` is one past it).
+    pub generation_found: Option<u32>,
     /// The generation every block must have (None: the newest found).
     pub expected: Option<u32>,
     pub qd: u32,
@@ -87,14 +90,13 @@ impl VerifyPlan {
         let found = match &target {
             Some(_) if existing > 0 && acked.is_none() => pass::detect(&crate::rt::block_on(File::open(&args.target))??, existing)?,
             _ => None,
-        }
-        .map(|(bs, seed)| (bs as u64, seed));
+        };
         let run = match (&acked, args.write) {
             (Some(a), _) => {
                 RunId::from_log(&a.header, args.seed, args.bs, args.generation).map_err(AppError::Usage)?
             }
-            (None, true) => RunId::for_write(found, args.seed, args.bs, crate::bench::plan::random_seed()),
-            (None, false) => RunId::for_check(found, args.seed, args.bs).ok_or_else(|| {
+            (None, true) => RunId::for_write(found.map(|f| (f.bs, f.seed)), args.seed, args.bs, crate::bench::plan::random_seed()),
+            (None, false) => RunId::for_check(found.map(|f| (f.bs, f.seed)), args.seed, args.bs).ok_or_else(|| {
                 AppError::Usage(format!(
                     "{}: no intact jdbio verify block in its first MiB, so there is nothing to check against (write one with jdbio verify --write, or give --bs and --seed, or --ack-log)",
                     args.target.display()
@@ -102,6 +104,7 @@ impl VerifyPlan {
             })?,
         };
         planned.check_aligned("--bs", run.bs)?;
+        let (generation, generation_found) = write_generation(args, found, &run)?;
         prologue::check_buffers(&format!("--qd {} x --bs {}", args.qd, crate::units::human_bytes(run.bs as f64)), args.qd.into(), run.bs)?;
         let is_block = target.as_ref().is_some_and(|t| t.kind == TargetKind::Block);
         let size = match args.size {
@@ -132,7 +135,8 @@ impl VerifyPlan {
             write: args.write,
             run,
             size: if args.write { size / run.bs * run.bs } else { size },
-            generation: args.generation.unwrap_or(1),
+            generation,
+            generation_found,
             expected: args.generation,
             qd: args.qd,
             ack_log: args.ack_log.clone(),
@@ -186,4 +190,26 @@ fn identity_warnings(acked: &Acked, target: &Path, size: u64) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The generation a `--write` writes: `--generation` where given; over
+/// blocks of the same run, one past the newest found there, so that a write
+/// the device drops leaves a block that reads back `stale` (written again at
+/// the same generation, old and new blocks would be the same bytes and a
+/// lost write could not be seen); else 1. Also the newest found, when it
+/// set the generation.
+fn write_generation(args: &VerifyArgs, found: Option<pass::Found>, run: &RunId) -> Result<(u32, Option<u32>), AppError> {
+    let same_run = found.filter(|f| args.write && (f.bs, f.seed) == (run.bs, run.seed));
+    match (args.generation, same_run) {
+        (Some(g), _) => Ok((g, None)),
+        (None, Some(f)) => match f.generation.checked_add(1) {
+            Some(g) => Ok((g, Some(f.generation))),
+            None => Err(AppError::Usage(format!(
+                "{}: its blocks are at generation {}, the last there is; give --generation, or --seed for a new run",
+                args.target.display(),
+                f.generation
+            ))),
+        },
+        (None, None) => Ok((1, None)),
+    }
 }
