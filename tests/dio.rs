@@ -262,9 +262,17 @@ fn a_slow_open_does_not_block_other_tasks() {
     let writer_path = fifo.clone();
     let watchdog = std::thread::spawn(move || {
         let by_ticker = rx.recv_timeout(Duration::from_secs(60)).is_ok();
-        // O_NONBLOCK: never waits; succeeds when a reader is there.
+        // O_NONBLOCK: never waits; fails (ENXIO) until the reader is inside
+        // open(2). On a loaded machine the io-wq worker that runs the open
+        // can get there after the ticks: one try then left it waiting for
+        // ever (seen with both CPUs busy), so try until a reader is there.
         use std::os::unix::fs::OpenOptionsExt;
-        let _ = fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(&writer_path);
+        let give_up = std::time::Instant::now() + Duration::from_secs(60);
+        while fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(&writer_path).is_err()
+            && std::time::Instant::now() < give_up
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
         by_ticker
     });
     let (ticks, open_pending) = (Rc::new(Cell::new(0u32)), Rc::new(Cell::new(true)));
