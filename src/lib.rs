@@ -56,9 +56,13 @@ cli_only! {
     /// substituted ([`fleet::rank::apply`]), then its outputs are checked and
     /// created first, before the command touches its target; those it never
     /// wrote are removed at the end. With `--dry-run` the outputs are only
-    /// checked and the plan is printed ([`dryrun`]). A run that a signal cut short ends in
+    /// checked and the plan is printed ([`dryrun`]). Signals are handled
+    /// from the start ([`interrupt`]); a run that a signal cut short ends in
     /// [`AppError::Interrupted`].
     pub fn run(mut cli: cli::Cli) -> Result<(), AppError> {
+        // From the first thing that can block (a probe of a slow device),
+        // a signal asks the command to stop and report.
+        interrupt::install();
         fleet::rank::apply(&cli.rank, &mut cli.command)?;
         let outputs = preflight::output_plan(&cli.command);
         if cli.dry_run {
@@ -68,8 +72,10 @@ cli_only! {
             return Ok(());
         }
         report::prepare(outputs)?;
+        // Dropped on every way out, a panic's unwinding included, so the
+        // outputs never written are removed whatever ends the run.
+        let _finish = report::Finished;
         let result = run_command(cli);
-        report::finish();
         match result {
             Ok(()) if interrupt::requested() => Err(AppError::Interrupted),
             other => other,

@@ -240,3 +240,23 @@ fn repeat_reports_every_repetition_and_the_medians() {
     let hist = decode_hdr(report["results"]["read"]["latency_ns"]["hdr"].as_str().unwrap());
     assert_eq!(hist.len(), 1500, "hdr merges every repetition");
 }
+
+/// A target whose name is not UTF-8 (paths are bytes on Unix) is measured,
+/// probed and checked like any other: the report is written, with the
+/// name shown lossily in `argv`, and nothing panics (`bench`, `info`,
+/// `align` used to, after the whole run, leaving a 0-byte report).
+#[test]
+fn a_target_name_that_is_not_utf8_is_kept_and_shown_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch();
+    let name = std::ffi::OsStr::from_bytes(b"\xff\xfe-bad.dat");
+    std::fs::write(dir.path().join(name), vec![1u8; 1 << 20]).unwrap();
+    for command in [&["bench", "--ops", "100", "--ramp", "0", "-q"][..], &["info"], &["align"]] {
+        let out = jdbio(dir.path()).args(command).arg(name).args(["--json", "out.json"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{command:?}: {err}");
+        let r: Value = serde_json::from_slice(&std::fs::read(dir.path().join("out.json")).unwrap()).unwrap();
+        assert!(r["argv"].as_array().unwrap().iter().any(|a| a == "\u{fffd}\u{fffd}-bad.dat"), "{r}");
+        assert_eq!(r["ended"]["status"], "completed", "{r}");
+    }
+}

@@ -97,12 +97,13 @@ fn a_read_mode_keeps_existing_data_and_lays_out_only_the_tail() {
 }
 
 #[test]
-fn an_offset_past_the_end_of_a_file_lays_out_only_the_region() {
+fn an_offset_past_the_end_of_a_file_lays_out_only_the_region_with_grow() {
     let dir = scratch();
     let path = dir.path().join("e.dat");
     let data = random_bytes(2, 64 * MIB);
     write_at(&path, 0, &data);
-    let report = bench_json(dir.path(), &["e.dat", "--offset", "1g", "--size", "16m", "--ops", "100", "--ramp", "0"]);
+    let report =
+        bench_json(dir.path(), &["e.dat", "--offset", "1g", "--size", "16m", "--ops", "100", "--ramp", "0", "--grow"]);
     assert_eq!(read_range(&path, 0..64 * MIB), data, "the existing 64 MiB must not change");
     assert_eq!(report["bench"]["laid_out_bytes"], 16 * MIB, "only [1g, 1g + 16m) is laid out");
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 1024 * MIB + 16 * MIB);
@@ -158,7 +159,7 @@ fn a_layout_that_ran_out_of_space_is_finished_by_the_next_run() {
     let keep_free = 16 * MIB;
     let ballast_len = (fs.free_bytes() - keep_free).to_string();
     assert!(Command::new("fallocate").args(["-l", &ballast_len]).arg(&ballast).status().unwrap().success());
-    let args = ["bench", "t.dat", "--size", "40m", "--ops", "100", "--ramp", "0"];
+    let args = ["bench", "t.dat", "--size", "40m", "--ops", "100", "--ramp", "0", "--grow"];
     let out = jdbio(fs.path()).args(args).arg("--quiet").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
@@ -183,7 +184,7 @@ fn a_layout_stopped_by_ctrl_c_is_finished_by_the_next_run() {
     let args = ["bench", "big.dat", "--size", "2g", "--ops", "10", "--ramp", "0"];
     let child = Command::new(env!("CARGO_BIN_EXE_jdbio"))
         .args(args)
-        .arg("--quiet")
+        .args(["--quiet", "--json", "first.json"])
         .current_dir(dir.path())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -199,6 +200,11 @@ fn a_layout_stopped_by_ctrl_c_is_finished_by_the_next_run() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
     assert!(err.contains("interrupted while laying out") && err.contains("the next run finishes"), "{err}");
+    // The run ends in its report all the same: the job, how it ended.
+    let first: Value = serde_json::from_slice(&std::fs::read(dir.path().join("first.json")).unwrap()).unwrap();
+    assert_eq!(first["ended"], serde_json::json!({"status": "interrupted", "signal": "SIGINT"}), "{first}");
+    assert_eq!((first["job"]["size_bytes"].as_u64(), first["bench"]["created"].as_bool()), (Some(size), Some(true)));
+    std::fs::remove_file(dir.path().join("first.json")).unwrap();
     let written = data_ranges(&path, size);
     let written_bytes: u64 = written.iter().map(|r| r.end - r.start).sum();
     assert!(written_bytes < size, "the layout finished before Ctrl-C arrived; nothing to resume");
@@ -303,7 +309,7 @@ fn a_filesystem_without_fallocate_is_laid_out_by_writing() {
     let short = fs.mnt.join("short.dat");
     let data = random_bytes(9, 2 * MIB);
     write_at(&short, 0, &data);
-    let report = bench_json(&fs.mnt, &["short.dat", "--size", "6m", "--ops", "10", "--ramp", "0"]);
+    let report = bench_json(&fs.mnt, &["short.dat", "--size", "6m", "--ops", "10", "--ramp", "0", "--grow"]);
     assert_eq!(report["bench"]["laid_out_bytes"], 4 * MIB);
     assert_eq!(read_range(&short, 0..2 * MIB), data);
     assert_eq!(std::fs::metadata(&short).unwrap().len(), 6 * MIB);
@@ -374,4 +380,28 @@ fn a_region_past_the_largest_file_offset_is_refused_before_creating_anything() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("--size 9223372036854775808: too large"), "{err}");
     assert!(!dir.path().join("n.dat").exists());
+}
+
+/// A read mode never changes the length of a file that holds data: a
+/// region past its end is refused, naming the flags and the length, and
+/// nothing is written; `--grow` lets it (see the test above).
+#[test]
+fn a_read_mode_refuses_to_lengthen_a_file_of_data() {
+    let dir = scratch();
+    let path = dir.path().join("live.dat");
+    write_at(&path, 0, &random_bytes(9, 16 * MIB));
+    let before = common::md5(&path);
+    for (args, named) in [
+        (&["--offset", "1g"][..], "--offset 1073741824: ends at 2147483648"),
+        (&["--size", "32m"][..], "--offset 0 + --size 33554432: ends at 33554432"),
+        (&["--offset", "8m", "--size", "16m", "--mode", "randread"][..], "--offset 8388608 + --size 16777216"),
+    ] {
+        let out = jdbio(dir.path()).args(["bench", "live.dat", "--time", "1", "--ramp", "0"]).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(named) && err.contains("past the end of live.dat (16777216 bytes)"), "{err}");
+        assert!(err.contains("--grow") && err.lines().count() == 1, "{err}");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 16 * MIB, "the length changed");
+        assert_eq!(common::md5(&path), before, "the data changed");
+    }
 }

@@ -173,3 +173,19 @@ fn a_failing_hlog_keeps_the_json_and_the_summary() {
     assert!(report["results"]["read"]["ops"].as_u64().unwrap() > 0);
     assert!(String::from_utf8_lossy(&out.stdout).contains("IOPS"), "the summary is printed");
 }
+
+/// A missing output under /dev (a mistyped device name, as a target would
+/// be) is refused, not created in devtmpfs.
+#[test]
+fn a_new_output_under_dev_is_refused() {
+    let dir = scratch();
+    data_file(dir.path(), "f.dat");
+    let bad = "/dev/jdbio-no-such-output";
+    for args in [&["info", "f.dat", "--json", bad][..], &["bench", "f.dat", "--ops", "10", "--hgrm", bad]] {
+        let out = jdbio(dir.path()).args(args).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("{bad}: no such file, and jdbio creates no files under /dev")), "{err}");
+        assert!(!Path::new(bad).exists(), "{bad} was created");
+    }
+}

@@ -117,3 +117,108 @@ fn wal_out_of_space_keeps_the_commits_made_before_it() {
     assert!(entry["commits"].as_u64().unwrap() > 100, "{r}");
     assert!(entry["note"].as_str().unwrap().contains("No space left"), "{r}");
 }
+
+/// Fills `dir`'s filesystem to the last block (as root, the reserved blocks
+/// too) with a file named `ballast`.
+fn fill(dir: &Path) {
+    let ballast = dir.join("ballast");
+    // Large blocks first, then the small ones left over (to the last 1 KiB block).
+    for bs in ["bs=1M", "bs=4k", "bs=1k"] {
+        let _ = std::process::Command::new("dd")
+            .args(["if=/dev/zero", bs, "status=none", "oflag=append", "conv=notrunc"])
+            .arg(format!("of={}", ballast.display()))
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+    assert!(std::fs::metadata(&ballast).is_ok_and(|m| m.len() > 0), "no ballast written");
+}
+
+/// A report that cannot be written (the disk it goes to is full) fails the
+/// run with exit 2, and leaves the old report of that name byte for byte,
+/// no half-written new one, and no new file where none was.
+#[test]
+fn a_report_that_cannot_be_written_keeps_the_old_one() {
+    let Some(fs) = SmallFs::new("a_report_that_cannot_be_written_keeps_the_old_one") else { return };
+    let old = fs.path().join("old.json");
+    let earlier = format!("{{\"schema\":\"jdbio.report/2\",\"note\":\"{}\"}}\n", "x".repeat(300));
+    std::fs::write(&old, &earlier).unwrap();
+    fill(fs.path());
+    let dir = scratch();
+    std::fs::write(dir.path().join("t.dat"), vec![3u8; 4 << 20]).unwrap();
+    for (json, existed) in [(&old, true), (&fs.path().join("new.json"), false)] {
+        let out = jdbio(dir.path()).args(["bench", "t.dat", "--ops", "200", "--ramp", "0", "-q", "--json"]).arg(json).output();
+        let out = out.unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("--json {}: cannot write", json.display())) && err.contains("No space left"), "{err}");
+        match existed {
+            true => assert_eq!(std::fs::read_to_string(json).unwrap(), earlier, "the old report lost its bytes"),
+            false => assert!(!json.exists(), "a report that was never written is left behind"),
+        }
+        let mut names: Vec<String> =
+            std::fs::read_dir(fs.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names, ["ballast", "lost+found", "old.json"], "nothing half-written is left beside the report");
+    }
+}
+
+/// `verify --write` that runs out of space while it allocates the target
+/// ends in a report stating the failure (before: no report at all).
+#[test]
+fn verify_out_of_space_while_allocating_ends_in_a_report() {
+    let Some(fs) = SmallFs::new("verify_out_of_space_while_allocating_ends_in_a_report") else { return };
+    let target = fs.path().join("v.dat");
+    let (code, err, r) = run(&["verify", "--write", "--size", "64m", target.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("No space left"), "{err}");
+    assert_eq!((r["command"].as_str(), r["ended"]["status"].as_str()), (Some("verify"), Some("failed")), "{r}");
+    assert!(r["ended"]["error"].as_str().unwrap().contains("No space left"), "{r}");
+}
+
+/// A bench that hits EIO exits 2 and says so in its report (`ended`:
+/// failed, with the error); the gate refuses that report on either side,
+/// naming it, where it used to pass it.
+#[test]
+fn a_bench_stopped_by_eio_is_a_failed_run_the_gate_refuses() {
+    let test = "a_bench_stopped_by_eio_is_a_failed_run_the_gate_refuses";
+    let fault = match FaultFs::mount(&[(4 << 20, 4096)], false) {
+        Ok(f) => f,
+        Err(why) => return skip(test, &why),
+    };
+    std::fs::write(fault.source_dir().join("t.dat"), vec![5u8; 8 << 20]).unwrap();
+    let dir = scratch();
+    let target = fault.mnt.join("t.dat");
+    let args = ["bench", target.to_str().unwrap(), "--mode", "read", "--bs", "4k", "--time", "5", "--ramp", "0"];
+    let out = jdbio(dir.path()).args(args).args(["--json", "failed.json", "-q"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let r: Value = serde_json::from_slice(&std::fs::read(dir.path().join("failed.json")).unwrap()).unwrap();
+    assert_eq!(r["ended"]["status"], "failed", "{r}");
+    assert!(r["ended"]["error"].as_str().unwrap().contains("Input/output error"), "{r}");
+    assert_eq!(r["interrupted"], false, "{r}");
+    // The same report as an older jdbio wrote it (no `ended`: its failed
+    // operations tell), and as a run that completed, to pair it with.
+    let mut older = r.clone();
+    older.as_object_mut().unwrap().remove("ended");
+    std::fs::write(dir.path().join("older.json"), older.to_string()).unwrap();
+    let mut whole = older.clone();
+    whole["results"]["read"]["errors"] = 0.into();
+    std::fs::write(dir.path().join("whole.json"), whole.to_string()).unwrap();
+    let gate = |base: &str, cur: &str| jdbio(dir.path()).args(["gate", "--baseline", base, cur]).output().unwrap();
+    let io_error = "failed.json: the run failed (";
+    let older_error = "failed operations (the report does not say how the run ended)";
+    for (base, cur, why) in [
+        ("failed.json", "failed.json", io_error),
+        ("whole.json", "failed.json", io_error),
+        ("failed.json", "whole.json", io_error),
+        ("older.json", "whole.json", older_error),
+        ("whole.json", "older.json", "older.json: the run failed ("),
+    ] {
+        let out = gate(base, cur);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "gate {base} {cur}: {err}");
+        assert!(err.contains(why), "gate {base} {cur}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert_eq!(gate("whole.json", "whole.json").status.code(), Some(0), "the completed run is judged");
+}

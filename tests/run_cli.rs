@@ -83,6 +83,20 @@ fn a_suite_runs_its_jobs_in_order_into_one_report() {
 }
 
 #[test]
+fn a_suite_file_too_large_or_endless_is_refused_having_read_a_bounded_amount() {
+    let dir = scratch();
+    let mut big = SUITE.to_string();
+    big.push_str(&"# padding\n".repeat(120_000));
+    write(dir.path(), "big.toml", &big);
+    for (suite, needle) in [("big.toml", "big.toml: larger than 1048576 bytes"), ("/dev/zero", "/dev/zero: larger than")] {
+        let out = jdbio(dir.path()).args(["run", suite]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(needle) && err.trim().lines().count() == 1, "{err}");
+    }
+}
+
+#[test]
 fn a_bad_suite_is_refused_before_anything_runs() {
     let dir = scratch();
     let cases: &[(&str, &str, &[&str])] = &[

@@ -179,3 +179,38 @@ fn sigterm_stops_bench_with_its_partial_report() {
     let r = report(&dir.path().join("r.json"));
     assert_eq!((r["interrupted"].as_bool(), r["signal"].as_str()), (Some(true), Some("SIGTERM")), "{r}");
 }
+
+/// A signal while the plan probes a target that is slow to open (a FUSE
+/// file whose every open takes 2 s) is handled, not fatal: the command
+/// stops before any I/O, writes its report stating the interruption, and
+/// exits 130; the target keeps its bytes.
+#[test]
+fn a_signal_while_the_target_is_probed_ends_in_a_report() {
+    let test = "a_signal_while_the_target_is_probed_ends_in_a_report";
+    let fs = match common::FaultFs::mount_with(&["--slow-open".into(), "2".into()]) {
+        Ok(fs) => fs,
+        Err(why) => return common::skip(test, &why),
+    };
+    let source = fs.source_dir().join("t.dat");
+    let out = scratch();
+    let wrote = common::jdbio(out.path()).arg("verify").arg(&source).args(["--write", "--size", "1m", "-q"]).output();
+    assert!(wrote.unwrap().status.success(), "verify --write of the target");
+    let data = std::fs::read(&source).unwrap();
+    for (command, extra) in [("bench", &["--time", "10m"][..]), ("verify", &[][..])] {
+        let marker = fs.source_dir().join(".open-started");
+        let _ = std::fs::remove_file(&marker);
+        let json = out.path().join(format!("{command}.json"));
+        let mut run = Run::start(
+            out.path(),
+            &[&[command, fs.mnt.join("t.dat").to_str().unwrap(), "--json", json.to_str().unwrap(), "--quiet"], extra]
+                .concat(),
+        );
+        run.wait_for(&marker);
+        run.signal(libc::SIGINT);
+        assert_eq!(run.wait().code(), Some(130), "{command}: exit code after SIGINT during the probe");
+        let r = report(&json);
+        assert_eq!(r["ended"], serde_json::json!({"status": "interrupted", "signal": "SIGINT"}), "{command}: {r}");
+        assert_eq!((r["interrupted"].as_bool(), r["signal"].as_str()), (Some(true), Some("SIGINT")), "{r}");
+        assert_eq!(std::fs::read(&source).unwrap(), data, "{command} changed the target");
+    }
+}

@@ -56,7 +56,6 @@ pub(crate) fn span(info: &TargetInfo, write: bool) -> u64 {
 /// Runs `jdbio align`.
 pub fn run(args: &AlignArgs) -> Result<(), AppError> {
     let plan = plan::AlignPlan::from_args(args)?;
-    crate::interrupt::install();
     let _scratch = plan.scratch.then(|| Scratch::new(plan::DEFAULT_TARGET, false));
     if plan.scratch {
         make_scratch(&plan)?;

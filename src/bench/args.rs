@@ -211,6 +211,12 @@ pub struct BenchArgs {
     /// or partition table. Destroys its data.
     #[arg(long)]
     pub force: bool,
+    /// In a read mode, let a region that ends past the end of an existing
+    /// file of data lengthen the file (the part past its end is laid out).
+    /// Without it such a region is refused: a file's length is part of its
+    /// data (a log segment, a table's footer).
+    #[arg(long)]
+    pub grow: bool,
     /// Hold the start until T on the wall clock, after all set-up (open,
     /// registration, layout): Unix seconds (1795573200.5) or RFC 3339
     /// (2026-11-25T02:20:00Z). Give every host the same T for a common

@@ -41,13 +41,26 @@ use crate::{
     target,
 };
 
-/// Runs `jdbio bench`.
+/// Runs `jdbio bench`. Once planned, every run ends in a report: one that
+/// an error or a signal stops before it measures (while the target is laid
+/// out, say) writes the job as planned and how it ended.
 pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     let mut plan = plan::Plan::from_args(args)?;
-    crate::interrupt::install();
+    let mut planned = Report::new(Body::Bench(report::BenchBody::planned(&plan)));
+    planned.target = plan.target.clone();
+    let json = plan.json.clone();
+    prepare(&mut plan)
+        .and_then(|laid_out_bytes| measure(args, plan, laid_out_bytes))
+        .map_err(|e| crate::report::deliver_failure(planned, json.as_deref(), e))
+}
+
+/// What comes before the measured phase: the verify seed of the blocks
+/// already there, the layout of what holds no data (returns its bytes),
+/// and the engine's async policy.
+fn prepare(plan: &mut plan::Plan) -> Result<u64, AppError> {
     let holds_data = plan.hole_bytes() < plan.size;
-    if plan.verify && holds_data && plan.read_pct > 0 && args.seed.is_none() {
-        plan.seed = verify_seed_of(&plan)?;
+    if plan.verify && holds_data && plan.read_pct > 0 && !plan.seed_given {
+        plan.seed = verify_seed_of(plan)?;
     }
     let laid_out_bytes = if plan.needs_layout {
         let fill = match plan.verify {
@@ -60,7 +73,15 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     } else {
         0
     };
-    plan.force_async = engine_checks::force_async(&plan);
+    if crate::interrupt::requested() {
+        return Err(AppError::Interrupted);
+    }
+    plan.force_async = engine_checks::force_async(plan);
+    Ok(laid_out_bytes)
+}
+
+/// The measured phase and its report.
+fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<(), AppError> {
     let plan = Arc::new(plan);
     let clock = crate::report::Clock::start();
     let start_epoch_s =
@@ -140,11 +161,7 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     }
     // The peak so far, series and exports built: what the run cost in memory.
     report.cpu.max_rss_bytes = crate::report::CpuUsage::now().max_rss_bytes;
-    let to = Delivery { json: plan.json.as_deref(), export: Some(&args.export) };
-    deliver(&report, to, &summary::render(&report))?;
-    // After the JSON and the summary, so a failing file costs neither.
-    timeline::write_files(&plan, &stats, start_epoch_s)?;
-    match &stats.first_error {
+    let result = match &stats.first_error {
         _ if report.interrupted => Err(AppError::Interrupted),
         Some(e) => Err(AppError::Io(format!("{}: {e}", plan.path.display()))),
         None if stats.verify.failures() > 0 => Err(AppError::CheckFailed(format!(
@@ -154,7 +171,13 @@ pub fn run(args: &BenchArgs) -> Result<(), AppError> {
             plan.path.display()
         ))),
         None => Ok(()),
-    }
+    };
+    report.end_with(&result);
+    let to = Delivery { json: plan.json.as_deref(), export: Some(&args.export) };
+    deliver(&report, to, &summary::render(&report))?;
+    // After the JSON and the summary, so a failing file costs neither.
+    timeline::write_files(&plan, &stats, start_epoch_s)?;
+    result
 }
 
 /// The seed of the verify blocks already in the target (for read modes).

@@ -61,6 +61,8 @@ pub struct Plan {
     pub hgrm: Option<PathBuf>,
     pub dist: Dist,
     pub seed: u64,
+    /// `--seed` was given (else a read of verify blocks adopts theirs).
+    pub seed_given: bool,
     pub data: DataKind,
     pub verify: bool,
     pub submit: Submit,
@@ -204,6 +206,7 @@ impl Plan {
             hgrm: args.hgrm.clone(),
             dist,
             seed: args.seed.unwrap_or_else(random_seed),
+            seed_given: args.seed.is_some(),
             data: args.data,
             verify: args.verify,
             submit: args.submit,
@@ -273,6 +276,17 @@ fn region(args: &BenchArgs, path: &Path, target: Option<&TargetInfo>) -> Result<
     }
     if end.is_none_or(|e| e > i64::MAX as u64) {
         return usage(format!("--offset {} + --size {size}: too large", args.offset));
+    }
+    let end = args.offset + size / args.bs * args.bs;
+    if !is_block && !args.mode.writes() && !args.grow && existing > 0 && end > existing {
+        let what = match args.size {
+            Some(_) => format!("--offset {} + --size {size}", args.offset),
+            None => format!("--offset {}", args.offset),
+        };
+        return usage(format!(
+            "{what}: ends at {end}, past the end of {} ({existing} bytes); a read mode does not lengthen a file that holds data (--grow to let it)",
+            path.display()
+        ));
     }
     Ok(size)
 }

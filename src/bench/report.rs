@@ -50,6 +50,26 @@ pub struct BenchBody {
     pub fleet: Option<crate::fleet::merge::FleetSection>,
 }
 
+impl BenchBody {
+    /// The body of a run that stopped before it measured: the job as
+    /// planned, nothing else.
+    pub fn planned(plan: &Plan) -> Self {
+        Self {
+            job: BenchJob::of(plan),
+            bench: BenchSection { created: plan.create, ..BenchSection::default() },
+            verify: None,
+            series: None,
+            rate: None,
+            repetitions: None,
+            repetition_medians: None,
+            window_start_unix_ns: None,
+            window_end_unix_ns: None,
+            start_at: None,
+            fleet: None,
+        }
+    }
+}
+
 /// When the measured phase ends.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -3,14 +3,14 @@
 //! cannot be read, is too large, is not JSON, not a jdbio report, of an
 //! unknown schema version, or does not fit the types; a `jdbio.report/1`
 //! file is mapped to /2); here it must also be a bench or wal report (or a
-//! `jdbio run` suite of them, see [`super::suite`]) of a run that was not
-//! interrupted (a partial run is never judged).
+//! `jdbio run` suite of them, see [`super::suite`]) of a run that
+//! completed (an interrupted or failed run is never judged).
 
 use std::path::Path;
 
 use crate::{
     error::AppError,
-    report::{Body, LoadedReport, Report},
+    report::{Body, Ended, LoadedReport, Report},
 };
 
 /// A report the gate can use.
@@ -25,13 +25,18 @@ pub fn load(path: &Path) -> Result<Loaded, AppError> {
     Ok(loaded)
 }
 
-/// Refuses a report of an interrupted run, naming the signal when stated.
+/// Refuses a report of a run that did not complete: interrupted (naming
+/// the signal) or failed (naming the error). A partial run is never judged.
 pub fn whole_run(report: &Report) -> Result<(), String> {
-    if !report.interrupted {
-        return Ok(());
+    match report.end() {
+        Ended::Completed => Ok(()),
+        Ended::Interrupted { signal } => Err(format!(
+            "the run was interrupted by {signal}; its numbers cover a partial run, so the gate will not judge them"
+        )),
+        Ended::Failed { error } => Err(format!(
+            "the run failed ({error}); its numbers cover a partial run, so the gate will not judge them"
+        )),
     }
-    let signal = report.signal.as_ref().map(|s| format!(" by {s}")).unwrap_or_default();
-    Err(format!("the run was interrupted{signal}; its numbers cover a partial run, so the gate will not judge them"))
 }
 
 /// Checks that a jdbio report comes from `jdbio bench`, `jdbio wal` or a

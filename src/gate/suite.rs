@@ -79,9 +79,7 @@ fn jobs(suite: &Loaded) -> Result<Vec<(String, Loaded)>, AppError> {
             Some(r) if matches!(r.body, Body::Bench(_) | Body::Wal(_)) => r,
             _ => return Err(refuse(format!("job {name} left no bench or wal report"))),
         };
-        if report.interrupted {
-            return Err(refuse(format!("job {name} was interrupted; its numbers cover a partial run")));
-        }
+        super::load::whole_run(report).map_err(|why| refuse(format!("job {name}: {why}")))?;
         let path = PathBuf::from(format!("{} job {name}", suite.path.display()));
         out.push((name, Loaded { path, report: report.clone(), from_v1: suite.from_v1 }));
     }

@@ -33,7 +33,6 @@ use crate::{
 /// Runs `jdbio prealloc`.
 pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
     let plan = plan::PreallocPlan::from_args(args)?;
-    crate::interrupt::install();
     let mut target = None;
     let runtime = compio::runtime::Runtime::new()
         .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
@@ -85,6 +84,9 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
     let mut report = Report::new(Body::Prealloc(report::PreallocBody { job, prealloc: section }));
     report.target = target;
     clock.stop(&mut report);
+    if let Some(e) = &failure {
+        report.end_with_error(e);
+    }
     let sink = deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary)?;
     crate::report::conclude_rows(sink, report.interrupted, failure)
 }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::AppError;
+use crate::{error::AppError, target::in_devtmpfs};
 
 /// How many device names a "did you mean" lists.
 const SUGGESTIONS: usize = 3;
@@ -37,22 +37,6 @@ pub fn check_creatable(path: &Path) -> Result<(), AppError> {
 /// The directory `path` would be created in ("." for a bare name).
 pub fn parent(path: &Path) -> &Path {
     path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
-}
-
-/// True when `dir` is on the same filesystem as /dev (devtmpfs), so
-/// /dev/shm, a tmpfs of its own, is not.
-#[cfg(unix)]
-fn in_devtmpfs(dir: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(dir), std::fs::metadata("/dev")) {
-        (Ok(d), Ok(dev)) => d.dev() == dev.dev(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn in_devtmpfs(_: &Path) -> bool {
-    false
 }
 
 /// The block devices in `dir` whose names are closest to `name` (edit

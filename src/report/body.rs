@@ -43,6 +43,17 @@ impl Body {
             Body::Run(_) => "run",
         }
     }
+
+    /// The error its own section states stopped the run (wal, prealloc,
+    /// verify), if any.
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Body::Wal(b) => b.wal.error.as_deref(),
+            Body::Prealloc(b) => b.prealloc.error.as_deref(),
+            Body::Verify(b) => b.verify.error.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// The `rank` of a report: which of how many processes ran it.

@@ -38,6 +38,9 @@ impl Report {
     pub fn stamp_signal(&mut self) {
         self.interrupted = crate::interrupt::requested();
         self.signal = crate::interrupt::signal_name().map(String::from);
+        if self.interrupted {
+            self.end_with(&Err(AppError::Interrupted));
+        }
     }
 }
 
@@ -63,4 +66,22 @@ pub fn deliver(report: &Report, to: Delivery<'_>, summary: &str) -> Result<Sink,
     let sink = Sink::avoiding(&[to.json, csv, markdown]);
     sink.summary(summary);
     Ok(sink)
+}
+
+/// Ends a run that an error or a signal stopped before it wrote its
+/// report: `report` (the job as planned, nothing measured) goes to `--json`
+/// stating how the run ended, and `error` is given back. A run whose report
+/// is already out, or that bad input stopped before any I/O, writes
+/// nothing more.
+pub fn deliver_failure(mut report: Report, json: Option<&str>, error: AppError) -> AppError {
+    if matches!(error, AppError::Usage(_)) || json.is_some_and(super::output::written) {
+        return error;
+    }
+    report.end_with_error(&error);
+    if let Some(dest) = json
+        && let Err(e) = write_json(&report, dest)
+    {
+        eprintln!("jdbio: error: {e}");
+    }
+    error
 }

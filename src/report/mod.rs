@@ -18,6 +18,7 @@ mod hdr_blob;
 mod hdr_files;
 mod host;
 mod body;
+mod ended;
 mod epilogue;
 mod latency;
 mod load;
@@ -35,13 +36,14 @@ use serde::{Deserialize, Serialize};
 
 pub use args::OutputArgs;
 pub use body::{Body, RankRecord};
-pub use epilogue::{Clock, Delivery, deliver};
+pub use ended::Ended;
+pub use epilogue::{Clock, Delivery, deliver, deliver_failure};
 pub use hdr_blob::decode_hdr;
 pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
 pub use host::{CpuUsage, Host};
 pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
 pub use load::{LoadedReport, load, load_bytes};
-pub use output::{OutputPlan, Sink, check, conclude_rows, finish, prepare, write_file, write_json, write_output};
+pub use output::{Finished, OutputPlan, Sink, check, conclude_rows, finish, prepare, write_file, write_json, write_output};
 pub use read::MAX_REPORT_BYTES;
 pub use outline::outline;
 pub use schema::json_schema;
@@ -65,7 +67,8 @@ pub struct Report {
     /// The jdbio version that wrote it.
     #[serde(default)]
     pub jdbio_version: String,
-    /// The full command line.
+    /// The full command line (each word as UTF-8; bytes that are not are
+    /// shown as U+FFFD, so a path of any bytes is never a failure).
     #[serde(default)]
     pub argv: Vec<String>,
     /// When the run started, RFC 3339 UTC.
@@ -95,6 +98,11 @@ pub struct Report {
     /// The signal that stopped the run ("SIGTERM"), absent when none arrived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<String>,
+    /// How the run ended: completed, interrupted (by which signal) or
+    /// failed (with which error). Absent only in reports written before
+    /// jdbio stated it ([`Report::end`] infers it for those).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Ended>,
     /// Which of how many processes ran this (`--rank`, or a launcher's
     /// variables), absent when not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,7 +117,7 @@ impl Report {
         Self {
             schema: SCHEMA.to_string(),
             jdbio_version: env!("CARGO_PKG_VERSION").to_string(),
-            argv: std::env::args().collect(),
+            argv: std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect(),
             started_at: now_rfc3339(),
             host: Host::current(),
             target: None,
@@ -119,6 +127,7 @@ impl Report {
             duration_s: 0.0,
             interrupted: false,
             signal: None,
+            ended: Some(Ended::Completed),
             rank: crate::fleet::rank::current().map(RankRecord::from),
         }
     }

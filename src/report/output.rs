@@ -4,8 +4,9 @@
 //! not an error.
 //!
 //! [`prepare`] runs before any command touches its target, so a bad output
-//! path costs nothing; the files are held open until the command writes
-//! them, and [`finish`] removes those it created but never wrote.
+//! path costs nothing; each file is replaced whole when the command writes
+//! it (an old report keeps its bytes until then), and [`finish`] removes
+//! those it created but never wrote.
 
 use std::{
     io::{self, Write},
@@ -27,6 +28,8 @@ use crate::error::AppError;
 struct Prepared {
     outputs: Vec<OutputPath>,
     inputs: Vec<PathBuf>,
+    /// The outputs written so far, by value ("-" for stdout).
+    written: Vec<String>,
 }
 
 /// True when an output prepared for this run goes to stdout, so every
@@ -34,7 +37,8 @@ struct Prepared {
 /// while the suite's `--json -` holds stdout).
 static STDOUT_TAKEN: AtomicBool = AtomicBool::new(false);
 
-static PREPARED: Mutex<Prepared> = Mutex::new(Prepared { outputs: Vec::new(), inputs: Vec::new() });
+static PREPARED: Mutex<Prepared> =
+    Mutex::new(Prepared { outputs: Vec::new(), inputs: Vec::new(), written: Vec::new() });
 
 fn prepared() -> MutexGuard<'static, Prepared> {
     PREPARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -100,11 +104,27 @@ fn walk(
     Ok(())
 }
 
+/// Calls [`finish`] when dropped: however the run ends.
+#[derive(Debug)]
+pub struct Finished;
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        finish();
+    }
+}
+
 /// Removes the outputs created by [`prepare`] that the run never wrote.
 pub fn finish() {
     let mut p = prepared();
     p.outputs.clear();
     p.inputs.clear();
+    p.written.clear();
+}
+
+/// Whether the output `dest` ("-" for stdout) has been written in this run.
+pub fn written(dest: &str) -> bool {
+    prepared().written.iter().any(|w| w == dest)
 }
 
 /// Writes `bytes` to the output `dest` given with `flag` ("-" is stdout):
@@ -112,10 +132,14 @@ pub fn finish() {
 /// the same checks.
 pub fn write_output(flag: &str, dest: &str, bytes: &[u8]) -> Result<(), AppError> {
     let mut p = prepared();
-    if let Some(out) = p.outputs.iter_mut().find(|o| o.value() == dest) {
-        return out.write(bytes);
+    let result = match p.outputs.iter_mut().find(|o| o.value() == dest) {
+        Some(out) => out.write(bytes),
+        None => OutputPath::open(flag, dest, &p.inputs).and_then(|mut out| out.write(bytes)),
+    };
+    if result.is_ok() {
+        p.written.push(dest.to_string());
     }
-    OutputPath::open(flag, dest, &p.inputs)?.write(bytes)
+    result
 }
 
 /// Writes `bytes` to a file output named by its path (`--hlog`, `--hgrm`

@@ -1,18 +1,21 @@
 //! A validated place to write an output (`--json`, `--hlog`, `--hgrm`,
 //! `plot -o`, `--ack-log`): never a file the run reads or writes (the
 //! target, an input report; the same inode, whatever the path), never a
-//! block device, never an existing file that is not a regular file (a
+//! block device, never a new file under /dev (devtmpfs), never an existing file that is not a regular file (a
 //! directory, a character device, a socket), except `/dev/null` and a pipe
 //! (`--json >(jq .)`), which only a reader consumes. `-` is stdout.
 //!
-//! [`OutputPath::open`] checks and creates the file before the run (opened
-//! without truncating, so an existing file keeps its bytes until the final
-//! write); [`OutputPath::write`] replaces its contents; dropping it removes a
-//! file that it created and that was never written.
+//! [`OutputPath::open`] checks and creates the file before the run (an
+//! existing file is not touched, and a file can be created beside it);
+//! [`OutputPath::write`] replaces a regular file's contents whole: the new
+//! bytes go to a file beside it, are synced, and are renamed over it, so
+//! whatever fails (a full disk, EIO, a second signal) the old file keeps
+//! its bytes until a complete new one takes its place. Dropping it removes
+//! a file that it created and that was never written.
 
 use std::{
     fs,
-    io::{self, Seek, Write},
+    io::{self, Write},
     path::{Path, PathBuf},
 };
 
@@ -23,15 +26,15 @@ use crate::{error::AppError, scratch::Scratch};
 pub enum OutputPath {
     /// `-`: standard output.
     Stdout,
-    /// A regular file (held open), `/dev/null` or a pipe (`file` is `None`:
-    /// opened only when written, since opening a pipe waits for a reader).
+    /// A regular file, `/dev/null` or a pipe (`regular` is false: opened
+    /// only when written, since opening a pipe waits for a reader).
     File {
         /// The flag that named it, for messages ("--json").
         flag: String,
         /// The path as given.
         path: PathBuf,
-        /// The open file, for a regular file.
-        file: Option<fs::File>,
+        /// A regular file, replaced whole by each write.
+        regular: bool,
         /// A file this run created and has not written yet: removed on
         /// drop, and by the signal handler if a second signal ends the run.
         created: Option<Scratch>,
@@ -48,18 +51,20 @@ impl OutputPath {
         }
         let path = PathBuf::from(value);
         let existed = check(flag, &path, inputs)?;
-        let plain = existed && is_plain_file(&path);
-        let file = if plain || !existed {
-            let file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(&path).map_err(|e| {
-                let what = if existed { "cannot open it for writing" } else { "cannot create the file" };
-                AppError::Usage(format!("{flag} {value}: {what}: {e}"))
-            })?;
-            Some(file)
-        } else {
-            None
-        };
+        let regular = !existed || is_plain_file(&path);
+        if existed && regular {
+            let refuse = |what: &str, e: io::Error| AppError::Usage(format!("{flag} {value}: {what}: {e}"));
+            fs::OpenOptions::new().write(true).open(&path).map_err(|e| refuse("cannot open it for writing", e))?;
+            can_replace(&path).map_err(|e| refuse("cannot write a new file beside it to replace it with", e))?;
+        } else if !existed {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|e| AppError::Usage(format!("{flag} {value}: cannot create the file: {e}")))?;
+        }
         let created = (!existed).then(|| Scratch::new(&path, false));
-        Ok(OutputPath::File { flag: flag.to_string(), path, file, created })
+        Ok(OutputPath::File { flag: flag.to_string(), path, regular, created })
     }
 
     /// The checks of [`OutputPath::open`] without touching the file
@@ -99,18 +104,65 @@ impl OutputPath {
                 Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::Io(format!("writing to stdout: {e}"))),
                 _ => Ok(()),
             },
-            OutputPath::File { flag, path, file, created } => {
-                let result = match file {
-                    Some(f) => f.set_len(0).and_then(|()| f.rewind()).and_then(|()| f.write_all(bytes)),
-                    None => fs::OpenOptions::new().write(true).open(&*path).and_then(|mut f| f.write_all(bytes)),
+            OutputPath::File { flag, path, regular, created } => {
+                let result = match regular {
+                    true => replace(path, bytes),
+                    false => fs::OpenOptions::new().write(true).open(&*path).and_then(|mut f| f.write_all(bytes)),
                 };
-                if let Some(created) = created.take() {
+                // A file created for this run and never completed is removed.
+                if result.is_ok()
+                    && let Some(created) = created.take()
+                {
                     created.keep();
                 }
                 result.map_err(|e| AppError::Io(format!("{flag} {}: cannot write: {e}", path.display())))
             }
         }
     }
+}
+
+/// Replaces the regular file at `path` (through a symlink, the file it
+/// names) with `bytes`: written to a new file beside it with its
+/// permissions, synced, then renamed over it, and the directory synced.
+/// On any failure the new file is removed and the old one is untouched.
+fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let real = fs::canonicalize(path)?;
+    let (dir, temp) = beside(&real)?;
+    let mode = fs::metadata(&real)?.permissions();
+    let guard = Scratch::new(&temp, false);
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+    file.set_permissions(mode)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(&temp, &real)?;
+    guard.keep();
+    // The rename is durable once the directory is; a directory that cannot
+    // be opened or synced (some FUSE and network filesystems) still holds it.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Whether a new file can be made beside the existing `path` (the
+/// directory is writable), tried by making and removing it.
+fn can_replace(path: &Path) -> io::Result<()> {
+    let (_, temp) = beside(&fs::canonicalize(path)?)?;
+    fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+    fs::remove_file(&temp)
+}
+
+/// The directory of `real` and the name of the new file written beside it
+/// (hidden, named after it and this process).
+fn beside(real: &Path) -> io::Result<(&Path, PathBuf)> {
+    let (Some(dir), Some(name)) = (real.parent(), real.file_name()) else {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a file path"));
+    };
+    let mut temp = std::ffi::OsString::from(".");
+    temp.push(name);
+    temp.push(format!(".jdbio-new-{}", std::process::id()));
+    Ok((dir, dir.join(temp)))
 }
 
 /// Refuses an output path that would destroy data; returns whether it
@@ -124,7 +176,13 @@ pub fn check(flag: &str, path: &Path, inputs: &[PathBuf]) -> Result<bool, AppErr
     }
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if crate::target::in_devtmpfs(dir) {
+                return refuse("no such file, and jdbio creates no files under /dev (devtmpfs)".into());
+            }
+            return Ok(false);
+        }
         Err(e) => return refuse(format!("cannot stat it: {e}")),
     };
     if meta.is_file() || is_harmless_special(path, &meta) {

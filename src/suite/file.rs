@@ -77,9 +77,22 @@ impl Place<'_> {
     }
 }
 
+/// The largest suite file read: 1 MiB, hundreds of times the longest real
+/// one; a larger file (or a device, a pipe that does not end) is refused
+/// having read no more than that.
+const MAX_SUITE_BYTES: u64 = 1 << 20;
+
 /// Reads and checks the suite at `path`; `env` looks up `${VAR}`.
 pub fn read(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Job>, AppError> {
-    let text = std::fs::read_to_string(path).map_err(|e| AppError::Usage(format!("{}: {e}", path.display())))?;
+    use std::io::Read;
+    let fail = |why: String| AppError::Usage(format!("{}: {why}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SUITE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_SUITE_BYTES {
+        return Err(fail(format!("larger than {MAX_SUITE_BYTES} bytes, too large for a suite file; not read further")));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| fail(format!("not UTF-8 text ({e})")))?;
     parse(path, &text, env)
 }
 

@@ -45,7 +45,6 @@ pub struct RunArgs {
 pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let jobs = file::read(&args.suite, &|var| std::env::var(var).ok())?;
     let parsed = jobs.iter().map(|j| check(j, &args.suite)).collect::<Result<Vec<_>, _>>()?;
-    crate::interrupt::install();
     let sink =
         Sink::avoiding(&[args.output.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
     let scratch = ScratchDir::new()?;

@@ -22,6 +22,9 @@ mod signature;
 #[cfg(target_os = "linux")]
 mod sysfs;
 mod table;
+mod devtmpfs;
+
+pub use devtmpfs::in_devtmpfs;
 
 use std::{
     fs,

@@ -42,10 +42,23 @@ use crate::{
 
 const BAR: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})";
 
-/// Runs `jdbio verify`.
+/// Runs `jdbio verify`. Once planned, every run ends in a report: one that
+/// an error stops before its passes are done (ENOSPC while the target is
+/// allocated, say) writes the job and how it ended.
 pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
-    crate::interrupt::install();
     let mut plan = VerifyPlan::from_args(args)?;
+    let section = report::VerifySection::new(&plan, &Findings::new(None, 0).finish(), 0.0, None);
+    let mut planned = Report::new(Body::Verify(report::VerifyBody { job: report::VerifyJob::of(&plan), verify: section }));
+    planned.target = crate::target::probe(&plan.path).ok();
+    let json = plan.json.clone();
+    passes(&mut plan).map_err(|e| crate::report::deliver_failure(planned, json.as_deref(), e))
+}
+
+/// The write pass (with `--write`), the read pass, and the report.
+fn passes(plan: &mut VerifyPlan) -> Result<(), AppError> {
+    if crate::interrupt::requested() {
+        return Err(AppError::Interrupted);
+    }
     let clock = Clock::start();
     let mut results = std::collections::BTreeMap::new();
     let mut lines = vec![format!("run     : {}", plan.run.describe(plan.write))];
@@ -59,7 +72,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     let mut ack_section = None;
     let (mut interrupted, mut error) = (false, None);
     if plan.write {
-        let w = write_pass(&mut plan)?;
+        let w = write_pass(plan)?;
         lines.push(summary::pass_line("wrote", w.ops, w.bytes, w.seconds));
         results.insert("write".to_string(), OpResult::new(w.ops, w.bytes, 0, w.seconds, &w.hist));
         ack_section = plan.ack_log.as_ref().map(|log| report::AckLogSection {
@@ -75,7 +88,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     let mut verdicts = Findings::new(None, 0).finish();
     let mut read_rate = 0.0;
     if !interrupted && error.is_none() {
-        let (r, v) = read_pass(&mut plan, &mut lines, &mut ack_section)?;
+        let (r, v) = read_pass(plan, &mut lines, &mut ack_section)?;
         let unreadable = v.counts[Class::Unreadable.name()];
         results.insert("read".to_string(), OpResult::new(r.ops, r.bytes, unreadable, r.seconds, &r.hist));
         read_rate = if r.seconds > 0.0 { r.bytes as f64 / r.seconds } else { 0.0 };
@@ -101,8 +114,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
         plan.run.seed,
         verdicts.expected.map_or("-".to_string(), |g| g.to_string())
     );
-    deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary::render(&header, &lines, &verdicts))?;
-    match (error, verdicts.bad_total, verdicts.blocks_read) {
+    let result = match (error, verdicts.bad_total, verdicts.blocks_read) {
         _ if interrupted => Err(AppError::Interrupted),
         (Some(e), _, _) => Err(e),
         (None, 0, 0) => Err(AppError::Usage(format!(
@@ -111,7 +123,10 @@ pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
         ))),
         (None, 0, _) => Ok(()),
         (None, n, _) => Err(AppError::CheckFailed(format!("{n} bad blocks in {}", plan.path.display()))),
-    }
+    };
+    report.end_with(&result);
+    deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary::render(&header, &lines, &verdicts))?;
+    result
 }
 
 /// Reads back the blocks the run wrote, or the ack log acknowledged, or

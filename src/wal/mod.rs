@@ -39,7 +39,6 @@ pub fn check(args: &WalArgs) -> Result<(), AppError> {
 /// Runs `jdbio wal`.
 pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let plan = plan::WalPlan::from_args(args)?;
-    crate::interrupt::install();
     let _scratch = plan.is_default_target.then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));
     let steps = (plan.methods.len() * plan.file_modes.len()) as u64;
     let bar = new_bar(steps * plan.time.as_secs().max(1), plan.quiet, "{spinner} wal [{bar:30}] {msg}");
@@ -82,6 +81,9 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let mut report = Report::new(Body::Wal(report::WalBody { job: report::WalJob::of(&plan), wal }));
     report.target = target;
     clock.stop(&mut report);
+    if let Some(e) = &failure {
+        report.end_with_error(e);
+    }
     let to = Delivery { json: plan.json.as_deref(), export: Some(&args.export) };
     let sink = deliver(&report, to, &summary)?;
     crate::report::conclude_rows(sink, report.interrupted, failure)

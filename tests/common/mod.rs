@@ -132,6 +132,15 @@ impl FaultFs {
     /// failing with EIO, and fallocate refused when `no_fallocate`; or
     /// returns why it cannot (not root, no FUSE, no fusepy).
     pub fn mount(eio: &[(u64, u64)], no_fallocate: bool) -> Result<Self, String> {
+        let mut options: Vec<String> = eio.iter().flat_map(|(o, l)| ["--eio".into(), format!("{o}:{l}")]).collect();
+        if no_fallocate {
+            options.push("--no-fallocate".into());
+        }
+        Self::mount_with(&options)
+    }
+
+    /// Mounts with `options` as faultfs.py takes them (`--slow-open 2`).
+    pub fn mount_with(options: &[String]) -> Result<Self, String> {
         if !is_root() {
             return Err("not root: mounting FUSE needs root".into());
         }
@@ -148,13 +157,7 @@ impl FaultFs {
         std::fs::create_dir(&mnt).map_err(|e| e.to_string())?;
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/faultfs.py");
         let mut cmd = Command::new("python3");
-        cmd.arg(script).arg(&source).arg(&mnt);
-        for (offset, len) in eio {
-            cmd.arg("--eio").arg(format!("{offset}:{len}"));
-        }
-        if no_fallocate {
-            cmd.arg("--no-fallocate");
-        }
+        cmd.arg(script).arg(&source).arg(&mnt).args(options);
         let mut child = cmd.spawn().map_err(|e| format!("cannot start faultfs.py: {e}"))?;
         for _ in 0..100 {
             if is_mount_point(&mnt) {

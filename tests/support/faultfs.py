@@ -6,7 +6,10 @@ except:
   --eio OFFSET:LEN   reads and writes touching [OFFSET, OFFSET+LEN) of any
                      file fail with EIO (repeatable);
   --no-fallocate     fallocate fails with EOPNOTSUPP, as on many FUSE
-                     filesystems.
+                     filesystems;
+  --slow-open SECS   every open takes SECS seconds (a device slow to answer),
+                     after making the file `.open-started` in SOURCE_DIR so
+                     a test knows an open is under way.
 Direct I/O works: the mount uses direct_io, so O_DIRECT opens succeed and
 every read and write reaches this process.
 
@@ -17,15 +20,17 @@ import argparse
 import errno
 import os
 import sys
+import time
 
 from fuse import FUSE, FuseOSError, Operations
 
 
 class FaultFs(Operations):
-    def __init__(self, root, eio, no_fallocate):
+    def __init__(self, root, eio, no_fallocate, slow_open):
         self.root = root
         self.eio = eio
         self.no_fallocate = no_fallocate
+        self.slow_open = slow_open
 
     def _full(self, path):
         return os.path.join(self.root, path.lstrip("/"))
@@ -51,6 +56,9 @@ class FaultFs(Operations):
         return {k: getattr(sv, k) for k in keys}
 
     def open(self, path, flags):
+        if self.slow_open:
+            open(os.path.join(self.root, ".open-started"), "w").close()
+            time.sleep(self.slow_open)
         return os.open(self._full(path), flags & ~os.O_DIRECT)
 
     def create(self, path, mode, fi=None):
@@ -107,8 +115,9 @@ def main():
     parser.add_argument("mountpoint")
     parser.add_argument("--eio", type=span, action="append", default=[])
     parser.add_argument("--no-fallocate", action="store_true")
+    parser.add_argument("--slow-open", type=float, default=0.0)
     args = parser.parse_args()
-    FUSE(FaultFs(os.path.abspath(args.source), args.eio, args.no_fallocate),
+    FUSE(FaultFs(os.path.abspath(args.source), args.eio, args.no_fallocate, args.slow_open),
          args.mountpoint, foreground=True, direct_io=True, nothreads=True)
 
 

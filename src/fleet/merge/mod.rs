@@ -23,7 +23,7 @@ pub use section::FleetSection;
 use crate::{
     error::AppError,
     gate::settings,
-    report::{Body, Delivery, LoadedReport, deliver},
+    report::{Body, Delivery, Ended, LoadedReport, deliver},
 };
 
 /// Runs `jdbio merge`.
@@ -46,11 +46,14 @@ pub fn run(args: &MergeArgs) -> Result<(), AppError> {
         let command = format!("a jdbio {} report", l.report.command());
         return Err(AppError::Usage(format!("{}: {command}; jdbio merge adds jdbio bench reports", name(l))));
     }
-    if let Some(l) = loaded.iter().find(|l| l.report.interrupted) {
-        let by = l.report.signal.as_ref().map(|s| format!(" by {s}")).unwrap_or_default();
+    if let Some((l, ended)) = loaded.iter().map(|l| (l, l.report.end())).find(|(_, e)| !e.completed()) {
         return Err(AppError::Usage(format!(
-            "{}: the run was interrupted{by}; its numbers cover part of the window, so jdbio merge will not add them",
-            name(l)
+            "{}: the run {}; its numbers cover part of the window, so jdbio merge will not add them",
+            name(l),
+            match ended {
+                Ended::Failed { error } => format!("failed ({error})"),
+                other => format!("was {}", other.describe()),
+            }
         )));
     }
     let hosts = loaded.iter().map(input::HostRun::read).collect::<Result<Vec<_>, _>>()?;
