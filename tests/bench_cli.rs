@@ -190,6 +190,23 @@ fn bad_input_exits_2_naming_the_flag_or_path() {
 }
 
 #[test]
+fn a_rate_out_of_range_is_refused_with_the_real_rule() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("small.dat"), vec![0u8; 1 << 20]).unwrap();
+    for rate in ["1e19", "100000001", "0", "-5", "inf", "NaN"] {
+        let out = jdbio(dir.path()).args(["bench", &format!("--rate={rate}"), "small.dat"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--rate {rate}: {err}");
+        assert!(
+            err.contains("--rate") && err.contains("above 0") && err.contains("at most 100000000"),
+            "--rate {rate}: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "--rate {rate}: one line: {err}");
+    }
+    assert_eq!(std::fs::read(dir.path().join("small.dat")).unwrap(), vec![0u8; 1 << 20], "nothing touched");
+}
+
+#[test]
 fn verify_flag_writes_blocks_that_reads_check() {
     let dir = scratch();
     let report = bench_json(

@@ -3,34 +3,67 @@
 //! `jdbio::engine::run`; the two differ by no more than a small constant.
 //! The reads are also checked against the bytes written, so the count is of
 //! a run that did the I/O.
+//!
+//! The count is per thread: libtest runs this file's tests on parallel
+//! threads, and a process-wide counter counted the other test's set-up
+//! allocations as this one's (a run's fixed dozen landing inside the other
+//! test's measured window).
 #![cfg(target_os = "linux")]
 
 mod common;
 
 use std::{
     alloc::{GlobalAlloc, Layout, System},
+    cell::Cell,
     os::{fd::AsRawFd, unix::fs::OpenOptionsExt},
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::atomic::AtomicBool,
     time::Instant,
 };
 
 use jdbio::engine::{self, Config, Next, Op, OpKind, Policy, Workload};
 
+/// Forwards to the system allocator, counting the allocations of the
+/// threads that asked to be counted.
 struct Counting;
 
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    /// This thread's allocations since it started counting; `None` while
+    /// it does not count. Const-initialized, with no destructor: reading it
+    /// from inside the allocator never allocates or recurses.
+    static ALLOCS: Cell<Option<u64>> = const { Cell::new(None) };
+}
 
-// SAFETY: forwards to System; only counts.
+/// Adds one allocation to the calling thread's count, if it counts. After
+/// the thread's locals are torn down there is nothing to add to.
+fn count_one() {
+    let _ = ALLOCS.try_with(|n| n.set(n.get().map(|n| n + 1)));
+}
+
+/// Runs `f` on this thread, counting the allocations this thread makes
+/// meanwhile (another thread's are not seen): (its result, the count).
+fn counting<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    ALLOCS.with(|n| n.set(Some(0)));
+    let out = f();
+    let count = ALLOCS.with(|n| n.replace(None)).unwrap_or(0);
+    (out, count)
+}
+
+// SAFETY: forwards to System; only counts, in a thread-local Cell that
+// needs no allocation.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count_one();
         unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count_one();
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -85,12 +118,11 @@ fn allocs_for(file: &std::fs::File, kind: OpKind, slots: usize, ops: u64) -> u64
         sqpoll: false,
     };
     let mut work = Reads { left: ops, next_block: 0, kind, done: 0, bad: 0 };
-    let before = ALLOCS.load(Ordering::Relaxed);
-    let ran = engine::run(&config, &mut work).expect("the engine runs");
-    let after = ALLOCS.load(Ordering::Relaxed);
+    let (ran, allocs) = counting(|| engine::run(&config, &mut work));
+    let ran = ran.expect("the engine runs");
     assert_eq!((work.done, work.bad), (ops, 0), "every op completed and every read returned its block");
     assert_eq!(ran.ops, ops);
-    after - before
+    allocs
 }
 
 fn target() -> (tempfile::TempDir, std::fs::File) {

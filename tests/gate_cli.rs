@@ -146,6 +146,10 @@ fn a_threshold_on_the_wrong_side_or_unknown_metric_is_refused() {
     let (code, _, err) = gate("base.json", "base.json", &["--max-drop", "iops=lots"]);
     assert_eq!(code, 2);
     assert!(err.contains("--max-drop iops=lots: 'lots' is not a percentage"), "{err}");
+
+    let (code, _, err) = gate("base.json", "base.json", &["--max-drop", "iops=-5%"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--max-drop iops=-5%: '-5%': a limit must be a finite percentage, 0 or more"), "{err}");
 }
 
 #[test]

@@ -57,6 +57,47 @@ fn a_file_backing_a_loop_device_is_not_written_without_force() {
 }
 
 #[test]
+fn a_read_only_device_is_refused_before_any_write_force_or_not() {
+    let Some(dev) = loop_dev_or_skip("a_read_only_device_is_refused_before_any_write_force_or_not", 16 << 20) else {
+        return;
+    };
+    let pattern: Vec<u8> = (0..16u32 << 20).map(|i| (i % 251) as u8).collect();
+    std::fs::write(dev.backing(), &pattern).unwrap();
+    // A read-only view of the same bytes: `losetup -r`.
+    let out = Command::new("losetup").args(["-r", "-f", "--show"]).arg(dev.backing()).output().unwrap();
+    assert!(out.status.success(), "losetup -r: {}", String::from_utf8_lossy(&out.stderr));
+    let ro = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let _detach = Detach(ro.clone());
+    let before = md5(dev.backing());
+    let dir = scratch();
+    for mut args in writers(&ro) {
+        for force in [false, true] {
+            if force {
+                args.insert(1, "--force".into());
+            }
+            let out = jdbio(dir.path()).args(&args).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert_eq!(err.trim().lines().count(), 1, "{args:?}: one line: {err}");
+            assert!(
+                err.contains(&ro) && err.contains("read-only") && err.contains("nothing was written"),
+                "{args:?}: {err}"
+            );
+            assert_eq!(md5(dev.backing()), before, "{args:?} wrote to the device");
+        }
+    }
+}
+
+/// Detaches a loop device on drop.
+struct Detach(String);
+
+impl Drop for Detach {
+    fn drop(&mut self) {
+        let _ = Command::new("losetup").arg("-d").arg(&self.0).status();
+    }
+}
+
+#[test]
 fn force_names_what_it_destroys_before_the_first_write() {
     let Some(dev) = loop_dev_or_skip("force_names_what_it_destroys_before_the_first_write", 16 << 20) else {
         return;

@@ -219,6 +219,32 @@ fn a_killed_acked_run_loses_no_acknowledged_write() {
 }
 
 #[test]
+fn an_acknowledged_block_with_a_flipped_bit_is_corrupt_and_one_put_back_a_generation_is_lost() {
+    let dir = scratch();
+    let path = write_pass(dir.path(), "c.dat", 1);
+    let generation_1 = read(&path, 3 * BS, BS as usize);
+    let out =
+        jdbio(dir.path()).args(["verify", "c.dat", "--write", "--ack-log", "ack.log", "--quiet"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Block 5's payload gets a flipped bit; block 3 gets its generation 1 bytes back.
+    let at = 5 * BS + 1234;
+    let byte = read(&path, at, 1)[0];
+    patch(&path, at, &[byte ^ 0x10]);
+    patch(&path, 3 * BS, &generation_1);
+    let (code, report) = verify(dir.path(), &["c.dat", "--ack-log", "ack.log"]);
+    let v = &report["verify"];
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(bad(&report), vec![(3 * BS, "lost".to_string()), (5 * BS, "corrupt".to_string())]);
+    assert_eq!((v["counts"]["lost"].as_u64(), v["counts"]["corrupt"].as_u64()), (Some(1), Some(1)));
+    let lost = v["bad_blocks"][0]["detail"].as_str().unwrap();
+    assert!(lost.contains("acknowledged generation 2 is gone") && lost.contains("holds generation 1"), "{lost}");
+    let corrupt = v["bad_blocks"][1]["detail"].as_str().unwrap();
+    assert!(corrupt.starts_with("CRC mismatch") && corrupt.contains(&format!("offset {at}")), "{corrupt}");
+    assert!(corrupt.contains("generation 2 was acknowledged there"), "{corrupt}");
+    assert!(!corrupt.contains("lost") && !corrupt.contains("gone"), "one class, one story: {corrupt}");
+}
+
+#[test]
 fn bad_input_exits_2() {
     let dir = scratch();
     std::fs::write(dir.path().join("plain.dat"), vec![0u8; 1 << 20]).unwrap();

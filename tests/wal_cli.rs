@@ -74,6 +74,7 @@ fn bad_input_exits_2() {
         (&["--writers", "0"][..], "--writers"),
         (&["--bs", "1000"][..], "--bs"),
         (&["--batch", "0"][..], "--batch"),
+        (&["--bs", "4194304t", "--batch", "4"][..], "a commit must be between 1 byte and 64 MiB"),
     ] {
         let out = jdbio(dir.path()).arg("wal").args(args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);

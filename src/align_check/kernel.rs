@@ -80,26 +80,6 @@ pub fn restore(file: &fs::File, saved: &AlignedBuf) -> io::Result<()> {
     file.sync_all()
 }
 
-/// Whether a block device is read-only (BLKROGET): the write matrix
-/// cannot run on it.
-#[cfg(target_os = "linux")]
-pub fn read_only(file: &fs::File) -> io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    const BLKROGET: libc::c_ulong = 0x125e;
-    let mut ro: libc::c_int = 0;
-    // SAFETY: BLKROGET writes one int.
-    if unsafe { libc::ioctl(file.as_raw_fd(), BLKROGET, &mut ro) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(ro != 0)
-}
-
-/// Not asked on this OS: a read-only device shows as refused writes.
-#[cfg(not(target_os = "linux"))]
-pub fn read_only(_: &fs::File) -> io::Result<bool> {
-    Ok(false)
-}
-
 #[cfg(unix)]
 fn pread(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     std::os::unix::fs::FileExt::read_at(file, buf, offset)

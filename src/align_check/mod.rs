@@ -99,14 +99,11 @@ fn probe_both(
     let io_err = |action: &str, e: std::io::Error| AppError::Io(format!("{}: {action}: {e}", path.display()));
     let runtime = compio::runtime::Runtime::new()
         .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
-    if plan.write && info.kind == TargetKind::Block {
-        let device = runtime.block_on(File::open(path))?;
-        if kernel::read_only(device.std_file()).map_err(|e| io_err("BLKROGET", e))? {
-            return Err(AppError::Usage(format!(
-                "--write: {} is a read-only device, so no write can be tried (nothing was written); run align without --write",
-                path.display()
-            )));
-        }
+    if plan.write && info.read_only {
+        return Err(AppError::Usage(format!(
+            "--write: {} is a read-only device, so no write can be tried (nothing was written); run align without --write",
+            path.display()
+        )));
     }
     // One descriptor, opened by the library as an engine opens it: the
     // kernel side issues raw syscalls on it, the library side goes through

@@ -149,7 +149,7 @@ pub struct BenchArgs {
     /// on schedule whether or not earlier ones finished (up to --qd in
     /// flight per job). Latency is then reported twice: `service` (submit to
     /// completion) and `response` (intended start to completion, free of
-    /// coordinated omission).
+    /// coordinated omission). Above 0 and at most 100000000 (1e8).
     #[arg(long, value_name = "IOPS")]
     pub rate: Option<f64>,
     /// Spacing of open-loop I/Os.

@@ -25,6 +25,8 @@ pub const DEFAULT_FILE_SIZE: u64 = 1 << 30;
 const MAX_QD: u32 = 4096;
 const MAX_JOBS: u32 = 256;
 const MAX_BS: u64 = 64 << 20;
+/// The highest --rate, IOPS over all jobs.
+const MAX_RATE: f64 = 1e8;
 
 /// When the measured phase ends.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -126,9 +128,12 @@ impl Plan {
             args.bs,
         )?;
         if let Some(rate) = args.rate
-            && !(rate > 0.0 && rate.is_finite() && rate <= 1e8)
+            && !(rate > 0.0 && rate <= MAX_RATE)
         {
-            return usage(format!("--rate {rate}: must be a number of IOPS above 0"));
+            return usage(format!(
+                "--rate {}: must be a number of IOPS above 0 and at most {MAX_RATE} (all jobs together)",
+                shown(rate)
+            ));
         }
         if args.interval.is_some_and(|i| i < Duration::from_millis(10)) {
             return usage("--interval: must be at least 10ms".into());
@@ -245,6 +250,11 @@ impl Plan {
     pub fn is_block(&self) -> bool {
         self.target.as_ref().is_some_and(|t| t.kind == TargetKind::Block)
     }
+}
+
+/// A number as a user would write it back: 1e19 rather than twenty digits.
+fn shown(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e9 { format!("{x:e}") } else { x.to_string() }
 }
 
 /// The region size, before rounding down to whole blocks.

@@ -125,7 +125,11 @@ impl Findings {
     }
 
     /// Records the verdict on the block at `offset` (`acked`: the generation
-    /// the ack log says was made durable there).
+    /// the ack log says was made durable there). An acknowledged block that
+    /// is not there at its generation (older, unwritten, torn, another
+    /// offset's) is `lost`; one whose bytes are damaged (`corrupt`) or could
+    /// not be read (`unreadable`) keeps that class, with the acknowledgement
+    /// in its detail.
     pub fn record(&mut self, offset: u64, acked: Option<u32>, verdict: Verdict) {
         match (verdict, acked) {
             (Verdict::Good(generation), Some(acked)) if generation < acked => self.bad(
@@ -135,8 +139,8 @@ impl Findings {
             ),
             (Verdict::Good(_), Some(_)) => self.good += 1,
             (Verdict::Good(generation), None) => self.good_block(offset, generation),
-            (Verdict::Bad(Class::Unreadable, detail), Some(acked)) => {
-                self.bad(offset, Class::Unreadable, format!("{detail}; generation {acked} was acknowledged there"));
+            (Verdict::Bad(class @ (Class::Unreadable | Class::Corrupt), detail), Some(acked)) => {
+                self.bad(offset, class, format!("{detail}; generation {acked} was acknowledged there"));
             }
             (Verdict::Bad(class, detail), Some(acked)) => self.bad(
                 offset,
@@ -240,5 +244,15 @@ mod tests {
         f.record(12288, Some(2), Verdict::Bad(Class::Unreadable, "read failed".into()));
         let v = f.finish();
         assert_eq!((v.good, v.counts["lost"], v.counts["unreadable"], v.counts["stale"]), (1, 2, 1, 0));
+    }
+
+    #[test]
+    fn an_acknowledged_block_with_damaged_bytes_is_corrupt_not_lost() {
+        let mut f = Findings::new(None, 10);
+        f.record(0, Some(2), Verdict::Bad(Class::Corrupt, "CRC mismatch; first bad byte at offset 100".into()));
+        let v = f.finish();
+        assert_eq!((v.counts["corrupt"], v.counts["lost"]), (1, 0));
+        assert_eq!(v.bad[0].class, Class::Corrupt);
+        assert_eq!(v.bad[0].detail, "CRC mismatch; first bad byte at offset 100; generation 2 was acknowledged there");
     }
 }

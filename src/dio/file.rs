@@ -210,6 +210,16 @@ impl File {
         os::block_sizes(&self.0.fd).await.map(Some).map_err(|e| Error::io(&self.0.path, "query block sizes", None, e))
     }
 
+    /// Whether the kernel refuses writes to this block device (BLKROGET on
+    /// Linux: `losetup -r`, `blockdev --setro`, a write-protected disk);
+    /// false for a regular file. **Linux**; false elsewhere.
+    pub async fn read_only(&self) -> Result<bool> {
+        if !self.0.is_block {
+            return Ok(false);
+        }
+        os::read_only(&self.0.fd).await.map_err(|e| Error::io(&self.0.path, "query read-only (BLKROGET)", None, e))
+    }
+
     /// fsync: data and all metadata durable.
     pub async fn sync_all(&self) -> Result<()> {
         self.sync(false).await

@@ -55,7 +55,8 @@ fn parse(flag: &str, side: Bad, text: &str) -> Result<(Metric, f64), AppError> {
     let number = pct.trim().strip_suffix('%').unwrap_or(pct.trim()).trim();
     match number.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok((metric, v)),
-        _ => Err(bad(format!("'{}' is not a percentage (examples: 10%, 10, 2.5%)", pct.trim()))),
+        Ok(_) => Err(bad(format!("'{}': a limit must be a finite percentage, 0 or more", pct.trim()))),
+        Err(_) => Err(bad(format!("'{}' is not a percentage (examples: 10%, 10, 2.5%)", pct.trim()))),
     }
 }
 
@@ -87,6 +88,7 @@ mod tests {
         assert!(err(&["lat=5%"], &[]).starts_with("--max-drop lat=5%: no metric 'lat' (metrics: iops, bw,"));
         assert!(err(&["iops"], &[]).starts_with("--max-drop iops: expected NAME=PCT"));
         assert!(err(&["iops=ten"], &[]).contains("'ten' is not a percentage"));
-        assert!(err(&["iops=-5%"], &[]).contains("'-5%' is not a percentage"));
+        assert!(err(&["iops=-5%"], &[]).contains("'-5%': a limit must be a finite percentage, 0 or more"));
+        assert!(err(&["iops=inf"], &[]).contains("'inf': a limit must be a finite percentage, 0 or more"));
     }
 }

@@ -94,6 +94,12 @@ pub struct TargetInfo {
     /// the start of the target or of one of its partitions ("ext4", "gpt",
     /// "swap on vda2"). A file is checked too: it may hold an image.
     pub signature: Option<String>,
+    /// A block device the kernel will not write (BLKROGET: `losetup -r`,
+    /// `blockdev --setro`, a write-protected disk): the write guard refuses
+    /// it, `--force` or not. Not in the report.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub read_only: bool,
 }
 
 /// A regular file or a block device; nothing else is probed.
@@ -130,11 +136,20 @@ pub enum ProbeError {
     },
 }
 
+/// What the Direct I/O library says about a target it opened.
+struct Opened {
+    align: Alignment,
+    size: u64,
+    /// A device's logical and physical block sizes; `None` for a file.
+    block_sizes: Option<(u32, u32)>,
+    /// A device the kernel will not write.
+    read_only: bool,
+}
+
 /// What the Direct I/O library says about `path`, opened read-only the way
-/// an engine opens it: its alignment, size and (for a device) logical and
-/// physical block sizes. The inner error is the open's (O_DIRECT refused,
+/// an engine opens it. The inner error is the open's (O_DIRECT refused,
 /// say); the outer one a failure after it opened.
-type LibraryProbe = Result<(Alignment, u64, Option<(u32, u32)>), crate::dio::Error>;
+type LibraryProbe = Result<Opened, crate::dio::Error>;
 
 fn library_probe(path: &Path) -> Result<LibraryProbe, crate::dio::Error> {
     let runtime = compio::runtime::Runtime::new()
@@ -144,7 +159,12 @@ fn library_probe(path: &Path) -> Result<LibraryProbe, crate::dio::Error> {
             Ok(file) => file,
             Err(refused) => return Ok(Err(refused)),
         };
-        Ok(Ok((file.alignment(), file.size().await?, file.block_sizes().await?)))
+        Ok(Ok(Opened {
+            align: file.alignment(),
+            size: file.size().await?,
+            block_sizes: file.block_sizes().await?,
+            read_only: file.read_only().await?,
+        }))
     })
 }
 
@@ -169,12 +189,14 @@ pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
     })?;
     let kind = kind_of(path, &meta)?;
     let opened = library_probe(path).map_err(ProbeError::Dio)?;
-    let (direct_io, align) = match &opened {
-        Ok((align, ..)) => (true, *align),
-        Err(_) => (false, Alignment::FALLBACK),
+    let (direct_io, align, read_only) = match &opened {
+        Ok(o) => (true, o.align, o.read_only),
+        Err(_) => (false, Alignment::FALLBACK, false),
     };
     let (size_bytes, logical_block_bytes, physical_block_bytes) = match (kind, opened) {
-        (TargetKind::Block, Ok((_, size, Some((logical, physical))))) => (size, logical, physical),
+        (TargetKind::Block, Ok(Opened { size, block_sizes: Some((logical, physical)), .. })) => {
+            (size, logical, physical)
+        }
         (TargetKind::Block, Ok(_)) => {
             return Err(io_error("query block sizes")(io::Error::other("no longer a block device when opened")));
         }
@@ -204,6 +226,7 @@ pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
         holders: Vec::new(),
         loop_devices: Vec::new(),
         signature: None,
+        read_only,
     };
     let partitions = describe(&mut info, path, &meta)?;
     info.signature = find_signature(path, &partitions).map_err(io_error("read the first 128 KiB"))?;
@@ -213,8 +236,12 @@ pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
 impl TargetInfo {
     /// The destructive-write guard: an error naming what was found, unless
     /// `force`; with `force`, one stderr line naming what will be
-    /// destroyed, before the caller's first write.
+    /// destroyed, before the caller's first write. A read-only device is
+    /// refused whatever `force` says: no write could land.
     pub fn refuse_write_unless_forced(&self, force: bool) -> Result<(), String> {
+        if let Some(why) = self.refuses_writes() {
+            return Err(format!("refusing to write: {why}; nothing was written"));
+        }
         match self.holds_data() {
             Some(reason) if !force => Err(format!("refusing to write: {reason}; pass --force to destroy its data")),
             Some(reason) => {
@@ -225,6 +252,13 @@ impl TargetInfo {
             }
             None => Ok(()),
         }
+    }
+
+    /// Why no write to this target can land, `--force` or not: a read-only
+    /// block device.
+    pub fn refuses_writes(&self) -> Option<String> {
+        self.read_only
+            .then(|| format!("{} is a read-only device (BLKROGET), so no write can land, --force or not", self.path))
     }
 
     /// Why writing to this target would destroy data, in one line naming

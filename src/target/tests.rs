@@ -25,6 +25,7 @@ fn block_device(mounted: &[&str], holders: &[&str], signature: Option<&str>) -> 
         holders: holders.iter().map(|s| s.to_string()).collect(),
         loop_devices: Vec::new(),
         signature: signature.map(str::to_owned),
+        read_only: false,
     }
 }
 
@@ -185,4 +186,17 @@ fn a_file_backing_a_loop_device_is_guarded_with_everything_named() {
     );
     let refused = file.refuse_write_unless_forced(false).unwrap_err();
     assert!(refused.starts_with("refusing to write: /srv/disk.img backs the loop device /dev/loop7;"), "{refused}");
+}
+
+#[test]
+fn guard_refuses_a_read_only_device_even_with_force() {
+    let mut ro = block_device(&[], &[], None);
+    ro.read_only = true;
+    for force in [false, true] {
+        let refused = ro.refuse_write_unless_forced(force).unwrap_err();
+        assert!(
+            refused.contains("/dev/loop3 is a read-only device") && refused.contains("nothing was written"),
+            "{refused}"
+        );
+    }
 }

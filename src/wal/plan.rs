@@ -98,13 +98,15 @@ impl WalPlan {
         if args.time.is_zero() {
             return usage("--time 0: must be longer than zero".into());
         }
-        let commit = args.bs * u64::from(args.batch);
-        if args.bs == 0 || commit > 64 << 20 {
-            return usage(format!(
-                "--bs {} x --batch {}: a commit must be between 1 byte and 64 MiB",
-                args.bs, args.batch
-            ));
-        }
+        let commit = match args.bs.checked_mul(u64::from(args.batch)) {
+            Some(commit) if args.bs > 0 && commit <= 64 << 20 => commit,
+            _ => {
+                return usage(format!(
+                    "--bs {} x --batch {}: a commit must be between 1 byte and 64 MiB",
+                    args.bs, args.batch
+                ));
+            }
+        };
         prologue::check_buffers(
             &format!("--writers {} x --bs {} x --batch {}", args.writers, crate::units::human_bytes(args.bs as f64), args.batch),
             args.writers.into(),

@@ -31,6 +31,7 @@ use crate::dio::Alignment;
 const BLKSSZGET: libc::c_ulong = 0x1268;
 const BLKPBSZGET: libc::c_ulong = 0x127b;
 const BLKGETSIZE64: libc::c_ulong = 0x8008_1272;
+const BLKROGET: libc::c_ulong = 0x125e;
 
 /// The open(2) flags for `mode`.
 fn flags(mode: OpenMode) -> libc::c_int {
@@ -298,7 +299,7 @@ pub fn is_direct_io_refusal(err: &io::Error) -> bool {
 
 fn ioctl_u32(file: &File, request: libc::c_ulong) -> io::Result<u32> {
     let mut value: libc::c_int = 0;
-    // SAFETY: both requests write one int to the pointer.
+    // SAFETY: each request passed here writes one int to the pointer.
     cvt(unsafe { libc::ioctl(file.as_raw_fd(), request as _, &mut value) })?;
     Ok(value as u32)
 }
@@ -312,6 +313,13 @@ fn logical_block_size(file: &File) -> io::Result<u32> {
 pub async fn block_sizes(fd: &SharedFd<File>) -> io::Result<(u32, u32)> {
     let dup = fd.try_clone()?;
     unblock(move || Ok((logical_block_size(&dup)?, ioctl_u32(&dup, BLKPBSZGET)?))).await
+}
+
+/// Whether the kernel refuses writes to a block device (BLKROGET: `losetup
+/// -r`, `blockdev --setro`, a write-protected disk), on the blocking pool.
+pub async fn read_only(fd: &SharedFd<File>) -> io::Result<bool> {
+    let dup = fd.try_clone()?;
+    unblock(move || ioctl_u32(&dup, BLKROGET).map(|ro| ro != 0)).await
 }
 
 fn block_device_size(file: &File) -> io::Result<u64> {

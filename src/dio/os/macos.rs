@@ -93,6 +93,11 @@ fn ioctl_u32(file: &File, request: libc::c_ulong) -> io::Result<u32> {
     Ok(value)
 }
 
+/// Not asked on macOS yet: a read-only device shows as refused writes.
+pub async fn read_only(_fd: &SharedFd<File>) -> io::Result<bool> {
+    Ok(false)
+}
+
 /// A device's block size, for both logical and physical (this ioctl does
 /// not report them apart), on the blocking pool.
 pub async fn block_sizes(fd: &SharedFd<File>) -> io::Result<(u32, u32)> {

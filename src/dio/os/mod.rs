@@ -5,9 +5,10 @@
 //! One file per OS, chosen here and nowhere else. Each exposes the same
 //! async functions, which never block the runtime's thread (ring ops where
 //! the OS has them, compio's blocking pool otherwise): `open`, `probe`,
-//! `size`, `claim_exclusive`, `preallocate`, `preallocate_keep_size`; and
-//! blocking ones for callers off the runtime: `open_blocking`,
-//! `logical_block_size`, `physical_block_size`, `block_device_size`.
+//! `size`, `block_sizes`, `read_only`, `claim_exclusive`, `preallocate`,
+//! `preallocate_keep_size`; and blocking ones for callers off the runtime:
+//! `open_blocking`, `logical_block_size`, `physical_block_size`,
+//! `block_device_size`.
 
 use std::{fmt, io};
 

@@ -92,6 +92,11 @@ pub async fn block_sizes(_fd: &SharedFd<File>) -> io::Result<(u32, u32)> {
     Ok((4096, 4096))
 }
 
+/// Never called (no block devices on Windows): not read-only.
+pub async fn read_only(_fd: &SharedFd<File>) -> io::Result<bool> {
+    Ok(false)
+}
+
 /// The file length, on the blocking pool.
 pub async fn size(fd: &SharedFd<File>, _is_block: bool) -> io::Result<u64> {
     let dup = fd.try_clone()?;
