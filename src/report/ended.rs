@@ -92,21 +92,27 @@ impl Report {
 
     /// How the run ended: `ended` where the report states it; for a report
     /// written before it did, inferred from `interrupted`, an error in its
-    /// own section, or failed operations.
+    /// own section, or failed operations. A report that says both (an
+    /// `ended` of completed beside `interrupted: true`) is taken at its
+    /// worse word: interrupted.
     pub fn end(&self) -> Ended {
-        if let Some(ended) = &self.ended {
-            return ended.clone();
-        }
-        if self.interrupted {
-            return Ended::Interrupted { signal: self.signal.clone().unwrap_or_else(|| "a signal".into()) };
-        }
-        if let Some(error) = self.body.error() {
-            return Ended::Failed { error: error.to_string() };
-        }
-        let errors: u64 = self.results.values().map(|r| r.errors).sum();
-        match errors {
-            0 => Ended::Completed,
-            n => Ended::Failed { error: format!("{n} failed operations (the report does not say how the run ended)") },
+        let interrupted =
+            || Ended::Interrupted { signal: self.signal.clone().unwrap_or_else(|| "a signal".into()) };
+        match &self.ended {
+            Some(ended) if !ended.completed() => ended.clone(),
+            _ if self.interrupted => interrupted(),
+            Some(ended) => ended.clone(),
+            None => {
+                if let Some(error) = self.body.error() {
+                    return Ended::Failed { error: error.to_string() };
+                }
+                match self.results.values().map(|r| r.errors).sum::<u64>() {
+                    0 => Ended::Completed,
+                    n => Ended::Failed {
+                        error: format!("{n} failed operations (the report does not say how the run ended)"),
+                    },
+                }
+            }
         }
     }
 }
