@@ -94,15 +94,26 @@ impl OutputPath {
     /// Replaces the output's contents with `bytes`. A closed pipe on stdout
     /// is not an error.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), AppError> {
+        self.write_with(&mut |w| w.write_all(bytes))
+    }
+
+    /// Replaces the output's contents with what `put` writes (buffered:
+    /// a large output is never held whole in memory). A closed pipe on
+    /// stdout is not an error.
+    pub fn write_with(&mut self, put: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), AppError> {
+        let mut buffered = |w: &mut dyn Write| {
+            let mut w = io::BufWriter::new(w);
+            put(&mut w).and_then(|()| w.flush())
+        };
         match self {
-            OutputPath::Stdout => match io::stdout().lock().write_all(bytes) {
+            OutputPath::Stdout => match buffered(&mut io::stdout().lock()) {
                 Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::Io(format!("writing to stdout: {e}"))),
                 _ => Ok(()),
             },
             OutputPath::File { flag, path, file, created } => {
                 let result = match file {
-                    Some(f) => f.set_len(0).and_then(|()| f.rewind()).and_then(|()| f.write_all(bytes)),
-                    None => fs::OpenOptions::new().write(true).open(&*path).and_then(|mut f| f.write_all(bytes)),
+                    Some(f) => f.set_len(0).and_then(|()| f.rewind()).and_then(|()| buffered(f)),
+                    None => fs::OpenOptions::new().write(true).open(&*path).and_then(|mut f| buffered(&mut f)),
                 };
                 if let Some(created) = created.take() {
                     created.keep();
