@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{
     args::{Arrival, AsyncMode, DataKind, Engine, Mode, Submit},
@@ -247,7 +247,7 @@ pub struct BenchVerify {
 }
 
 /// The `series` section: per op kind, one row per interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Series {
     /// The interval length, seconds.
     pub interval_s: f64,
@@ -325,7 +325,7 @@ pub struct Repetition {
 }
 
 /// The `repetition_medians` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Medians {
     /// The median measured time, seconds.
     pub duration_s: f64,
@@ -359,4 +359,21 @@ pub struct StartAt {
     pub requested_unix_ns: u64,
     /// How late the run was ready for it, ns (0: on time).
     pub late_ns: u64,
+}
+
+/// Read by [`crate::report::named_and_rest`], not serde's `flatten` (which
+/// would keep every row as a tree before reading any).
+impl<'de> Deserialize<'de> for Series {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (interval_s, kinds) = crate::report::named_and_rest(d, "interval_s")?;
+        Ok(Series { interval_s, kinds })
+    }
+}
+
+/// Read as [`Series`] is.
+impl<'de> Deserialize<'de> for Medians {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (duration_s, kinds) = crate::report::named_and_rest(d, "duration_s")?;
+        Ok(Medians { duration_s, kinds })
+    }
 }

@@ -4,13 +4,14 @@
 //! unknown schema version, or does not fit the types; a `jdbio.report/1`
 //! file is mapped to /2); here it must also be a bench or wal report (or a
 //! `jdbio run` suite of them, see [`super::suite`]) of a run that
-//! completed (an interrupted or failed run is never judged).
+//! completed (an interrupted or failed run is never judged). The gate reads
+//! no `series`: its rows are checked as they are read and not kept.
 
 use std::path::Path;
 
 use crate::{
     error::AppError,
-    report::{Body, Ended, LoadedReport, Report},
+    report::{Body, Ended, LoadedReport, Report, Rows},
 };
 
 /// A report the gate can use.
@@ -18,7 +19,7 @@ pub type Loaded = LoadedReport;
 
 /// Reads and validates the report at `path`.
 pub fn load(path: &Path) -> Result<Loaded, AppError> {
-    let loaded = crate::report::load(path)?;
+    let loaded = crate::report::load_with(path, Rows::Each(&mut |_, _| Ok(())))?;
     gateable(&loaded.report)
         .and_then(|()| whole_run(&loaded.report))
         .map_err(|why| AppError::Usage(format!("{}: {why}", path.display())))?;

@@ -3,17 +3,21 @@
 //! file can be unusable is exit 2 with a message naming the path. Files are
 //! read by [`crate::report::load`] (size-bounded, typed, `jdbio.report/1`
 //! files mapped to /2) and blobs decoded by [`crate::report::decode_hdr`]
-//! (declared sizes checked first).
+//! (declared sizes checked first). A bench report's `series` rows are read
+//! one at a time and only their points kept ([`Points`]).
 
-use std::path::Path;
+use std::{collections::BTreeMap, path::Path};
 
 use hdrhistogram::Histogram;
 
 use super::label;
 use crate::{
-    bench::{args::Mode, report::BenchBody},
+    bench::{
+        args::Mode,
+        report::{BenchBody, Interval},
+    },
     error::AppError,
-    report::{Body, LatencySummary, Report, decode_hdr},
+    report::{Body, LatencySummary, Report, Rows, decode_hdr},
     wal::report::WalBody,
 };
 
@@ -74,11 +78,32 @@ pub struct Sample {
     pub p99_ns: Option<f64>,
 }
 
+/// Per op kind, the points of its `series` rows: service time, and
+/// response time (open loop only).
+type Points = BTreeMap<String, (Vec<Sample>, Vec<Sample>)>;
+
+/// Adds the points of `row`, a `series` row of op kind `kind`, to `points`.
+fn add_points(points: &mut Points, kind: &str, row: &Interval) {
+    let p99 = |l: &LatencySummary| l.percentiles.get("99").map(|&v| v as f64).filter(|_| row.ops > 0);
+    let sample = |l: &LatencySummary| Sample { t_s: row.t_s, iops: row.iops, p99_ns: p99(l) };
+    if !points.contains_key(kind) {
+        points.insert(kind.to_string(), Default::default());
+    }
+    let Some((service, response)) = points.get_mut(kind) else { return };
+    service.push(sample(&row.latency_ns));
+    response.extend(row.response_latency_ns.as_ref().map(sample));
+}
+
 /// Reads the report at `path` and extracts what can be drawn.
 pub fn load(path: &Path) -> Result<Source, AppError> {
     let usage = |why: String| AppError::Usage(format!("{}: {why}", path.display()));
-    let report = crate::report::load(path)?.report;
-    let source = extract(&report).map_err(usage)?;
+    let mut points = Points::new();
+    let mut each = |kind: &str, row: Interval| {
+        add_points(&mut points, kind, &row);
+        Ok(())
+    };
+    let report = crate::report::load_with(path, Rows::Each(&mut each))?.report;
+    let source = extract(&report, points).map_err(usage)?;
     if source.curves.is_empty() && source.tracks.is_empty() {
         return Err(usage(format!(
             "a jdbio {} report with no latency histogram to draw (no op completed?)",
@@ -88,12 +113,13 @@ pub fn load(path: &Path) -> Result<Source, AppError> {
     Ok(source)
 }
 
-/// The curves and tracks of a report `jdbio plot` can draw.
-fn extract(report: &Report) -> Result<Source, String> {
+/// The curves and tracks of a report `jdbio plot` can draw (`points`: its
+/// series rows').
+fn extract(report: &Report, points: Points) -> Result<Source, String> {
     let (heading, curves, tracks) = match &report.body {
         Body::Wal(w) => (label::wal(&w.job), wal(w)?, Vec::new()),
         Body::Bench(b) => {
-            let (curves, tracks) = bench(report, b)?;
+            let (curves, tracks) = bench(report, b, points)?;
             ("bench".to_string(), curves, tracks)
         }
         other => return Err(format!("a jdbio {} report, which has nothing to plot; {PLOTTABLE}", other.command())),
@@ -123,8 +149,8 @@ fn about(report: &Report) -> String {
 }
 
 /// Bench: one curve per op kind (two with --rate: service and response),
-/// one track per op kind in the `series`.
-fn bench(report: &Report, body: &BenchBody) -> Result<(Vec<Curve>, Vec<Track>), String> {
+/// one track per op kind in the `series` (whose rows' `points` are given).
+fn bench(report: &Report, body: &BenchBody, points: Points) -> Result<(Vec<Curve>, Vec<Track>), String> {
     let base = label::bench(&body.job);
     let results = &report.results;
     let mixed = results.len() > 1
@@ -145,23 +171,13 @@ fn bench(report: &Report, body: &BenchBody) -> Result<(Vec<Curve>, Vec<Track>), 
         }
     }
     let mut tracks = Vec::new();
-    for (op, rows) in body.series.iter().flat_map(|s| &s.kinds) {
-        let p99 = |ops: u64, l: &LatencySummary| l.percentiles.get("99").map(|&v| v as f64).filter(|_| ops > 0);
-        let samples: Vec<Sample> =
-            rows.iter().map(|s| Sample { t_s: s.t_s, iops: s.iops, p99_ns: p99(s.ops, &s.latency_ns) }).collect();
+    for (op, (samples, response)) in points {
         if !samples.is_empty() {
-            tracks.push(Track { label: name(op), group: op.clone(), variant: 0, samples });
+            tracks.push(Track { label: name(&op), group: op.clone(), variant: 0, samples });
         }
         // Open loop: the response time per interval, in the response curve's style.
-        let response: Vec<Sample> = rows
-            .iter()
-            .filter_map(|s| {
-                let l = s.response_latency_ns.as_ref()?;
-                Some(Sample { t_s: s.t_s, iops: s.iops, p99_ns: p99(s.ops, l) })
-            })
-            .collect();
         if !response.is_empty() {
-            tracks.push(Track { label: format!("{} response", name(op)), group: op.clone(), variant: 1, samples: response });
+            tracks.push(Track { label: format!("{} response", name(&op)), group: op, variant: 1, samples: response });
         }
     }
     Ok((curves, tracks))
@@ -223,7 +239,7 @@ mod tests {
     #[test]
     fn only_bench_and_wal_reports_are_plottable() {
         let verify = load_bytes(include_bytes!("../../tests/fixtures/report-v1/verify-512m-file.json")).unwrap();
-        let err = extract(&verify).unwrap_err();
+        let err = extract(&verify, Points::new()).unwrap_err();
         assert!(err.contains("a jdbio verify report") && err.contains("bench and jdbio wal"), "{err}");
     }
 
@@ -232,7 +248,7 @@ mod tests {
         let mut r = base();
         r.results = [("read".to_string(), read(summary(&[100_000, 200_000, 300_000])))].into();
         let b = body(&mut r).clone();
-        let (curves, tracks) = bench(&r, &b).unwrap();
+        let (curves, tracks) = bench(&r, &b, Points::new()).unwrap();
         assert_eq!(curves.len(), 1);
         assert_eq!(curves[0].label, "randread 4k qd32");
         assert_eq!(curves[0].hist.len(), 3);
@@ -246,7 +262,7 @@ mod tests {
         op.response_latency_ns = Some(summary(&[150_000]));
         r.results = [("read".to_string(), op)].into();
         let b = body(&mut r).clone();
-        let (curves, _) = bench(&r, &b).unwrap();
+        let (curves, _) = bench(&r, &b, Points::new()).unwrap();
         let labels: Vec<_> = curves.iter().map(|c| (c.label.as_str(), c.variant)).collect();
         assert_eq!(labels, [("randread 4k qd32 read service", 0), ("randread 4k qd32 read response", 1)]);
         assert_eq!(curves[0].group, curves[1].group);
@@ -266,10 +282,10 @@ mod tests {
         };
         let rows = vec![interval(1.0, 10, summary(&[5000; 10])), interval(2.0, 0, summary(&[]))];
         let p99 = rows[0].latency_ns.percentiles["99"] as f64;
-        body(&mut r).series =
-            Some(crate::bench::report::Series { interval_s: 1.0, kinds: [("read".to_string(), rows)].into() });
+        let mut points = Points::new();
+        rows.iter().for_each(|row| add_points(&mut points, "read", row));
         let b = body(&mut r).clone();
-        let (_, tracks) = bench(&r, &b).unwrap();
+        let (_, tracks) = bench(&r, &b, points).unwrap();
         assert_eq!(tracks[0].samples[0], Sample { t_s: 1.0, iops: 10.0, p99_ns: Some(p99) });
         assert_eq!(tracks[0].samples[1].p99_ns, None, "an empty interval has no p99");
     }
@@ -292,6 +308,6 @@ mod tests {
         let bad = LatencySummary { hdr: "@@@".into(), ..LatencySummary::default() };
         r.results = [("read".to_string(), read(bad))].into();
         let b = body(&mut r).clone();
-        assert!(bench(&r, &b).unwrap_err().starts_with("results.read.latency_ns.hdr: not base64"));
+        assert!(bench(&r, &b, Points::new()).unwrap_err().starts_with("results.read.latency_ns.hdr: not base64"));
     }
 }

@@ -131,10 +131,19 @@ pub fn written(dest: &str) -> bool {
 /// through the file [`prepare`] opened, or, for one it did not see, after
 /// the same checks.
 pub fn write_output(flag: &str, dest: &str, bytes: &[u8]) -> Result<(), AppError> {
+    write_output_with(flag, dest, &mut |w| w.write_all(bytes))
+}
+
+/// [`write_output`] of what `put` writes, streamed (buffered) to `dest`.
+fn write_output_with(
+    flag: &str,
+    dest: &str,
+    put: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), AppError> {
     let mut p = prepared();
     let result = match p.outputs.iter_mut().find(|o| o.value() == dest) {
-        Some(out) => out.write(bytes),
-        None => OutputPath::open(flag, dest, &p.inputs).and_then(|mut out| out.write(bytes)),
+        Some(out) => out.write_with(put),
+        None => OutputPath::open(flag, dest, &p.inputs).and_then(|mut out| out.write_with(put)),
     };
     if result.is_ok() {
         p.written.push(dest.to_string());
@@ -212,10 +221,11 @@ pub fn conclude_rows(sink: Sink, interrupted: bool, failure: Option<AppError>) -
 }
 
 /// Writes `value` as pretty JSON to `dest` ("-" is stdout), the `--json`
-/// output prepared before the run.
+/// output prepared before the run, streamed: a report of many series rows
+/// is never held as text.
 pub fn write_json<T: Serialize>(value: &T, dest: &str) -> Result<(), AppError> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|e| AppError::Io(format!("cannot encode the report as JSON: {e}")))?;
-    text.push('\n');
-    write_output("--json", dest, text.as_bytes())
+    write_output_with("--json", dest, &mut |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
+        w.write_all(b"\n")
+    })
 }

@@ -99,15 +99,26 @@ impl OutputPath {
     /// Replaces the output's contents with `bytes`. A closed pipe on stdout
     /// is not an error.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), AppError> {
+        self.write_with(&mut |w| w.write_all(bytes))
+    }
+
+    /// Replaces the output's contents with what `put` writes (buffered:
+    /// a large output is never held whole in memory). A closed pipe on
+    /// stdout is not an error.
+    pub fn write_with(&mut self, put: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), AppError> {
+        let mut buffered = |w: &mut dyn Write| {
+            let mut w = io::BufWriter::new(w);
+            put(&mut w).and_then(|()| w.flush())
+        };
         match self {
-            OutputPath::Stdout => match io::stdout().lock().write_all(bytes) {
+            OutputPath::Stdout => match buffered(&mut io::stdout().lock()) {
                 Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::Io(format!("writing to stdout: {e}"))),
                 _ => Ok(()),
             },
             OutputPath::File { flag, path, regular, created } => {
                 let result = match regular {
-                    true => replace(path, bytes),
-                    false => fs::OpenOptions::new().write(true).open(&*path).and_then(|mut f| f.write_all(bytes)),
+                    true => replace(path, &mut buffered),
+                    false => fs::OpenOptions::new().write(true).open(&*path).and_then(|mut f| buffered(&mut f)),
                 };
                 // A file created for this run and never completed is removed.
                 if result.is_ok()
@@ -122,17 +133,17 @@ impl OutputPath {
 }
 
 /// Replaces the regular file at `path` (through a symlink, the file it
-/// names) with `bytes`: written to a new file beside it with its
+/// names) with what `put` writes: written to a new file beside it with its
 /// permissions, synced, then renamed over it, and the directory synced.
 /// On any failure the new file is removed and the old one is untouched.
-fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+fn replace(path: &Path, put: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let real = fs::canonicalize(path)?;
     let (dir, temp) = beside(&real)?;
     let mode = fs::metadata(&real)?.permissions();
     let guard = Scratch::new(&temp, false);
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
     file.set_permissions(mode)?;
-    file.write_all(bytes)?;
+    put(&mut file)?;
     file.sync_all()?;
     drop(file);
     fs::rename(&temp, &real)?;

@@ -1,29 +1,73 @@
-//! Reading a report file's bytes (for [`super::load`]): bounded in size
-//! before it is read, and checked to be a jdbio report object of a schema
-//! this jdbio reads (`jdbio.report/2`, or `/1`). Each way a file can be
-//! unusable has its own message.
+//! Reading a report file (for [`super::load`]): bounded in size before it
+//! is parsed, and checked, in a first pass over it that keeps no more than
+//! its `schema` and `command` strings, to be a jdbio report object of a
+//! schema this jdbio reads (`jdbio.report/2`, or `/1`). Each way a file
+//! can be unusable has its own message.
+//!
+//! Nothing here holds a whole file's JSON in memory: a regular file is
+//! streamed from disk once per pass; anything else (a pipe, a device) is
+//! read into memory once, at most [`MAX_REPORT_BYTES`], and streamed from
+//! there.
 
-use std::{io::Read, path::Path};
+use std::{
+    borrow::Cow,
+    fmt,
+    fs::File,
+    io::{BufReader, Read, Seek},
+    path::Path,
+};
 
-use serde_json::Value;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{SCHEMA, SCHEMA_V1};
 
 /// The largest report file jdbio reads: 64 MiB. The biggest real reports
-/// (an hour of one-second series with a histogram per interval) are a few
-/// MiB; a larger file is refused before it is read.
+/// (ten minutes of 10 ms series, a histogram per interval) are about
+/// 30 MiB; a larger file is refused before it is read.
 pub const MAX_REPORT_BYTES: u64 = 64 << 20;
 
-/// The bytes of `path`, refused when over [`MAX_REPORT_BYTES`]: by its
+/// The largest `jdbio.report/1` file jdbio reads: 4 MiB. A /1 report is
+/// mapped to /2 as a whole JSON tree, which takes up to about twenty times
+/// the file's size in memory; the /1 reports jdbio wrote are a few KiB to a
+/// few hundred KiB.
+pub const MAX_V1_REPORT_BYTES: u64 = 4 << 20;
+
+/// A report's bytes, ready to be read from their start as often as needed.
+pub(super) enum Input<'a> {
+    /// A regular file, read from disk on each pass.
+    File(File),
+    /// Bytes in memory (read from a pipe or a device, or given).
+    Bytes(Cow<'a, [u8]>),
+}
+
+impl Input<'_> {
+    /// A reader of the whole report from its start, never past
+    /// [`MAX_REPORT_BYTES`] + 1 bytes.
+    pub(super) fn reader(&mut self) -> Result<Box<dyn Read + '_>, String> {
+        match self {
+            Input::File(file) => {
+                file.rewind().map_err(|e| format!("cannot read: {e}"))?;
+                Ok(Box::new(BufReader::new(Read::take(&*file, MAX_REPORT_BYTES + 1))))
+            }
+            Input::Bytes(bytes) => Ok(Box::new(&bytes[..])),
+        }
+    }
+
+    /// Its length in bytes.
+    pub(super) fn len(&self) -> Result<u64, String> {
+        match self {
+            Input::File(file) => file.metadata().map(|m| m.len()).map_err(|e| format!("cannot read: {e}")),
+            Input::Bytes(bytes) => Ok(bytes.len() as u64),
+        }
+    }
+}
+
+/// The report at `path`, refused when over [`MAX_REPORT_BYTES`]: by its
 /// length for a regular file (nothing is read), and by reading at most one
-/// byte past the limit for anything else (a pipe, a device).
-pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    let too_big = |len: Option<u64>| {
-        let len =
-            len.map_or_else(|| "more than that; stopped reading there".to_string(), |n| format!("{n} bytes; not read"));
-        format!("too large for a jdbio report (at most {MAX_REPORT_BYTES} bytes, 64 MiB; this is {len})")
-    };
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+/// byte past the limit for anything else (a pipe, a device), which is kept
+/// in memory.
+pub(super) fn open(path: &Path) -> Result<Input<'static>, String> {
+    let file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     if meta.is_dir() {
         return Err("cannot read: a directory, not a report file".into());
@@ -31,42 +75,200 @@ pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     if meta.len() > MAX_REPORT_BYTES {
         return Err(too_big(Some(meta.len())));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    if meta.is_file() {
+        return Ok(Input::File(file));
+    }
+    let mut bytes = Vec::new();
     file.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
     if bytes.len() as u64 > MAX_REPORT_BYTES {
         return Err(too_big(None));
     }
-    Ok(bytes)
+    Ok(Input::Bytes(Cow::Owned(bytes)))
 }
 
-/// Checks the bytes of a report and gives its JSON and whether it is a /1
-/// report; the error is the message without the path.
-pub(super) fn parse_report(text: &[u8]) -> Result<(Value, bool), String> {
-    let value: Value = serde_json::from_slice(text).map_err(|e| format!("not JSON ({e})"))?;
-    let Value::Object(map) = &value else {
-        return Err(format!("not a jdbio report (the file holds a JSON {}, not an object)", kind(&value)));
+/// The message for a file over [`MAX_REPORT_BYTES`] (`len` when known).
+fn too_big(len: Option<u64>) -> String {
+    let len = len.map_or_else(|| "more than that; stopped reading there".to_string(), |n| format!("{n} bytes; not read"));
+    format!("too large for a jdbio report (at most {MAX_REPORT_BYTES} bytes, 64 MiB; this is {len})")
+}
+
+/// The message for a /1 report over [`MAX_V1_REPORT_BYTES`].
+pub(super) fn too_big_v1(len: u64) -> String {
+    format!(
+        "too large for a jdbio.report/1 report (at most {MAX_V1_REPORT_BYTES} bytes, 4 MiB, for /1; this is {len} bytes); \
+         /1 reports are read whole to map them to /2"
+    )
+}
+
+/// What the first pass finds: which schema, and the `command` when it is
+/// a string.
+#[derive(Debug, PartialEq)]
+pub(super) struct Head {
+    /// The file is a `jdbio.report/1` report.
+    pub v1: bool,
+    /// Its `command`, when that is a string.
+    pub command: Option<String>,
+}
+
+/// Checks, in one pass over `reader` that keeps nothing else, that it is
+/// JSON, a jdbio report object, of a schema this jdbio reads; the error is
+/// the message without the path.
+pub(super) fn head(reader: impl Read) -> Result<Head, String> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let top = Top::deserialize(&mut de).and_then(|top| de.end().map(|()| top)).map_err(|e| format!("not JSON ({e})"))?;
+    let Top::Object { schema, command } = top else {
+        let Top::Other(kind) = top else { unreachable!("an object was matched above") };
+        return Err(format!("not a jdbio report (the file holds a JSON {kind}, not an object)"));
     };
-    let schema = match map.get("schema") {
+    let schema = match schema {
         None => return Err("not a jdbio report (no \"schema\" key)".into()),
-        Some(Value::String(s)) => s.as_str(),
-        Some(other) => return Err(format!("not a jdbio report (\"schema\" is a {}, not a string)", kind(other))),
+        Some(Scalar::Str(s)) => s,
+        Some(Scalar::Other(kind)) => return Err(format!("not a jdbio report (\"schema\" is a {kind}, not a string)")),
     };
     if schema != SCHEMA && schema != SCHEMA_V1 {
         return Err(format!("schema {schema} is not one this jdbio reads ({SCHEMA} or {SCHEMA_V1})"));
     }
-    let v1 = schema == SCHEMA_V1;
-    Ok((value, v1))
+    let command = match command {
+        Some(Scalar::Str(c)) => Some(c),
+        _ => None,
+    };
+    Ok(Head { v1: schema == SCHEMA_V1, command })
 }
 
-/// What kind of JSON value `v` is, for messages.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+/// The top-level JSON value, reduced to what [`head`] needs.
+enum Top {
+    /// An object, with its last `schema` and `command` values.
+    Object {
+        /// The `schema` value.
+        schema: Option<Scalar>,
+        /// The `command` value.
+        command: Option<Scalar>,
+    },
+    /// Anything else, by kind ("array").
+    Other(&'static str),
+}
+
+/// A JSON value kept only when it is a string; otherwise its kind.
+enum Scalar {
+    /// A string.
+    Str(String),
+    /// Any other value, by kind ("number").
+    Other(&'static str),
+}
+
+/// Which key of the top-level object [`head`] is at.
+enum Key {
+    /// `schema`.
+    Schema,
+    /// `command`.
+    Command,
+    /// Any other key, whose value is skipped.
+    Other,
+}
+
+/// Visits any JSON value, keeping a string and skipping everything else
+/// (nested arrays and objects are walked, not stored); the kind of what it
+/// saw is its `kind`. Shared by [`Top`] and [`Scalar`].
+struct Kinds<F>(F);
+
+impl<'de, T, F: FnOnce(Result<String, &'static str>) -> T> Visitor<'de> for Kinds<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok((self.0)(Err("null")))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok((self.0)(Err("boolean")))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<T, E> {
+        Ok((self.0)(Err("number")))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<T, E> {
+        Ok((self.0)(Err("number")))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<T, E> {
+        Ok((self.0)(Err("number")))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<T, E> {
+        Ok((self.0)(Ok(s.to_string())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok((self.0)(Err("array")))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok((self.0)(Err("object")))
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Kinds(|v: Result<String, &'static str>| v.map_or_else(Scalar::Other, Scalar::Str)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(Kinds(|v: Result<String, &'static str>| match v.as_deref() {
+            Ok("schema") => Key::Schema,
+            Ok("command") => Key::Command,
+            _ => Key::Other,
+        }))
+    }
+}
+
+/// Visits the top-level value: an object's `schema` and `command`, or the
+/// kind of anything else.
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let (mut schema, mut command) = (None, None);
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Schema => schema = Some(map.next_value::<Scalar>()?),
+                Key::Command => command = Some(map.next_value::<Scalar>()?),
+                Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        Ok(Top::Object { schema, command })
+    }
+    fn visit_unit<E>(self) -> Result<Top, E> {
+        Ok(Top::Other("null"))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+        Ok(Top::Other("boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+        Ok(Top::Other("number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+        Ok(Top::Other("number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+        Ok(Top::Other("number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+        Ok(Top::Other("string"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Top::Other("array"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Top {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TopVisitor)
     }
 }
 
@@ -76,15 +278,26 @@ mod tests {
 
     #[test]
     fn each_problem_has_its_own_message() {
-        let err = |text: &str| parse_report(text.as_bytes()).unwrap_err();
-        assert!(parse_report(br#"{"schema":"jdbio.report/1","command":"bench"}"#).is_ok());
+        let head = |text: &str| head(text.as_bytes());
+        let err = |text: &str| head(text).unwrap_err();
+        let v1 = Head { v1: true, command: Some("bench".into()) };
+        assert_eq!(head(r#"{"schema":"jdbio.report/1","command":"bench"}"#), Ok(v1));
         assert!(err(r#"{"schema":"jdbio.rep"#).starts_with("not JSON"));
+        assert!(err(r#"{"x":[1,2],"schema":"jdbio.report/2"} 7"#).starts_with("not JSON"));
         assert_eq!(err("[1,2]"), "not a jdbio report (the file holds a JSON array, not an object)");
+        assert_eq!(err("null"), "not a jdbio report (the file holds a JSON null, not an object)");
         assert_eq!(err(r#"{"a":1}"#), "not a jdbio report (no \"schema\" key)");
         assert_eq!(err(r#"{"schema":7}"#), "not a jdbio report (\"schema\" is a number, not a string)");
+        assert_eq!(err(r#"{"schema":{"a":[]}}"#), "not a jdbio report (\"schema\" is a object, not a string)");
         assert_eq!(
             err(r#"{"schema":"jdbio.report/9","command":"bench"}"#),
             "schema jdbio.report/9 is not one this jdbio reads (jdbio.report/2 or jdbio.report/1)"
         );
+    }
+
+    #[test]
+    fn a_command_that_is_not_a_string_is_no_command() {
+        let h = head(br#"{"x":{"command":"wal"},"command":[1],"schema":"jdbio.report/2"}"#.as_slice()).unwrap();
+        assert_eq!(h, Head { v1: false, command: None });
     }
 }

@@ -16,12 +16,13 @@ use super::{
     window::{Aggregate, overlap},
 };
 use crate::{
-    bench::report::{BenchBody, BenchSection},
+    bench::report::{BenchBody, BenchSection, Series},
     report::{Body, CpuUsage, Host, OpResult, Report, new_histogram},
 };
 
-/// The merged report of `hosts` (at least one, each a bench report).
-pub fn build(hosts: &[HostRun], agg: &Aggregate) -> Report {
+/// The merged report of `hosts` (at least one, each a bench report), with
+/// the merged `series` when they have one.
+pub fn build(hosts: &[HostRun], agg: &Aggregate, series: Option<Series>) -> Report {
     let mut results = BTreeMap::new();
     for (kind, rates) in &agg.rates {
         let mut hist = new_histogram();
@@ -63,7 +64,7 @@ pub fn build(hosts: &[HostRun], agg: &Aggregate) -> Report {
             ..BenchSection::default()
         },
         verify: None,
-        series: super::series::merged(hosts),
+        series,
         rate: None,
         repetitions: None,
         repetition_medians: None,

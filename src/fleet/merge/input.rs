@@ -1,8 +1,13 @@
 //! One host's report, read for merging: the typed report (loaded by
-//! [`crate::report::load`]), its histograms decoded with the checked
-//! decoder, its measured window and its series.
+//! [`crate::report::load_with`], its `series` rows checked but not kept:
+//! [`super::series::fold`] reads them again one at a time), its results'
+//! histograms decoded with the checked decoder, its measured window and
+//! its series' interval.
 
-use std::{collections::BTreeMap, path::Path};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
 
 use hdrhistogram::Histogram;
 
@@ -31,26 +36,13 @@ pub struct HostOp {
     pub hist: Histogram<u64>,
 }
 
-/// One interval of a host's `series`, for one op kind.
-#[derive(Debug, Clone)]
-pub struct HostInterval {
-    /// End of the interval, seconds after the host's window start.
-    pub t_s: f64,
-    /// Length of the interval, seconds.
-    pub length_s: f64,
-    /// Operations in it.
-    pub ops: u64,
-    /// Bytes in it.
-    pub bytes: u64,
-    /// Its latency histogram, decoded.
-    pub hist: Histogram<u64>,
-}
-
 /// One host's run.
 #[derive(Debug, Clone)]
 pub struct HostRun {
     /// The report file, as given.
     pub file: String,
+    /// Its path.
+    pub path: PathBuf,
     /// The report.
     pub report: Report,
     /// Per op kind.
@@ -59,8 +51,8 @@ pub struct HostRun {
     pub window: Option<(u64, u64)>,
     /// Measured time, seconds.
     pub duration_s: f64,
-    /// `series.interval_s` and, per op kind, the intervals.
-    pub series: Option<(f64, BTreeMap<String, Vec<HostInterval>>)>,
+    /// `series.interval_s`, when the report has a series.
+    pub series: Option<f64>,
 }
 
 impl HostRun {
@@ -90,8 +82,9 @@ impl HostRun {
             (Some(s), Some(e)) if e >= s => Some((s, e)),
             _ => None,
         };
-        let series = series(body, &loaded.path)?;
-        Ok(HostRun { file, series, report: r.clone(), ops, window, duration_s: r.duration_s })
+        let series = body.series.as_ref().map(|s| s.interval_s);
+        let path = loaded.path.clone();
+        Ok(HostRun { file, path, series, report: r.clone(), ops, window, duration_s: r.duration_s })
     }
 
     /// Total IOPS over the op kinds, as the host stated it.
@@ -119,31 +112,9 @@ impl HostRun {
 }
 
 /// Decodes `blob`; errors name `path` and `at`.
-fn decode(blob: &str, path: &Path, at: &str) -> Result<Histogram<u64>, AppError> {
+pub fn decode(blob: &str, path: &Path, at: &str) -> Result<Histogram<u64>, AppError> {
     if blob.is_empty() {
         return Err(AppError::Usage(format!("{}: {at} is missing", path.display())));
     }
     decode_hdr(blob).map_err(|why| AppError::Usage(format!("{}: {at}: {why}", path.display())))
-}
-
-/// The `series` of a host, if it has one.
-type Series = Option<(f64, BTreeMap<String, Vec<HostInterval>>)>;
-
-fn series(body: &BenchBody, path: &Path) -> Result<Series, AppError> {
-    let Some(s) = &body.series else { return Ok(None) };
-    let mut out = BTreeMap::new();
-    for (kind, rows) in &s.kinds {
-        let mut list = Vec::new();
-        for (i, row) in rows.iter().enumerate() {
-            list.push(HostInterval {
-                t_s: row.t_s,
-                length_s: row.length_s,
-                ops: row.ops,
-                bytes: row.bytes,
-                hist: decode(&row.latency_ns.hdr, path, &format!("series.{kind}[{i}].latency_ns.hdr"))?,
-            });
-        }
-        out.insert(kind.clone(), list);
-    }
-    Ok(Some((s.interval_s, out)))
 }

@@ -5,9 +5,11 @@
 //! `jdbio.report/1` file mapped to /2) -> the gate's settings rule
 //! ([`crate::gate::settings::mismatches`]: every setting that changes the
 //! numbers must match; exit 2 naming each difference and the files) -> only
-//! whole bench runs -> [`input::HostRun`] (histograms through the checked decoder) ->
-//! [`window::aggregate`] (rates over the overlap of the measured windows) ->
-//! [`build::build`] the fleet report -> JSON and the [`render`]ed summary.
+//! whole bench runs -> [`input::HostRun`] (histograms through the checked decoder;
+//! `series` rows checked, not kept) -> [`series::fold`] (each file's rows
+//! read again, one at a time, onto one grid) -> [`window::aggregate`] (rates
+//! over the overlap of the measured windows) -> [`build::build`] the fleet
+//! report -> JSON and the [`render`]ed summary.
 
 mod args;
 mod build;
@@ -23,13 +25,14 @@ pub use section::FleetSection;
 use crate::{
     error::AppError,
     gate::settings,
-    report::{Body, Delivery, Ended, LoadedReport, deliver},
+    report::{Body, Delivery, Ended, LoadedReport, Rows, deliver},
 };
 
 /// Runs `jdbio merge`.
 pub fn run(args: &MergeArgs) -> Result<(), AppError> {
     refuse_repeats(&args.reports)?;
-    let loaded = args.reports.iter().map(|p| crate::report::load(p)).collect::<Result<Vec<_>, _>>()?;
+    let no_rows = |p: &std::path::PathBuf| crate::report::load_with(p, Rows::Each(&mut |_, _| Ok(())));
+    let loaded = args.reports.iter().map(no_rows).collect::<Result<Vec<_>, _>>()?;
     let first = &loaded[0];
     let name = |l: &LoadedReport| l.path.display().to_string();
     let diffs: Vec<String> = loaded[1..]
@@ -57,8 +60,9 @@ pub fn run(args: &MergeArgs) -> Result<(), AppError> {
         )));
     }
     let hosts = loaded.iter().map(input::HostRun::read).collect::<Result<Vec<_>, _>>()?;
-    let agg = window::aggregate(&hosts);
-    let report = build::build(&hosts, &agg);
+    let folded = series::fold(&hosts, window::overlap(&hosts).ok())?;
+    let agg = window::aggregate(&hosts, folded.as_ref().map(|f| &f.in_overlap));
+    let report = build::build(&hosts, &agg, folded.map(|f| f.series));
     let job = settings::describe(&report);
     let to = Delivery { json: args.json.as_deref(), export: Some(&args.export) };
     deliver(&report, to, &render::render(&report, &job))?;

@@ -76,8 +76,10 @@ pub fn overlap(hosts: &[HostRun]) -> Result<(u64, u64), Rule> {
     if end > start { Ok((start, end)) } else { Err(Rule::NoOverlap) }
 }
 
-/// The aggregate rates of `hosts` by the best rule their reports allow.
-pub fn aggregate(hosts: &[HostRun]) -> Aggregate {
+/// The aggregate rates of `hosts` by the best rule their reports allow;
+/// `in_overlap`: per op kind, the ops and bytes of the hosts' series rows
+/// inside the overlap ([`super::series::fold`]), when they have series.
+pub fn aggregate(hosts: &[HostRun], in_overlap: Option<&BTreeMap<String, (f64, f64)>>) -> Aggregate {
     let kinds: Vec<String> = hosts.iter().flat_map(|h| h.ops.keys().cloned()).collect();
     let summed = |rule: Rule, overlap: Option<(u64, u64)>| {
         let mut rates = BTreeMap::<String, Rates>::new();
@@ -94,26 +96,15 @@ pub fn aggregate(hosts: &[HostRun]) -> Aggregate {
         Ok(o) => o,
         Err(rule) => return summed(rule, None),
     };
-    let every = hosts.first().and_then(|h| h.series.as_ref()).map(|s| s.0);
-    let same_series = every.is_some() && hosts.iter().all(|h| h.series.as_ref().map(|s| s.0) == every);
-    if !same_series {
+    let every = hosts.first().and_then(|h| h.series);
+    let same_series = every.is_some() && hosts.iter().all(|h| h.series == every);
+    let Some(in_overlap) = in_overlap.filter(|_| same_series) else {
         return summed(Rule::WindowMeans, Some((start, end)));
-    }
+    };
     let secs = (end - start) as f64 / 1e9;
     let mut rates = BTreeMap::new();
     for kind in kinds {
-        let (mut ops, mut bytes) = (0.0, 0.0);
-        for h in hosts {
-            let (Some((ws, _)), Some((_, series))) = (h.window, &h.series) else { continue };
-            for i in series.get(&kind).into_iter().flatten() {
-                let i_end = ws as f64 + i.t_s * 1e9;
-                let i_start = i_end - i.length_s * 1e9;
-                let inside = (i_end.min(end as f64) - i_start.max(start as f64)).max(0.0);
-                let share = inside / (i.length_s * 1e9).max(1.0);
-                ops += i.ops as f64 * share;
-                bytes += i.bytes as f64 * share;
-            }
-        }
+        let (ops, bytes) = in_overlap.get(&kind).copied().unwrap_or((0.0, 0.0));
         rates.insert(kind, Rates { iops: ops / secs, bw_bytes_per_s: bytes / secs });
     }
     Aggregate { rule: Rule::Series, overlap: Some((start, end)), rates }
