@@ -37,35 +37,49 @@ fn bounded(m: &Measured, what: &str) {
     assert!(m.peak_rss_bytes < LIMIT, "{what}: peak RSS {} MiB", m.peak_rss_bytes >> 20);
 }
 
-/// Writes `name` in `dir`: a /2 bench report's first keys and a 60 MiB
-/// array of zeros, valid JSON.
-fn junk(dir: &Path, name: &str) {
+/// Writes `name` in `dir`: `head`, 60 MiB of `item` repeated with commas,
+/// then `tail`: valid JSON.
+fn junk(dir: &Path, name: &str, head: &str, item: &str, tail: &str) {
     let mut w = BufWriter::new(File::create(dir.join(name)).unwrap());
-    w.write_all(br#"{"schema":"jdbio.report/2","command":"bench","x":["#).unwrap();
-    let zeros = "0,".repeat(1 << 20);
-    for _ in 0..30 {
-        w.write_all(zeros.as_bytes()).unwrap();
+    w.write_all(head.as_bytes()).unwrap();
+    let chunk = format!("{item},").repeat((1 << 20) / (item.len() + 1));
+    for _ in 0..60 {
+        w.write_all(chunk.as_bytes()).unwrap();
     }
-    w.write_all(b"0]}").unwrap();
+    w.write_all(item.as_bytes()).unwrap();
+    w.write_all(tail.as_bytes()).unwrap();
     w.flush().unwrap();
 }
 
+/// 60 MiB reports of valid JSON whose values would take gigabytes once
+/// kept (an unknown key's array of zeros, an `argv` of empty strings, junk
+/// inside `job.dist`, which serde buffers to find its tag) are refused by
+/// the count of their values, in bounded memory, naming the file.
 #[test]
 fn a_60_mib_file_of_json_junk_is_refused_in_bounded_memory() {
     let dir = scratch();
-    junk(dir.path(), "junk.json");
-    junk(dir.path(), "junk2.json");
-    let runs: [&[&str]; 3] = [
-        &["gate", "--baseline", "junk.json", "junk.json"],
-        &["plot", "junk.json", "-o", "out.svg"],
-        &["merge", "junk.json", "junk2.json", "--json", "m.json"],
+    let bench = r#"{"schema":"jdbio.report/2","command":"bench","#;
+    let files = [
+        ("zeros.json", format!(r#"{bench}"x":["#), "0", "]}"),
+        ("argv.json", format!(r#"{bench}"argv":["#), r#""""#, "]}"),
+        ("dist.json", format!(r#"{bench}"job":{{"dist":{{"x":["#), "[]", "]}}}"),
     ];
-    for args in runs {
-        let m = run(dir.path(), args);
-        assert_eq!(m.code, Some(2), "{args:?}: {}", m.stderr);
-        let want = "jdbio: error: junk.json: not a usable jdbio bench report (missing field `job`";
-        assert!(m.stderr.starts_with(want) && m.stderr.lines().count() == 1, "{args:?}: {}", m.stderr);
-        bounded(&m, args[0]);
+    for (name, head, item, tail) in &files {
+        junk(dir.path(), name, head, item, tail);
+    }
+    for (name, ..) in &files {
+        let runs: [&[&str]; 3] = [
+            &["gate", "--baseline", name, name],
+            &["plot", name, "-o", "out.svg"],
+            &["merge", name, "zeros.json", "--json", "m.json"],
+        ];
+        for args in runs {
+            let m = run(dir.path(), args);
+            assert_eq!(m.code, Some(2), "{args:?}: {}", m.stderr);
+            let want = format!("jdbio: error: {name}: holds more than 1000000 JSON values outside its series");
+            assert!(m.stderr.starts_with(&want) && m.stderr.lines().count() == 1, "{args:?}: {}", m.stderr);
+            bounded(&m, args[0]);
+        }
     }
 }
 

@@ -17,7 +17,9 @@ use std::{
     path::Path,
 };
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::cell::Cell;
+
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{SCHEMA, SCHEMA_V1};
 
@@ -25,6 +27,14 @@ use super::{SCHEMA, SCHEMA_V1};
 /// (ten minutes of 10 ms series, a histogram per interval) are about
 /// 30 MiB; a larger file is refused before it is read.
 pub const MAX_REPORT_BYTES: u64 = 64 << 20;
+
+/// The most JSON values a report may hold outside its top-level `series`
+/// (whose rows are read one at a time, not kept): a million, ten times a
+/// `--repeat 1000` report's. What a loaded report keeps in memory grows
+/// with this count, not with the file's bytes, so counting them in the
+/// first pass bounds it (a report of a million empty strings, say, would
+/// take hundreds of MiB once read).
+pub const MAX_REPORT_VALUES: u64 = 1_000_000;
 
 /// The largest `jdbio.report/1` file jdbio reads: 4 MiB. A /1 report is
 /// mapped to /2 as a whole JSON tree, which takes up to about twenty times
@@ -115,7 +125,14 @@ pub(super) struct Head {
 /// the message without the path.
 pub(super) fn head(reader: impl Read) -> Result<Head, String> {
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let top = Top::deserialize(&mut de).and_then(|top| de.end().map(|()| top)).map_err(|e| format!("not JSON ({e})"))?;
+    let values = Cell::new(0);
+    let top = de.deserialize_any(TopVisitor { values: &values }).and_then(|top| de.end().map(|()| top));
+    if values.get() > MAX_REPORT_VALUES {
+        return Err(format!(
+            "holds more than {MAX_REPORT_VALUES} JSON values outside its series, more than any jdbio report; not read further"
+        ));
+    }
+    let top = top.map_err(|e| format!("not JSON ({e})"))?;
     let Top::Object { schema, command } = top else {
         let Top::Other(kind) = top else { unreachable!("an object was matched above") };
         return Err(format!("not a jdbio report (the file holds a JSON {kind}, not an object)"));
@@ -162,6 +179,8 @@ enum Key {
     Schema,
     /// `command`.
     Command,
+    /// `series`, whose values are not counted (its rows are not kept).
+    Series,
     /// Any other key, whose value is skipped.
     Other,
 }
@@ -216,16 +235,81 @@ impl<'de> Deserialize<'de> for Key {
         d.deserialize_str(Kinds(|v: Result<String, &'static str>| match v.as_deref() {
             Ok("schema") => Key::Schema,
             Ok("command") => Key::Command,
+            Ok("series") => Key::Series,
             _ => Key::Other,
         }))
     }
 }
 
-/// Visits the top-level value: an object's `schema` and `command`, or the
-/// kind of anything else.
-struct TopVisitor;
+/// Counts the JSON values of what it visits (itself and everything nested
+/// in it) into `.0`, and stops with an error past [`MAX_REPORT_VALUES`].
+struct Counted<'c>(&'c Cell<u64>);
 
-impl<'de> Visitor<'de> for TopVisitor {
+impl Counted<'_> {
+    /// One more value.
+    fn tick<E: de::Error>(&self) -> Result<(), E> {
+        self.0.set(self.0.get() + 1);
+        match self.0.get() > MAX_REPORT_VALUES {
+            true => Err(E::custom("too many values")),
+            false => Ok(()),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Counted<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Counted<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.tick()?;
+        while seq.next_element_seed(Counted(self.0))?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.tick()?;
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(Counted(self.0))?;
+        }
+        Ok(())
+    }
+}
+
+/// Visits the top-level value: an object's `schema` and `command`, or the
+/// kind of anything else; counts the values outside `series` into `values`.
+struct TopVisitor<'c> {
+    /// The count of values so far.
+    values: &'c Cell<u64>,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_> {
     type Value = Top;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -237,7 +321,8 @@ impl<'de> Visitor<'de> for TopVisitor {
             match key {
                 Key::Schema => schema = Some(map.next_value::<Scalar>()?),
                 Key::Command => command = Some(map.next_value::<Scalar>()?),
-                Key::Other => map.next_value::<IgnoredAny>().map(drop)?,
+                Key::Series => map.next_value::<IgnoredAny>().map(drop)?,
+                Key::Other => map.next_value_seed(Counted(self.values))?,
             }
         }
         Ok(Top::Object { schema, command })
@@ -263,12 +348,6 @@ impl<'de> Visitor<'de> for TopVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Top::Other("array"))
-    }
-}
-
-impl<'de> Deserialize<'de> for Top {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TopVisitor)
     }
 }
 
