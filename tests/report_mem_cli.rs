@@ -67,11 +67,14 @@ fn a_60_mib_file_of_json_junk_is_refused_in_bounded_memory() {
     for (name, head, item, tail) in &files {
         junk(dir.path(), name, head, item, tail);
     }
+    // merge's second input: junk too, but not the same file as the first.
+    let (_, head, item, tail) = &files[0];
+    junk(dir.path(), "other.json", head, item, tail);
     for (name, ..) in &files {
         let runs: [&[&str]; 3] = [
             &["gate", "--baseline", name, name],
             &["plot", name, "-o", "out.svg"],
-            &["merge", name, "zeros.json", "--json", "m.json"],
+            &["merge", name, "other.json", "--json", "m.json"],
         ];
         for args in runs {
             let m = run(dir.path(), args);
