@@ -396,7 +396,8 @@ fn a_read_mode_refuses_to_lengthen_a_file_of_data() {
         (&["--size", "32m"][..], "--offset 0 + --size 33554432: ends at 33554432"),
         (&["--offset", "8m", "--size", "16m", "--mode", "randread"][..], "--offset 8388608 + --size 16777216"),
     ] {
-        let out = jdbio(dir.path()).args(["bench", "live.dat", "--time", "1", "--ramp", "0"]).args(args).output().unwrap();
+        let out =
+            jdbio(dir.path()).args(["bench", "live.dat", "--time", "1", "--ramp", "0"]).args(args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(named) && err.contains("past the end of live.dat (16777216 bytes)"), "{err}");

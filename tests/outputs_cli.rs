@@ -185,7 +185,7 @@ fn a_new_output_under_dev_is_refused() {
         let out = jdbio(dir.path()).args(args).output().unwrap();
         let err = stderr_of(&out);
         assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(err.contains(&format!("{bad}")) && err.contains("no such file, and jdbio creates no files under /dev"), "{err}");
+        assert!(err.contains(bad) && err.contains("no such file, and jdbio creates no files under /dev"), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(!Path::new(bad).exists(), "{bad} was created");
     }

@@ -146,17 +146,25 @@ fn a_report_that_cannot_be_written_keeps_the_old_one() {
     let dir = scratch();
     std::fs::write(dir.path().join("t.dat"), vec![3u8; 4 << 20]).unwrap();
     for (json, existed) in [(&old, true), (&fs.path().join("new.json"), false)] {
-        let out = jdbio(dir.path()).args(["bench", "t.dat", "--ops", "200", "--ramp", "0", "-q", "--json"]).arg(json).output();
+        let out = jdbio(dir.path())
+            .args(["bench", "t.dat", "--ops", "200", "--ramp", "0", "-q", "--json"])
+            .arg(json)
+            .output();
         let out = out.unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(err.contains(&format!("--json {}: cannot write", json.display())) && err.contains("No space left"), "{err}");
+        assert!(
+            err.contains(&format!("--json {}: cannot write", json.display())) && err.contains("No space left"),
+            "{err}"
+        );
         match existed {
             true => assert_eq!(std::fs::read_to_string(json).unwrap(), earlier, "the old report lost its bytes"),
             false => assert!(!json.exists(), "a report that was never written is left behind"),
         }
-        let mut names: Vec<String> =
-            std::fs::read_dir(fs.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> = std::fs::read_dir(fs.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         assert_eq!(names, ["ballast", "lost+found", "old.json"], "nothing half-written is left beside the report");
     }

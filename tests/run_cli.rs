@@ -88,7 +88,9 @@ fn a_suite_file_too_large_or_endless_is_refused_having_read_a_bounded_amount() {
     let mut big = SUITE.to_string();
     big.push_str(&"# padding\n".repeat(120_000));
     write(dir.path(), "big.toml", &big);
-    for (suite, needle) in [("big.toml", "big.toml: larger than 1048576 bytes"), ("/dev/zero", "/dev/zero: larger than")] {
+    for (suite, needle) in
+        [("big.toml", "big.toml: larger than 1048576 bytes"), ("/dev/zero", "/dev/zero: larger than")]
+    {
         let out = jdbio(dir.path()).args(["run", suite]).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");

@@ -280,7 +280,7 @@ mod tests {
             latency_ns,
             response_latency_ns: None,
         };
-        let rows = vec![interval(1.0, 10, summary(&[5000; 10])), interval(2.0, 0, summary(&[]))];
+        let rows = [interval(1.0, 10, summary(&[5000; 10])), interval(2.0, 0, summary(&[]))];
         let p99 = rows[0].latency_ns.percentiles["99"] as f64;
         let mut points = Points::new();
         rows.iter().for_each(|row| add_points(&mut points, "read", row));

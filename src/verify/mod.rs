@@ -100,9 +100,9 @@ fn passes(plan: &mut VerifyPlan) -> Result<(), AppError> {
     if let Some(e) = &error {
         lines.push(format!("error   : {e}; nothing was checked"));
     }
-    let mut section = report::VerifySection::new(&plan, &verdicts, read_rate, ack_section);
+    let mut section = report::VerifySection::new(plan, &verdicts, read_rate, ack_section);
     section.error = error.as_ref().map(ToString::to_string);
-    let mut report = Report::new(Body::Verify(report::VerifyBody { job: report::VerifyJob::of(&plan), verify: section }));
+    let mut report = Report::new(Body::Verify(report::VerifyBody { job: report::VerifyJob::of(plan), verify: section }));
     report.results = results;
     report.target = crate::target::probe(&plan.path).ok();
     clock.stop(&mut report);
