@@ -157,6 +157,7 @@ fn a_report_that_cannot_be_written_keeps_the_old_one() {
             err.contains(&format!("--json {}: cannot write", json.display())) && err.contains("No space left"),
             "{err}"
         );
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
         match existed {
             true => assert_eq!(std::fs::read_to_string(json).unwrap(), earlier, "the old report lost its bytes"),
             false => assert!(!json.exists(), "a report that was never written is left behind"),

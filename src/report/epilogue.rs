@@ -71,10 +71,10 @@ pub fn deliver(report: &Report, to: Delivery<'_>, summary: &str) -> Result<Sink,
 /// Ends a run that an error or a signal stopped before it wrote its
 /// report: `report` (the job as planned, nothing measured) goes to `--json`
 /// stating how the run ended, and `error` is given back. A run whose report
-/// is already out, or that bad input stopped before any I/O, writes
-/// nothing more.
+/// is already out (or failed to go out: that is the error), or that bad
+/// input stopped before any I/O, writes nothing more.
 pub fn deliver_failure(mut report: Report, json: Option<&str>, error: AppError) -> AppError {
-    if matches!(error, AppError::Usage(_)) || json.is_some_and(super::output::written) {
+    if matches!(error, AppError::Usage(_)) || json.is_some_and(super::output::tried) {
         return error;
     }
     report.end_with_error(&error);

@@ -28,8 +28,9 @@ use crate::error::AppError;
 struct Prepared {
     outputs: Vec<OutputPath>,
     inputs: Vec<PathBuf>,
-    /// The outputs written so far, by value ("-" for stdout).
-    written: Vec<String>,
+    /// The outputs written so far, or tried and failed, by value ("-" for
+    /// stdout).
+    tried: Vec<String>,
 }
 
 /// True when an output prepared for this run goes to stdout, so every
@@ -38,7 +39,7 @@ struct Prepared {
 static STDOUT_TAKEN: AtomicBool = AtomicBool::new(false);
 
 static PREPARED: Mutex<Prepared> =
-    Mutex::new(Prepared { outputs: Vec::new(), inputs: Vec::new(), written: Vec::new() });
+    Mutex::new(Prepared { outputs: Vec::new(), inputs: Vec::new(), tried: Vec::new() });
 
 fn prepared() -> MutexGuard<'static, Prepared> {
     PREPARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -119,12 +120,13 @@ pub fn finish() {
     let mut p = prepared();
     p.outputs.clear();
     p.inputs.clear();
-    p.written.clear();
+    p.tried.clear();
 }
 
-/// Whether the output `dest` ("-" for stdout) has been written in this run.
-pub fn written(dest: &str) -> bool {
-    prepared().written.iter().any(|w| w == dest)
+/// Whether the output `dest` ("-" for stdout) has been written in this run,
+/// or a write of it failed (and was reported).
+pub fn tried(dest: &str) -> bool {
+    prepared().tried.iter().any(|w| w == dest)
 }
 
 /// Writes `bytes` to the output `dest` given with `flag` ("-" is stdout):
@@ -145,9 +147,7 @@ fn write_output_with(
         Some(out) => out.write_with(put),
         None => OutputPath::open(flag, dest, &p.inputs).and_then(|mut out| out.write_with(put)),
     };
-    if result.is_ok() {
-        p.written.push(dest.to_string());
-    }
+    p.tried.push(dest.to_string());
     result
 }
 
