@@ -4,12 +4,7 @@
 //! completion (so a port reports a failed write in the words the library
 //! would), and a progress bar fed in steps rather than once per I/O.
 
-use std::{
-    io,
-    os::fd::AsRawFd,
-    sync::atomic::AtomicBool,
-    time::Instant,
-};
+use std::{io, os::fd::AsRawFd, path::Path, sync::atomic::AtomicBool, time::Instant};
 
 use indicatif::ProgressBar;
 
@@ -72,21 +67,27 @@ pub fn setup_error(e: Error) -> AppError {
 /// bytes done, or the error [`File::write_at`] would give (a short write
 /// is one; `action` names the op in the message, e.g. "write").
 pub fn write_outcome(file: &File, op: &Op, result: i32, action: &str) -> Result<usize, Error> {
+    write_outcome_at(file.path(), op, result, action)
+}
+
+/// [`write_outcome`] for a file known by its path (a worker thread that
+/// holds only a descriptor of it).
+pub fn write_outcome_at(path: &Path, op: &Op, result: i32, action: &str) -> Result<usize, Error> {
     if result < 0 {
-        return Err(Error::io(file.path(), action, Some(op.offset), io::Error::from_raw_os_error(-result)));
+        return Err(Error::io(path, action, Some(op.offset), io::Error::from_raw_os_error(-result)));
     }
     let (done, want) = (result as usize, op.len as usize);
     if done < want {
-        return Err(Error::ShortWrite { path: file.path().to_path_buf(), offset: op.offset, expected: want, actual: done });
+        return Err(Error::ShortWrite { path: path.to_path_buf(), offset: op.offset, expected: want, actual: done });
     }
     Ok(done)
 }
 
 /// The outcome of a sync that completed with `result` (`action`: "fsync" or
 /// "fdatasync").
-pub fn sync_outcome(file: &File, result: i32, action: &str) -> Result<(), Error> {
+pub fn sync_outcome_at(path: &Path, result: i32, action: &str) -> Result<(), Error> {
     if result < 0 {
-        return Err(Error::io(file.path(), action, None, io::Error::from_raw_os_error(-result)));
+        return Err(Error::io(path, action, None, io::Error::from_raw_os_error(-result)));
     }
     Ok(())
 }

@@ -17,6 +17,9 @@
 //!   ops it submits) and after the wait (the done time of the ops it reaps);
 //! - the stop flag (and SIGINT, [`crate::interrupt`]) is read once per turn.
 //!
+//! [`psync`] runs the same contract on plain blocking system calls, one
+//! slot per thread: the path databases commit through.
+//!
 //! Why not compio here: compio's driver boxes a key per pushed op and wakes
 //! a task per completion; the library ([`crate::dio`]) stays on compio for
 //! its users.
@@ -24,6 +27,7 @@
 mod buffers;
 mod drive;
 pub mod policy;
+pub mod psync;
 mod ran;
 mod ring;
 mod sqe;

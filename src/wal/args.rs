@@ -10,8 +10,19 @@ pub struct WalArgs {
     /// Log file (or block device, with overwrite only). Default: ./jdbio-wal.dat,
     /// removed afterwards unless --keep.
     pub target: Option<PathBuf>,
+    /// How writes and syncs reach the kernel. psync (the default): each
+    /// writer is its own thread issuing pwrite(2) then fdatasync(2)/fsync(2),
+    /// or one O_DSYNC/O_SYNC write (pwritev2(2) with RWF_DSYNC for
+    /// rwf-dsync), as plain system calls, one I/O in flight per writer: the
+    /// path PostgreSQL, MySQL, RocksDB and SQLite commit through. uring: the
+    /// writers are slots of one io_uring ring, writes and syncs ring ops (on
+    /// some kernels and hypervisors a much faster fdatasync than the
+    /// system call's, so not what a database sees).
+    #[arg(long, value_enum, default_value_t = super::engine::Engine::Psync)]
+    pub engine: super::engine::Engine,
     /// Sync methods, a comma list or `all`: none (no sync: the reference),
-    /// odsync, fdatasync, fsync, osync, rwf-dsync, buffered-fdatasync.
+    /// odsync, fdatasync, fsync, osync, rwf-dsync, buffered-fdatasync,
+    /// buffered-fsync.
     #[arg(long, default_value = "all")]
     pub method: String,
     /// Record size (PostgreSQL's WAL page is 8k).

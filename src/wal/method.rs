@@ -20,13 +20,17 @@ pub enum Method {
     Osync,
     /// O_DIRECT write with the per-write RWF_DSYNC flag.
     RwfDsync,
-    /// Page-cache write, then fdatasync.
+    /// Page-cache write, then fdatasync (PostgreSQL's default
+    /// `wal_sync_method=fdatasync` on Linux, and pg_test_fsync's fdatasync row).
     BufferedFdatasync,
+    /// Page-cache write, then fsync (PostgreSQL's `wal_sync_method=fsync`,
+    /// pg_test_fsync's fsync row).
+    BufferedFsync,
 }
 
 impl Method {
     /// Every method, in report order.
-    pub const ALL: [Method; 7] = [
+    pub const ALL: [Method; 8] = [
         Method::None,
         Method::Odsync,
         Method::Fdatasync,
@@ -34,6 +38,7 @@ impl Method {
         Method::Osync,
         Method::RwfDsync,
         Method::BufferedFdatasync,
+        Method::BufferedFsync,
     ];
 
     /// The name users type.
@@ -46,6 +51,7 @@ impl Method {
             Method::Osync => "osync",
             Method::RwfDsync => "rwf-dsync",
             Method::BufferedFdatasync => "buffered-fdatasync",
+            Method::BufferedFsync => "buffered-fsync",
         }
     }
 
@@ -54,14 +60,14 @@ impl Method {
         match self {
             Method::Odsync => OpenMode::Wal,
             Method::Osync => OpenMode::WalFullSync,
-            Method::BufferedFdatasync => OpenMode::Buffered,
+            Method::BufferedFdatasync | Method::BufferedFsync => OpenMode::Buffered,
             Method::None | Method::Fdatasync | Method::Fsync | Method::RwfDsync => OpenMode::ReadWrite,
         }
     }
 
     /// True when durability needs a separate sync call after the write.
     pub fn separate_sync(self) -> bool {
-        matches!(self, Method::Fdatasync | Method::Fsync | Method::BufferedFdatasync)
+        matches!(self, Method::Fdatasync | Method::Fsync | Method::BufferedFdatasync | Method::BufferedFsync)
     }
 
     /// Why this OS cannot do the method, if it cannot.
@@ -86,9 +92,14 @@ impl Method {
         if self == Method::RwfDsync { "write (RWF_DSYNC)" } else { "write" }
     }
 
+    /// True when the separate sync is fsync (else fdatasync).
+    pub fn syncs_all(self) -> bool {
+        matches!(self, Method::Fsync | Method::BufferedFsync)
+    }
+
     /// The sync step as an error message names it.
     pub fn sync_action(self) -> &'static str {
-        if self == Method::Fsync { "fsync" } else { "fdatasync" }
+        if self.syncs_all() { "fsync" } else { "fdatasync" }
     }
 }
 

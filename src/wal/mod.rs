@@ -4,7 +4,8 @@
 //!
 //! Flow: [`args::WalArgs`] -> [`plan::WalPlan`] (validation before I/O) ->
 //! for each file mode and method: [`runner::prepare`] a fresh log,
-//! [`runner::run`] the writers -> [`summary::Entry`] rows -> the report's
+//! [`runner::run`] the writers on the chosen [`engine::Engine`] (psync by
+//! default: plain system calls, as databases commit) -> [`summary::Entry`] rows -> the report's
 //! `wal` section and the table. The `none` method (no sync) is the
 //! reference a durable method is compared with.
 //!
@@ -13,11 +14,13 @@
 //! run with the rows that completed and the error in the `wal` section.
 
 mod args;
+pub mod engine;
 mod method;
 pub(crate) mod plan;
 pub mod report;
 mod runner;
 mod summary;
+mod writers;
 
 pub use args::WalArgs;
 pub use plan::DEFAULT_TARGET;
@@ -67,7 +70,8 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let fs = target.as_ref().and_then(|t| t.filesystem.clone().or(t.device.clone()));
     let warnings = summary::durability_warnings(&entries, write_cache.as_deref());
     let header = format!(
-        "jdbio wal: bs={} batch={} writers={}, {:.1}s per method, on {} ({}, write cache: {})",
+        "jdbio wal: engine={} bs={} batch={} writers={}, {:.1}s per method, on {} ({}, write cache: {})",
+        plan.engine.name(),
         human_bytes(plan.bs as f64),
         plan.batch,
         plan.writers,

@@ -5,7 +5,7 @@ use std::{path::PathBuf, time::Duration};
 
 use serde::{Deserialize, Serialize};
 
-use super::{args::WalArgs, method::Method};
+use super::{args::WalArgs, engine::Engine, method::Method};
 use crate::{
     error::AppError,
     prologue::{self, Missing},
@@ -45,6 +45,7 @@ impl FileMode {
 #[derive(Debug, Clone)]
 pub struct WalPlan {
     pub path: PathBuf,
+    pub engine: Engine,
     pub methods: Vec<Method>,
     pub file_modes: Vec<FileMode>,
     pub bs: u64,
@@ -108,7 +109,12 @@ impl WalPlan {
             }
         };
         prologue::check_buffers(
-            &format!("--writers {} x --bs {} x --batch {}", args.writers, crate::units::human_bytes(args.bs as f64), args.batch),
+            &format!(
+                "--writers {} x --bs {} x --batch {}",
+                args.writers,
+                crate::units::human_bytes(args.bs as f64),
+                args.batch
+            ),
             args.writers.into(),
             commit,
         )?;
@@ -137,6 +143,7 @@ impl WalPlan {
         }
         Ok(WalPlan {
             path,
+            engine: args.engine,
             methods,
             file_modes,
             bs: args.bs,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::summary::Entry;
-use super::{method::Method, plan::FileMode, plan::WalPlan};
+use super::{engine::Engine, method::Method, plan::FileMode, plan::WalPlan};
 
 /// A wal report's `command`-specific part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -20,6 +20,11 @@ pub struct WalBody {
 pub struct WalJob {
     /// The log file.
     pub path: String,
+    /// How writes and syncs reached the kernel: `psync` (a thread per
+    /// writer, plain system calls) or `uring` (one io_uring ring). Absent in
+    /// reports written before the choice existed, which all ran on uring.
+    #[serde(default = "Engine::before_the_choice")]
+    pub engine: Engine,
     /// The sync methods, in run order.
     pub methods: Vec<Method>,
     /// How the log starts, in run order.
@@ -44,6 +49,7 @@ impl WalJob {
     pub fn of(plan: &WalPlan) -> Self {
         Self {
             path: plan.path.display().to_string(),
+            engine: plan.engine,
             methods: plan.methods.clone(),
             file_modes: plan.file_modes.clone(),
             bs_bytes: plan.bs,

@@ -8,7 +8,8 @@
 //! `size`, `block_sizes`, `read_only`, `claim_exclusive`, `preallocate`,
 //! `preallocate_keep_size`; and blocking ones for callers off the runtime:
 //! `open_blocking`, `logical_block_size`, `physical_block_size`,
-//! `block_device_size`.
+//! `block_device_size`; and, in [`psync`] (Linux), the plain positional
+//! system calls a database commits with.
 
 use std::{fmt, io};
 
@@ -16,6 +17,11 @@ use std::{fmt, io};
 mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::*;
+
+/// The psync engine's plain system calls (`pwrite`, `pread`, `fdatasync`,
+/// `fsync`), blocking the caller's thread.
+#[cfg(target_os = "linux")]
+pub mod psync;
 
 #[cfg(target_os = "macos")]
 mod macos;

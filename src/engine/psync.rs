@@ -1,0 +1,131 @@
+//! The psync engine: one slot on the calling thread, each op a plain
+//! system call (`pwrite`, `pread`, `fdatasync`, `fsync`; `pwritev2` for a
+//! write carrying RWF_* flags) that blocks the thread until it returns, as
+//! PostgreSQL, MySQL, RocksDB and SQLite commit. One op in flight per
+//! thread: concurrency is more threads, each running its own [`run`].
+//!
+//! The same [`Workload`] contract as the ring: the slot is asked what to do
+//! next, the op is issued and timed (a clock reading just before the call
+//! and one just after), and its result is handed back as the ring would
+//! hand it (bytes done, or -errno). The stop flag and
+//! [`crate::interrupt::requested`] are read before every op; nothing on the
+//! loop allocates.
+
+use std::{
+    os::fd::BorrowedFd,
+    sync::atomic::{AtomicBool, Ordering},
+    time::{Duration, Instant},
+};
+
+use super::{Next, Op, OpKind, Workload};
+use crate::dio::os::psync;
+
+/// The longest one sleep towards a [`Next::At`] lasts, so a stop is seen.
+const IDLE_WAIT: Duration = Duration::from_millis(50);
+
+/// Runs `w` as slot 0 on this thread, issuing its ops on `fd` from `buf`,
+/// until it says [`Next::Done`] (or [`Next::Idle`]: nothing can complete
+/// to wake it) or the stop flag or a signal is seen. Returns the ops done.
+pub fn run(fd: BorrowedFd<'_>, buf: &mut [u8], stop: &AtomicBool, w: &mut impl Workload) -> u64 {
+    let mut ops = 0;
+    let mut now = Instant::now();
+    loop {
+        if stop.load(Ordering::Relaxed) || crate::interrupt::requested() {
+            w.stopped(now);
+            break;
+        }
+        match w.next(0, buf, now) {
+            Next::Issue(op) => {
+                let submitted = Instant::now();
+                let result = issue(fd, &op, buf);
+                let done = Instant::now();
+                ops += 1;
+                w.complete(0, op, buf, result, submitted, done);
+                w.reaped();
+                now = done;
+            }
+            Next::At(when) => {
+                std::thread::sleep(when.saturating_duration_since(Instant::now()).min(IDLE_WAIT));
+                now = Instant::now();
+            }
+            Next::Idle | Next::Done => break,
+        }
+    }
+    ops
+}
+
+/// Issues `op` as one system call; the result as a CQE would carry it.
+fn issue(fd: BorrowedFd<'_>, op: &Op, buf: &mut [u8]) -> i32 {
+    let len = (op.len as usize).min(buf.len());
+    let result = match op.kind {
+        OpKind::Write => psync::pwrite(fd, &buf[..len], op.offset, op.rw_flags),
+        OpKind::Read => psync::pread(fd, &mut buf[..len], op.offset),
+        OpKind::Fdatasync => psync::fdatasync(fd).map(|()| 0),
+        OpKind::Fsync => psync::fsync(fd).map(|()| 0),
+        OpKind::Nop => Ok(0),
+    };
+    match result {
+        Ok(n) => i32::try_from(n).unwrap_or(i32::MAX),
+        Err(e) => -e.raw_os_error().unwrap_or(libc::EIO),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::fd::AsFd;
+
+    use super::*;
+
+    /// Writes `ops` blocks of 8 bytes, then a sync, recording every result.
+    struct Script {
+        ops: Vec<Op>,
+        results: Vec<(OpKind, i32)>,
+    }
+
+    impl Workload for Script {
+        fn next(&mut self, slot: usize, buf: &mut [u8], _now: Instant) -> Next {
+            assert_eq!(slot, 0);
+            buf[..8].copy_from_slice(b"walpage!");
+            self.ops.pop().map_or(Next::Done, Next::Issue)
+        }
+
+        fn complete(&mut self, _: usize, op: Op, _: &mut [u8], result: i32, submitted: Instant, done: Instant) {
+            assert!(submitted <= done);
+            self.results.push((op.kind, result));
+        }
+    }
+
+    fn op(kind: OpKind, offset: u64, len: u32) -> Op {
+        Op { kind, offset, len, rw_flags: 0 }
+    }
+
+    #[test]
+    fn each_op_is_a_system_call_and_its_result_comes_back() {
+        let file = tempfile::tempfile().unwrap();
+        let ops =
+            vec![op(OpKind::Read, 8, 8), op(OpKind::Fsync, 0, 0), op(OpKind::Fdatasync, 0, 0), op(OpKind::Write, 8, 8)];
+        let mut script = Script { ops, results: Vec::new() };
+        let stop = AtomicBool::new(false);
+        let done = run(file.as_fd(), &mut [0u8; 64], &stop, &mut script);
+        assert_eq!(done, 4);
+        let want = [(OpKind::Write, 8), (OpKind::Fdatasync, 0), (OpKind::Fsync, 0), (OpKind::Read, 8)];
+        assert_eq!(script.results, want);
+        assert_eq!(
+            std::fs::read(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file))).unwrap()[8..],
+            *b"walpage!"
+        );
+    }
+
+    #[test]
+    fn an_error_is_minus_errno_and_a_stop_ends_the_loop() {
+        let named = tempfile::NamedTempFile::new().unwrap();
+        let read = std::fs::File::open(named.path()).unwrap();
+        let mut script = Script { ops: vec![op(OpKind::Write, 0, 8)], results: Vec::new() };
+        let stop = AtomicBool::new(false);
+        run(read.as_fd(), &mut [0u8; 8], &stop, &mut script);
+        assert_eq!(script.results, [(OpKind::Write, -libc::EBADF)]);
+        let mut script = Script { ops: vec![op(OpKind::Write, 0, 8)], results: Vec::new() };
+        let stop = AtomicBool::new(true);
+        assert_eq!(run(read.as_fd(), &mut [0u8; 8], &stop, &mut script), 0);
+    }
+}
