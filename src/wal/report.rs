@@ -23,7 +23,7 @@ pub struct WalJob {
     /// How writes and syncs reached the kernel: `psync` (a thread per
     /// writer, plain system calls) or `uring` (one io_uring ring). Absent in
     /// reports written before the choice existed, which all ran on uring.
-    #[serde(default = "Engine::before_the_choice")]
+    #[serde(default = "super::engine::before_the_choice")]
     pub engine: Engine,
     /// The sync methods, in run order.
     pub methods: Vec<Method>,
