@@ -20,9 +20,11 @@ pub struct WalBody {
 pub struct WalJob {
     /// The log file.
     pub path: String,
-    /// How writes and syncs reached the kernel: `psync` (a thread per
-    /// writer, plain system calls) or `uring` (one io_uring ring). Absent in
-    /// reports written before the choice existed, which all ran on uring.
+    /// How writes and syncs reached the kernel (`--engine`): `psync` or
+    /// `pvsync2` (a thread per writer, plain system calls), or `uring`,
+    /// `libaio` or `dio` (every writer a slot of one ring, AIO context or
+    /// set of library tasks). Absent in reports written before the choice
+    /// existed, which all ran on uring.
     #[serde(default = "super::engine::before_the_choice")]
     pub engine: Engine,
     /// The sync methods, in run order.
