@@ -34,7 +34,7 @@ Rows (--rows LIST, default all; names separated by commas):
                   random bytes per write on both sides; t/io_uring only reads)
   nop1 nop32      jdbio bench --engine nop against fio --ioengine=null (and
                   t/io_uring -N 1) at QD 1 and 32: the tools' own cost; once,
-                  on a small /dev/shm file. Skipped, with jdbio's reason, when
+                  on a /dev/shm file of --size. Skipped, with jdbio's reason, when
                   jdbio has no --engine nop
   verify          jdbio verify's read pass against jdbio bench --mode read of
                   the same file (written by jdbio verify --write), 4 KiB, QD
@@ -830,7 +830,7 @@ def main(argv):
                 matrix.run_row(row, tname, path, kind)
         nop_rows = [r for r in a.rows if ROWS[r][0] == "nop"]
         if nop_rows:
-            path = targets.scratch_file("nop", 16 << 20)
+            path = targets.scratch_file("nop", a.size_bytes)
             for row in nop_rows:
                 log(f"nop {ROWS[row][1]}")
                 matrix.run_row(row, "nop", path, "file")

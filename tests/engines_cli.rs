@@ -72,7 +72,10 @@ fn the_summary_says_which_engine_ran() {
         ("libaio", "engine: libaio (io_submit/io_getevents"),
         ("dio", "engine: dio (the crate's library"),
     ] {
-        let out = jdbio(dir.path()).args(["bench", "t.dat", "--engine", engine, "--ops", "100", "--ramp", "0s"]).output().unwrap();
+        let out = jdbio(dir.path())
+            .args(["bench", "t.dat", "--engine", engine, "--ops", "100", "--ramp", "0s"])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let summary = String::from_utf8_lossy(&out.stdout);
         assert!(summary.contains(says), "{engine}: {summary}");
@@ -102,7 +105,11 @@ fn verify_writes_the_same_bytes_and_names_the_same_corrupt_block_on_every_engine
         assert_eq!(code, Some(1), "{engine}: {report}");
         let bad = &report["verify"]["bad_blocks"];
         assert_eq!(bad.as_array().map(Vec::len), Some(1), "{engine}: {report}");
-        assert_eq!((bad[0]["offset_bytes"].as_u64(), bad[0]["class"].as_str()), (Some(100 * 4096), Some("corrupt")), "{engine}");
+        assert_eq!(
+            (bad[0]["offset_bytes"].as_u64(), bad[0]["class"].as_str()),
+            (Some(100 * 4096), Some("corrupt")),
+            "{engine}"
+        );
         assert_eq!(report["job"]["engine"], engine);
         assert_eq!(md5(&path), before, "{engine}: a check wrote to its target");
     }
@@ -112,7 +119,8 @@ fn verify_writes_the_same_bytes_and_names_the_same_corrupt_block_on_every_engine
 fn wal_commits_on_every_engine_it_takes() {
     let dir = scratch();
     for engine in DATA_ENGINES {
-        let args = ["log.dat", "--engine", engine, "--method", "fdatasync,rwf-dsync", "--time", "200ms", "--size", "2m"];
+        let args =
+            ["log.dat", "--engine", engine, "--method", "fdatasync,rwf-dsync", "--time", "200ms", "--size", "2m"];
         let report = ok_json(dir.path(), "wal", &args);
         assert_eq!(report["job"]["engine"], engine, "{report}");
         for entry in report["wal"]["entries"].as_array().unwrap() {

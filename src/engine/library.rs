@@ -63,11 +63,19 @@ impl<'a> Library<'a> {
     /// Runs `w` to the end on a compio runtime of this thread.
     pub fn run<W: Workload>(self, w: &mut W) -> Result<Ran, EngineError> {
         let runtime = compio::runtime::Runtime::new().map_err(EngineError::Runtime)?;
-        let shared =
-            Shared { workload: RefCell::new(w), in_flight: Cell::new(0), completions: Cell::new(0), stopping: Cell::new(false) };
+        let shared = Shared {
+            workload: RefCell::new(w),
+            in_flight: Cell::new(0),
+            completions: Cell::new(0),
+            stopping: Cell::new(false),
+        };
         let (file, stop) = (&self.file, self.stop);
-        let tasks: Vec<_> =
-            self.bufs.into_iter().enumerate().map(|(slot, buf)| Box::pin(task(file, stop, &shared, slot, buf))).collect();
+        let tasks: Vec<_> = self
+            .bufs
+            .into_iter()
+            .enumerate()
+            .map(|(slot, buf)| Box::pin(task(file, stop, &shared, slot, buf)))
+            .collect();
         runtime.block_on(All { tasks, completions: &shared.completions });
         Ok(Ran::system_calls(shared.completions.get(), 0))
     }

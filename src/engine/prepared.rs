@@ -6,7 +6,12 @@
 //! layout and wal's writers all come through here, so every command takes
 //! the same path for the same `--engine`.
 
-use super::{Config, EngineError, Ran, Ring, Workload, library::Library, libaio::Aio, psync::{Calls, Sync}};
+use super::{
+    Config, EngineError, Ran, Ring, Workload,
+    libaio::Aio,
+    library::Library,
+    psync::{Calls, Sync},
+};
 use crate::{dio::File, io_engine::Engine};
 
 /// One worker's engine, ready to run.

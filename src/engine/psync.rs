@@ -165,7 +165,8 @@ mod tests {
         assert_eq!(script.results, [(OpKind::Write, 8), (OpKind::Read, 8)]);
         assert_eq!(
             std::fs::read(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file))).unwrap()[8..],
-            *b"walpage!"
+            *b"walpage!walpage!",
+            "psync wrote at 8, pvsync2 at 16"
         );
     }
 

@@ -101,7 +101,8 @@ impl Context {
     /// `timeout`, for ever without one) and fills `events`; the count
     /// filled. A wait a signal cut short is 0 completions, not an error.
     pub fn get_events(&self, min: usize, events: &mut [IoEvent], timeout: Option<Duration>) -> io::Result<usize> {
-        let ts = timeout.map(|d| libc::timespec { tv_sec: d.as_secs() as libc::time_t, tv_nsec: d.subsec_nanos() as _ });
+        let ts =
+            timeout.map(|d| libc::timespec { tv_sec: d.as_secs() as libc::time_t, tv_nsec: d.subsec_nanos() as _ });
         let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
         // SAFETY: `events` has room for the count passed; `ts_ptr` is null or live.
         let ret = unsafe {
@@ -141,8 +142,15 @@ mod tests {
         let mut data = *b"native-aio";
         let mut back = [0u8; 10];
         let fd = file.as_raw_fd() as u32;
-        let mut write =
-            Iocb { data: 1, opcode: CMD_PWRITE, fd, buf: data.as_mut_ptr() as u64, nbytes: 10, offset: 4096, ..Iocb::default() };
+        let mut write = Iocb {
+            data: 1,
+            opcode: CMD_PWRITE,
+            fd,
+            buf: data.as_mut_ptr() as u64,
+            nbytes: 10,
+            offset: 4096,
+            ..Iocb::default()
+        };
         let mut sync = Iocb { data: 2, opcode: CMD_FDSYNC, fd, ..Iocb::default() };
         // SAFETY: the iocbs and `data` outlive the completions reaped below.
         assert_eq!(unsafe { ctx.submit(&[&raw mut write, &raw mut sync]) }.unwrap(), 2);
@@ -154,8 +162,15 @@ mod tests {
         }
         got.sort();
         assert_eq!(got, [(1, 10), (2, 0)]);
-        let mut read =
-            Iocb { data: 3, opcode: CMD_PREAD, fd, buf: back.as_mut_ptr() as u64, nbytes: 10, offset: 4096, ..Iocb::default() };
+        let mut read = Iocb {
+            data: 3,
+            opcode: CMD_PREAD,
+            fd,
+            buf: back.as_mut_ptr() as u64,
+            nbytes: 10,
+            offset: 4096,
+            ..Iocb::default()
+        };
         // SAFETY: as above.
         assert_eq!(unsafe { ctx.submit(&[&raw mut read]) }.unwrap(), 1);
         assert_eq!(ctx.get_events(1, &mut events, None).unwrap(), 1);
