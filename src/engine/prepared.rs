@@ -16,8 +16,8 @@ use crate::{dio::File, io_engine::Engine};
 
 /// One worker's engine, ready to run.
 pub enum Prepared<'a> {
-    /// uring and nop.
-    Ring(Ring<'a>),
+    /// uring and nop (boxed: a ring's state is several times the others').
+    Ring(Box<Ring<'a>>),
     /// psync and pvsync2.
     Sync(Sync<'a>),
     /// libaio.
@@ -31,7 +31,7 @@ pub enum Prepared<'a> {
 /// reads and writes; the plan refuses it with the other engines.
 pub fn prepare<'a>(engine: Engine, file: &File, config: &Config<'a>) -> Result<Prepared<'a>, EngineError> {
     Ok(match engine {
-        Engine::Uring | Engine::Nop => Prepared::Ring(Ring::setup(config)?),
+        Engine::Uring | Engine::Nop => Prepared::Ring(Box::new(Ring::setup(config)?)),
         Engine::Psync => Prepared::Sync(Sync::setup(file, config, Calls::Plain)?),
         Engine::Pvsync2 => {
             let rw_flags = if config.hipri { libc::RWF_HIPRI } else { 0 };
