@@ -34,12 +34,25 @@ Rows (--rows LIST, default all; names separated by commas):
                   random bytes per write on both sides; t/io_uring only reads)
   nop1 nop32      jdbio bench --engine nop against fio --ioengine=null (and
                   t/io_uring -N 1) at QD 1 and 32: the tools' own cost; once,
-                  on a small /dev/shm file. Skipped, with jdbio's reason, when
+                  on a /dev/shm file of --size. Skipped, with jdbio's reason, when
                   jdbio has no --engine nop
   verify          jdbio verify's read pass against jdbio bench --mode read of
                   the same file (written by jdbio verify --write), 4 KiB, QD
                   32, one pass over --size each; once, on /dev/shm
-  Aliases: io = rr1,rr16,rr64,seq128k,rw32; rr = rr1,rr16,rr64; nop = nop1,nop32
+  psync1 psync32 pvsync2-1 pvsync2-32 libaio1 libaio32 uring1 uring32
+                  (issue 21) 4 KiB random read through jdbio bench --engine E
+                  against fio --ioengine=E (uring: io_uring) on the same
+                  target, 1 and 32 in flight: --qd for libaio and uring,
+                  --jobs (fio --numjobs) for psync and pvsync2, which keep
+                  one I/O in flight per thread; every target
+  dio1 dio16 dio64
+                  (issue 21) jdbio bench --engine dio (this crate's library
+                  on compio) against jdbio bench --engine uring, 4 KiB random
+                  read at QD 1, 16, 64: the price of the library's path; no
+                  goal; every target
+  Aliases: io = rr1,rr16,rr64,seq128k,rw32; rr = rr1,rr16,rr64; nop = nop1,nop32;
+           engines = psync1,psync32,pvsync2-1,pvsync2-32,libaio1,libaio32,uring1,uring32,nop1,nop32;
+           dio = dio1,dio16,dio64
 
 Runs:
   --rounds N      rounds per row, tools alternating within each round (default 3)
@@ -81,6 +94,8 @@ How it measures:
               variants: fio and fio-fixed; fio-async and t/io_uring get their
               own ratio lines, not held to a goal). Goals (issue 13): IOPS >= 1.0x and CPU <= 0.9x on
               the I/O rows; nop IOPS >= 2x fio null; verify >= 0.95x bench.
+              Engine rows (issue 21): jdbio's engine over fio's same engine,
+              IOPS >= 1.0x and CPU <= 1.0x; dio rows: dio over uring, no goal.
   load        per row: CPU time other processes used (task time in
               /proc/stat less what this script and its children used), per
               second of wall time, hypervisor steal, and the 1-minute load
@@ -144,9 +159,32 @@ ROWS = {
     "nop1": ("nop", "nop QD1", "randread", 4096, 1),
     "nop32": ("nop", "nop QD32", "randread", 4096, 32),
     "verify": ("verify", "verify read 4k QD32", "read", 4096, 32),
+    "psync1": ("engine", "psync 4k randread jobs1", "randread", 4096, 1),
+    "psync32": ("engine", "psync 4k randread jobs32", "randread", 4096, 32),
+    "pvsync2-1": ("engine", "pvsync2 4k randread jobs1", "randread", 4096, 1),
+    "pvsync2-32": ("engine", "pvsync2 4k randread jobs32", "randread", 4096, 32),
+    "libaio1": ("engine", "libaio 4k randread QD1", "randread", 4096, 1),
+    "libaio32": ("engine", "libaio 4k randread QD32", "randread", 4096, 32),
+    "uring1": ("engine", "uring 4k randread QD1", "randread", 4096, 1),
+    "uring32": ("engine", "uring 4k randread QD32", "randread", 4096, 32),
+    "dio1": ("dio", "dio vs uring 4k randread QD1", "randread", 4096, 1),
+    "dio16": ("dio", "dio vs uring 4k randread QD16", "randread", 4096, 16),
+    "dio64": ("dio", "dio vs uring 4k randread QD64", "randread", 4096, 64),
 }
+# Engine rows: jdbio's --engine, fio's --ioengine, and whether the count in
+# flight is threads (--jobs / --numjobs) rather than queue depth.
+ENGINE_OF = {"psync": ("psync", "psync", True), "pvsync2": ("pvsync2", "pvsync2", True),
+             "libaio": ("libaio", "libaio", False), "uring": ("uring", "io_uring", False)}
+
+
+def engine_of(row):
+    """(jdbio engine, fio engine, by threads) of an engine row."""
+    return ENGINE_OF[re.match(r"[a-z]+(?:2)?", row).group(0)]
 ALIASES = {"all": list(ROWS), "io": ["rr1", "rr16", "rr64", "seq128k", "rw32"],
-           "rr": ["rr1", "rr16", "rr64"], "nop": ["nop1", "nop32"]}
+           "rr": ["rr1", "rr16", "rr64"], "nop": ["nop1", "nop32"],
+           "engines": ["psync1", "psync32", "pvsync2-1", "pvsync2-32", "libaio1", "libaio32", "uring1", "uring32",
+                       "nop1", "nop32"],
+           "dio": ["dio1", "dio16", "dio64"]}
 
 
 def parse_list(flag, text, known, aliases):
@@ -432,9 +470,9 @@ class Matrix:
 
     # commands ------------------------------------------------------------------
 
-    def jdbio_bench(self, path, kind, mode, bs, qd, extra=(), stop=None):
+    def jdbio_bench(self, path, kind, mode, bs, qd, extra=(), stop=None, jobs=1):
         a = self.a
-        cmd = [a.jdbio, "bench", "--mode", mode, "--bs", str(bs), "--qd", str(qd), "--jobs", "1",
+        cmd = [a.jdbio, "bench", "--mode", mode, "--bs", str(bs), "--qd", str(qd), "--jobs", str(jobs),
                "--size", str(a.size_bytes)]
         cmd += stop or ["--time", str(a.time), "--ramp", str(a.ramp)]
         if mode in ("randwrite", "write") and kind == "block":
@@ -443,13 +481,13 @@ class Matrix:
             cmd += ["--data", "random"]
         return cmd + list(extra) + a.jdbio_arg + ["--quiet", "--json", "-", path]
 
-    def fio(self, path, mode, bs, qd, variant, engine="io_uring", stop=None):
+    def fio(self, path, mode, bs, qd, variant, engine="io_uring", stop=None, jobs=1):
         a = self.a
         cmd = ["fio", "--name=matrix", f"--ioengine={engine}", "--thread", "--group_reporting",
                "--output-format=json", "--norandommap", "--randrepeat=0", f"--filename={path}",
-               f"--size={a.size_bytes}", f"--rw={mode}", f"--bs={bs}", f"--iodepth={qd}", "--numjobs=1"]
+               f"--size={a.size_bytes}", f"--rw={mode}", f"--bs={bs}", f"--iodepth={qd}", f"--numjobs={jobs}"]
         cmd += stop or ["--time_based", f"--runtime={a.time}", f"--ramp_time={a.ramp}"]
-        if engine == "io_uring":
+        if engine in ("io_uring", "psync", "pvsync2", "libaio"):
             cmd.append("--direct=1")
         if mode in ("randwrite", "write"):
             cmd.append("--refill_buffers=1")
@@ -510,6 +548,22 @@ class Matrix:
             if a.t_io_uring:
                 tools["t/io_uring-nop"] = (self.t_io_uring(path, mode, bs, qd, nop=True),
                                            lambda o: parse_t_io_uring(o, a.ramp), a.time + a.ramp + 1, None)
+        elif rkind == "engine":
+            je, fe, by_threads = engine_of(row)
+            qd_, jobs = (1, qd) if by_threads else (qd, 1)
+            eng = ["--engine", je]
+            tools[f"jdbio-{je}"] = (self.jdbio_bench(path, kind, mode, bs, qd_, extra=eng, jobs=jobs),
+                                    lambda o: parse_jdbio(o, kinds), run_s,
+                                    self.jdbio_bench(path, kind, "read", bs, 1, extra=eng, stop=one_io))
+            tools[f"fio-{fe}"] = (self.fio(path, mode, bs, qd_, "fio", engine=fe, jobs=jobs),
+                                  lambda o: parse_fio(o, kinds), run_s,
+                                  self.fio(path, "read", bs, 1, "fio", engine=fe, stop=["--number_ios=1"]))
+        elif rkind == "dio":
+            for je in ("dio", "uring"):
+                eng = ["--engine", je]
+                tools[f"jdbio-{je}"] = (self.jdbio_bench(path, kind, mode, bs, qd, extra=eng),
+                                        lambda o: parse_jdbio(o, kinds), run_s,
+                                        self.jdbio_bench(path, kind, "read", bs, 1, extra=eng, stop=one_io))
         else:  # verify
             ops = a.size_bytes // bs
             tools["verify"] = ([a.jdbio, "verify", "--qd", str(qd), "--quiet", "--json", "-", path],
@@ -584,7 +638,17 @@ class Matrix:
 
 
 def ratios(rkind, tools):
-    """jdbio against its reference, with the issue-13 goal for each ratio."""
+    """jdbio against its reference, with the issue-13 (issue-21 for engine rows) goal for each ratio."""
+    if rkind in ("engine", "dio"):
+        if len(tools) != 2:
+            return None
+        subject, ref = list(tools)
+        ir = tools[subject]["iops_median"] / tools[ref]["iops_median"]
+        cr = tools[subject]["cpu_ns_per_io_median"] / tools[ref]["cpu_ns_per_io_median"]
+        out = {"subject": subject, "iops_ratio": ir, "iops_vs": ref, "cpu_ratio": cr, "cpu_vs": ref}
+        if rkind == "engine":
+            out.update({"iops_goal": 1.0, "iops_met": ir >= 1.0, "cpu_goal": 1.0, "cpu_met": cr <= 1.0})
+        return out
     if rkind == "io":
         fios = [t for t in FIO_VARIANTS if t in tools]
         if "jdbio" not in tools or not fios:
@@ -663,8 +727,9 @@ def print_row(e):
         print("  " + "  ".join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r)))
     r = e.get("ratios")
     if r:
-        line = (f"  jdbio / {r['iops_vs']}: IOPS {r['iops_ratio']:.2f}x (goal >= {r['iops_goal']}x: "
-                f"{'met' if r['iops_met'] else 'NOT met'})")
+        line = f"  {r.get('subject', 'jdbio')} / {r['iops_vs']}: IOPS {r['iops_ratio']:.2f}x"
+        if "iops_goal" in r:
+            line += f" (goal >= {r['iops_goal']}x: {'met' if r['iops_met'] else 'NOT met'})"
         line += f"; CPU/IO / {r['cpu_vs']}: {r['cpu_ratio']:.2f}x"
         if "cpu_goal" in r:
             line += f" (goal <= {r['cpu_goal']}x: {'met' if r['cpu_met'] else 'NOT met'})"
@@ -702,13 +767,18 @@ def markdown(rows, meta):
                        "| | | | | | | | |")
             continue
         t, r = e["tools"], e.get("ratios") or {}
-        j = t.get("jdbio") or t.get("jdbio-nop") or t.get("verify")
+        j = t.get(r.get("subject")) or t.get("jdbio") or t.get("jdbio-nop") or t.get("verify")
         cell = lambda v: (f"{v['iops_median']:,.0f} ({fmt_range(v['iops_min'], v['iops_max'])})", 
                           f"{v['cpu_ns_per_io_median']:,.0f} ({fmt_range(v['cpu_ns_per_io_min'], v['cpu_ns_per_io_max'])})")
         ji, jc = cell(j)
+        if r.get("subject"):
+            ji = f"{r['subject']} {ji}"
         bi = f"{r['iops_vs']} {cell(t[r['iops_vs']])[0]}" if r else "-"
         bc = f"{r['cpu_vs']} {cell(t[r['cpu_vs']])[1]}" if r else "-"
-        ir = f"{r['iops_ratio']:.2f}x {'ok' if r['iops_met'] else 'MISS'} (>= {r['iops_goal']})" if r else "-"
+        ir = "-"
+        if r:
+            ir = f"{r['iops_ratio']:.2f}x" + (f" {'ok' if r['iops_met'] else 'MISS'} (>= {r['iops_goal']})"
+                                             if "iops_goal" in r else "")
         cr = "-"
         if r:
             cr = f"{r['cpu_ratio']:.2f}x" + (f" {'ok' if r['cpu_met'] else 'MISS'} (<= {r['cpu_goal']})"
@@ -747,7 +817,7 @@ def main(argv):
             targets.setup(name, a.size_bytes)
         for path in a.target:
             targets.list.append((path, path, "block" if is_block(path) else "file"))
-        io_rows = [r for r in a.rows if ROWS[r][0] == "io"]
+        io_rows = [r for r in a.rows if ROWS[r][0] in ("io", "engine", "dio")]
         n_io = len(io_rows) * len(targets.list)
         log(f"jdbio {a.jdbio}; fio {subprocess.run(['fio', '--version'], capture_output=True, text=True).stdout.strip()}"
             + (f"; t/io_uring {a.t_io_uring}" if a.t_io_uring else ""))
@@ -760,7 +830,7 @@ def main(argv):
                 matrix.run_row(row, tname, path, kind)
         nop_rows = [r for r in a.rows if ROWS[r][0] == "nop"]
         if nop_rows:
-            path = targets.scratch_file("nop", 16 << 20)
+            path = targets.scratch_file("nop", a.size_bytes)
             for row in nop_rows:
                 log(f"nop {ROWS[row][1]}")
                 matrix.run_row(row, "nop", path, "file")

@@ -1,6 +1,7 @@
 //! What the commands that run their I/O on [`crate::engine`] share (verify's
 //! two passes, wal's writers, the bench layout): one call that runs a
-//! workload on a [`File`], the Direct I/O module's errors made from a
+//! workload on a [`File`] through the chosen [`Engine`] (the layout always
+//! takes the ring: it is not measured), the Direct I/O module's errors made from a
 //! completion (so a port reports a failed write in the words the library
 //! would), and a progress bar fed in steps rather than once per I/O.
 
@@ -10,8 +11,9 @@ use indicatif::ProgressBar;
 
 use crate::{
     dio::{Error, File},
-    engine::{Config, EngineError, Op, Policy, Ran, Ring, Submit, Workload, policy},
+    engine::{Config, EngineError, Op, Policy, Prepared, Ran, Submit, Workload, policy, prepare},
     error::AppError,
+    io_engine::Engine,
 };
 
 /// The ports' stop flag, never set: they stop on a signal (which the engine
@@ -29,11 +31,12 @@ pub enum Async {
     Off,
 }
 
-/// A ring for `file` with `slots` slots of `buf_len` bytes each, the
-/// slot buffers ready to fill ([`Ring::buffer`]) before [`Ring::run`]. An
-/// engine that cannot be set up is an error naming the path.
-pub fn ring(file: &File, slots: usize, buf_len: usize, mode: Async) -> Result<Ring<'static>, Error> {
-    let force_async = mode == Async::Auto && policy::auto(file.as_raw_fd(), 0, buf_len).0;
+/// `engine` for `file` with `slots` slots of `buf_len` bytes each, the
+/// slot buffers ready to fill ([`Prepared::buffer`]) before
+/// [`Prepared::run`]. `mode` matters on the ring only. An engine that
+/// cannot be set up is an error naming the path.
+pub fn engine(engine: Engine, file: &File, slots: usize, buf_len: usize, mode: Async) -> Result<Prepared<'static>, Error> {
+    let force_async = engine.is_ring() && mode == Async::Auto && policy::auto(file.as_raw_fd(), 0, buf_len).0;
     let config = Config {
         fd: file.as_raw_fd(),
         slots,
@@ -43,14 +46,20 @@ pub fn ring(file: &File, slots: usize, buf_len: usize, mode: Async) -> Result<Ri
         hipri: false,
         sqpoll: false,
     };
-    Ring::setup(&config).map_err(|e| setup(file, e))
+    prepare(engine, file, &config).map_err(|e| setup(file, e))
 }
 
-/// Runs `workload` on a [`ring`] with [`Async::Auto`] until every slot is
-/// done or a signal arrives (no slot is asked again; what is in flight
-/// completes).
-pub fn run(file: &File, slots: usize, buf_len: usize, workload: &mut impl Workload) -> Result<Ran, Error> {
-    ring(file, slots, buf_len, Async::Auto)?.run(workload).map_err(|e| setup(file, e))
+/// Runs `workload` on `engine` (with [`Async::Auto`] on the ring) until
+/// every slot is done or a signal arrives (no slot is asked again; what is
+/// in flight completes).
+pub fn run(
+    engine: Engine,
+    file: &File,
+    slots: usize,
+    buf_len: usize,
+    workload: &mut impl Workload,
+) -> Result<Ran, Error> {
+    self::engine(engine, file, slots, buf_len, Async::Auto)?.run(workload).map_err(|e| setup(file, e))
 }
 
 /// An engine error as the Direct I/O module's, naming the path.

@@ -33,6 +33,7 @@ cli_only! {
     pub mod fleet;
     pub mod gate;
     pub mod info;
+    pub mod io_engine;
     mod interrupt;
     pub mod plot;
     pub mod prealloc;

@@ -38,7 +38,23 @@ fn help_names_every_row_and_exits_0() {
     };
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    for word in ["rr1", "rr16", "rr64", "seq128k", "rw32", "nop1", "nop32", "verify", "--t-io-uring", "--setup"] {
+    for word in [
+        "rr1",
+        "rr16",
+        "rr64",
+        "seq128k",
+        "rw32",
+        "nop1",
+        "nop32",
+        "verify",
+        "--t-io-uring",
+        "--setup",
+        "psync32",
+        "pvsync2-1",
+        "libaio32",
+        "uring1",
+        "dio64",
+    ] {
         assert!(text.contains(word), "--help does not mention {word}");
     }
 }

@@ -68,23 +68,7 @@ pub enum Submit {
     Batch,
 }
 
-/// What carries the I/Os.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    /// Reads and writes through io_uring.
-    Uring,
-    /// IORING_OP_NOP through the same ring and accounting: no data moves;
-    /// what one core of jdbio can drive.
-    Nop,
-}
-
-impl Engine {
-    /// True for --engine nop.
-    pub fn is_nop(self) -> bool {
-        self == Engine::Nop
-    }
-}
+pub use crate::io_engine::Engine;
 
 /// Whether reads and writes carry IOSQE_ASYNC (straight to the kernel's
 /// io-wq workers).
@@ -126,9 +110,10 @@ pub struct BenchArgs {
     /// Block size (4k, 128k, 1m...); a multiple of the target's Direct I/O alignment.
     #[arg(long, default_value = "4k", value_parser = crate::units::parse_size)]
     pub bs: u64,
-    /// Operations kept in flight per job.
-    #[arg(long, default_value_t = 32)]
-    pub qd: u32,
+    /// Operations kept in flight per job (default 32). psync and pvsync2
+    /// keep one: more in flight is more --jobs, and --qd above 1 is refused.
+    #[arg(long)]
+    pub qd: Option<u32>,
     /// Worker threads, each with its own runtime, ring and file handle.
     #[arg(long, default_value_t = 1)]
     pub jobs: u32,
@@ -191,8 +176,12 @@ pub struct BenchArgs {
     /// more io_uring_enter per I/O), or auto (batch).
     #[arg(long, value_enum, default_value = "auto")]
     pub submit: Submit,
-    /// What carries the I/Os: uring, or nop (IORING_OP_NOP: no data moves,
-    /// the target is only opened read-only; the cost of the tool itself).
+    /// What carries the I/Os: uring (io_uring), psync (pread/pwrite, one in
+    /// flight per job: concurrency is --jobs), pvsync2 (preadv2/pwritev2,
+    /// likewise), libaio (Linux native AIO, O_DIRECT, --qd in flight), dio
+    /// (this crate's library on compio, --qd tasks), or nop (IORING_OP_NOP:
+    /// no data moves, the target is only opened read-only; the cost of the
+    /// tool itself).
     #[arg(long, value_enum, default_value = "uring")]
     pub engine: Engine,
     /// IOSQE_ASYNC on reads and writes: auto (on where the target's queue

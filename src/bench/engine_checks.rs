@@ -1,10 +1,41 @@
 //! The engine options of a bench plan, checked and decided before any I/O:
-//! whether `--hipri` can work on the target, and what `--async auto` means
-//! for it.
+//! which options the chosen `--engine` takes, whether `--hipri` can work on
+//! the target, and what `--async auto` means for it.
 
 use std::path::Path;
 
-use super::{args::AsyncMode, plan::Plan};
+use super::{
+    args::{AsyncMode, BenchArgs, Submit},
+    plan::Plan,
+};
+use crate::io_engine::Engine;
+
+/// Refuses the options `--engine` cannot take, in one line naming both:
+/// the ring's own (--sqpoll, --submit, --async) on any other engine, and
+/// --hipri where there is nothing to poll (psync, libaio, dio; pvsync2
+/// takes it as RWF_HIPRI).
+pub fn combination(args: &BenchArgs) -> Result<(), String> {
+    let engine = args.engine;
+    engine.available()?;
+    let ring_only = |flag: &str| Err(format!("{flag} with --engine {engine}: an io_uring option; only --engine uring has a ring"));
+    if !engine.is_ring() {
+        if args.sqpoll {
+            return ring_only("--sqpoll");
+        }
+        if args.submit != Submit::Auto {
+            return ring_only(&format!("--submit {}", if args.submit == Submit::Eager { "eager" } else { "batch" }));
+        }
+        if args.async_mode != AsyncMode::Auto {
+            return ring_only(&format!("--async {}", if args.async_mode == AsyncMode::On { "on" } else { "off" }));
+        }
+    }
+    if args.hipri && matches!(engine, Engine::Psync | Engine::Libaio | Engine::Dio) {
+        return Err(format!(
+            "--hipri with --engine {engine}: {engine} cannot ask for polled completions (--engine uring or pvsync2 can)"
+        ));
+    }
+    Ok(())
+}
 use crate::target::{TargetInfo, TargetKind};
 
 /// `--hipri` needs a block device whose queue has poll queues.
@@ -31,6 +62,7 @@ pub fn hipri(path: &Path, target: Option<&TargetInfo>) -> Result<(), String> {
 pub fn force_async(plan: &Plan) -> (bool, String) {
     match plan.async_mode {
         _ if plan.engine.is_nop() => (false, "--engine nop: a NOP never goes to io-wq".into()),
+        _ if !plan.engine.is_ring() => (false, format!("--engine {}: no ring, no io-wq", plan.engine)),
         AsyncMode::On => (true, "--async on".into()),
         AsyncMode::Off => (false, "--async off".into()),
         AsyncMode::Auto => auto(plan),

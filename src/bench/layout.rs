@@ -203,7 +203,7 @@ fn write_direct(
         error: None,
         steps: Steps::new(bar),
     };
-    crate::engine_io::run(&file, WRITERS as usize, unit as usize, &mut writers).map_err(engine_io::setup_error)?;
+    crate::engine_io::run(crate::io_engine::Engine::Uring, &file, WRITERS as usize, unit as usize, &mut writers).map_err(engine_io::setup_error)?;
     writers.steps.flush();
     let synced = crate::rt::block_on(file.sync_data())?;
     Ok((writers.written, writers.error.map_or(synced, Err)))

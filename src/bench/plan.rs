@@ -23,6 +23,8 @@ pub const DEFAULT_TARGET: &str = "jdbio-bench.dat";
 /// Region size for a new file, or one that ends before --offset.
 pub const DEFAULT_FILE_SIZE: u64 = 1 << 30;
 const MAX_QD: u32 = 4096;
+/// --qd when not given (psync and pvsync2: 1).
+const DEFAULT_QD: u32 = 32;
 const MAX_JOBS: u32 = 256;
 const MAX_BS: u64 = 64 << 20;
 /// The highest --rate, IOPS over all jobs.
@@ -100,9 +102,11 @@ impl Plan {
     /// Validates `args`; probes the target (read only).
     pub fn from_args(args: &BenchArgs) -> Result<Plan, AppError> {
         let usage = |m: String| Err(AppError::Usage(m));
-        if args.qd == 0 || args.qd > MAX_QD {
-            return usage(format!("--qd {}: must be between 1 and {MAX_QD}", args.qd));
+        if let Some(qd) = args.qd.filter(|&qd| qd == 0 || qd > MAX_QD) {
+            return usage(format!("--qd {qd}: must be between 1 and {MAX_QD}"));
         }
+        super::engine_checks::combination(args).map_err(AppError::Usage)?;
+        let qd = args.engine.queue_depth(args.qd, DEFAULT_QD, "more in flight is more --jobs").map_err(AppError::Usage)?;
         if args.jobs == 0 || args.jobs > MAX_JOBS {
             return usage(format!("--jobs {}: must be between 1 and {MAX_JOBS}", args.jobs));
         }
@@ -123,8 +127,8 @@ impl Plan {
         }
         let jobs = if args.jobs > 1 { format!(" x --jobs {}", args.jobs) } else { String::new() };
         prologue::check_buffers(
-            &format!("--qd {} x --bs {}{jobs}", args.qd, crate::units::human_bytes(args.bs as f64)),
-            u64::from(args.qd) * u64::from(args.jobs),
+            &format!("--qd {qd} x --bs {}{jobs}", crate::units::human_bytes(args.bs as f64)),
+            u64::from(qd) * u64::from(args.jobs),
             args.bs,
         )?;
         if let Some(rate) = args.rate
@@ -197,7 +201,7 @@ impl Plan {
             mode: args.mode,
             read_pct,
             bs: args.bs,
-            qd: args.qd,
+            qd,
             jobs: args.jobs,
             offset: args.offset,
             size,

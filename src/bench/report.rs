@@ -128,7 +128,8 @@ pub struct BenchJob {
     pub verify: bool,
     /// When SQEs reach the kernel.
     pub submit: Submit,
-    /// What carries the I/Os: io_uring reads and writes, or NOPs.
+    /// The engine that carried the I/Os (`--engine`): uring, psync,
+    /// pvsync2, libaio, dio, or nop (absent before the choice: uring).
     #[serde(default = "uring")]
     pub engine: Engine,
     /// `--async` as asked (whether I/Os carry IOSQE_ASYNC: auto, on, off).

@@ -161,11 +161,17 @@ fn render_engine(out: &mut String, body: &super::report::BenchBody) {
         (false, true) => "plain fd, fixed buffers",
         (false, false) => "plain fd and buffers",
     };
-    let what = match body.job.engine {
-        super::args::Engine::Nop => "nop (IORING_OP_NOP, no data moved)",
-        super::args::Engine::Uring => "io_uring",
-    };
+    let what = body.job.engine.path();
     let per_enter = ran.ops as f64 / (ran.enters as f64).max(1.0);
+    if !body.job.engine.is_ring() {
+        let calls = match body.job.engine {
+            crate::io_engine::Engine::Dio => String::new(),
+            crate::io_engine::Engine::Libaio => format!(", {per_enter:.2} I/Os per io_submit"),
+            _ => ", one system call per I/O".into(),
+        };
+        let _ = writeln!(out, "  engine: {what}{calls}");
+        return;
+    }
     let (on, asked) = body.bench.async_policy.as_ref().map_or((false, "?"), |a| {
         let asked = match a.asked {
             super::args::AsyncMode::Auto => "auto",

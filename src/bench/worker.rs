@@ -1,8 +1,8 @@
-//! One bench worker: its own thread, file handle and engine ring, keeping
-//! `qd` operations in flight (the [`BenchLoad`] workload) until the plan
-//! says stop.
+//! One bench worker: its own thread, file handle and engine (the plan's
+//! `--engine`), keeping `qd` operations in flight (the [`BenchLoad`]
+//! workload; one on psync and pvsync2) until the plan says stop.
 //!
-//! Everything is set up (file opened, ring made, buffers registered and
+//! Everything is set up (file opened, engine made, buffers registered and
 //! filled) before the start barrier; the run itself is the engine's loop.
 
 use std::{
@@ -14,7 +14,7 @@ use std::{
 use super::{args::DataKind, data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
 use crate::{
     dio::File,
-    engine::{Config, Ran, Ring},
+    engine::{Config, Ran, prepare},
     progress::Counter,
 };
 
@@ -53,7 +53,7 @@ pub fn run(spec: WorkerSpec) -> Result<(WorkerStats, Ran), String> {
         hipri: plan.hipri,
         sqpoll: plan.sqpoll,
     };
-    let mut ring = match Ring::setup(&config) {
+    let mut ring = match prepare(plan.engine, &file, &config) {
         Ok(ring) => ring,
         Err(e) => {
             spec.barrier.wait();

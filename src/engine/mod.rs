@@ -17,8 +17,11 @@
 //!   ops it submits) and after the wait (the done time of the ops it reaps);
 //! - the stop flag (and SIGINT, [`crate::interrupt`]) is read once per turn.
 //!
-//! [`psync`] runs the same contract on plain blocking system calls, one
-//! slot per thread: the path databases commit through.
+//! The other engines run the same contract: [`psync`] on plain blocking
+//! system calls, one slot per thread (psync and pvsync2: the path databases
+//! commit through); [`libaio`] on Linux native AIO; [`library`] on this
+//! crate's own `dio::File` over compio. [`prepared`] sets up whichever a
+//! command's `--engine` names ([`crate::io_engine::Engine`]).
 //!
 //! Why not compio here: compio's driver boxes a key per pushed op and wakes
 //! a task per completion; the library ([`crate::dio`]) stays on compio for
@@ -26,7 +29,10 @@
 
 mod buffers;
 mod drive;
+pub mod libaio;
+pub mod library;
 pub mod policy;
+pub mod prepared;
 pub mod psync;
 mod ran;
 mod ring;
@@ -35,6 +41,7 @@ mod sqe;
 use std::{os::fd::RawFd, sync::atomic::AtomicBool, time::Instant};
 
 pub use policy::{Policy, Submit};
+pub use prepared::{Prepared, prepare};
 pub use ran::Ran;
 pub use ring::Ring;
 
@@ -140,6 +147,15 @@ pub enum EngineError {
     /// The ring failed while running (not an op's error: those go to `complete`).
     #[error("io_uring_enter failed: {0}")]
     Enter(std::io::Error),
+    /// A one-in-flight engine (psync, pvsync2) was given more slots.
+    #[error("psync and pvsync2 keep one I/O in flight per worker, not {0}")]
+    OneInFlight(usize),
+    /// Native AIO refused (io_setup, io_getevents).
+    #[error("Linux native AIO failed: {0}")]
+    Aio(std::io::Error),
+    /// The dio engine's compio runtime could not be set up.
+    #[error("cannot set up the dio engine's compio runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// Sets up a ring for `config` and runs `workload` on it to the end.

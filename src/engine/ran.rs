@@ -1,5 +1,6 @@
 //! What ran: the ring as the kernel set it up, what could be registered, the
-//! policy, and how many ops went through how many enters. Goes into a
+//! policy, and how many ops went through how many enters (or, on an engine
+//! without a ring, how many submitting system calls). Goes into a
 //! command's report so a reader knows which path produced the numbers.
 
 use serde::{Deserialize, Serialize};
@@ -24,11 +25,28 @@ pub struct Ran {
     pub submit: Submit,
     /// Ops completed (all slots, ramp included).
     pub ops: u64,
-    /// io_uring_enter calls made by the loop.
+    /// io_uring_enter calls made by the loop; on the other engines the
+    /// calls that submitted I/O (psync and pvsync2: one per op; libaio:
+    /// io_submit; dio: 0, compio's own enters are not counted).
     pub enters: u64,
 }
 
 impl Ran {
+    /// What an engine without a ring ran: `ops` ops through `calls`
+    /// submitting system calls.
+    pub fn system_calls(ops: u64, calls: u64) -> Self {
+        Self {
+            ring_flags: Vec::new(),
+            fixed_file: false,
+            fixed_buffers: false,
+            registered_ring: false,
+            force_async: false,
+            submit: Submit::Turn,
+            ops,
+            enters: calls,
+        }
+    }
+
     /// Adds another ring's counts (the set-up is the same for every worker
     /// of a run; where one fell back, the merged result says the fallback).
     pub fn merge(&mut self, other: &Ran) {

@@ -283,8 +283,8 @@ mod tests {
         let j = wal_job(&mut cur);
         (j.writers, j.batch, j.bs_bytes, j.time_s) = (j.writers + 3, j.batch + 7, j.bs_bytes / 2, j.time_s + 3.0);
         // The fixture predates job.engine: it reads as uring, today's default is psync.
-        assert_eq!(j.engine, crate::wal::engine::Engine::Uring);
-        j.engine = crate::wal::engine::Engine::Psync;
+        assert_eq!(j.engine, crate::io_engine::Engine::Uring);
+        j.engine = crate::io_engine::Engine::Psync;
         let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.key.clone()).collect();
         assert_eq!(found, ["job.engine", "job.writers", "job.batch", "job.bs_bytes"]);
         assert_eq!(warnings(&base, &cur).len(), 1);

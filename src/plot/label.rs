@@ -115,7 +115,7 @@ mod tests {
     fn wal_job(bs_bytes: u64, batch: u32, writers: u32) -> WalJob {
         WalJob {
             path: "w".into(),
-            engine: crate::wal::engine::Engine::Psync,
+            engine: crate::io_engine::Engine::Psync,
             methods: Vec::new(),
             file_modes: Vec::new(),
             bs_bytes,

@@ -29,9 +29,17 @@ pub struct VerifyArgs {
     /// newest generation found.
     #[arg(long)]
     pub generation: Option<u32>,
-    /// Reads or writes kept in flight.
-    #[arg(long, default_value_t = 32)]
-    pub qd: u32,
+    /// Reads or writes kept in flight (default 32). psync and pvsync2 keep
+    /// one: --qd above 1 is refused with them.
+    #[arg(long)]
+    pub qd: Option<u32>,
+    /// What carries both passes' I/Os: uring (io_uring), psync
+    /// (pread/pwrite system calls, one in flight), pvsync2 (preadv2/pwritev2,
+    /// one in flight), libaio (Linux native AIO, --qd in flight), or dio
+    /// (this crate's library on compio, --qd tasks). The same blocks are
+    /// written and the same verdicts given whichever carries them.
+    #[arg(long, value_enum, default_value = "uring")]
+    pub engine: crate::io_engine::Engine,
     /// Crash verification. With --write: LOG starts with a header naming the
     /// run (seed, block size, generation, target); every write is made
     /// durable (O_DIRECT | O_DSYNC) and only then appended to LOG, which is

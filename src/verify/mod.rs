@@ -61,7 +61,10 @@ fn passes(plan: &mut VerifyPlan) -> Result<(), AppError> {
     }
     let clock = Clock::start();
     let mut results = std::collections::BTreeMap::new();
-    let mut lines = vec![format!("run     : {}", plan.run.describe(plan.write))];
+    let mut lines = vec![
+        format!("run     : {}", plan.run.describe(plan.write)),
+        format!("engine  : {}, qd {}", plan.engine.path(), plan.qd),
+    ];
     if let Some(newest) = plan.generation_found {
         lines.push(format!(
             "writes  : generation {}, one past the {newest} found in the target (a write that does not land reads back stale)",
@@ -151,7 +154,7 @@ fn read_pass(
     let bar = new_bar(blocks.len() * bs, plan.quiet, BAR);
     bar.set_message("checking");
     let (file, checker) = (crate::rt::block_on(File::open(&plan.path))??, Checker::new(plan.run.seed, bs as usize));
-    let (r, findings) = pass::read(file, checker, blocks, Findings::new(expected, plan.max_report), plan.qd, &bar)?;
+    let (r, findings) = pass::read(file, checker, blocks, Findings::new(expected, plan.max_report), plan.qd, plan.engine, &bar)?;
     bar.finish_and_clear();
     lines.push(summary::pass_line("checked", r.ops, r.bytes, r.seconds));
     Ok((r, findings.finish()))
@@ -190,7 +193,7 @@ fn write_pass(plan: &mut VerifyPlan) -> Result<pass::PassStats, AppError> {
     bar.set_message("writing");
     let bs = plan.run.bs;
     let blocks = Blocks::range(plan.size, bs);
-    let w = pass::write(file, plan.run.seed, bs as usize, blocks, plan.generation, plan.qd, ack, &bar)?;
+    let w = pass::write(file, plan.run.seed, bs as usize, blocks, plan.generation, plan.qd, plan.engine, ack, &bar)?;
     bar.finish_and_clear();
     Ok(w)
 }

@@ -26,6 +26,7 @@ use crate::{
     engine::{Next, Op, OpKind, Workload},
     engine_io::{self, Steps},
     error::AppError,
+    io_engine::Engine,
     report::new_histogram,
 };
 
@@ -55,6 +56,7 @@ pub fn write(
     blocks: Blocks,
     generation: u32,
     qd: u32,
+    engine: Engine,
     ack: Option<AckLog>,
     bar: &ProgressBar,
 ) -> Result<PassStats, AppError> {
@@ -70,7 +72,7 @@ pub fn write(
         error: None,
         steps: Steps::new(bar),
     };
-    engine_io::run(&file, qd as usize, bs, &mut pass).map_err(engine_io::setup_error)?;
+    engine_io::run(engine, &file, qd as usize, bs, &mut pass).map_err(engine_io::setup_error)?;
     pass.steps.flush();
     let mut error = pass.error;
     if error.is_none() {
@@ -132,6 +134,7 @@ pub fn read(
     blocks: Blocks,
     findings: Findings,
     qd: u32,
+    engine: Engine,
     bar: &ProgressBar,
 ) -> Result<(PassStats, Findings), AppError> {
     let bs = checker.block_size();
@@ -147,7 +150,7 @@ pub fn read(
         hist: new_histogram(),
         steps: Steps::new(bar),
     };
-    engine_io::run(&file, slots, bs, &mut pass).map_err(engine_io::setup_error)?;
+    engine_io::run(engine, &file, slots, bs, &mut pass).map_err(engine_io::setup_error)?;
     pass.steps.flush();
     let seconds = start.elapsed().as_secs_f64();
     let (ops, interrupted, bytes) = (pass.hist.len(), crate::interrupt::requested(), pass.findings.bytes_read());

@@ -25,6 +25,8 @@ use crate::{
 
 /// Bytes a --write on a new file fills by default.
 const DEFAULT_NEW_SIZE: u64 = 256 << 20;
+/// --qd when not given (psync and pvsync2: 1).
+const DEFAULT_QD: u32 = 32;
 
 /// Everything a verify run does; the report states it as
 /// [`super::report::VerifyJob`].
@@ -45,6 +47,8 @@ pub struct VerifyPlan {
     /// The generation every block must have (None: the newest found).
     pub expected: Option<u32>,
     pub qd: u32,
+    /// What carries both passes.
+    pub engine: crate::io_engine::Engine,
     pub ack_log: Option<PathBuf>,
     pub max_report: usize,
     /// The target's size before the run (0: it does not exist yet).
@@ -63,9 +67,17 @@ impl VerifyPlan {
     /// Validates `args`; reads the target and the ack log, writes nothing.
     pub fn from_args(args: &VerifyArgs) -> Result<Self, AppError> {
         let usage = |m: String| Err(AppError::Usage(m));
-        if args.qd == 0 || args.qd > 4096 {
-            return usage(format!("--qd {}: must be between 1 and 4096", args.qd));
+        if let Some(qd) = args.qd.filter(|&qd| qd == 0 || qd > 4096) {
+            return usage(format!("--qd {qd}: must be between 1 and 4096"));
         }
+        args.engine.available().map_err(AppError::Usage)?;
+        if args.engine.is_nop() {
+            return usage("--engine nop: verify checks data, and a NOP moves none".into());
+        }
+        let qd = args
+            .engine
+            .queue_depth(args.qd, DEFAULT_QD, "verify runs one worker, so this is --qd 1")
+            .map_err(AppError::Usage)?;
         if args.generation == Some(0) {
             return usage("--generation 0: generations start at 1".into());
         }
@@ -105,7 +117,7 @@ impl VerifyPlan {
         };
         planned.check_aligned("--bs", run.bs)?;
         let (generation, generation_found) = write_generation(args, found, &run)?;
-        prologue::check_buffers(&format!("--qd {} x --bs {}", args.qd, crate::units::human_bytes(run.bs as f64)), args.qd.into(), run.bs)?;
+        prologue::check_buffers(&format!("--qd {qd} x --bs {}", crate::units::human_bytes(run.bs as f64)), qd.into(), run.bs)?;
         let is_block = target.as_ref().is_some_and(|t| t.kind == TargetKind::Block);
         let size = match args.size {
             Some(s) => s,
@@ -138,7 +150,8 @@ impl VerifyPlan {
             generation,
             generation_found,
             expected: args.generation,
-            qd: args.qd,
+            qd,
+            engine: args.engine,
             ack_log: args.ack_log.clone(),
             max_report: args.max_report,
             target_bytes: existing,

@@ -37,6 +37,10 @@ pub struct VerifyJob {
     pub expected: Option<u32>,
     /// I/Os in flight.
     pub qd: u32,
+    /// The engine that carried both passes (`--engine`; absent before the
+    /// choice: uring).
+    #[serde(default = "uring")]
+    pub engine: crate::io_engine::Engine,
     /// The ack log written or checked.
     #[serde(default)]
     pub ack_log: Option<String>,
@@ -62,12 +66,17 @@ impl VerifyJob {
             generation: plan.generation,
             expected: plan.expected,
             qd: plan.qd,
+            engine: plan.engine,
             ack_log: plan.ack_log.as_ref().map(|p| p.display().to_string()),
             max_report: Some(plan.max_report),
             target_bytes: plan.target_bytes,
             warnings: plan.warnings.clone(),
         }
     }
+}
+
+fn uring() -> crate::io_engine::Engine {
+    crate::io_engine::Engine::Uring
 }
 
 /// A verify run's seed and block size, and where each came from.

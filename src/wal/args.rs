@@ -14,10 +14,14 @@ pub struct WalArgs {
     /// writer is its own thread issuing pwrite(2) then fdatasync(2)/fsync(2),
     /// or one O_DSYNC/O_SYNC write (pwritev2(2) with RWF_DSYNC for
     /// rwf-dsync), as plain system calls, one I/O in flight per writer: the
-    /// path PostgreSQL, MySQL, RocksDB and SQLite commit through. uring: the
-    /// writers are slots of one io_uring ring, writes and syncs ring ops (on
-    /// some kernels and hypervisors a much faster fdatasync than the
-    /// system call's, so not what a database sees).
+    /// path PostgreSQL, MySQL, RocksDB and SQLite commit through. pvsync2:
+    /// the same threads, writes as pwritev2(2). uring: the writers are
+    /// slots of one io_uring ring, writes and syncs ring ops (on some
+    /// kernels and hypervisors a much faster fdatasync than the system
+    /// call's, so not what a database sees). libaio: slots of one native
+    /// AIO context (IOCB_CMD_PWRITE then IOCB_CMD_FDSYNC/FSYNC; O_DIRECT
+    /// methods only). dio: slots as tasks of this crate's library. nop is
+    /// refused.
     #[arg(long, value_enum, default_value_t = super::engine::Engine::Psync)]
     pub engine: super::engine::Engine,
     /// Sync methods, a comma list or `all`: none (no sync: the reference),

@@ -5,7 +5,8 @@ use std::{path::PathBuf, time::Duration};
 
 use serde::{Deserialize, Serialize};
 
-use super::{args::WalArgs, engine::Engine, method::Method};
+use super::{args::WalArgs, method::Method};
+use crate::io_engine::Engine;
 use crate::{
     error::AppError,
     prologue::{self, Missing},
@@ -88,7 +89,8 @@ impl WalPlan {
     /// Validates `args`; probes an existing target (read only).
     pub fn from_args(args: &WalArgs) -> Result<WalPlan, AppError> {
         let usage = |m: String| Err(AppError::Usage(m));
-        let methods = parse_list("--method", &args.method, &Method::ALL, Method::name)?;
+        let mut methods = parse_list("--method", &args.method, &Method::ALL, Method::name)?;
+        super::engine::check(args.engine, &mut methods, &args.method).map_err(AppError::Usage)?;
         let mut file_modes = parse_list("--file-mode", &args.file_mode, &FileMode::ALL, FileMode::name)?;
         if args.batch == 0 || args.batch > 1024 {
             return usage(format!("--batch {}: must be between 1 and 1024", args.batch));

@@ -20,10 +20,12 @@ pub struct WalBody {
 pub struct WalJob {
     /// The log file.
     pub path: String,
-    /// How writes and syncs reached the kernel: `psync` (a thread per
-    /// writer, plain system calls) or `uring` (one io_uring ring). Absent in
-    /// reports written before the choice existed, which all ran on uring.
-    #[serde(default = "Engine::before_the_choice")]
+    /// How writes and syncs reached the kernel (`--engine`): `psync` or
+    /// `pvsync2` (a thread per writer, plain system calls), or `uring`,
+    /// `libaio` or `dio` (every writer a slot of one ring, AIO context or
+    /// set of library tasks). Absent in reports written before the choice
+    /// existed, which all ran on uring.
+    #[serde(default = "super::engine::before_the_choice")]
     pub engine: Engine,
     /// The sync methods, in run order.
     pub methods: Vec<Method>,

@@ -2,8 +2,8 @@
 //! then runs `writers` concurrent appenders on the plan's engine until the
 //! time is up or the log is full. What a writer does is
 //! [`super::writers::Writers`]; how its ops reach the kernel is the engine:
-//! psync (one thread per writer, each op a system call) or uring (every
-//! writer a slot of one ring).
+//! psync or pvsync2 (one thread per writer, each op a system call), or
+//! uring, libaio or dio (every writer a slot of one engine).
 
 use std::{fs, os::fd::AsFd, sync::atomic::AtomicBool, time::Instant};
 
@@ -11,13 +11,14 @@ use hdrhistogram::Histogram;
 use rand::{RngCore, SeedableRng, rngs::SmallRng};
 
 use super::{
-    engine::Engine,
+    engine::{self, Engine},
     method::Method,
     plan::{FileMode, WalPlan},
     writers::{Log, Writers},
 };
 use crate::{
     dio::{AlignedBuf, Error, File},
+    engine::psync::Calls,
     engine_io::Async,
     error::AppError,
     report::new_histogram,
@@ -112,16 +113,20 @@ pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats,
         mode == FileMode::Overwrite,
         start + plan.time,
     );
-    let (mut stats, last_done) = match plan.engine {
-        Engine::Uring => on_ring(&file, &log, method, plan.writers as usize, commit_len, start)?,
-        Engine::Psync => on_threads(&file, &log, method, plan.writers as usize, commit_len, start)?,
+    let writers = plan.writers as usize;
+    let (mut stats, last_done) = if engine::thread_per_writer(plan.engine) {
+        on_threads(plan.engine, &file, &log, method, writers, commit_len, start)?
+    } else {
+        on_slots(plan.engine, &file, &log, method, writers, commit_len, start)?
     };
     stats.duration_s = last_done.duration_since(start).as_secs_f64();
     Ok(stats)
 }
 
-/// Every writer a slot of one io_uring ring on this thread.
-fn on_ring(
+/// Every writer a slot of one engine (a ring, an AIO context, the
+/// library's tasks) on this thread.
+fn on_slots(
+    engine: Engine,
     file: &File,
     log: &Log,
     method: Method,
@@ -133,7 +138,7 @@ fn on_ring(
     // No IOSQE_ASYNC: a commit's ops take the ring's inline path first, as
     // they did before the engine (and a buffered log has no Direct I/O to
     // probe). Each writer's buffer holds its own incompressible data.
-    let mut ring = crate::engine_io::ring(file, writers, commit_len, Async::Off)?;
+    let mut ring = crate::engine_io::engine(engine, file, writers, commit_len, Async::Off)?;
     for w in 0..writers {
         SmallRng::seed_from_u64(w as u64).fill_bytes(ring.buffer(w));
     }
@@ -145,6 +150,7 @@ fn on_ring(
 /// duplicate of the log's descriptor (the same open file description, as
 /// threads of one database process share it); merged after join.
 fn on_threads(
+    engine: Engine,
     file: &File,
     log: &Log,
     method: Method,
@@ -166,6 +172,7 @@ fn on_threads(
     // Signals stop the writers (the engine reads them before every op);
     // nothing else does, so a writer never abandons a written commit's sync.
     let never = AtomicBool::new(false);
+    let calls = if engine == Engine::Pvsync2 { Calls::V2 { rw_flags: 0 } } else { Calls::Plain };
     let spawn_error = |e: std::io::Error| Error::io(file.path(), "start a writer thread", None, e);
     std::thread::scope(|scope| {
         let mut handles = Vec::with_capacity(writers);
@@ -173,7 +180,7 @@ fn on_threads(
             let never = &never;
             let thread = std::thread::Builder::new().name(format!("jdbio-wal-{w}")).spawn_scoped(scope, move || {
                 let mut wal = Writers::new(log, method, 1, start);
-                crate::engine::psync::run(fd.as_fd(), &mut buf, never, &mut wal);
+                crate::engine::psync::run(fd.as_fd(), calls, &mut buf, never, &mut wal);
                 (wal.stats, wal.last_done)
             });
             match thread {

@@ -9,7 +9,7 @@
 //! `preallocate_keep_size`; and blocking ones for callers off the runtime:
 //! `open_blocking`, `logical_block_size`, `physical_block_size`,
 //! `block_device_size`; and, in [`psync`] (Linux), the plain positional
-//! system calls a database commits with.
+//! system calls a database commits with, in [`aio`] Linux native AIO.
 
 use std::{fmt, io};
 
@@ -18,10 +18,15 @@ mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::*;
 
-/// The psync engine's plain system calls (`pwrite`, `pread`, `fdatasync`,
-/// `fsync`), blocking the caller's thread.
+/// The psync and pvsync2 engines' plain system calls (`pwrite`, `pread`,
+/// `pwritev2`, `preadv2`, `fdatasync`, `fsync`), blocking the caller's thread.
 #[cfg(target_os = "linux")]
 pub mod psync;
+
+/// Linux native AIO (`io_setup`, `io_submit`, `io_getevents`,
+/// `io_destroy`): the libaio engine's system calls.
+#[cfg(target_os = "linux")]
+pub mod aio;
 
 #[cfg(target_os = "macos")]
 mod macos;

@@ -1,11 +1,12 @@
-//! Linux: the blocking system calls of the psync engine, issued on the
-//! caller's own thread as a database issues them (pwrite, pread,
-//! pwritev2 with RWF_DSYNC, fdatasync, fsync), each through rustix, which
+//! Linux: the blocking system calls of the psync and pvsync2 engines,
+//! issued on the caller's own thread as a database issues them (pwrite,
+//! pread, preadv2/pwritev2 with RWF_* flags, fdatasync, fsync), each
+//! through rustix, which
 //! converts errno in one place. No ring, no blocking pool: the thread waits
 //! in the kernel for the call to return.
 
 use std::{
-    io::{self, IoSlice},
+    io::{self, IoSlice, IoSliceMut},
     os::fd::AsFd,
 };
 
@@ -20,6 +21,20 @@ pub fn pwrite(fd: impl AsFd, buf: &[u8], offset: u64, rw_flags: i32) -> io::Resu
     // Unknown bits go to the kernel, which refuses them (EOPNOTSUPP).
     let flags = ReadWriteFlags::from_bits_retain(rw_flags as u32);
     Ok(rustix::io::pwritev2(fd, &[IoSlice::new(buf)], offset, flags)?)
+}
+
+/// pwritev2(2) of all of `buf` at `offset` with `rw_flags` (RWF_DSYNC,
+/// RWF_HIPRI; 0 is a plain pwritev2). Returns the bytes written.
+pub fn pwritev2(fd: impl AsFd, buf: &[u8], offset: u64, rw_flags: i32) -> io::Result<usize> {
+    let flags = ReadWriteFlags::from_bits_retain(rw_flags as u32);
+    Ok(rustix::io::pwritev2(fd, &[IoSlice::new(buf)], offset, flags)?)
+}
+
+/// preadv2(2) into all of `buf` at `offset` with `rw_flags` (RWF_HIPRI,
+/// RWF_NOWAIT; 0 is a plain preadv2). Returns the bytes read.
+pub fn preadv2(fd: impl AsFd, buf: &mut [u8], offset: u64, rw_flags: i32) -> io::Result<usize> {
+    let flags = ReadWriteFlags::from_bits_retain(rw_flags as u32);
+    Ok(rustix::io::preadv2(fd, &mut [IoSliceMut::new(buf)], offset, flags)?)
 }
 
 /// pread(2) into all of `buf` at `offset`. Returns the bytes read.
@@ -51,6 +66,18 @@ mod tests {
         let mut buf = [0u8; 6];
         assert_eq!(pread(&file, &mut buf, 4096).unwrap(), 6);
         assert_eq!(&buf, b"commit");
+    }
+
+    #[test]
+    fn the_v2_calls_read_back_what_they_wrote() {
+        let file = tempfile::tempfile().unwrap();
+        assert_eq!(pwritev2(&file, b"frame", 512, 0).unwrap(), 5);
+        assert_eq!(pwritev2(&file, b"dsync", 1024, libc::RWF_DSYNC).unwrap(), 5);
+        let mut buf = [0u8; 5];
+        assert_eq!(preadv2(&file, &mut buf, 512, 0).unwrap(), 5);
+        assert_eq!(&buf, b"frame");
+        assert_eq!(preadv2(&file, &mut buf, 1024, 0).unwrap(), 5);
+        assert_eq!(&buf, b"dsync");
     }
 
     #[test]
