@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use super::{args::AsyncMode, plan::Plan};
+use super::{
+    args::{AsyncMode, IoPath},
+    plan::Plan,
+};
 use crate::target::{TargetInfo, TargetKind};
 
 /// `--hipri` needs a block device whose queue has poll queues.
@@ -31,6 +34,9 @@ pub fn hipri(path: &Path, target: Option<&TargetInfo>) -> Result<(), String> {
 pub fn force_async(plan: &Plan) -> (bool, String) {
     match plan.async_mode {
         _ if plan.engine.is_nop() => (false, "--engine nop: a NOP never goes to io-wq".into()),
+        AsyncMode::Auto if plan.io == IoPath::Buffered => {
+            (false, "auto: off for --io buffered (the probe is a Direct I/O read)".into())
+        }
         AsyncMode::On => (true, "--async on".into()),
         AsyncMode::Off => (false, "--async off".into()),
         AsyncMode::Auto => auto(plan),
