@@ -175,6 +175,10 @@ fn bad_input_exits_2_naming_the_flag_or_path() {
         (&["--rwmix", "150", "--mode", "randrw", "small.dat"], "--rwmix"),
         (&["--dist", "zipf:x", "small.dat"], "--dist"),
         (&["--bs", "4x", "small.dat"], "--bs"),
+        (&["--warm", "small.dat"], "--warm"),
+        (&["--io", "buffered", "--engine", "nop", "small.dat"], "--io buffered: --engine nop"),
+        (&["--io", "buffered", "--hipri", "small.dat"], "--hipri"),
+        (&["--io", "buffered", "--engine", "libaio", "small.dat"], "--io buffered with --engine libaio"),
         (&["."], "directory"),
         (&["nodir/missing.dat"], "nodir/missing.dat"),
     ];
@@ -275,5 +279,73 @@ fn a_target_name_that_is_not_utf8_is_kept_and_shown_lossily() {
         let r: Value = serde_json::from_slice(&std::fs::read(dir.path().join("out.json")).unwrap()).unwrap();
         assert!(r["argv"].as_array().unwrap().iter().any(|a| a == "\u{fffd}\u{fffd}-bad.dat"), "{r}");
         assert_eq!(r["ended"]["status"], "completed", "{r}");
+    }
+}
+
+/// The page cache's part of a buffered report: (start, end, region) bytes.
+fn residency(report: &Value) -> (u64, u64, u64) {
+    let cache = &report["bench"]["page_cache"];
+    let bytes = |k: &str| cache[k].as_u64().unwrap_or_else(|| panic!("page_cache.{k} in {cache}"));
+    (bytes("resident_at_start_bytes"), bytes("resident_at_end_bytes"), bytes("region_bytes"))
+}
+
+#[test]
+fn buffered_reads_start_evicted_and_say_what_memory_held_and_direct_reads_cache_nothing() {
+    let dir = scratch();
+    let region = 64u64 << 20;
+    let data: Vec<u8> = (0..region).map(|i| (i * 2_654_435_761 >> 13) as u8).collect();
+    std::fs::write(dir.path().join("data.dat"), &data).unwrap();
+    let before = common::md5(&dir.path().join("data.dat"));
+    // Read whole through the cache: every page of the region is in memory.
+    assert_eq!(std::fs::read(dir.path().join("data.dat")).unwrap().len() as u64, region);
+    let base = ["--mode", "randread", "--bs", "4k", "--ramp", "0s", "--seed", "7"];
+    let few = [&base[..], &["--qd", "1", "--ops", "16"]].concat();
+
+    let warm = bench_json(dir.path(), &[&few[..], &["--io", "buffered", "--warm", "data.dat"]].concat());
+    assert_eq!(warm["job"]["io"], "buffered", "{}", warm["job"]);
+    assert_eq!(warm["job"]["warm"], true);
+    assert_eq!(warm["bench"]["page_cache"]["dropped"], false);
+    assert_eq!(residency(&warm), (region, region, region), "--warm keeps what the cache held");
+
+    let cold = bench_json(dir.path(), &[&few[..], &["--io", "buffered", "data.dat"]].concat());
+    assert_eq!(cold["bench"]["page_cache"]["dropped"], true);
+    let (start, after_cold, _) = residency(&cold);
+    assert_eq!(start, 0, "the region was evicted before the run");
+    assert!(after_cold >= 4096 && after_cold < region / 2, "16 reads of 4k bring in a few pages, not {after_cold}");
+
+    // Direct reads bypass the cache: a --warm look afterwards finds only
+    // what the buffered run left.
+    let direct = bench_json(dir.path(), &[&base[..], &["--ops", "4000", "--qd", "8", "data.dat"]].concat());
+    assert_eq!(direct["job"]["io"], "direct");
+    assert!(direct["bench"].get("page_cache").is_none(), "{}", direct["bench"]);
+    let look = bench_json(dir.path(), &[&base[..], &["--ops", "1", "--io", "buffered", "--warm", "data.dat"]].concat());
+    assert!(
+        residency(&look).0 <= after_cold,
+        "4000 Direct I/O reads put pages in the cache: {} > {after_cold}",
+        residency(&look).0
+    );
+    assert_eq!(common::md5(&dir.path().join("data.dat")), before, "read runs leave the bytes as they were");
+}
+
+#[test]
+fn buffered_writes_reach_the_file_and_read_back_verified_both_ways() {
+    let dir = scratch();
+    sparse(dir.path(), "w.dat", 8 << 20);
+    let common = ["--bs", "8k", "--ramp", "0s", "--verify", "--seed", "11"];
+    let wrote = bench_json(
+        dir.path(),
+        &[&common[..], &["--mode", "write", "--ops", "1024", "--io", "buffered", "--engine", "psync", "w.dat"]]
+            .concat(),
+    );
+    assert_eq!(wrote["results"]["write"]["ops"], 1024);
+    assert_eq!((wrote["job"]["engine"].as_str(), wrote["job"]["io"].as_str()), (Some("psync"), Some("buffered")));
+    assert_eq!(residency(&wrote).2, 8 << 20);
+    for (io, engine) in [("buffered", "uring"), ("buffered", "pvsync2"), ("buffered", "dio"), ("direct", "uring")] {
+        let read = bench_json(
+            dir.path(),
+            &[&common[..], &["--mode", "read", "--ops", "1024", "--io", io, "--engine", engine, "w.dat"]].concat(),
+        );
+        assert_eq!(read["verify"]["checked"], 1024, "--io {io} --engine {engine}: {}", read["verify"]);
+        assert_eq!(read["verify"]["bad"], serde_json::json!({}), "--io {io} --engine {engine}: {}", read["verify"]);
     }
 }

@@ -164,6 +164,19 @@ fn mismatched_settings_are_refused_naming_each_difference() {
 }
 
 #[test]
+fn buffered_and_direct_runs_are_different_jobs() {
+    let dir = scratch();
+    let mut buffered: Value = serde_json::from_slice(&std::fs::read(fixtures().join("base.json")).unwrap()).unwrap();
+    assert!(buffered["job"].get("io").is_none(), "the fixture predates --io: it reads as direct");
+    buffered["job"]["io"] = "buffered".into();
+    let path = dir.path().join("buffered.json");
+    std::fs::write(&path, serde_json::to_vec(&buffered).unwrap()).unwrap();
+    let (code, _, err) = gate("base.json", path.to_str().unwrap(), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("job.io: baseline direct, current buffered"), "{err}");
+}
+
+#[test]
 fn mismatched_settings_are_compared_with_allow_mismatch() {
     let (code, out, err) = gate("base.json", "mismatch.json", &["--allow-mismatch", "--json", "-"]);
     assert_eq!(code, 0, "{err}");

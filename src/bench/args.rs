@@ -70,6 +70,19 @@ pub enum Submit {
 
 pub use crate::io_engine::Engine;
 
+/// Whether I/O bypasses the page cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IoPath {
+    /// Direct I/O (O_DIRECT): every read and write goes to the device.
+    Direct,
+    /// Through the page cache, as PostgreSQL reads and writes its data
+    /// files: the region is written back and evicted before each
+    /// repetition (unless --warm) and the report says how much of it was
+    /// in memory at the start and at the end.
+    Buffered,
+}
+
 /// Whether reads and writes carry IOSQE_ASYNC (straight to the kernel's
 /// io-wq workers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
@@ -184,6 +197,16 @@ pub struct BenchArgs {
     /// tool itself).
     #[arg(long, value_enum, default_value = "uring")]
     pub engine: Engine,
+    /// direct (O_DIRECT: the device), or buffered (through the page cache,
+    /// as PostgreSQL's data files: the region is written back and evicted
+    /// first, unless --warm, and the report gives how much of it was in
+    /// memory at the start and at the end).
+    #[arg(long = "io", value_enum, default_value = "direct")]
+    pub io: IoPath,
+    /// With --io buffered: keep what the page cache already holds of the
+    /// region (measure memory-speed hits on purpose) instead of evicting it.
+    #[arg(long)]
+    pub warm: bool,
     /// IOSQE_ASYNC on reads and writes: auto (on where the target's queue
     /// has no NOWAIT support, e.g. loop and zram), on, or off.
     #[arg(long = "async", value_enum, default_value = "auto")]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{
-    args::{AsyncMode, BenchArgs, Submit},
+    args::{AsyncMode, BenchArgs, IoPath, Submit},
     plan::Plan,
 };
 use crate::io_engine::Engine;
@@ -63,6 +63,9 @@ pub fn force_async(plan: &Plan) -> (bool, String) {
     match plan.async_mode {
         _ if plan.engine.is_nop() => (false, "--engine nop: a NOP never goes to io-wq".into()),
         _ if !plan.engine.is_ring() => (false, format!("--engine {}: no ring, no io-wq", plan.engine)),
+        AsyncMode::Auto if plan.io == IoPath::Buffered => {
+            (false, "auto: off for --io buffered (the probe is a Direct I/O read)".into())
+        }
         AsyncMode::On => (true, "--async on".into()),
         AsyncMode::Off => (false, "--async off".into()),
         AsyncMode::Auto => auto(plan),

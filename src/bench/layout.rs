@@ -16,6 +16,7 @@ use std::{ops::Range, path::Path, time::Instant};
 
 use rand::{RngCore, SeedableRng, rngs::SmallRng};
 
+pub use super::holes::Cached;
 use super::holes;
 use crate::progress::new_bar;
 use crate::{
@@ -43,15 +44,15 @@ pub enum Fill {
 /// with random bytes from `seed`, or with `jdbio verify` blocks of
 /// `verify_bs` bytes. Returns the bytes written.
 pub fn lay_out(path: &Path, end: u64, seed: u64, verify_bs: Option<usize>, quiet: bool) -> Result<u64, AppError> {
-    let ranges = empty_ranges(path, 0, end)?;
+    let ranges = empty_ranges(path, 0, end, Cached::Evict)?;
     let fill = verify_bs.map_or(Fill::Random { seed }, |bs| Fill::Verify { seed, bs: bs as u64, origin: 0 });
     lay_out_ranges(path, &ranges, fill, quiet)
 }
 
 /// The parts of `[start, end)` of `path` that hold no data (see
 /// [`holes::empty_ranges`]), as an error naming the path.
-pub fn empty_ranges(path: &Path, start: u64, end: u64) -> Result<Vec<Range<u64>>, AppError> {
-    holes::empty_ranges(path, start, end)
+pub fn empty_ranges(path: &Path, start: u64, end: u64, cached: Cached) -> Result<Vec<Range<u64>>, AppError> {
+    holes::empty_ranges(path, start, end, cached)
         .map_err(|e| AppError::Io(format!("{}: finding the holes in [{start}, {end}): {e}", path.display())))
 }
 

@@ -15,6 +15,8 @@ mod engine;
 mod engine_checks;
 mod holes;
 pub(crate) mod layout;
+#[cfg(target_os = "linux")]
+mod page_cache;
 pub mod plan;
 pub mod report;
 #[cfg(target_os = "linux")]
@@ -89,11 +91,17 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
     #[cfg(not(target_os = "linux"))]
     return Err(AppError::Usage("jdbio bench drives io_uring directly and runs on Linux only".into()));
     #[cfg(target_os = "linux")]
-    let (reps, mut stats, ran) = {
+    let (reps, mut stats, ran, residency) = {
         let mut reps = Vec::new();
         let mut stats = stats::WorkerStats::default();
         let mut ran: Option<crate::engine::Ran> = None;
+        let buffered = plan.io == args::IoPath::Buffered;
+        let mut resident_at_start = None;
         for rep in 0..plan.repeat {
+            if buffered {
+                let resident = page_cache::settle(&plan)?;
+                resident_at_start.get_or_insert(resident);
+            }
             // --start-at holds the first repetition; the others follow it.
             let start_at = plan.start_at.filter(|_| rep == 0);
             let outcome = engine::run(&plan, Arc::new(AtomicBool::new(false)), start_at)?;
@@ -108,7 +116,16 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
                 break;
             }
         }
-        (reps, stats, ran)
+        let residency = match resident_at_start {
+            Some(resident_at_start_bytes) => Some(report::PageCache {
+                dropped: !plan.warm,
+                region_bytes: plan.size,
+                resident_at_start_bytes,
+                resident_at_end_bytes: page_cache::resident(&plan)?,
+            }),
+            None => None,
+        };
+        (reps, stats, ran, residency)
     };
     let body = report::BenchBody {
         job: report::BenchJob::of(&plan),
@@ -125,6 +142,7 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
                 on: plan.force_async.0,
                 why: plan.force_async.1.clone(),
             }),
+            page_cache: residency,
         },
         verify: plan.verify.then(|| report::BenchVerify {
             checked: stats.verify.checked,

@@ -8,9 +8,9 @@ use std::{
 };
 
 use super::{
-    args::{Arrival, AsyncMode, BenchArgs, DataKind, Engine, Mode, Submit},
+    args::{Arrival, AsyncMode, BenchArgs, DataKind, Engine, IoPath, Mode, Submit},
     dist::Dist,
-    layout,
+    layout::{self, Cached},
 };
 use crate::{
     error::AppError,
@@ -72,6 +72,10 @@ pub struct Plan {
     pub submit: Submit,
     /// uring, or nop (no data moves).
     pub engine: Engine,
+    /// --io: Direct I/O or through the page cache.
+    pub io: IoPath,
+    /// --warm: a buffered run keeps the page cache as it found it.
+    pub warm: bool,
     /// --async as asked (auto, on, off).
     pub async_mode: AsyncMode,
     /// Whether reads and writes carry IOSQE_ASYNC, and why (what --async
@@ -163,6 +167,7 @@ impl Plan {
         if nop && args.hipri {
             return usage("--hipri: polls a device's completions; --engine nop has none".into());
         }
+        check_io(args)?;
         let planned = prologue::probe(&path, Missing::Create)?;
         let target = planned.info.clone();
         if nop && target.is_none() {
@@ -193,7 +198,7 @@ impl Plan {
         let holes = match &target {
             _ if nop => Vec::new(),
             Some(t) if t.kind == TargetKind::Block => Vec::new(),
-            _ => layout::empty_ranges(&path, args.offset, args.offset + size)?,
+            _ => layout::empty_ranges(&path, args.offset, args.offset + size, cached_pages(args))?,
         };
         let read_pct = args.mode.read_pct(args.rwmix);
         Ok(Plan {
@@ -220,6 +225,8 @@ impl Plan {
             verify: args.verify,
             submit: args.submit,
             engine: args.engine,
+            io: args.io,
+            warm: args.warm,
             async_mode: args.async_mode,
             force_async: (false, String::new()),
             hipri: args.hipri,
@@ -259,6 +266,32 @@ impl Plan {
 /// A number as a user would write it back: 1e19 rather than twenty digits.
 fn shown(x: f64) -> String {
     if x.is_finite() && x.abs() >= 1e9 { format!("{x:e}") } else { x.to_string() }
+}
+
+/// `--io` and `--warm` against the flags they cannot go with.
+fn check_io(args: &BenchArgs) -> Result<(), AppError> {
+    let refuse = |m: &str| Err(AppError::Usage(m.to_string()));
+    match args.io {
+        IoPath::Direct if args.warm => {
+            refuse("--warm: only means something with --io buffered (Direct I/O bypasses the page cache)")
+        }
+        IoPath::Buffered if args.engine.is_nop() => {
+            refuse("--io buffered: --engine nop moves no data, so nothing goes through the page cache")
+        }
+        IoPath::Buffered if args.engine == Engine::Libaio => refuse(
+            "--io buffered with --engine libaio: native AIO is asynchronous only with Direct I/O (on a buffered file io_submit does the I/O before it returns)",
+        ),
+        IoPath::Buffered if args.hipri => {
+            refuse("--hipri: polled completions need Direct I/O, and --io buffered goes through the page cache")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What the hole scan does with the target's cached pages: `--io buffered
+/// --warm` keeps them, as it promises.
+fn cached_pages(args: &BenchArgs) -> Cached {
+    if args.io == IoPath::Buffered && args.warm { Cached::Keep } else { Cached::Evict }
 }
 
 /// The region size, before rounding down to whole blocks.

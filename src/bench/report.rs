@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{
-    args::{Arrival, AsyncMode, DataKind, Engine, Mode, Submit},
+    args::{Arrival, AsyncMode, DataKind, Engine, IoPath, Mode, Submit},
     dist::Dist,
     plan::{Plan, Stop},
 };
@@ -132,6 +132,13 @@ pub struct BenchJob {
     /// pvsync2, libaio, dio, or nop (absent before the choice: uring).
     #[serde(default = "uring")]
     pub engine: Engine,
+    /// `--io`: Direct I/O (the device) or through the page cache.
+    #[serde(default = "direct")]
+    pub io: IoPath,
+    /// `--warm`: a buffered run kept what the page cache held of the region
+    /// instead of evicting it first.
+    #[serde(default)]
+    pub warm: bool,
     /// `--async` as asked (whether I/Os carry IOSQE_ASYNC: auto, on, off).
     #[serde(default = "auto", rename = "async")]
     pub async_mode: AsyncMode,
@@ -155,6 +162,10 @@ fn one() -> u32 {
 
 fn uring() -> Engine {
     Engine::Uring
+}
+
+fn direct() -> IoPath {
+    IoPath::Direct
 }
 
 fn auto() -> AsyncMode {
@@ -192,6 +203,8 @@ impl BenchJob {
             verify: plan.verify,
             submit: plan.submit,
             engine: plan.engine,
+            io: plan.io,
+            warm: plan.warm,
             async_mode: plan.async_mode,
             hipri: plan.hipri,
             sqpoll: plan.sqpoll,
@@ -223,6 +236,26 @@ pub struct BenchSection {
     /// Whether I/Os carried IOSQE_ASYNC, and why.
     #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub async_policy: Option<AsyncPolicy>,
+    /// `--io buffered`: what the page cache held of the region, so a
+    /// buffered figure is never a silent memory benchmark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_cache: Option<PageCache>,
+}
+
+/// The page cache's share of the region in a buffered run, counted in whole
+/// pages with mincore(2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PageCache {
+    /// The region was written back (fdatasync) and evicted
+    /// (POSIX_FADV_DONTNEED) before each repetition (false with --warm).
+    pub dropped: bool,
+    /// The region's length, bytes.
+    pub region_bytes: u64,
+    /// Bytes of the region in memory when the first repetition started
+    /// (after the eviction, if any).
+    pub resident_at_start_bytes: u64,
+    /// Bytes of the region in memory when the last repetition ended.
+    pub resident_at_end_bytes: u64,
 }
 
 /// The IOSQE_ASYNC policy a bench run used.

@@ -60,6 +60,9 @@ pub fn render(report: &Report) -> String {
         report.cpu.ctx_switches
     );
     render_engine(&mut out, body);
+    if let Some(cache) = &body.bench.page_cache {
+        render_page_cache(&mut out, cache, body.job.read_pct > 0);
+    }
     if let Some(rate) = &body.rate {
         render_rate(&mut out, rate, report);
     }
@@ -149,6 +152,25 @@ fn render_op(out: &mut String, kind: &str, r: &OpResult) {
         human_ns(l.mean),
         human_ns(l.stdev)
     );
+}
+
+/// `--io buffered`: how much of the region the page cache held, and a note
+/// when reads could have been served from memory rather than the device.
+fn render_page_cache(out: &mut String, cache: &super::report::PageCache, reads: bool) {
+    let pct = |bytes: u64| 100.0 * bytes as f64 / (cache.region_bytes as f64).max(1.0);
+    let (start, end) = (pct(cache.resident_at_start_bytes), pct(cache.resident_at_end_bytes));
+    let how = if cache.dropped { "evicted first" } else { "--warm: not evicted" };
+    let _ = writeln!(
+        out,
+        "  cache: buffered I/O; {start:.1}% of the region in the page cache at the start ({how}), {end:.1}% at the end"
+    );
+    if reads && start.max(end) >= 10.0 {
+        let _ = writeln!(
+            out,
+            "  note : up to {:.1}% of the region was in memory: part of these reads were page-cache hits, not the device",
+            start.max(end)
+        );
+    }
 }
 
 /// The "what ran" line: the engine, the ring's set-up and the async policy.

@@ -11,9 +11,11 @@ use std::{
     time::Instant,
 };
 
-use super::{args::DataKind, data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
+use super::{
+    args::{DataKind, IoPath},
+    data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
 use crate::{
-    dio::File,
+    dio::{File, OpenMode},
     engine::{Config, Ran, prepare},
     progress::Counter,
 };
@@ -83,13 +85,18 @@ pub fn run(spec: WorkerSpec) -> Result<(WorkerStats, Ran), String> {
     Ok((stats, ran))
 }
 
-/// Opens the target (Direct I/O) through the library: read-write for a
-/// write mode, read-only otherwise and always for --engine nop.
+/// Opens the target through the library, Direct I/O or (--io buffered)
+/// through the page cache: read-write for a write mode, read-only
+/// otherwise and always for --engine nop.
 fn open(plan: &Plan) -> Result<File, String> {
     let writes = plan.mode.writes() && !plan.engine.is_nop();
-    let opened = crate::rt::block_on(async {
-        if writes { File::open_rw(&plan.path).await } else { File::open(&plan.path).await }
-    });
+    let mode = match (plan.io, writes) {
+        (IoPath::Direct, true) => OpenMode::ReadWrite,
+        (IoPath::Direct, false) => OpenMode::Read,
+        (IoPath::Buffered, true) => OpenMode::Buffered,
+        (IoPath::Buffered, false) => OpenMode::BufferedRead,
+    };
+    let opened = crate::rt::block_on(File::open_mode(&plan.path, mode));
     match opened {
         Ok(Ok(file)) => Ok(file),
         Ok(Err(e)) => Err(e.to_string()),

@@ -89,13 +89,13 @@ impl File {
         let fd = SharedFd::new(file);
         let probe =
             os::probe(&fd).await.map_err(|e| Error::io(path, "query type and Direct I/O alignment", None, e))?;
-        let claim = match mode {
-            OpenMode::Read => None,
-            _ => os::claim_exclusive(path, probe.device)
+        let claim = match mode.is_read_only() {
+            true => None,
+            false => os::claim_exclusive(path, probe.device)
                 .await
                 .map_err(|e| Error::io(path, exclusive_refusal(&e), None, e))?,
         };
-        let align = if mode == OpenMode::Buffered { UNALIGNED } else { probe.align };
+        let align = if mode.is_buffered() { UNALIGNED } else { probe.align };
         Ok(Self(Rc::new(Inner { fd, path: path.to_path_buf(), align, is_block: probe.is_block, _claim: claim })))
     }
 

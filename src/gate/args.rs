@@ -39,7 +39,8 @@ sides the limit alone decides, and the output says so ('no repetitions').
 The reports must come from the same command and job. Bench: job.mode,
 job.read_pct (--rwmix), job.bs, job.qd, job.jobs, job.dist, job.size,
 job.offset, job.rate (open or closed loop), job.arrival (open loop only),
-job.submit, job.data, job.verify, job.engine (when both state it) and
+job.submit, job.data, job.verify, job.engine (when both state it), job.io,
+job.warm and
 target.kind. Wal: job.methods,
 job.file_modes, job.writers, job.batch, job.bs and target.kind (when both
 state it). Otherwise the gate refuses (exit 2) and names each difference,

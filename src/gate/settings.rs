@@ -64,7 +64,7 @@ fn json<T: Serialize>(v: &T) -> Value {
 
 /// Bench settings that must be equal for a comparison to mean anything:
 /// each changes the numbers.
-const BENCH_MUST_MATCH: [(Setting, Rule); 18] = [
+const BENCH_MUST_MATCH: [(Setting, Rule); 20] = [
     (("job.mode", |r| bench(r).map(|j| json(&j.mode))), Rule::Equal),
     (("job.read_pct", |r| bench(r).map(|j| json(&j.read_pct))), Rule::Equal),
     (("job.bs_bytes", |r| bench(r).map(|j| json(&j.bs_bytes))), Rule::Equal),
@@ -80,6 +80,9 @@ const BENCH_MUST_MATCH: [(Setting, Rule); 18] = [
     (("job.data", |r| bench(r).map(|j| json(&j.data))), Rule::Equal),
     (("job.verify", |r| bench(r).map(|j| json(&j.verify))), Rule::Equal),
     (("job.engine", |r| bench(r).map(|j| json(&j.engine))), Rule::Equal),
+    // The page cache or the device; and whether it started cold.
+    (("job.io", |r| bench(r).map(|j| json(&j.io))), Rule::Equal),
+    (("job.warm", |r| bench(r).map(|j| json(&j.warm))), Rule::Equal),
     (("job.hipri", |r| bench(r).map(|j| json(&j.hipri))), Rule::Equal),
     (("job.sqpoll", |r| bench(r).map(|j| json(&j.sqpoll))), Rule::Equal),
     // What --async resolved to: IOSQE_ASYNC doubles IOPS on some devices.

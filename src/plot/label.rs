@@ -3,12 +3,17 @@
 //! settings are left out rather than guessed.
 
 use crate::{
-    bench::{args::Mode, dist::Dist, report::BenchJob},
+    bench::{
+        args::{IoPath, Mode},
+        dist::Dist,
+        report::BenchJob,
+    },
     wal::report::WalJob,
 };
 
 /// "randread 4k qd32", with "jobs 4", the read share of a mixed mode, a
-/// non-uniform offset distribution and an open-loop rate when they apply.
+/// non-uniform offset distribution, "buffered" (page cache) I/O and an
+/// open-loop rate when they apply.
 pub fn bench(job: &BenchJob) -> String {
     let mut parts = vec![clap::ValueEnum::to_possible_value(&job.mode).map_or_else(String::new, |v| v.get_name().into())];
     if job.mode == Mode::Randrw {
@@ -21,6 +26,9 @@ pub fn bench(job: &BenchJob) -> String {
     }
     if job.dist != Dist::Uniform {
         parts.push(job.dist.to_string());
+    }
+    if job.io == IoPath::Buffered {
+        parts.push(if job.warm { "buffered warm" } else { "buffered" }.into());
     }
     if let Some(rate) = job.rate_iops {
         parts.push(format!("@{} IOPS", count(rate)));
@@ -104,6 +112,8 @@ mod tests {
             verify: false,
             submit: Submit::Auto,
             engine: Engine::Uring,
+            io: IoPath::Direct,
+            warm: false,
             async_mode: AsyncMode::Auto,
             hipri: false,
             sqpoll: false,
@@ -132,6 +142,11 @@ mod tests {
         assert_eq!(bench(&job(Mode::Randread, 100, 4096, 32, 1, Dist::Uniform, None)), "randread 4k qd32");
         let mixed = job(Mode::Randrw, 70, 131072, 1, 4, Dist::Zipf { theta: 1.2 }, Some(20000.0));
         assert_eq!(bench(&mixed), "randrw 70/30 128k qd1 jobs 4 zipf:1.2 @20k IOPS");
+        let mut buffered = job(Mode::Randread, 100, 8192, 1, 1, Dist::Uniform, None);
+        buffered.io = IoPath::Buffered;
+        assert_eq!(bench(&buffered), "randread 8k qd1 buffered");
+        buffered.warm = true;
+        assert_eq!(bench(&buffered), "randread 8k qd1 buffered warm");
     }
 
     #[test]

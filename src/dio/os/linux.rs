@@ -43,6 +43,7 @@ fn flags(mode: OpenMode) -> libc::c_int {
         OpenMode::Wal => rw_create | libc::O_DIRECT | libc::O_DSYNC,
         OpenMode::WalFullSync => rw_create | libc::O_DIRECT | libc::O_SYNC,
         OpenMode::Buffered => rw_create,
+        OpenMode::BufferedRead => libc::O_RDONLY,
     }
 }
 

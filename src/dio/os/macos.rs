@@ -33,7 +33,7 @@ fn open_now(path: &Path, mode: OpenMode) -> io::Result<File> {
     let mut options = OpenOptions::new();
     let mut flags = libc::O_CLOEXEC;
     match mode {
-        OpenMode::Read => {
+        OpenMode::Read | OpenMode::BufferedRead => {
             options.read(true);
         }
         OpenMode::Create => {
@@ -52,7 +52,7 @@ fn open_now(path: &Path, mode: OpenMode) -> io::Result<File> {
         }
     }
     let file = options.custom_flags(flags).mode(0o644).open(path)?;
-    if mode != OpenMode::Buffered {
+    if !mode.is_buffered() {
         // SAFETY: valid fd; F_NOCACHE takes an int.
         cvt(unsafe { libc::fcntl(file.as_raw_fd(), libc::F_NOCACHE, 1) })?;
     }

@@ -28,6 +28,11 @@ pub mod psync;
 #[cfg(target_os = "linux")]
 pub mod aio;
 
+/// What the page cache holds of a file (mincore), and evicting it
+/// (fdatasync + POSIX_FADV_DONTNEED), for buffered runs.
+#[cfg(target_os = "linux")]
+pub mod page_cache;
+
 #[cfg(target_os = "macos")]
 mod macos;
 #[cfg(target_os = "macos")]
@@ -50,7 +55,8 @@ pub async fn claim_exclusive(_: &std::path::Path, _: Option<u64>) -> io::Result<
     Ok(None)
 }
 
-/// How a file is opened. Every mode but `Buffered` bypasses the page cache.
+/// How a file is opened. Every mode but `Buffered` and `BufferedRead`
+/// bypasses the page cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
     /// Read-only.
@@ -67,6 +73,21 @@ pub enum OpenMode {
     /// many engines really do, not for Direct I/O. Requests are not held to
     /// any alignment.
     Buffered,
+    /// Read-only, through the page cache (a buffered read benchmark).
+    /// Requests are not held to any alignment.
+    BufferedRead,
+}
+
+impl OpenMode {
+    /// True for the modes that go through the page cache.
+    pub fn is_buffered(self) -> bool {
+        matches!(self, OpenMode::Buffered | OpenMode::BufferedRead)
+    }
+
+    /// True for the modes that cannot write.
+    pub fn is_read_only(self) -> bool {
+        matches!(self, OpenMode::Read | OpenMode::BufferedRead)
+    }
 }
 
 /// What an open file is, as the library needs to know it.

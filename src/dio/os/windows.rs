@@ -69,6 +69,10 @@ fn open_now(path: &Path, mode: OpenMode) -> io::Result<File> {
             options.read(true).write(true).create(true);
             flags = FILE_FLAG_OVERLAPPED;
         }
+        OpenMode::BufferedRead => {
+            options.read(true);
+            flags = FILE_FLAG_OVERLAPPED;
+        }
     }
     options.custom_flags(flags).open(path)
 }
