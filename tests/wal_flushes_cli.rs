@@ -105,3 +105,41 @@ fn on_tmpfs_the_device_counts_are_null_with_the_reason() {
         assert!(line.ends_with(" -"), "{line}");
     }
 }
+
+/// A busy loop pinned to CPU 0, killed on drop.
+struct Hog(std::process::Child);
+
+impl Drop for Hog {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn commits_that_wait_for_a_busy_cpu_are_reported_and_warned_about() {
+    // jdbio and a busy loop share CPU 0: every commit (a 1 MiB copy on
+    // tmpfs, no device) is runnable about half the time without running.
+    let hog = std::process::Command::new("taskset").args(["-c", "0", "sh", "-c", "while :; do :; done"]).spawn();
+    let Ok(hog) = hog.map(Hog) else { return common::skip("commits_that_wait_for_a_busy_cpu", "no taskset") };
+    let shm = tempfile::tempdir_in("/dev/shm").expect("/dev/shm");
+    let log = shm.path().join("w.log");
+    let dir = scratch();
+    let json = dir.path().join("wal.json");
+    let out = std::process::Command::new("taskset")
+        .args(["-c", "0", env!("CARGO_BIN_EXE_jdbio"), "wal", "--method", "fdatasync", "--bs", "1m", "--time", "300ms"])
+        .args(["--size", "16m", "--json"])
+        .args([&json, &log])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    drop(hog);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let e = row(&report, "fdatasync");
+    let waited_s = e["runqueue_wait_per_commit_ns"].as_f64().unwrap() * e["commits"].as_f64().unwrap() / 1e9;
+    assert!(waited_s > 0.25 * e["duration_s"].as_f64().unwrap(), "{waited_s} s waited: {e}");
+    let warnings = report["wal"]["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("waited for a CPU")), "{warnings:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("waited for a CPU"), "the summary shows the warning");
+}
