@@ -103,6 +103,12 @@ impl Disk {
         &self.name
     }
 
+    /// True for a device-mapper or md device stacked on other disks: the
+    /// flushes it passes down may be counted on those disks, not on it.
+    pub fn is_stacked(&self) -> bool {
+        self.node.is_stacked()
+    }
+
     /// The counters now; `None` if the stat file cannot be read.
     pub fn read(&self) -> Option<Counters> {
         Counters::parse(&self.node.attribute("stat")?)

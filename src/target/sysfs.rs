@@ -125,6 +125,12 @@ impl Node {
         read(&self.dir.join(file))
     }
 
+    /// True when this node is itself stacked on other devices (a
+    /// device-mapper or md device: its slaves/ directory lists them).
+    pub fn is_stacked(&self) -> bool {
+        fs::read_dir(self.dir.join("slaves")).is_ok_and(|mut entries| entries.next().is_some())
+    }
+
     /// Kernel names of the devices stacked on this node (dm-0, md0, ...).
     pub fn holders(&self) -> Vec<String> {
         let Ok(entries) = fs::read_dir(self.dir.join("holders")) else {

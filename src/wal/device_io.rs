@@ -28,6 +28,10 @@ pub struct DeviceIo {
     /// disk under the log's filesystem (a partition's disk), or the log
     /// device itself.
     pub device: Option<String>,
+    /// True when `device` is stacked on other disks (device-mapper, md):
+    /// the flushes it passes down may be counted on those disks instead,
+    /// so a low `flushes_per_commit` proves nothing and is not warned about.
+    pub stacked: bool,
     /// Why the counts are null: no block device under the log (tmpfs,
     /// FUSE, NFS), a kernel that does not count flushes (before 5.5), or
     /// not Linux.
@@ -107,6 +111,7 @@ impl Watch {
         let per_s = |n: u64| (interval_s > 0.0).then(|| n as f64 / interval_s);
         DeviceIo {
             device,
+            stacked: disk.is_stacked(),
             unavailable: seen
                 .flushes
                 .is_none()
@@ -132,7 +137,8 @@ impl Watch {
 
 /// Rows whose flush count is far from what their method needs on a disk
 /// with a volatile ("write back") cache: a durable method with well under
-/// one flush per commit did not make its commits durable on the device, and
+/// one flush per commit did not make its commits durable on the device
+/// (not said of a stacked device, which may count none of its own), and
 /// one with well over one shared the disk with other flushing I/O (other
 /// processes, the journal), so its latency is not its own.
 pub fn warnings(entries: &[Entry], write_cache: Option<&str>) -> Vec<String> {
@@ -141,13 +147,13 @@ pub fn warnings(entries: &[Entry], write_cache: Option<&str>) -> Vec<String> {
     }
     let mut found = Vec::new();
     for e in entries.iter().filter(|e| e.method != Method::None) {
-        let Some((device, per_commit)) =
-            e.device_io.as_ref().and_then(|d| Some((d.device.as_deref()?, d.flushes_per_commit?)))
+        let Some((device, per_commit, stacked)) =
+            e.device_io.as_ref().and_then(|d| Some((d.device.as_deref()?, d.flushes_per_commit?, d.stacked)))
         else {
             continue;
         };
         let name = format!("{} ({})", e.method.name(), e.file_mode.name());
-        if per_commit < 0.9 {
+        if per_commit < 0.9 && !stacked {
             found.push(format!(
                 "{name}: {device} saw {per_commit:.2} cache flushes per commit: commits returned before the device's cache was flushed"
             ));
