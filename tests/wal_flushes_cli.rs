@@ -70,14 +70,32 @@ fn fdatasync_commits_each_cost_a_device_flush_and_unsynced_writes_none() {
     }
 }
 
+/// A block device's cache declared write-through (queue/write_cache) until
+/// dropped, then write-back again.
+struct WriteThrough(String);
+
+impl WriteThrough {
+    fn set(name: &str) -> Self {
+        let file = format!("/sys/block/{name}/queue/write_cache");
+        std::fs::write(&file, "write through").unwrap();
+        Self(file)
+    }
+}
+
+impl Drop for WriteThrough {
+    fn drop(&mut self) {
+        let _ = std::fs::write(&self.0, "write back");
+    }
+}
+
 #[test]
 fn a_device_that_drops_flushes_shows_none_per_commit() {
     let test = "a_device_that_drops_flushes_shows_none_per_commit";
     let Some(dev) = common::loop_dev_or_skip(test, 16 << 20) else { return };
     // Declaring the cache write-through makes the block layer drop every
-    // flush before the device: the fdatasync path then costs none.
-    let cache = format!("/sys/block/{}/queue/write_cache", dev.name());
-    std::fs::write(&cache, "write through").unwrap();
+    // flush before the device: the fdatasync path then costs none. The
+    // setting outlives the loop device's detach, so it is put back.
+    let _write_through = WriteThrough::set(&dev.name());
     let dir = scratch();
     let args = ["--method", "fdatasync", "--time", "200ms", "--size", "4m", "--force", dev.dev.to_str().unwrap()];
     let (report, summary) = wal(dir.path(), &args);

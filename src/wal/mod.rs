@@ -7,7 +7,10 @@
 //! [`runner::run`] the writers on the chosen [`engine::Engine`] (psync by
 //! default: plain system calls, as databases commit) -> [`summary::Entry`] rows -> the report's
 //! `wal` section and the table. The `none` method (no sync) is the
-//! reference a durable method is compared with.
+//! reference a durable method is compared with. Each row also carries what
+//! the disk under the log saw ([`device_io`]: flushes per commit) and how
+//! long its committing threads waited for a CPU ([`cpu_wait`]), so a row
+//! that skipped its flushes, or that measured a busy machine, says so.
 //!
 //! Every run ends in a report: a signal stops the writers (the entry they
 //! were in is kept, measured up to then), an error (ENOSPC, EIO) ends the
