@@ -53,7 +53,7 @@ fn describe_file(info: &mut TargetInfo, path: &Path, meta: &Metadata) {
 
 /// The disk a file or directory lives on: `st_dev`, or the mount's source
 /// when `st_dev` is anonymous (btrfs).
-fn disk_of(meta: &Metadata, mount: Option<&mounts::Mount>) -> Option<Node> {
+pub(super) fn disk_of(meta: &Metadata, mount: Option<&mounts::Mount>) -> Option<Node> {
     Node::of(DevId::from_raw(meta.dev())).or_else(|| mount.and_then(|m| mounts::source_device(&m.source)).and_then(Node::of))
 }
 

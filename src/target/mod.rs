@@ -13,6 +13,8 @@
 //! in the device details; elsewhere those fields stay unknown.
 
 #[cfg(target_os = "linux")]
+pub mod diskstats;
+#[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
 mod loops;

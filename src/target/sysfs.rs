@@ -53,7 +53,7 @@ pub struct Partition {
 }
 
 /// A block device's directory in sysfs: a whole disk or a partition.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Node {
     dir: PathBuf,
 }
@@ -118,6 +118,17 @@ impl Node {
             .collect();
         found.sort_by_key(|p| p.start_bytes);
         found
+    }
+
+    /// One of this node's attribute files (e.g. "stat"), trimmed.
+    pub fn attribute(&self, file: &str) -> Option<String> {
+        read(&self.dir.join(file))
+    }
+
+    /// True when this node is itself stacked on other devices (a
+    /// device-mapper or md device: its slaves/ directory lists them).
+    pub fn is_stacked(&self) -> bool {
+        fs::read_dir(self.dir.join("slaves")).is_ok_and(|mut entries| entries.next().is_some())
     }
 
     /// Kernel names of the devices stacked on this node (dm-0, md0, ...).

@@ -7,13 +7,18 @@
 //! [`runner::run`] the writers on the chosen [`engine::Engine`] (psync by
 //! default: plain system calls, as databases commit) -> [`summary::Entry`] rows -> the report's
 //! `wal` section and the table. The `none` method (no sync) is the
-//! reference a durable method is compared with.
+//! reference a durable method is compared with. Each row also carries what
+//! the disk under the log saw ([`device_io`]: flushes per commit) and how
+//! long its committing threads waited for a CPU ([`cpu_wait`]), so a row
+//! that skipped its flushes, or that measured a busy machine, says so.
 //!
 //! Every run ends in a report: a signal stops the writers (the entry they
 //! were in is kept, measured up to then), an error (ENOSPC, EIO) ends the
 //! run with the rows that completed and the error in the `wal` section.
 
 mod args;
+mod cpu_wait;
+pub mod device_io;
 pub mod engine;
 mod method;
 pub(crate) mod plan;
@@ -68,7 +73,9 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let target = crate::target::probe(&plan.path).ok();
     let write_cache = target.as_ref().and_then(|t| t.write_cache.clone());
     let fs = target.as_ref().and_then(|t| t.filesystem.clone().or(t.device.clone()));
-    let warnings = summary::durability_warnings(&entries, write_cache.as_deref());
+    let mut warnings = summary::durability_warnings(&entries, write_cache.as_deref());
+    warnings.extend(device_io::warnings(&entries, write_cache.as_deref()));
+    warnings.extend(cpu_wait::warnings(&entries));
     let header = format!(
         "jdbio wal: engine={} bs={} batch={} writers={}, {:.1}s per method, on {} ({}, write cache: {})",
         plan.engine.name(),
@@ -109,6 +116,21 @@ fn run_entry(
     if let Err(e) = bar.suspend(|| runner::prepare(plan, mode)) {
         return (None, Some(e));
     }
+    let watch = device_io::Watch::start(&plan.path);
+    let (mut entry, error) = measure(plan, method, mode);
+    if let Some(e) = entry.as_mut().filter(|e| e.supported) {
+        e.device_io = Some(watch.finish(e.commits));
+    }
+    (entry, error)
+}
+
+/// Runs one method on the prepared log: its row, and the error that
+/// stopped it, if one did.
+fn measure(
+    plan: &plan::WalPlan,
+    method: method::Method,
+    mode: plan::FileMode,
+) -> (Option<summary::Entry>, Option<AppError>) {
     match runner::run(plan, method, mode) {
         Ok(mut stats) => match stats.error.take() {
             None => (Some(summary::Entry::measured(method, mode, &stats)), None),

@@ -11,6 +11,7 @@ use hdrhistogram::Histogram;
 use rand::{RngCore, SeedableRng, rngs::SmallRng};
 
 use super::{
+    cpu_wait::{self, RingThreads},
     engine::{self, Engine},
     method::Method,
     plan::{FileMode, WalPlan},
@@ -38,6 +39,9 @@ pub struct EntryStats {
     /// The error that stopped the writers (ENOSPC, EIO); what they did
     /// before it is measured above.
     pub error: Option<Error>,
+    /// Nanoseconds the threads that wait for commits spent runnable but
+    /// not running ([`super::cpu_wait`]); `None` where it cannot be read.
+    pub runqueue_wait_ns: Option<u64>,
 }
 
 impl EntryStats {
@@ -52,6 +56,7 @@ impl EntryStats {
             sync: new_histogram(),
             commit: new_histogram(),
             error: None,
+            runqueue_wait_ns: None,
         }
     }
 }
@@ -69,6 +74,10 @@ impl std::ops::AddAssign<EntryStats> for EntryStats {
         if self.error.is_none() {
             self.error = other.error;
         }
+        self.runqueue_wait_ns = match (self.runqueue_wait_ns, other.runqueue_wait_ns) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
     }
 }
 
@@ -142,7 +151,9 @@ fn on_slots(
     for w in 0..writers {
         SmallRng::seed_from_u64(w as u64).fill_bytes(ring.buffer(w));
     }
+    let threads = RingThreads::now();
     ring.run(&mut wal).map_err(|e| crate::engine_io::setup(file, e))?;
+    wal.stats.runqueue_wait_ns = RingThreads::now().since(&threads);
     Ok((wal.stats, wal.last_done))
 }
 
@@ -180,7 +191,9 @@ fn on_threads(
             let never = &never;
             let thread = std::thread::Builder::new().name(format!("jdbio-wal-{w}")).spawn_scoped(scope, move || {
                 let mut wal = Writers::new(log, method, 1, start);
+                let waited = cpu_wait::this_thread_ns();
                 crate::engine::psync::run(fd.as_fd(), calls, &mut buf, never, &mut wal);
+                wal.stats.runqueue_wait_ns = cpu_wait::this_thread_ns().zip(waited).map(|(end, start)| end - start);
                 (wal.stats, wal.last_done)
             });
             match thread {

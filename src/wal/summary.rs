@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::{method::Method, plan::FileMode, runner::EntryStats};
+use super::{device_io::DeviceIo, method::Method, plan::FileMode, runner::EntryStats};
 use crate::{report::LatencySummary, units::human_ns};
 
 /// One (method, file mode) row of the `wal` section.
@@ -40,6 +40,20 @@ pub struct Entry {
     /// The sync call alone (methods with a separate sync).
     #[serde(default)]
     pub sync_latency_ns: Option<LatencySummary>,
+    /// What the block device under the log saw during the row: flushes,
+    /// writes and bytes, in all and per commit. Null for an unsupported row
+    /// and in reports written before it was counted.
+    #[serde(default)]
+    pub device_io: Option<DeviceIo>,
+    /// Nanoseconds per commit that the threads waiting for commits (psync:
+    /// the writer threads; uring: the ring's thread and its io-wq workers)
+    /// spent runnable but not running: woken by a completion, or
+    /// preempted, and waiting for a CPU another process held. Scheduler
+    /// delay, not device time (the difference of
+    /// /proc/self/task/TID/schedstat's second field over the row). Null
+    /// where it cannot be read (not Linux).
+    #[serde(default)]
+    pub runqueue_wait_per_commit_ns: Option<f64>,
 }
 
 impl Entry {
@@ -58,6 +72,8 @@ impl Entry {
             commit_latency_ns: Some(LatencySummary::from_histogram(&s.commit)),
             write_latency_ns: Some(LatencySummary::from_histogram(&s.write)),
             sync_latency_ns: method.separate_sync().then(|| LatencySummary::from_histogram(&s.sync)),
+            device_io: None,
+            runqueue_wait_per_commit_ns: s.runqueue_wait_ns.filter(|_| s.commits > 0).map(|ns| ns as f64 / s.commits as f64),
         }
     }
 
@@ -75,6 +91,8 @@ impl Entry {
             commit_latency_ns: None,
             write_latency_ns: None,
             sync_latency_ns: None,
+            device_io: None,
+            runqueue_wait_per_commit_ns: None,
         }
     }
 
@@ -112,15 +130,16 @@ pub fn durability_warnings(entries: &[Entry], write_cache: Option<&str>) -> Vec<
     warnings
 }
 
-/// The human table, 95 columns wide: commit latency percentiles and max
-/// (the minimum is in the JSON), and the sync call's p50.
+/// The human table, 92 columns wide: commit latency percentiles and max
+/// (the minimum and p90 are in the JSON), the sync call's p50, and the
+/// device's cache flushes per commit ("-" where they are not counted).
 pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{header}");
     let _ = writeln!(
         out,
-        "  {:<18} {:<9} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "method", "file", "commits/s", "p50", "p90", "p99", "p99.9", "max", "sync p50"
+        "  {:<18} {:<9} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}",
+        "method", "file", "commits/s", "p50", "p99", "p99.9", "max", "sync p50", "flush/c"
     );
     for e in entries {
         if !e.supported {
@@ -137,16 +156,16 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
         let fmt = |v: Option<u64>| v.map_or("-".to_string(), |n| human_ns(n as f64));
         let _ = writeln!(
             out,
-            "  {:<18} {:<9} {:>10.0} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            "  {:<18} {:<9} {:>10.0} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}",
             e.method.name(),
             e.file_mode.name(),
             e.commits_per_s,
             fmt(Entry::p(&e.commit_latency_ns, "50")),
-            fmt(Entry::p(&e.commit_latency_ns, "90")),
             fmt(Entry::p(&e.commit_latency_ns, "99")),
             fmt(Entry::p(&e.commit_latency_ns, "99.9")),
             fmt(l.map(|l| l.max)),
             fmt(Entry::p(&e.sync_latency_ns, "50")),
+            e.device_io.as_ref().and_then(|d| d.flushes_per_commit).map_or("-".to_string(), |f| format!("{f:.2}")),
         );
         if let Some(note) = &e.note {
             let _ = writeln!(out, "  {:<18} {:<9} note: {note}", "", "");

@@ -28,6 +28,9 @@ const KEYS: &[(&str, &str)] = &[
     ("fixed_buffers", "[kernel]"),
 ];
 
+/// Words of wal's warnings that judge measured numbers.
+const WAL_VERDICTS: &[&str] = &["implausibly fast", "cache flushes per commit", "waited for a CPU"];
+
 /// Key suffixes of measured values outside `job` (whose times are
 /// settings): a time or a rate was measured. Longest first.
 const MEASURED: &[(&str, &str)] = &[("_per_s", "[per_s]"), ("_ns", "[ns]"), ("_s", "[s]"), ("iops", "[iops]")];
@@ -45,10 +48,11 @@ fn walk(value: &mut Value, in_job: bool) {
         Value::Object(map) => {
             // A timed run's byte count (beside its commits) was measured.
             let timed = map.contains_key("commits");
-            // wal's warning that a sync was too fast to be durable is a
-            // verdict on measured numbers.
+            // wal's warnings that a sync was too fast to be durable, that
+            // the device saw too few or too many flushes, or that commits
+            // waited for a CPU are verdicts on measured numbers.
             if let Some(Value::Array(warnings)) = map.get_mut("warnings") {
-                warnings.retain(|w| !w.as_str().is_some_and(|w| w.contains("implausibly fast")));
+                warnings.retain(|w| !w.as_str().is_some_and(|w| WAL_VERDICTS.iter().any(|v| w.contains(v))));
             }
             for (key, v) in map.iter_mut() {
                 if (key == "baseline" || key == "current") && v.is_number() {
@@ -62,6 +66,8 @@ fn walk(value: &mut Value, in_job: bool) {
                     }
                 } else if key == "series" {
                     series(v);
+                } else if key == "device_io" {
+                    device_io(v);
                 } else if let Some((_, to)) = KEYS.iter().find(|(k, _)| k == key) {
                     *v = json!(to);
                 } else if let Some((_, to)) = MEASURED.iter().find(|(suffix, _)| !in_job && key.ends_with(suffix)) {
@@ -73,6 +79,16 @@ fn walk(value: &mut Value, in_job: bool) {
         }
         Value::Array(items) => items.iter_mut().for_each(|v| walk(v, in_job)),
         _ => {}
+    }
+}
+
+/// A wal row's `device_io`: the disk's counters, which every process's I/O
+/// moves, so every number in it was measured (its keys and `unavailable`
+/// stay).
+fn device_io(value: &mut Value) {
+    walk(value, false);
+    for v in value.as_object_mut().into_iter().flat_map(|m| m.values_mut()).filter(|v| v.is_number()) {
+        *v = json!("[measured]");
     }
 }
 
@@ -105,6 +121,7 @@ pub const SUMMARY_FILTERS: &[(&str, &str)] = &[
     // was not sustained.
     (r"conclusion: [^\n]*", "conclusion: [measured]"),
     (r"(?m)^ *warning: [^\n]*implausibly fast[^\n]*\n?", ""),
+    (r"(?m)^ *warning: [^\n]*(?:cache flushes per commit|waited for a CPU)[^\n]*\n?", ""),
     (r"(?m)^ *WARNING: the target could not sustain[^\n]*\n?", ""),
     // The engine line's ring flags and registrations follow the kernel.
     (r"(engine: [a-z_]+)[^\n]*", "${1}, [ran]"),
