@@ -116,6 +116,7 @@ mod tests {
         WalJob {
             path: "w".into(),
             engine: crate::wal::engine::Engine::Psync,
+            profile: None,
             methods: Vec::new(),
             file_modes: Vec::new(),
             bs_bytes,

@@ -58,6 +58,8 @@ pub struct WalPlan {
     pub json: Option<String>,
     pub quiet: bool,
     pub target: Option<TargetInfo>,
+    /// A `--profile` run's settings and directory.
+    pub profile: Option<super::profile::ProfilePlan>,
 }
 
 /// Parses a comma list against `all`, naming the flag on error.
@@ -87,6 +89,9 @@ fn parse_list<T: Copy>(
 impl WalPlan {
     /// Validates `args`; probes an existing target (read only).
     pub fn from_args(args: &WalArgs) -> Result<WalPlan, AppError> {
+        if let Some(profile) = args.profile {
+            return super::profile::plan(args, profile);
+        }
         let usage = |m: String| Err(AppError::Usage(m));
         let methods = parse_list("--method", &args.method, &Method::ALL, Method::name)?;
         let mut file_modes = parse_list("--file-mode", &args.file_mode, &FileMode::ALL, FileMode::name)?;
@@ -156,6 +161,7 @@ impl WalPlan {
             json: args.output.json.clone(),
             quiet: args.output.quiet,
             target,
+            profile: None,
         })
     }
 

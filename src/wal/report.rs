@@ -25,6 +25,10 @@ pub struct WalJob {
     /// reports written before the choice existed, which all ran on uring.
     #[serde(default = "Engine::before_the_choice")]
     pub engine: Engine,
+    /// The database whose commits a `--profile` run replayed; absent for
+    /// the generic methods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<super::profile::Profile>,
     /// The sync methods, in run order.
     pub methods: Vec<Method>,
     /// How the log starts, in run order.
@@ -50,6 +54,7 @@ impl WalJob {
         Self {
             path: plan.path.display().to_string(),
             engine: plan.engine,
+            profile: plan.profile.as_ref().map(|p| p.profile),
             methods: plan.methods.clone(),
             file_modes: plan.file_modes.clone(),
             bs_bytes: plan.bs,

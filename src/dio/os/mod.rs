@@ -23,6 +23,11 @@ pub use linux::*;
 #[cfg(target_os = "linux")]
 pub mod psync;
 
+/// The file-management system calls a database makes around its commits
+/// (open with its flags, rename, unlink, fallocate), for `wal --profile`.
+#[cfg(target_os = "linux")]
+pub mod files;
+
 #[cfg(target_os = "macos")]
 mod macos;
 #[cfg(target_os = "macos")]

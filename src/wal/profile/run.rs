@@ -1,0 +1,87 @@
+//! Runs each setting of a `--profile` plan: makes the directory when it
+//! is missing, replays the setting's commits ([`super::replay`]) with a
+//! fresh set of files, removes the files it made (unless --keep), and
+//! gives one row per setting, named by the profile and the setting.
+
+use std::time::Duration;
+
+use super::{
+    ProfilePlan, Setting,
+    files::Files,
+    replay::{self, Replay},
+};
+use crate::{
+    dio::{AlignedBuf, Error},
+    error::AppError,
+    target::TargetInfo,
+    wal::{report::Entry, runner::EntryStats},
+};
+
+/// What a profile run gives: its rows, the error that ended it early, and
+/// what the directory is on (probed before its files go).
+pub struct Ran {
+    pub entries: Vec<Entry>,
+    pub failure: Option<AppError>,
+    pub target: Option<TargetInfo>,
+}
+
+/// Runs every setting of `plan` for `time` each, `keep` leaving the files.
+pub fn run(plan: &ProfilePlan, time: Duration, keep: bool, bar: &indicatif::ProgressBar) -> Ran {
+    let mut ran = Ran { entries: Vec::new(), failure: None, target: None };
+    if plan.make_dir {
+        if let Err(e) = std::fs::create_dir(&plan.dir) {
+            ran.failure = Some(Error::io(&plan.dir, "create the directory", None, e).into());
+            return ran;
+        }
+    }
+    for &setting in &plan.settings {
+        if crate::interrupt::requested() {
+            break;
+        }
+        bar.set_message(format!("{} {}", plan.profile.name(), setting.name));
+        let mut entry = match setting.unsupported {
+            Some(why) => Entry::unsupported(setting.method, setting.file_mode, why.into()),
+            None => match run_setting(plan, setting, time, keep) {
+                Ok(mut stats) => match stats.error.take() {
+                    None => Entry::measured(setting.method, setting.file_mode, &stats),
+                    Some(e) => {
+                        let mut entry = Entry::measured(setting.method, setting.file_mode, &stats);
+                        entry.note = Some(format!("stopped by an error after {} commits: {e}", stats.commits));
+                        ran.failure = Some(e.into());
+                        entry
+                    }
+                },
+                Err(e) => {
+                    ran.failure = Some(e.into());
+                    break;
+                }
+            },
+        };
+        entry.profile = Some(plan.profile);
+        entry.setting = Some(setting.name.to_string());
+        ran.entries.push(entry);
+        bar.inc(time.as_secs().max(1));
+        if ran.failure.is_some() {
+            break;
+        }
+    }
+    ran.target = crate::target::probe(&plan.dir).ok();
+    if plan.make_dir && !keep {
+        let _ = std::fs::remove_dir(&plan.dir);
+    }
+    ran
+}
+
+/// One setting: set-up, then commits for `time`, on fresh files.
+fn run_setting(plan: &ProfilePlan, setting: &Setting, time: Duration, keep: bool) -> Result<EntryStats, Error> {
+    let (mut calls, count, name, max_write) = plan.profile.calls(setting);
+    let mut files = Files::new(&plan.dir, count, name);
+    let mut buf = AlignedBuf::zeroed(max_write)?;
+    let mut replay = Replay::new(calls.as_mut(), time);
+    replay::run(&mut replay, &mut files, &mut buf);
+    let stats = std::mem::replace(&mut replay.stats, EntryStats::new());
+    if !keep {
+        files.remove_created();
+    }
+    Ok(stats)
+}
