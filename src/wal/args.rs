@@ -30,9 +30,9 @@ pub struct WalArgs {
     /// With --profile: the database's settings to run, a comma list or
     /// `all`. postgres: fdatasync, fsync, open_datasync, open_sync,
     /// fsync_writethrough; mysql: fsync, fdatasync, o_dsync, o_direct;
-    /// rocksdb: sync, use_fsync; sqlite: wal, delete.
-    #[arg(long, default_value = "all", requires = "profile")]
-    pub setting: String,
+    /// rocksdb: sync, use_fsync; sqlite: wal, delete. Default: all.
+    #[arg(long)]
+    pub setting: Option<String>,
     /// Sync methods, a comma list or `all`: none (no sync: the reference),
     /// odsync, fdatasync, fsync, osync, rwf-dsync, buffered-fdatasync,
     /// buffered-fsync.

@@ -93,6 +93,9 @@ impl WalPlan {
             return super::profile::plan(args, profile);
         }
         let usage = |m: String| Err(AppError::Usage(m));
+        if let Some(setting) = &args.setting {
+            return usage(format!("--setting {setting}: a database's setting, only with --profile"));
+        }
         let methods = parse_list("--method", &args.method, &Method::ALL, Method::name)?;
         let mut file_modes = parse_list("--file-mode", &args.file_mode, &FileMode::ALL, FileMode::name)?;
         if args.batch == 0 || args.batch > 1024 {

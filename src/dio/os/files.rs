@@ -40,7 +40,10 @@ impl OpenHow {
             (self.create, OFlags::CREATE),
             (self.exclusive, OFlags::EXCL),
             (self.truncate, OFlags::TRUNC),
-            (self.dsync, OFlags::DSYNC),
+            // Not OFlags::DSYNC: rustix 1.1.6's linux_raw backend defines it
+            // as O_SYNC (the full sync), which would make open_datasync
+            // an open_sync.
+            (self.dsync, OFlags::from_bits_retain(libc::O_DSYNC as u32)),
             (self.sync, OFlags::SYNC),
         ] {
             if on {
@@ -89,5 +92,8 @@ mod tests {
         open(dir.path(), OpenHow::DIRECTORY).unwrap();
         unlink(&b).unwrap();
         assert!(!b.exists() && !a.exists());
+        let dsync = open(&a, OpenHow { dsync: true, ..OpenHow::CREATE }).unwrap();
+        let flags = rustix::fs::fcntl_getfl(&dsync).unwrap().bits() as i32;
+        assert_eq!(flags & libc::O_SYNC, libc::O_DSYNC, "O_DSYNC alone, not O_SYNC");
     }
 }

@@ -64,7 +64,7 @@ pub fn plan(args: &WalArgs, profile: Profile) -> Result<WalPlan, AppError> {
     if args.time.is_zero() {
         return Err(AppError::Usage("--time 0: must be longer than zero".into()));
     }
-    let settings = settings(profile, &args.setting)?;
+    let settings = settings(profile, args.setting.as_deref().unwrap_or("all"))?;
     let dir = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
     let make_dir = match std::fs::metadata(&dir) {
         Ok(meta) if meta.is_dir() => false,

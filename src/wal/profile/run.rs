@@ -18,7 +18,8 @@ use crate::{
 };
 
 /// What a profile run gives: its rows, the error that ended it early, and
-/// what the directory is on (probed before its files go).
+/// what its files are on (a setting's first file, probed before it is
+/// removed).
 pub struct Ran {
     pub entries: Vec<Entry>,
     pub failure: Option<AppError>,
@@ -42,15 +43,15 @@ pub fn run(plan: &ProfilePlan, time: Duration, keep: bool, bar: &indicatif::Prog
         let mut entry = match setting.unsupported {
             Some(why) => Entry::unsupported(setting.method, setting.file_mode, why.into()),
             None => match run_setting(plan, setting, time, keep) {
-                Ok(mut stats) => match stats.error.take() {
-                    None => Entry::measured(setting.method, setting.file_mode, &stats),
-                    Some(e) => {
-                        let mut entry = Entry::measured(setting.method, setting.file_mode, &stats);
+                Ok((mut stats, target)) => {
+                    ran.target = ran.target.take().or(target);
+                    let mut entry = Entry::measured(setting.method, setting.file_mode, &stats);
+                    if let Some(e) = stats.error.take() {
                         entry.note = Some(format!("stopped by an error after {} commits: {e}", stats.commits));
                         ran.failure = Some(e.into());
-                        entry
                     }
-                },
+                    entry
+                }
                 Err(e) => {
                     ran.failure = Some(e.into());
                     break;
@@ -65,23 +66,29 @@ pub fn run(plan: &ProfilePlan, time: Duration, keep: bool, bar: &indicatif::Prog
             break;
         }
     }
-    ran.target = crate::target::probe(&plan.dir).ok();
     if plan.make_dir && !keep {
         let _ = std::fs::remove_dir(&plan.dir);
     }
     ran
 }
 
-/// One setting: set-up, then commits for `time`, on fresh files.
-fn run_setting(plan: &ProfilePlan, setting: &Setting, time: Duration, keep: bool) -> Result<EntryStats, Error> {
+/// One setting: set-up, then commits for `time`, on fresh files; and what
+/// its first file is on.
+fn run_setting(
+    plan: &ProfilePlan,
+    setting: &Setting,
+    time: Duration,
+    keep: bool,
+) -> Result<(EntryStats, Option<TargetInfo>), Error> {
     let (mut calls, count, name, max_write) = plan.profile.calls(setting);
     let mut files = Files::new(&plan.dir, count, name);
     let mut buf = AlignedBuf::zeroed(max_write)?;
     let mut replay = Replay::new(calls.as_mut(), time);
     replay::run(&mut replay, &mut files, &mut buf);
     let stats = std::mem::replace(&mut replay.stats, EntryStats::new());
+    let target = crate::target::probe(files.path(0)).ok();
     if !keep {
         files.remove_created();
     }
-    Ok(stats)
+    Ok((stats, target))
 }

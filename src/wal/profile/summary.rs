@@ -23,7 +23,7 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
         let max = e.commit_latency_ns.as_ref().map_or("-".to_string(), |l| human_ns(l.max as f64));
         let _ = write!(
             out,
-            "  {profile} {setting}: {:.0} commits/s, commit p50 {} p99 {} max {}",
+            "  {profile} {setting}: {:.0} commits/s, p50 {}, p99 {}, max {}",
             e.commits_per_s,
             p(&e.commit_latency_ns, "50"),
             p(&e.commit_latency_ns, "99"),
