@@ -178,7 +178,9 @@ fn traced(dir: &Path, args: &[&str]) -> (Value, Vec<Call>) {
     let mut calls = Vec::new();
     for line in std::fs::read_to_string(dir.join("trace.txt")).unwrap().lines() {
         // "PID name(args) = ret ..."
+        // (strace pads the pid column: "2287  open(...)".)
         let Some((_, rest)) = line.split_once(' ') else { continue };
+        let rest = rest.trim_start();
         // (strace pads short calls: "fsync(3)          = 0".)
         let (Some(open_paren), Some(eq)) = (rest.find('('), rest.rfind(" = ")) else { continue };
         let Some(close_paren) = rest[..eq].rfind(')') else { continue };

@@ -96,10 +96,11 @@ impl Method {
     /// (`--profile` replays the database's whole commit).
     pub fn database_setting(self) -> Option<&'static str> {
         match self {
-            Method::Odsync => Some("pg_test_fsync open_datasync; postgres open_datasync at wal_level=minimal"),
-            Method::Osync => Some("pg_test_fsync open_sync; postgres open_sync at wal_level=minimal"),
-            Method::BufferedFdatasync => Some("postgres wal_sync_method=fdatasync; pg_test_fsync fdatasync"),
-            Method::BufferedFsync => Some("postgres wal_sync_method=fsync; pg_test_fsync fsync"),
+            // (PostgreSQL itself opens its WAL O_DIRECT only at wal_level=minimal.)
+            Method::Odsync => Some("pg_test_fsync open_datasync"),
+            Method::Osync => Some("pg_test_fsync open_sync"),
+            Method::BufferedFdatasync => Some("postgres wal_sync_method=fdatasync, pg_test_fsync fdatasync"),
+            Method::BufferedFsync => Some("postgres wal_sync_method=fsync, pg_test_fsync fsync"),
             Method::BufferedOdsync => Some("postgres wal_sync_method=open_datasync"),
             Method::BufferedOsync => Some("postgres wal_sync_method=open_sync"),
             Method::None | Method::Fdatasync | Method::Fsync | Method::RwfDsync => None,

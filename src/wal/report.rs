@@ -18,7 +18,8 @@ pub struct WalBody {
 /// A wal run's `job`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WalJob {
-    /// The log file.
+    /// The log file (a `--profile` run: the directory of the database's
+    /// files).
     pub path: String,
     /// How writes and syncs reached the kernel: `psync` (a thread per
     /// writer, plain system calls) or `uring` (one io_uring ring). Absent in
@@ -33,7 +34,8 @@ pub struct WalJob {
     pub methods: Vec<Method>,
     /// How the log starts, in run order.
     pub file_modes: Vec<FileMode>,
-    /// Bytes per commit record.
+    /// Bytes per commit record (a `--profile` run: the bytes a commit adds
+    /// to the database's log).
     pub bs_bytes: u64,
     /// Records per commit.
     pub batch: u32,
@@ -41,7 +43,8 @@ pub struct WalJob {
     pub time_s: f64,
     /// Concurrent writers.
     pub writers: u32,
-    /// The log's length, bytes.
+    /// The log's length, bytes (0 for a `--profile` run: the database's
+    /// own file sizes apply).
     pub size_bytes: u64,
     /// The log is kept after the run.
     #[serde(default)]

@@ -91,6 +91,18 @@ impl Entry {
         }
     }
 
+    /// The row's name where rows are told apart (the gate's op, a plot's
+    /// curve): "fdatasync overwrite", or for a `--profile` row the database
+    /// and its setting ("postgres wal_sync_method=fdatasync"), since two
+    /// settings can make the same calls (sqlite's WAL and DELETE modes both
+    /// sync with fdatasync on an appended file).
+    pub fn label(&self) -> String {
+        match (self.profile, &self.setting) {
+            (Some(profile), Some(setting)) => format!("{} {setting}", profile.name()),
+            _ => format!("{} {}", self.method.name(), self.file_mode.name()),
+        }
+    }
+
     fn p(lat: &Option<LatencySummary>, key: &str) -> Option<u64> {
         lat.as_ref().and_then(|l| l.percentiles.get(key).copied())
     }
