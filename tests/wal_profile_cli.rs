@@ -367,3 +367,14 @@ fn rocksdb_preallocates_then_appends_each_record_with_one_sync() {
     }
     assert!(n > 0 && end >= 138 * n, "138 bytes a record, more across a 32 KiB block: {n} commits, {end} bytes");
 }
+
+#[test]
+fn a_dry_run_names_the_directory_and_settings_and_makes_nothing() {
+    let dir = scratch();
+    let out = jdbio(dir.path()).args(["wal", "--profile", "sqlite", "--dry-run", "db"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("directory: db (created, then removed unless --keep)"), "{text}");
+    assert!(text.contains("journal_mode=WAL synchronous=FULL; journal_mode=DELETE synchronous=FULL"), "{text}");
+    assert!(listing(dir.path()).is_empty(), "nothing made");
+}
