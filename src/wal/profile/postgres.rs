@@ -193,7 +193,7 @@ mod tests {
         p.commit(&mut s);
         assert_eq!(s[0], Step::write(SEGMENT, 0, 8192), "the same page again");
         let per_page = (PAGE - LONG_HEADER) / RECORD;
-        for _ in 2..=per_page {
+        for _ in 2..per_page {
             s.clear();
             p.commit(&mut s);
         }
