@@ -115,6 +115,18 @@ fn verify(out: &mut String, args: &crate::verify::VerifyArgs) -> Result<(), AppE
 fn wal(out: &mut String, args: &crate::wal::WalArgs) -> Result<(), AppError> {
     let plan = crate::wal::plan::WalPlan::from_args(args)?;
     out.push_str("jdbio wal\n");
+    if let Some(profile) = &plan.profile {
+        let settings: Vec<&str> = profile.settings.iter().map(|s| s.name).collect();
+        let made = if profile.make_dir { "created, then removed unless --keep" } else { "exists, kept" };
+        let _ = writeln!(out, "  directory: {} ({made})", profile.dir.display());
+        let _ = writeln!(
+            out,
+            "  writes: the files {} makes there, fresh per setting ({}), removed at the end unless --keep",
+            profile.profile.name(),
+            settings.join("; ")
+        );
+        return Ok(());
+    }
     target_lines(out, &plan.path, plan.target.as_ref());
     let modes: Vec<&str> = plan.file_modes.iter().map(|m| m.name()).collect();
     let methods: Vec<&str> = plan.methods.iter().map(|m| m.name()).collect();

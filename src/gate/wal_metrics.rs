@@ -1,6 +1,6 @@
 //! The metrics of a `jdbio wal` report, in the shape the gate compares:
 //! one "op" per measured (method, file mode) entry, named "fdatasync
-//! overwrite", whose `iops` is commits per second, `bw` the bytes committed
+//! overwrite" (a `--profile` row: "postgres wal_sync_method=fdatasync"), whose `iops` is commits per second, `bw` the bytes committed
 //! per second, and p50/p99/p99.9 the commit latency (write plus sync: what
 //! a transaction waits for). Entries the OS could not run are left out; an
 //! entry that ran but committed nothing is refused.
@@ -14,8 +14,8 @@ use crate::wal::report::WalSection;
 pub fn values(wal: &WalSection) -> Result<Values, String> {
     let mut ops = BTreeMap::new();
     for (i, entry) in wal.entries.iter().enumerate().filter(|(_, e)| e.supported) {
-        let (method, file_mode) = (entry.method.name(), entry.file_mode.name());
-        let at = format!("wal.entries[{i}] ({method} {file_mode})");
+        let name = entry.label();
+        let at = format!("wal.entries[{i}] ({name})");
         if entry.commits == 0 {
             return Err(format!("{at}: 0 commits: nothing was measured, so there is nothing to judge"));
         }
@@ -34,7 +34,7 @@ pub fn values(wal: &WalSection) -> Result<Values, String> {
                 .ok_or(format!("{at}: commit_latency_ns.percentiles[\"{pct}\"] is missing"))?;
             metrics.insert(metric, *value as f64);
         }
-        ops.insert(format!("{method} {file_mode}"), metrics);
+        ops.insert(name, metrics);
     }
     if ops.is_empty() {
         return Err(

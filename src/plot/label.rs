@@ -126,6 +126,7 @@ mod tests {
         WalJob {
             path: "w".into(),
             engine: crate::io_engine::Engine::Psync,
+            profile: None,
             methods: Vec::new(),
             file_modes: Vec::new(),
             bs_bytes,

@@ -192,7 +192,7 @@ fn wal(body: &WalBody) -> Result<Vec<Curve>, String> {
         let Some(hist) = histogram(summary, &format!("wal.entries[{i}].commit_latency_ns"))? else { continue };
         let (method, file_mode) = (entry.method.name(), entry.file_mode.name());
         let variant = ["overwrite", "append", "prealloc"].iter().position(|m| *m == file_mode).unwrap_or(0);
-        curves.push(Curve { label: format!("{method} {file_mode}"), group: method.to_string(), variant, hist });
+        curves.push(Curve { label: entry.label(), group: method.to_string(), variant, hist });
     }
     Ok(curves)
 }

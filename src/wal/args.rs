@@ -24,6 +24,19 @@ pub struct WalArgs {
     /// refused.
     #[arg(long, value_enum, default_value_t = super::engine::Engine::Psync)]
     pub engine: super::engine::Engine,
+    /// Replay a database's commits: the exact system calls it makes per
+    /// commit, its record and page sizes and its files (made in TARGET, a
+    /// directory; default ./jdbio-wal-profile), one row per sync setting.
+    /// Fixes what --method, --bs, --batch, --writers, --size and
+    /// --file-mode would set.
+    #[arg(long, value_enum, conflicts_with_all = ["method", "bs", "batch", "writers", "size", "file_mode"])]
+    pub profile: Option<super::profile::Profile>,
+    /// With --profile: the database's settings to run, a comma list or
+    /// `all`. postgres: fdatasync, fsync, open_datasync, open_sync,
+    /// fsync_writethrough; mysql: fsync, fdatasync, o_dsync, o_direct;
+    /// rocksdb: sync, use_fsync; sqlite: wal, delete. Default: all.
+    #[arg(long)]
+    pub setting: Option<String>,
     /// Sync methods, a comma list or `all`: none (no sync: the reference),
     /// odsync, fdatasync, fsync, osync, rwf-dsync, buffered-fdatasync,
     /// buffered-fsync.

@@ -26,6 +26,14 @@ pub enum Method {
     /// Page-cache write, then fsync (PostgreSQL's `wal_sync_method=fsync`,
     /// pg_test_fsync's fsync row).
     BufferedFsync,
+    /// Page-cache write to a log opened O_DSYNC: only in `--profile` rows
+    /// (PostgreSQL's `wal_sync_method=open_datasync` at `wal_level` replica
+    /// or above).
+    BufferedOdsync,
+    /// Page-cache write to a log opened O_SYNC: only in `--profile` rows
+    /// (PostgreSQL's `wal_sync_method=open_sync`, InnoDB's redo log under
+    /// `innodb_flush_method=O_DSYNC`).
+    BufferedOsync,
 }
 
 impl Method {
@@ -52,6 +60,8 @@ impl Method {
             Method::RwfDsync => "rwf-dsync",
             Method::BufferedFdatasync => "buffered-fdatasync",
             Method::BufferedFsync => "buffered-fsync",
+            Method::BufferedOdsync => "buffered-odsync",
+            Method::BufferedOsync => "buffered-osync",
         }
     }
 
@@ -60,7 +70,11 @@ impl Method {
         match self {
             Method::Odsync => OpenMode::Wal,
             Method::Osync => OpenMode::WalFullSync,
-            Method::BufferedFdatasync | Method::BufferedFsync => OpenMode::Buffered,
+            // The profile-only methods open their files themselves
+            // (profile::files); never through this.
+            Method::BufferedFdatasync | Method::BufferedFsync | Method::BufferedOdsync | Method::BufferedOsync => {
+                OpenMode::Buffered
+            }
             Method::None | Method::Fdatasync | Method::Fsync | Method::RwfDsync => OpenMode::ReadWrite,
         }
     }
@@ -76,6 +90,21 @@ impl Method {
             return Some("RWF_DSYNC is Linux-only");
         }
         None
+    }
+
+    /// The database setting this generic method's calls are, if any
+    /// (`--profile` replays the database's whole commit).
+    pub fn database_setting(self) -> Option<&'static str> {
+        match self {
+            // (PostgreSQL itself opens its WAL O_DIRECT only at wal_level=minimal.)
+            Method::Odsync => Some("pg_test_fsync open_datasync"),
+            Method::Osync => Some("pg_test_fsync open_sync"),
+            Method::BufferedFdatasync => Some("postgres wal_sync_method=fdatasync, pg_test_fsync fdatasync"),
+            Method::BufferedFsync => Some("postgres wal_sync_method=fsync, pg_test_fsync fsync"),
+            Method::BufferedOdsync => Some("postgres wal_sync_method=open_datasync"),
+            Method::BufferedOsync => Some("postgres wal_sync_method=open_sync"),
+            Method::None | Method::Fdatasync | Method::Fsync | Method::RwfDsync => None,
+        }
     }
 
     /// The RWF_* flags of the write step (RWF_DSYNC for `rwf-dsync`).

@@ -22,6 +22,7 @@ pub mod device_io;
 pub mod engine;
 mod method;
 pub(crate) mod plan;
+pub mod profile;
 pub mod report;
 mod runner;
 mod summary;
@@ -47,47 +48,59 @@ pub fn check(args: &WalArgs) -> Result<(), AppError> {
 /// Runs `jdbio wal`.
 pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let plan = plan::WalPlan::from_args(args)?;
-    let _scratch = plan.is_default_target.then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));
-    let steps = (plan.methods.len() * plan.file_modes.len()) as u64;
+    // A profile's directory is cleaned up by the profile run itself.
+    let _scratch = (plan.is_default_target && plan.profile.is_none())
+        .then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));
+    let steps = match &plan.profile {
+        Some(p) => p.settings.len() as u64,
+        None => (plan.methods.len() * plan.file_modes.len()) as u64,
+    };
     let bar = new_bar(steps * plan.time.as_secs().max(1), plan.quiet, "{spinner} wal [{bar:30}] {msg}");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let clock = Clock::start();
-    let mut entries = Vec::new();
-    let mut failure = None;
-    'modes: for &mode in &plan.file_modes {
-        for &method in &plan.methods {
-            if crate::interrupt::requested() {
-                break 'modes;
-            }
-            bar.set_message(format!("{} / {}", method.name(), mode.name()));
-            let (entry, error) = run_entry(&plan, method, mode, &bar);
-            entries.extend(entry);
-            if error.is_some() {
-                failure = error;
-                break 'modes;
-            }
-            bar.inc(plan.time.as_secs().max(1));
+    let (entries, failure, target) = match &plan.profile {
+        Some(profile) => {
+            let ran = profile::run(profile, plan.time, plan.keep, &bar);
+            (ran.entries, ran.failure, ran.target)
         }
-    }
+        None => {
+            let (entries, failure) = run_methods(&plan, &bar);
+            (entries, failure, crate::target::probe(&plan.path).ok())
+        }
+    };
     bar.finish_and_clear();
-    let target = crate::target::probe(&plan.path).ok();
     let write_cache = target.as_ref().and_then(|t| t.write_cache.clone());
     let fs = target.as_ref().and_then(|t| t.filesystem.clone().or(t.device.clone()));
     let mut warnings = summary::durability_warnings(&entries, write_cache.as_deref());
     warnings.extend(device_io::warnings(&entries, write_cache.as_deref()));
     warnings.extend(cpu_wait::warnings(&entries));
-    let header = format!(
-        "jdbio wal: engine={} bs={} batch={} writers={}, {:.1}s per method, on {} ({}, write cache: {})",
-        plan.engine.name(),
-        human_bytes(plan.bs as f64),
-        plan.batch,
-        plan.writers,
-        plan.time.as_secs_f64(),
-        plan.path.display(),
-        fs.as_deref().unwrap_or("unknown"),
-        write_cache.as_deref().unwrap_or("unknown"),
-    );
-    let summary = summary::render(&header, &entries, &warnings);
+    let summary = match &plan.profile {
+        Some(p) => {
+            let header = format!(
+                "jdbio wal --profile {}: engine=psync, {:.1}s per setting, in {} ({}, write cache: {})",
+                p.profile.name(),
+                plan.time.as_secs_f64(),
+                plan.path.display(),
+                fs.as_deref().unwrap_or("unknown"),
+                write_cache.as_deref().unwrap_or("unknown"),
+            );
+            profile::summary::render(&header, &entries, &warnings)
+        }
+        None => {
+            let header = format!(
+                "jdbio wal: engine={} bs={} batch={} writers={}, {:.1}s per method, on {} ({}, write cache: {})",
+                plan.engine.name(),
+                human_bytes(plan.bs as f64),
+                plan.batch,
+                plan.writers,
+                plan.time.as_secs_f64(),
+                plan.path.display(),
+                fs.as_deref().unwrap_or("unknown"),
+                write_cache.as_deref().unwrap_or("unknown"),
+            );
+            summary::render(&header, &entries, &warnings)
+        }
+    };
     let wal = report::WalSection { entries, warnings, error: failure.as_ref().map(ToString::to_string) };
     let mut report = Report::new(Body::Wal(report::WalBody { job: report::WalJob::of(&plan), wal }));
     report.target = target;
@@ -98,6 +111,27 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let to = Delivery { json: plan.json.as_deref(), export: Some(&args.export) };
     let sink = deliver(&report, to, &summary)?;
     crate::report::conclude_rows(sink, report.interrupted, failure)
+}
+
+/// Runs every (file mode, method) entry of a generic plan in turn, until
+/// a signal or an error; the error comes back with the rows before it.
+fn run_methods(plan: &plan::WalPlan, bar: &indicatif::ProgressBar) -> (Vec<summary::Entry>, Option<AppError>) {
+    let mut entries = Vec::new();
+    for &mode in &plan.file_modes {
+        for &method in &plan.methods {
+            if crate::interrupt::requested() {
+                return (entries, None);
+            }
+            bar.set_message(format!("{} / {}", method.name(), mode.name()));
+            let (entry, error) = run_entry(plan, method, mode, bar);
+            entries.extend(entry);
+            if error.is_some() {
+                return (entries, error);
+            }
+            bar.inc(plan.time.as_secs().max(1));
+        }
+    }
+    (entries, None)
 }
 
 /// Prepares the log and runs one method, or records it as unsupported.

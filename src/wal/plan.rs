@@ -59,6 +59,8 @@ pub struct WalPlan {
     pub json: Option<String>,
     pub quiet: bool,
     pub target: Option<TargetInfo>,
+    /// A `--profile` run's settings and directory.
+    pub profile: Option<super::profile::ProfilePlan>,
 }
 
 /// Parses a comma list against `all`, naming the flag on error.
@@ -88,7 +90,13 @@ fn parse_list<T: Copy>(
 impl WalPlan {
     /// Validates `args`; probes an existing target (read only).
     pub fn from_args(args: &WalArgs) -> Result<WalPlan, AppError> {
+        if let Some(profile) = args.profile {
+            return super::profile::plan(args, profile);
+        }
         let usage = |m: String| Err(AppError::Usage(m));
+        if let Some(setting) = &args.setting {
+            return usage(format!("--setting {setting}: a database's setting, only with --profile"));
+        }
         let mut methods = parse_list("--method", &args.method, &Method::ALL, Method::name)?;
         super::engine::check(args.engine, &mut methods, &args.method).map_err(AppError::Usage)?;
         let mut file_modes = parse_list("--file-mode", &args.file_mode, &FileMode::ALL, FileMode::name)?;
@@ -158,6 +166,7 @@ impl WalPlan {
             json: args.output.json.clone(),
             quiet: args.output.quiet,
             target,
+            profile: None,
         })
     }
 

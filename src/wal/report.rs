@@ -18,7 +18,8 @@ pub struct WalBody {
 /// A wal run's `job`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WalJob {
-    /// The log file.
+    /// The log file (a `--profile` run: the directory of the database's
+    /// files).
     pub path: String,
     /// How writes and syncs reached the kernel (`--engine`): `psync` or
     /// `pvsync2` (a thread per writer, plain system calls), or `uring`,
@@ -27,11 +28,16 @@ pub struct WalJob {
     /// existed, which all ran on uring.
     #[serde(default = "super::engine::before_the_choice")]
     pub engine: Engine,
+    /// The database whose commits a `--profile` run replayed; absent for
+    /// the generic methods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<super::profile::Profile>,
     /// The sync methods, in run order.
     pub methods: Vec<Method>,
     /// How the log starts, in run order.
     pub file_modes: Vec<FileMode>,
-    /// Bytes per commit record.
+    /// Bytes per commit record (a `--profile` run: the bytes a commit adds
+    /// to the database's log).
     pub bs_bytes: u64,
     /// Records per commit.
     pub batch: u32,
@@ -39,7 +45,8 @@ pub struct WalJob {
     pub time_s: f64,
     /// Concurrent writers.
     pub writers: u32,
-    /// The log's length, bytes.
+    /// The log's length, bytes (0 for a `--profile` run: the database's
+    /// own file sizes apply).
     pub size_bytes: u64,
     /// The log is kept after the run.
     #[serde(default)]
@@ -52,6 +59,7 @@ impl WalJob {
         Self {
             path: plan.path.display().to_string(),
             engine: plan.engine,
+            profile: plan.profile.as_ref().map(|p| p.profile),
             methods: plan.methods.clone(),
             file_modes: plan.file_modes.clone(),
             bs_bytes: plan.bs,

@@ -14,6 +14,13 @@ pub struct Entry {
     pub method: Method,
     /// How the log started.
     pub file_mode: FileMode,
+    /// The database a `--profile` row replays; absent in a generic row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<super::profile::Profile>,
+    /// The database's setting a `--profile` row ran, as its configuration
+    /// spells it (`wal_sync_method=fdatasync`); absent in a generic row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<String>,
     /// False when the OS or filesystem cannot do this method.
     pub supported: bool,
     /// Why it is unsupported, or that the log filled up early.
@@ -22,7 +29,7 @@ pub struct Entry {
     /// Commits completed.
     #[serde(default)]
     pub commits: u64,
-    /// Bytes committed.
+    /// Bytes committed (a `--profile` row: every byte its commits wrote).
     #[serde(default)]
     pub bytes: u64,
     /// Measured time, seconds.
@@ -34,10 +41,12 @@ pub struct Entry {
     /// Write plus sync: what a transaction waits for.
     #[serde(default)]
     pub commit_latency_ns: Option<LatencySummary>,
-    /// The write call alone.
+    /// The write call alone (a `--profile` row: the sum of the commit's
+    /// write calls).
     #[serde(default)]
     pub write_latency_ns: Option<LatencySummary>,
-    /// The sync call alone (methods with a separate sync).
+    /// The sync call alone (methods with a separate sync; a `--profile`
+    /// row: the sum of the commit's fsync and fdatasync calls).
     #[serde(default)]
     pub sync_latency_ns: Option<LatencySummary>,
     /// What the block device under the log saw during the row: flushes,
@@ -63,6 +72,8 @@ impl Entry {
         Self {
             method,
             file_mode,
+            profile: None,
+            setting: None,
             supported: true,
             note: s.log_full.then(|| "the log filled up before --time ran out (raise --size)".to_string()),
             commits: s.commits,
@@ -82,6 +93,8 @@ impl Entry {
         Self {
             method,
             file_mode,
+            profile: None,
+            setting: None,
             supported: false,
             note: Some(why),
             commits: 0,
@@ -93,6 +106,18 @@ impl Entry {
             sync_latency_ns: None,
             device_io: None,
             runqueue_wait_per_commit_ns: None,
+        }
+    }
+
+    /// The row's name where rows are told apart (the gate's op, a plot's
+    /// curve): "fdatasync overwrite", or for a `--profile` row the database
+    /// and its setting ("postgres wal_sync_method=fdatasync"), since two
+    /// settings can make the same calls (sqlite's WAL and DELETE modes both
+    /// sync with fdatasync on an appended file).
+    pub fn label(&self) -> String {
+        match (self.profile, &self.setting) {
+            (Some(profile), Some(setting)) => format!("{} {setting}", profile.name()),
+            _ => format!("{} {}", self.method.name(), self.file_mode.name()),
         }
     }
 
@@ -169,6 +194,9 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
         );
         if let Some(note) = &e.note {
             let _ = writeln!(out, "  {:<18} {:<9} note: {note}", "", "");
+        }
+        if let Some(setting) = e.method.database_setting() {
+            let _ = writeln!(out, "  {:<18} {:<9} as: {setting}", "", "");
         }
     }
     for w in warnings {

@@ -33,6 +33,11 @@ pub mod aio;
 #[cfg(target_os = "linux")]
 pub mod page_cache;
 
+/// The file-management system calls a database makes around its commits
+/// (open with its flags, rename, unlink, fallocate), for `wal --profile`.
+#[cfg(target_os = "linux")]
+pub mod files;
+
 #[cfg(target_os = "macos")]
 mod macos;
 #[cfg(target_os = "macos")]
