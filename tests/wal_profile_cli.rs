@@ -93,6 +93,34 @@ fn the_summary_prints_the_database_setting_next_to_its_figures_and_the_generic_t
 }
 
 #[test]
+fn a_profile_row_says_how_many_device_flushes_a_commit_cost_and_is_not_held_to_one() {
+    let dir = scratch();
+    let out = jdbio(dir.path())
+        .args(["wal", "--profile", "sqlite", "--setting", "delete", "--time", "300ms", "--json", "r.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
+    let row = &report["wal"]["entries"][0];
+    let device = &row["device_io"];
+    if device["device"].is_null() {
+        panic!("the scratch directory must be on a block device here: {device}");
+    }
+    // Journal, directory, journal header, database: several syncs a commit,
+    // each a cache flush on a disk with a volatile cache.
+    if report["target"]["write_cache"] == "write back" {
+        let per_commit = device["flushes_per_commit"].as_f64().unwrap();
+        assert!(per_commit >= 2.0, "DELETE mode syncs several times a commit: {device}");
+        assert!(!text.contains("cache flushes per commit"), "a profile row is not held to one flush: {text}");
+    }
+    // The summary wraps at 100 columns: read it as one line.
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let row = words.split("sqlite journal_mode=DELETE").nth(1).unwrap_or_default();
+    assert!(row.split("warning:").next().unwrap_or_default().contains(" device flushes/commit"), "{text}");
+}
+
+#[test]
 fn a_named_directory_is_kept_with_what_was_in_it_and_keep_keeps_the_files() {
     let dir = scratch();
     let db = dir.path().join("db");

@@ -32,6 +32,9 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
         if e.sync_latency_ns.is_some() {
             let _ = write!(out, ", sync p50 {}", p(&e.sync_latency_ns, "50"));
         }
+        if let Some(flushes) = e.device_io.as_ref().and_then(|d| d.flushes_per_commit) {
+            let _ = write!(out, ", {flushes:.2} device flushes/commit");
+        }
         let _ = writeln!(out);
         if let Some(note) = &e.note {
             let _ = writeln!(out, "    note: {note}");
