@@ -15,6 +15,11 @@ In alternating rounds, on one directory (one filesystem):
       one-row INSERTs, each its own transaction, PRAGMA synchronous=FULL, in
       journal_mode=WAL and DELETE, for SECS; then `jdbio wal --profile sqlite
       --setting wal|delete --time SECS`.
+  The databases' own work per commit, with no flush to wait for: pgbench
+      with synchronous_commit=off and the SQLite loop with synchronous=OFF,
+      once a round. A second table takes that time off each database commit
+      (1/db - 1/db_without_flush) and holds the rest, the storage path's
+      share, against jdbio's time per commit.
 Each row's median, min-max and per-round figures, the load average when it
 ran, and jdbio's median as a ratio of the database's, as Markdown on stdout
 and everything as JSON with --json. The cluster is stopped and removed at the
@@ -75,11 +80,13 @@ class Cluster:
                              check=True, capture_output=True, text=True)
         return out.stdout.strip()
 
-    def pgbench(self, method, secs, script):
+    def pgbench(self, method, secs, script, synchronous_commit="on"):
         self.sql(f"ALTER SYSTEM SET wal_sync_method = '{method}'")
+        self.sql(f"ALTER SYSTEM SET synchronous_commit = '{synchronous_commit}'")
         self.sql("SELECT pg_reload_conf()")
         time.sleep(0.5)
         assert self.sql("SHOW wal_sync_method") == method
+        assert self.sql("SHOW synchronous_commit") == synchronous_commit
         out = subprocess.run([f"{self.bin}/pgbench", "-h", self.sock, "-p", self.port, "-U", "postgres", "-n", "-c", "1",
                               "-T", str(secs), "-f", script, "postgres"], check=True, capture_output=True, text=True)
         return float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", out.stdout).group(1))
@@ -108,13 +115,13 @@ def pg_test_fsync(pg_bin, secs, path):
     return rows
 
 
-def sqlite_loop(path, mode, secs):
+def sqlite_loop(path, mode, secs, synchronous="FULL"):
     for suffix in ("", "-wal", "-shm", "-journal"):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute(f"PRAGMA journal_mode={mode}")
-    db.execute("PRAGMA synchronous=FULL")
+    db.execute(f"PRAGMA synchronous={synchronous}")
     db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)")
     n, start = 0, time.monotonic()
     while time.monotonic() - start < secs:
@@ -126,6 +133,29 @@ def sqlite_loop(path, mode, secs):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
     return rate
+
+
+def share_table(runs, triples):
+    """The storage path's share of a database commit against jdbio's commit.
+
+    Per round: db_share_us = 1e6/db - 1e6/db_without_flush (what the commit
+    spends beyond the database's own work), jdbio_us = 1e6/jdbio; the table
+    gives the medians over rounds and their ratio.
+    """
+    print("\nThe database's own work taken off (per round: 1e6/db - 1e6/db_without_flush):\n")
+    print("| jdbio row | jdbio us/commit | database row | db us/commit | db work us/commit (no flush) | db storage share us | jdbio/share | per round (jdbio; share) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for j, d, off in triples:
+        if j not in runs or d not in runs or off not in runs:
+            continue
+        by_round = {r["round"]: r["rate"] for r in runs[off]}
+        jr = [1e6 / r["rate"] for r in runs[j]]
+        dr = [1e6 / r["rate"] for r in runs[d]]
+        wr = [1e6 / by_round[r["round"]] for r in runs[d]]
+        share = [t - w for t, w in zip(dr, wr)]
+        jm, dm, wm, sm = (statistics.median(x) for x in (jr, dr, wr, share))
+        per = ", ".join(f"{x:.0f}" for x in jr) + "; " + ", ".join(f"{x:.0f}" for x in share)
+        print(f"| {j} | {jm:.0f} | {d} | {dm:.0f} | {wm:.0f} | {sm:.0f} | {jm / sm:.2f} | {per} |")
 
 
 def main():
@@ -153,6 +183,7 @@ def main():
     cluster.start()
     try:
         for rnd in range(1, a.rounds + 1):
+            put("postgres synchronous_commit=off", rnd, cluster.pgbench("fdatasync", a.secs, script, "off"))
             for m in PG_METHODS:
                 put(f"postgres {m}", rnd, cluster.pgbench(m, a.secs, script))
                 rows = jdbio_rows(jdbio, ["--profile", "postgres", "--setting", m, "--time", f"{a.secs}s", "prof"], base)
@@ -163,6 +194,7 @@ def main():
             for e in jdbio_rows(jdbio, ["--method", methods, "--time", f"{a.pg_secs}s", "--size", "16m", "w.dat"], base):
                 put(f"jdbio {e['method']}", rnd, e["commits_per_s"])
             for key, mode in SQLITE_MODES.items():
+                put(f"sqlite {key} synchronous=OFF", rnd, sqlite_loop(os.path.join(base, "t.db"), mode, a.secs, "OFF"))
                 put(f"sqlite {key}", rnd, sqlite_loop(os.path.join(base, "t.db"), mode, a.secs))
                 rows = jdbio_rows(jdbio, ["--profile", "sqlite", "--setting", key, "--time", f"{a.secs}s", "prof"], base)
                 put(f"jdbio --profile sqlite {key}", rnd, rows[0]["commits_per_s"])
@@ -191,6 +223,8 @@ def main():
         per = ", ".join(f"{x:.0f}" for x in jr) + "; " + ", ".join(f"{x:.0f}" for x in dr)
         print(f"| {j} | {jm:.0f} ({jlo:.0f}-{jhi:.0f}) | {d} | {dm:.0f} ({dlo:.0f}-{dhi:.0f}) | {jm / dm:.2f} | {per} "
               f"| {min(jl0, dl0):.1f}-{max(jl1, dl1):.1f} |")
+    share_table(runs, [(j, d, "postgres synchronous_commit=off") for j, d in pairs if d.startswith("postgres ")]
+                + [(j, d, f"{d} synchronous=OFF") for j, d in pairs if d.startswith("sqlite ")])
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"rounds": a.rounds, "secs": a.secs, "pg_secs": a.pg_secs, "runs": runs}, f, indent=1)
