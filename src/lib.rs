@@ -47,6 +47,7 @@ cli_only! {
     pub mod shell;
     pub mod suite;
     pub mod target;
+    pub mod stats;
     pub mod units;
     pub mod verify;
     pub mod wal;
