@@ -1,6 +1,6 @@
 //! `jdbio align` driven through the binary, as a user would.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

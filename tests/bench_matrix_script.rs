@@ -3,7 +3,7 @@
 //! is one error line naming it, exit 2, before any target is touched. No
 //! root and no measurement: nothing here is set up or run.
 
-mod common;
+use crate::common;
 
 use std::{path::Path, process::Command};
 

@@ -3,7 +3,7 @@
 //! forced failure); every setting of a baseline made with non-default flags
 //! replayed; an unusable baseline refused before anything runs.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -2,7 +2,7 @@
 //! loop devices: every `File` method, the errors, and that no call blocks
 //! the runtime's thread.
 
-mod common;
+use crate::common;
 
 use std::{cell::Cell, fs, os::unix::fs::MetadataExt, rc::Rc, sync::mpsc, time::Duration};
 

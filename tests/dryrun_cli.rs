@@ -3,7 +3,7 @@
 //! exits 0 with the target's bytes unchanged and no file created; a bad
 //! output path still fails with exit 2.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -10,7 +10,7 @@
 //! test's measured window).
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use std::{
     alloc::{GlobalAlloc, Layout, System},

@@ -1,7 +1,7 @@
 //! The engine's options of `jdbio bench`, through the binary: `--engine
 //! nop`, the async policy the report states, `--hipri` and `--sqpoll`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! is refused in one line naming both flags, before any I/O; and each
 //! engine really takes its own system calls (`strace -f -c`).
 
-mod common;
+use crate::common;
 
 use std::{collections::HashMap, path::Path};
 

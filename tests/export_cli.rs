@@ -1,7 +1,7 @@
 //! `--csv` and `--markdown` exports through the binary: bench, wal and gate
 //! tables parsed back and checked against the JSON report of the same run.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! The fault-injection filesystem the safety tests rely on does what it
 //! says: EIO where asked, data elsewhere, fallocate refused on request.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::FileExt;
 

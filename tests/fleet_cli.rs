@@ -1,7 +1,7 @@
 //! Many hosts, one histogram: `jdbio merge`, `--start-at`, rank awareness,
 //! driven through the binary as a launcher would.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

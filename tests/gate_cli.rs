@@ -4,7 +4,7 @@
 //! it with `JDBIO_BLESS=1 cargo test --test gate_cli` after a deliberate
 //! change), and the JSON.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

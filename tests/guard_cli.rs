@@ -5,7 +5,7 @@
 //! what it destroys before the first write. Bytes are compared before and
 //! after.
 
-mod common;
+use crate::common;
 
 use std::{
     io::{BufRead, BufReader},

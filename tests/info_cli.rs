@@ -1,6 +1,6 @@
 //! `jdbio info` through the binary.
 
-mod common;
+use crate::common;
 
 use common::{jdbio, loop_dev_or_skip, scratch};
 use serde_json::Value;

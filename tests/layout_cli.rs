@@ -3,7 +3,7 @@
 //! a full disk, creates missing file targets (never under /dev), lays
 //! verify blocks on the plan's grid, and refuses out-of-range flags.
 
-mod common;
+use crate::common;
 
 use std::{
     fs::File,

@@ -4,7 +4,7 @@
 //! run, and a failing secondary output costs neither the JSON nor the
 //! summary. Every refusal checks the bytes of what it protects.
 
-mod common;
+use crate::common;
 
 use std::{fs, path::Path};
 

@@ -3,7 +3,7 @@
 //! the rows that completed, the error in the command's section, exit 2,
 //! and the scratch files removed.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

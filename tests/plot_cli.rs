@@ -2,7 +2,7 @@
 //! and `jdbio wal`: the SVG is well-formed XML with a line per distribution,
 //! the legend and the axis titles.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //! yet created, the alignment of the disk it will be created on; and the
 //! same refusal of I/O buffers (--qd x --bs) that cannot fit in memory.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! value) with `schema` `jdbio.report/2`; `jdbio gate` judges a /1 baseline
 //! against a /2 run of the same job; `jdbio plot` draws a /1 file.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

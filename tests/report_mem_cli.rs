@@ -9,7 +9,7 @@
 //! test process's own high-water mark: so nothing here ever holds a big
 //! file (they are written and read as streams).
 
-mod common;
+use crate::common;
 
 use std::{
     fs::File,

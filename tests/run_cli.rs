@@ -3,7 +3,7 @@
 //! anything runs (naming file, line and key), and the example suite in
 //! results/ runs as committed.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

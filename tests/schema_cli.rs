@@ -5,8 +5,8 @@
 //! (tests/snapshots/) with the time, seeds, host, paths and measured numbers
 //! redacted.
 
-mod common;
-mod reports;
+use crate::common;
+use crate::reports;
 
 use std::path::Path;
 

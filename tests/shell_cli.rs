@@ -1,7 +1,7 @@
 //! Shell conventions, through the binary: bare `jdbio`, `--version`,
 //! `completions`, `man`, and flags that mean nothing in the chosen mode.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 

@@ -4,7 +4,7 @@
 //! 143 or 129; a second signal ends the process at once, scratch files
 //! removed too.
 
-mod common;
+use crate::common;
 
 use std::{
     path::{Path, PathBuf},

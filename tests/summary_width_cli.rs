@@ -1,7 +1,7 @@
 //! Every subcommand's summary fits 100 columns, run the way a user runs it,
 //! on paths long enough that a header naming them would not.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! wal table; the bar cleared before the partial summary after a signal;
 //! no colour with `NO_COLOR`.
 
-mod common;
+use crate::common;
 
 use std::{
     path::Path,

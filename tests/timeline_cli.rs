@@ -2,7 +2,7 @@
 //! coordinated omission, interval histograms and HdrHistogram's file
 //! formats, and Ctrl-C.
 
-mod common;
+use crate::common;
 
 use std::{
     path::Path,

@@ -1,7 +1,7 @@
 //! `jdbio verify` through the binary: each kind of damage, made from outside
 //! jdbio, is found with the right class at the exact offset.
 
-mod common;
+use crate::common;
 
 use std::{
     fs::OpenOptions,

@@ -1,6 +1,6 @@
 //! `jdbio wal` through the binary, on scratch files.
 
-mod common;
+use crate::common;
 
 use common::{jdbio, scratch};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! (root; skipped with a reason otherwise), and says why there are none on
 //! tmpfs.
 
-mod common;
+use crate::common;
 
 use common::{Mount, jdbio, scratch};
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! report names the profile and each setting; the system calls (seen by
 //! `strace -f`) are the database's; bad combinations are refused.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,6 @@
 //! Shared test helpers: scratch directories on a filesystem with O_DIRECT,
 //! loop devices over /dev/shm (root only; tests skip with a printed reason
 //! otherwise), and the jdbio binary.
-#![allow(dead_code)]
 
 use std::{
     path::{Path, PathBuf},
