@@ -1,7 +1,7 @@
 //! `jdbio gate` through the binary, on the fixture reports in
 //! tests/fixtures/gate/: each verdict, each kind of unusable input, the
 //! markdown pinned byte for byte (tests/fixtures/gate/expected.md; rewrite
-//! it with `JDBIO_BLESS=1 cargo test --test gate_cli` after a deliberate
+//! it with `JDBIO_BLESS=1 cargo test --test integration gate_cli::` after a deliberate
 //! change), and the JSON.
 
 use crate::common;

@@ -33,10 +33,12 @@ fn copy_outside_crate(dir: &Path) -> PathBuf {
 }
 
 /// Runs cargo, offline, on a fresh copy of the outside crate (one per
-/// test, so tests running at once do not share a lock file).
+/// test, so tests running at once do not share a lock file). A build loads
+/// every CPU: no test that measures time runs meanwhile.
 fn cargo(name: &str, args: &[&str]) -> std::process::Output {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("outside_crate").join(name);
     let manifest = copy_outside_crate(&dir);
+    let _quiet = crate::common::quiet_machine();
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
         .args(["--offline", "--manifest-path"])

@@ -4,23 +4,10 @@
 
 use crate::common;
 
-use std::{
-    path::Path,
-    process::Command,
-    sync::{Mutex, MutexGuard},
-    time::Duration,
-};
+use std::{path::Path, process::Command, time::Duration};
 
 use common::{jdbio, scratch};
 use serde_json::Value;
-
-/// These tests measure time: run them one at a time so they do not compete
-/// for the CPUs (a 2-core machine cannot keep a schedule for one run while
-/// three others saturate it).
-fn one_at_a_time() -> MutexGuard<'static, ()> {
-    static SERIAL: Mutex<()> = Mutex::new(());
-    SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 fn sparse(dir: &Path, name: &str, size: u64) {
     std::fs::File::create(dir.join(name)).unwrap().set_len(size).unwrap();
@@ -59,7 +46,7 @@ fn open_loop_shows_what_coordinated_omission_hides() {
         Ok(limit) => limit,
         Err(why) => return common::skip(TEST, &why),
     };
-    let _serial = one_at_a_time();
+    let _serial = common::quiet_machine();
     // Four times what the device can do: I/Os queue behind their schedule
     // and most never start.
     let over = throttled_bench(&limit, &dev.dev, &["--rate", "2000", "--qd", "4", "--time", "3s", "--ramp", "0"]);
@@ -90,7 +77,7 @@ fn open_loop_shows_what_coordinated_omission_hides() {
 
 #[test]
 fn overload_ends_on_the_clock_and_reports_what_never_started() {
-    let _serial = one_at_a_time();
+    let _serial = common::quiet_machine();
     let dir = scratch();
     sparse(dir.path(), "o.dat", 64 << 20);
     // Lay the file out first, so the timed run below is the bench alone.
@@ -122,7 +109,7 @@ fn overload_ends_on_the_clock_and_reports_what_never_started() {
 
 #[test]
 fn interval_memory_stays_flat() {
-    let _serial = one_at_a_time();
+    let _serial = common::quiet_machine();
     let dir = scratch();
     sparse(dir.path(), "m.dat", 16 << 20);
     let rss = |time: &str| {
@@ -138,7 +125,7 @@ fn interval_memory_stays_flat() {
 
 #[test]
 fn interval_series_adds_up_and_files_are_written() {
-    let _serial = one_at_a_time();
+    let _serial = common::quiet_machine();
     let dir = scratch();
     sparse(dir.path(), "s.dat", 16 << 20);
     let report = bench_json(
@@ -177,7 +164,7 @@ fn interval_series_adds_up_and_files_are_written() {
 
 #[test]
 fn open_loop_exports_name_both_latencies() {
-    let _serial = one_at_a_time();
+    let _serial = common::quiet_machine();
     let dir = scratch();
     sparse(dir.path(), "e.dat", 16 << 20);
     let args = ["--rate", "1000", "--qd", "4", "--time", "1s", "--ramp", "0", "--interval", "250ms", "--size", "16m"];
@@ -223,7 +210,7 @@ fn python_hdrhistogram_decodes_the_blobs_and_the_log() {
         common::skip("python_hdrhistogram_decodes_the_blobs_and_the_log", &why);
         return;
     }
-    let _serial = one_at_a_time();
+    let _serial = common::quiet_machine();
     let dir = scratch();
     sparse(dir.path(), "p.dat", 16 << 20);
     let out = jdbio(dir.path())
@@ -319,7 +306,7 @@ fn repeat_numbers_are_what_their_blobs_say() {
         common::skip("repeat_numbers_are_what_their_blobs_say", &why);
         return;
     }
-    let _serial = one_at_a_time();
+    let _serial = common::quiet_machine();
     let dir = scratch();
     sparse(dir.path(), "r.dat", 16 << 20);
     let runs: [&[&str]; 2] = [
@@ -348,7 +335,7 @@ fn repeat_numbers_are_what_their_blobs_say() {
 
 #[test]
 fn ctrl_c_writes_a_partial_report_and_exits_130() {
-    let _serial = one_at_a_time();
+    let _serial = common::quiet_machine();
     let dir = scratch();
     sparse(dir.path(), "c.dat", 16 << 20);
     // Lay the file out first so the interrupt lands in the measured run.

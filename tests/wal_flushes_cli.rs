@@ -142,6 +142,8 @@ impl Drop for Hog {
 fn commits_that_wait_for_a_busy_cpu_are_reported_and_warned_about() {
     // jdbio and a busy loop share CPU 0: every commit (a 1 MiB copy on
     // tmpfs, no device) is runnable about half the time without running.
+    // The busy loop is a load no measurement of another test may run beside.
+    let _quiet = common::quiet_machine();
     let hog = std::process::Command::new("taskset").args(["-c", "0", "sh", "-c", "while :; do :; done"]).spawn();
     let Ok(hog) = hog.map(Hog) else { return common::skip("commits_that_wait_for_a_busy_cpu", "no taskset") };
     let shm = tempfile::tempdir_in("/dev/shm").expect("/dev/shm");

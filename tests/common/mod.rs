@@ -1,11 +1,16 @@
 //! Shared test helpers: scratch directories on a filesystem with O_DIRECT,
 //! loop devices over /dev/shm (root only; tests skip with a printed reason
-//! otherwise), and the jdbio binary.
+//! otherwise), the jdbio binary, and the lock of the tests that need the
+//! machine to themselves ([`quiet_machine`]).
+
+mod quiet;
 
 use std::{
     path::{Path, PathBuf},
     process::Command,
 };
+
+pub use quiet::quiet_machine;
 
 /// A scratch directory under cargo's target dir (on a disk filesystem, so
 /// O_DIRECT works; /tmp may be tmpfs).
