@@ -1,12 +1,17 @@
 //! jdbio's integration tests, one crate linked once (as ripgrep's
-//! tests/tests.rs): each former test binary is a module of it, run as
+//! tests/tests.rs): each file of tests/ is a module of it, run alone with
 //! `cargo test --test integration MODULE::` (e.g. `schema_cli::`).
 //!
-//! Tests of different modules now run at the same time, as threads of one
-//! process. Whatever one of them changes outside itself (a loop device's
-//! /sys settings, a machine-wide timing, the process's environment) is
-//! guarded in [`common`] so that no test depends on what another does
-//! meanwhile.
+//! Tests of different modules run at the same time, as threads of one
+//! process, so none may depend on what another does meanwhile. Each makes
+//! its own loop devices, mounts, FUSE mounts, cgroups, tmux servers and
+//! scratch directories under names of its own (the one fixed path,
+//! /tmp/test.dat, which the README's example writes, is outside_crate's
+//! alone and put back as it was), and puts back what it changes on its own
+//! device (a loop device's queue/write_cache); none sets the process's
+//! environment or current directory (a child gets its own); and a test that
+//! measures time, or loads the machine on purpose, holds
+//! [`common::quiet_machine`] while it does.
 
 mod common;
 mod reports;

@@ -112,9 +112,17 @@ fn interval_memory_stays_flat() {
     let _serial = common::quiet_machine();
     let dir = scratch();
     sparse(dir.path(), "m.dat", 16 << 20);
+    // Started by a small process (common::run_with_peak_rss): jdbio's own
+    // peak RSS would otherwise start from this process's, which Linux
+    // keeps across exec.
     let rss = |time: &str| {
-        let r =
-            bench_json(dir.path(), &["--interval", "10ms", "--time", time, "--ramp", "0", "--size", "16m", "m.dat"]);
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("jdbio"));
+        cmd.args(["bench", "--interval", "10ms", "--time", time, "--ramp", "0", "--size", "16m", "m.dat"])
+            .args(["--json", "-", "--quiet"])
+            .current_dir(dir.path());
+        let out = common::run_with_peak_rss(cmd);
+        assert_eq!(out.code, Some(0), "jdbio bench --time {time}: {}", out.stderr);
+        let r: Value = serde_json::from_str(&out.stdout).unwrap();
         assert!(r["series"]["read"].as_array().unwrap().len() >= 100);
         r["cpu"]["max_rss_bytes"].as_u64().unwrap()
     };

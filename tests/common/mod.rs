@@ -214,32 +214,49 @@ pub struct Measured {
     pub peak_rss_bytes: u64,
 }
 
-/// Runs `cmd` to completion and measures that child's peak RSS from the
-/// rusage wait4 returns for it alone (other tests' children do not count).
-pub fn run_with_peak_rss(mut cmd: Command) -> Measured {
-    use std::io::Read;
-    use std::process::Stdio;
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    let (mut stdout, mut stderr) = (String::new(), String::new());
-    let mut out_pipe = child.stdout.take().expect("stdout");
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out_pipe.read_to_string(&mut s);
-        s
-    });
-    let _ = child.stderr.take().expect("stderr").read_to_string(&mut stderr);
-    stdout.push_str(&reader.join().expect("stdout reader"));
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
-    // Reaped by wait4 above; std's wait would find no child.
-    #[allow(clippy::zombie_processes)]
-    drop(child);
+/// Forks and execs `argv[2:]`, waits for it with wait4 and writes its raw
+/// wait status and ru_maxrss (KiB) to the file `argv[1]`.
+const FORK_WAIT4: &str = r#"
+import os, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(f"{status} {usage.ru_maxrss}")
+"#;
+
+/// Runs `cmd` to completion and measures that child's own peak RSS (the
+/// rusage wait4 returns for it alone, so other tests' children do not
+/// count). The child is forked by a small python3 process, not by this
+/// one: Linux keeps a process's peak RSS across exec, so a child spawned
+/// here would start from this process's peak, which every test of the
+/// crate running in it raises.
+pub fn run_with_peak_rss(cmd: Command) -> Measured {
+    let dir = scratch();
+    let usage = dir.path().join("usage");
+    let mut wrapped = Command::new("python3");
+    wrapped.args(["-c", FORK_WAIT4]).arg(&usage).arg(cmd.get_program()).args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    let out = wrapped.output().expect("python3 runs (.ci/run installs it)");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr));
+    let usage = std::fs::read_to_string(&usage).unwrap_or_else(|e| panic!("no rusage ({e}): {stderr}"));
+    let (status, maxrss_kib) = usage.split_once(' ').expect("status and maxrss");
+    let status: i32 = status.parse().expect("a wait status");
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    Measured { code, stdout, stderr, peak_rss_bytes: usage.ru_maxrss as u64 * 1024 }
+    let peak_rss_bytes = maxrss_kib.parse::<u64>().expect("maxrss in KiB") * 1024;
+    Measured { code, stdout, stderr: stderr.into_owned(), peak_rss_bytes }
 }
 
 /// A cgroup that lets processes in it read a block device at most `iops`
