@@ -1,31 +1,16 @@
 //! `jdbio info`: probe a target and print the result as a table or JSON.
 //! The JSON is a `jdbio.report/2` report whose `target` is the probe.
 
-use serde::{Deserialize, Serialize};
-
 use std::path::PathBuf;
 
 use clap::Args;
 
 use crate::{
     error::AppError,
+    model::info::{InfoBody, InfoJob},
     report::{Body, Clock, Delivery, Report, deliver},
     target,
 };
-
-/// An info report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct InfoBody {
-    /// What was asked for.
-    pub job: InfoJob,
-}
-
-/// An info run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct InfoJob {
-    /// The target probed, as given.
-    pub path: String,
-}
 
 /// Runs `jdbio info`.
 pub fn run(args: &InfoArgs) -> Result<(), AppError> {

@@ -10,10 +10,8 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 
-use super::{
-    engine::Outcome,
-    report::{MedianOp, Medians, Repetition},
-};
+use super::engine::Outcome;
+use crate::model::bench::{MedianOp, Medians, Repetition};
 use crate::report::{CpuUsage, LatencySummary, OpResult, PERCENTILES, new_histogram};
 
 /// One repetition: what the report states of it, and its histograms.

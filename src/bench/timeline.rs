@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use super::{
     plan::Plan,
-    report::{Interval, RateSection, Series},
     series::Which,
     stats::WorkerStats,
 };
 use crate::{
     error::AppError,
+    model::bench::{Interval, RateSection, Series},
     report::{
         LatencySummary, LogInterval, OpResult, interval_line, interval_log_header, new_histogram,
         percentile_distribution, value_at_percentile,
@@ -138,7 +138,7 @@ pub fn hgrm_files(plan: &Plan, path: &Path) -> Vec<(Which, PathBuf)> {
 /// The --hgrm files a run given `args` will write, known before the plan
 /// is validated so they are checked and created with the other outputs.
 pub fn hgrm_paths(args: &super::BenchArgs, path: &Path) -> Vec<PathBuf> {
-    let which = measured_by(args.mode.read_pct(args.rwmix), args.rate.is_some());
+    let which = measured_by(crate::model::bench::Mode::from(args.mode).read_pct(args.rwmix), args.rate.is_some());
     which.into_iter().map(|w| tagged_path(path, &tag(w))).collect()
 }
 

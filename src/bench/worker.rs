@@ -12,13 +12,13 @@ use std::{
 };
 
 use super::{
-    args::{DataKind, IoPath},
     data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
 use crate::{
     dio::{File, OpenMode},
     engine::{Config, Ran, prepare},
     progress::Counter,
 };
+use crate::model::bench::{DataKind, IoPath};
 
 /// What a worker is given.
 pub struct WorkerSpec {

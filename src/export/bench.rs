@@ -8,7 +8,7 @@
 
 use super::{Cell, Column, LATENCY, Table, latency_cells, percentile};
 use crate::{
-    bench::report::BenchBody,
+    model::bench::BenchBody,
     fleet::merge::FleetSection,
     report::{OpResult, Report},
 };

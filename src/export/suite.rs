@@ -7,7 +7,7 @@
 use super::{Cell, Column, Table, percentile};
 use crate::{
     report::{Body, LatencySummary},
-    suite::report::SuiteSection,
+    model::suite::SuiteSection,
 };
 
 const COLUMNS: [Column; 11] = [

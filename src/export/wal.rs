@@ -4,7 +4,7 @@
 //! with the reason in `note`.
 
 use super::{Cell, Column, LATENCY, Table, latency_cells, percentile};
-use crate::wal::report::WalSection;
+use crate::model::wal::WalSection;
 
 const HEAD: [Column; 6] = [
     Column::plain("method", "method"),

@@ -242,3 +242,9 @@ mod tests {
         assert_eq!(detect(&alone, env(&[])).unwrap_err(), "--rank 1: needs --world N (how many ranks)");
     }
 }
+
+impl From<&Rank> for crate::model::RankRecord {
+    fn from(r: &Rank) -> Self {
+        Self { rank: r.rank, world_size: r.world_size, from: r.from.to_string() }
+    }
+}

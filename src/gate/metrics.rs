@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::gate::{Bad, Metric, Unit};
 
 use super::load::Loaded;
 use crate::{
@@ -14,39 +14,6 @@ use crate::{
     report::{Body, OpResult},
     units::{human_bytes, human_ns},
 };
-
-/// Which way a metric gets worse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Bad {
-    /// Higher is better: a drop is bad (`--max-drop`).
-    Drop,
-    /// Lower is better: a rise is bad (`--max-rise`).
-    Rise,
-}
-
-/// One compared metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
-pub enum Metric {
-    /// Operations per second.
-    #[serde(rename = "iops")]
-    Iops,
-    /// Bytes per second.
-    #[serde(rename = "bw")]
-    Bw,
-    /// Median latency.
-    #[serde(rename = "p50")]
-    P50,
-    /// 99th percentile latency.
-    #[serde(rename = "p99")]
-    P99,
-    /// 99.9th percentile latency.
-    #[serde(rename = "p99.9")]
-    P999,
-    /// Process CPU time per I/O.
-    #[serde(rename = "cpu_per_io")]
-    CpuPerIo,
-}
 
 impl Metric {
     /// Every metric, in table order.
@@ -129,18 +96,6 @@ impl Metric {
             Metric::CpuPerIo => None,
         }
     }
-}
-
-/// The unit of a gate row's `baseline` and `current`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// Operations (or commits) per second.
-    OpsPerS,
-    /// Bytes per second.
-    BytesPerS,
-    /// Nanoseconds.
-    Ns,
 }
 
 impl Unit {
@@ -260,15 +215,15 @@ mod tests {
         }
     }
 
-    fn bench(r: &mut Loaded) -> &mut crate::bench::report::BenchBody {
+    fn bench(r: &mut Loaded) -> &mut crate::model::bench::BenchBody {
         match &mut r.report.body {
             Body::Bench(b) => b,
             _ => unreachable!("base.json is a bench report"),
         }
     }
 
-    fn rep(read: OpResult, cpu: f64) -> crate::bench::report::Repetition {
-        crate::bench::report::Repetition {
+    fn rep(read: OpResult, cpu: f64) -> crate::model::bench::Repetition {
+        crate::model::bench::Repetition {
             results: [("read".to_string(), read)].into(),
             cpu: Default::default(),
             duration_s: 1.0,

@@ -6,14 +6,15 @@
 //! read from the typed report ([`crate::report::Report`]); its name is
 //! only what messages call it.
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::gate::Difference;
+use serde::Serialize;
 use serde_json::Value;
 
 use super::load::Loaded;
 use crate::{
-    bench::report::BenchJob,
+    model::bench::BenchJob,
     report::{Body, Report},
-    wal::report::WalJob,
+    model::wal::WalJob,
 };
 
 /// How a setting that must match is compared.
@@ -133,17 +134,6 @@ fn rules(r: &Report) -> (MustMatch, WarnIf) {
         Body::Wal(_) => (&WAL_MUST_MATCH, &WAL_WARN),
         _ => (&BENCH_MUST_MATCH, &BENCH_WARN),
     }
-}
-
-/// One setting that differs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Difference {
-    /// e.g. "job.qd".
-    pub key: String,
-    /// The baseline's value (null when absent).
-    pub baseline: Option<Value>,
-    /// The current report's value (null when absent).
-    pub current: Option<Value>,
 }
 
 impl Difference {
@@ -340,7 +330,7 @@ mod tests {
         let closed = fixture("base.json");
         let mut open = fixture("base.json");
         job(&mut open).rate_iops = Some(20000.0);
-        job(&mut open).arrival = crate::bench::args::Arrival::Poisson;
+        job(&mut open).arrival = crate::model::bench::Arrival::Poisson;
         let found: Vec<String> = mismatches(&open, &closed).iter().map(|d| d.to_string()).collect();
         assert_eq!(
             found,
@@ -357,10 +347,10 @@ mod tests {
         j.read_pct = 50;
         j.size_bytes /= 2;
         j.offset_bytes += 4096;
-        j.submit = crate::bench::args::Submit::Eager;
-        j.data = crate::bench::args::DataKind::Zero;
+        j.submit = crate::model::bench::Submit::Eager;
+        j.data = crate::model::bench::DataKind::Zero;
         j.verify = !j.verify;
-        j.stop = crate::bench::report::StopJob::TimeS(99.0);
+        j.stop = crate::model::bench::StopJob::TimeS(99.0);
         j.seed = Some(12345);
         let keys: Vec<String> = mismatches(&base, &cur).into_iter().map(|d| d.key).collect();
         let want = ["read_pct", "size_bytes", "offset_bytes", "submit", "data", "verify"].map(|k| format!("job.{k}"));

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::metrics::{Metric, Values};
-use crate::wal::report::WalSection;
+use crate::model::wal::WalSection;
 
 /// The values of the entries of `wal`; the error names the entry.
 pub fn values(wal: &WalSection) -> Result<Values, String> {

@@ -2,20 +2,16 @@
 //! line again, e.g. "randread 4k qd32" or "fdatasync overwrite 8k". Missing
 //! settings are left out rather than guessed.
 
-use crate::{
-    bench::{
-        args::{IoPath, Mode},
-        dist::Dist,
-        report::BenchJob,
-    },
-    wal::report::WalJob,
+use crate::model::{
+    bench::{BenchJob, Dist, IoPath, Mode},
+    wal::WalJob,
 };
 
 /// "randread 4k qd32", with "jobs 4", the read share of a mixed mode, a
 /// non-uniform offset distribution, "buffered" (page cache) I/O and an
 /// open-loop rate when they apply.
 pub fn bench(job: &BenchJob) -> String {
-    let mut parts = vec![clap::ValueEnum::to_possible_value(&job.mode).map_or_else(String::new, |v| v.get_name().into())];
+    let mut parts = vec![job.mode.name().to_string()];
     if job.mode == Mode::Randrw {
         parts.push(format!("{}/{}", job.read_pct, 100u32.saturating_sub(job.read_pct)));
     }
@@ -85,9 +81,9 @@ pub fn trim(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::{
-        bench::args::{Arrival, AsyncMode, DataKind, Engine, Submit},
-        bench::report::StopJob,
-        wal::report::WalJob,
+        model::{Engine, bench::{Arrival, AsyncMode, DataKind, Submit}},
+        model::bench::StopJob,
+        model::wal::WalJob,
     };
 
     fn job(mode: Mode, read_pct: u32, bs_bytes: u64, qd: u32, jobs: u32, dist: Dist, rate: Option<f64>) -> BenchJob {

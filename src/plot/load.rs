@@ -12,13 +12,13 @@ use hdrhistogram::Histogram;
 
 use super::label;
 use crate::{
-    bench::{
-        args::Mode,
-        report::{BenchBody, Interval},
-    },
     error::AppError,
-    report::{Body, LatencySummary, Report, Rows, decode_hdr},
-    wal::report::WalBody,
+    model::{
+        Body, LatencySummary, Report,
+        bench::{BenchBody, Interval, Mode},
+        wal::WalBody,
+    },
+    report::{Rows, decode_hdr},
 };
 
 /// What `jdbio plot` draws; said in every message about a report it cannot use.
@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn series_become_tracks() {
         let mut r = base();
-        let interval = |t_s: f64, ops: u64, latency_ns| crate::bench::report::Interval {
+        let interval = |t_s: f64, ops: u64, latency_ns| crate::model::bench::Interval {
             t_s,
             length_s: 1.0,
             ops,

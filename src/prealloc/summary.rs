@@ -3,57 +3,13 @@
 
 use std::fmt::Write;
 
-use serde::{Deserialize, Serialize};
-
 use super::{mode::Mode, runner::ModeStats};
 use crate::{
-    report::LatencySummary,
+    model::LatencySummary,
     units::{human_bytes, human_ns},
 };
 
-/// One mode's row of the `prealloc` section. Sizes are in bytes;
-/// "allocated" is st_blocks x 512 (`null` where the OS does not say).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Entry {
-    /// How the file was prepared.
-    pub mode: Mode,
-    /// The file this mode used.
-    pub file: String,
-    /// False when the OS or filesystem cannot preallocate this way.
-    pub supported: bool,
-    /// Why it is unsupported, or what is surprising about the result.
-    pub note: Option<String>,
-    /// Preallocation plus the sync that makes it durable, in seconds.
-    pub prepare_s: f64,
-    /// The file's length before preparing, bytes.
-    #[serde(rename = "size_before_bytes")]
-    pub size_before: u64,
-    /// Bytes allocated before preparing.
-    #[serde(rename = "allocated_before_bytes")]
-    pub allocated_before: Option<u64>,
-    /// The file's length after preparing, before the writes, bytes.
-    #[serde(rename = "size_after_bytes")]
-    pub size_after: u64,
-    /// Bytes allocated after preparing, before the writes.
-    #[serde(rename = "allocated_after_bytes")]
-    pub allocated_after: Option<u64>,
-    /// The file's length after the writes, bytes.
-    #[serde(rename = "size_after_writes_bytes")]
-    pub size_after_writes: u64,
-    /// Bytes allocated after the writes.
-    #[serde(rename = "allocated_after_writes_bytes")]
-    pub allocated_after_writes: Option<u64>,
-    /// Write + fdatasync pairs done.
-    pub writes: u64,
-    /// Bytes written.
-    pub bytes: u64,
-    /// Wall time of the writes, in seconds.
-    pub duration_s: f64,
-    /// Write + fdatasync pairs per second.
-    pub writes_per_s: f64,
-    /// One write plus its fdatasync: what a commit waits for.
-    pub write_latency_ns: Option<LatencySummary>,
-}
+pub use crate::model::prealloc::Entry;
 
 impl Entry {
     /// The row for `mode` from what it measured; `size` is what was asked for.

@@ -2,68 +2,13 @@
 
 use std::fmt::Write;
 
-use serde::{Deserialize, Serialize};
+use super::{method::Method, plan::FileMode, runner::EntryStats};
+use crate::{
+    model::LatencySummary,
+    units::human_ns,
+};
 
-use super::{device_io::DeviceIo, method::Method, plan::FileMode, runner::EntryStats};
-use crate::{report::LatencySummary, units::human_ns};
-
-/// One (method, file mode) row of the `wal` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Entry {
-    /// How the append was made durable.
-    pub method: Method,
-    /// How the log started.
-    pub file_mode: FileMode,
-    /// The database a `--profile` row replays; absent in a generic row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<super::profile::Profile>,
-    /// The database's setting a `--profile` row ran, as its configuration
-    /// spells it (`wal_sync_method=fdatasync`); absent in a generic row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setting: Option<String>,
-    /// False when the OS or filesystem cannot do this method.
-    pub supported: bool,
-    /// Why it is unsupported, or that the log filled up early.
-    #[serde(default)]
-    pub note: Option<String>,
-    /// Commits completed.
-    #[serde(default)]
-    pub commits: u64,
-    /// Bytes committed (a `--profile` row: every byte its commits wrote).
-    #[serde(default)]
-    pub bytes: u64,
-    /// Measured time, seconds.
-    #[serde(default)]
-    pub duration_s: f64,
-    /// Commits per second.
-    #[serde(default)]
-    pub commits_per_s: f64,
-    /// Write plus sync: what a transaction waits for.
-    #[serde(default)]
-    pub commit_latency_ns: Option<LatencySummary>,
-    /// The write call alone (a `--profile` row: the sum of the commit's
-    /// write calls).
-    #[serde(default)]
-    pub write_latency_ns: Option<LatencySummary>,
-    /// The sync call alone (methods with a separate sync; a `--profile`
-    /// row: the sum of the commit's fsync and fdatasync calls).
-    #[serde(default)]
-    pub sync_latency_ns: Option<LatencySummary>,
-    /// What the block device under the log saw during the row: flushes,
-    /// writes and bytes, in all and per commit. Null for an unsupported row
-    /// and in reports written before it was counted.
-    #[serde(default)]
-    pub device_io: Option<DeviceIo>,
-    /// Nanoseconds per commit that the threads waiting for commits (psync:
-    /// the writer threads; uring: the ring's thread and its io-wq workers)
-    /// spent runnable but not running: woken by a completion, or
-    /// preempted, and waiting for a CPU another process held. Scheduler
-    /// delay, not device time (the difference of
-    /// /proc/self/task/TID/schedstat's second field over the row). Null
-    /// where it cannot be read (not Linux).
-    #[serde(default)]
-    pub runqueue_wait_per_commit_ns: Option<f64>,
-}
+pub use crate::model::wal::Entry;
 
 impl Entry {
     /// A measured entry.

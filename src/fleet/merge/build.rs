@@ -12,11 +12,13 @@ use std::collections::BTreeMap;
 
 use super::{
     input::HostRun,
-    section::{FleetHost, FleetHostOp, FleetSection, HostIops, Skew},
     window::{Aggregate, overlap},
 };
 use crate::{
-    bench::report::{BenchBody, BenchSection, Series},
+    model::{
+        bench::{BenchBody, BenchSection, Series},
+        fleet::{FleetHost, FleetHostOp, FleetSection, HostIops, Skew},
+    },
     report::{Body, CpuUsage, Host, OpResult, Report, new_histogram},
 };
 

@@ -12,7 +12,7 @@ use std::{
 use hdrhistogram::Histogram;
 
 use crate::{
-    bench::report::BenchBody,
+    model::bench::BenchBody,
     error::AppError,
     report::{Body, LatencySummary, LoadedReport, Report, decode_hdr},
 };

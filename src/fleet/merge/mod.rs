@@ -15,12 +15,11 @@ mod args;
 mod build;
 mod input;
 mod render;
-mod section;
 mod series;
 mod window;
 
 pub use args::MergeArgs;
-pub use section::FleetSection;
+pub use crate::model::fleet::FleetSection;
 
 use crate::{
     error::AppError,

@@ -40,7 +40,7 @@ pub fn render(report: &Report, job: &str) -> String {
     let _ = writeln!(out, "  rates: {}{overlap}", fleet.rule_text);
     let skew = &fleet.skew;
     let spread = skew.start_spread_ns.map_or("not stated".into(), |ns| format!("within {}", human_ns(ns as f64)));
-    let host = |v: &Option<super::section::HostIops>| {
+    let host = |v: &Option<crate::model::fleet::HostIops>| {
         v.as_ref().map_or("?".to_string(), |h| format!("{:.0} ({})", h.iops, h.host))
     };
     let ratio = skew.max_over_min_iops.map(|r| format!(", max/min {r:.2}")).unwrap_or_default();

@@ -17,7 +17,7 @@ use hdrhistogram::Histogram;
 
 use super::input::{HostRun, decode};
 use crate::{
-    bench::report::{Interval, Series},
+    model::bench::{Interval, Series},
     error::AppError,
     report::{LatencySummary, Rows, decode_hdr, load_with, new_histogram},
 };
