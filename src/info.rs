@@ -5,12 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::{
-    error::AppError,
-    model::info::{InfoBody, InfoJob},
-    report::{Body, Clock, Delivery, Report, deliver},
-    target,
-};
+use crate::{error::AppError, report::{Body, Clock, Delivery, Report, deliver}, target};
+use crate::model::info::{InfoBody, InfoJob};
 
 /// Runs `jdbio info`.
 pub fn run(args: &InfoArgs) -> Result<(), AppError> {

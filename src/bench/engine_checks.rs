@@ -8,10 +8,8 @@ use super::{
     args::{self, BenchArgs},
     plan::Plan,
 };
-use crate::{
-    io_engine::Engine,
-    model::bench::{AsyncMode, IoPath},
-};
+use crate::{io_engine::Engine};
+use crate::model::bench::{AsyncMode, IoPath};
 
 /// Refuses the options `--engine` cannot take, in one line naming both:
 /// the ring's own (--sqpoll, --submit, --async) on any other engine, and

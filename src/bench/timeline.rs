@@ -11,14 +11,11 @@ use super::{
     series::Which,
     stats::WorkerStats,
 };
-use crate::{
-    error::AppError,
-    model::bench::{Interval, RateSection, Series},
-    report::{
+use crate::{error::AppError, report::{
         LatencySummary, LogInterval, OpResult, interval_line, interval_log_header, new_histogram,
         percentile_distribution, value_at_percentile,
-    },
-};
+    }};
+use crate::model::bench::{Interval, RateSection, Series};
 
 /// The op kinds and latencies a run of `plan` measures, in report order:
 /// the kinds its mode issues; service time, and response time in open loop.

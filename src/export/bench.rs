@@ -7,11 +7,7 @@
 //! empty).
 
 use super::{Cell, Column, LATENCY, Table, latency_cells, percentile};
-use crate::{
-    model::bench::BenchBody,
-    fleet::merge::FleetSection,
-    report::{OpResult, Report},
-};
+use crate::model::{bench::BenchBody, fleet::FleetSection, OpResult, Report};
 
 /// op, latency, ops, errors, IOPS, bandwidth.
 const HEAD: [Column; 6] = [

@@ -1,7 +1,7 @@
 //! CSV and markdown exports of a report (`--csv FILE`, `--markdown FILE`,
 //! `-` for stdout), beside `--json`.
 //!
-//! The exporters see only the typed report ([`crate::report::Report`]),
+//! The exporters see only the typed report ([`crate::model::Report`]),
 //! never the run: [`table`] turns it into a [`Table`] (one row per op kind for bench, per method and
 //! file mode for wal, per job and op for a suite (`jdbio run`), per metric for gate), and
 //! [`csv`] and [`markdown`] draw that table. CSV keeps raw numbers with the
@@ -18,10 +18,8 @@ mod wal;
 
 use clap::Args;
 
-use crate::{
-    error::AppError,
-    report::{Body, LatencySummary, Report, write_output},
-};
+use crate::{error::AppError, report::write_output};
+use crate::model::{Body, LatencySummary, Report};
 
 /// `--csv FILE` and `--markdown FILE`, for the commands whose report is a table.
 #[derive(Debug, Clone, Default, Args)]

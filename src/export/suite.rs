@@ -5,10 +5,7 @@
 //! with its error.
 
 use super::{Cell, Column, Table, percentile};
-use crate::{
-    report::{Body, LatencySummary},
-    model::suite::SuiteSection,
-};
+use crate::model::{Body, LatencySummary, suite::SuiteSection};
 
 const COLUMNS: [Column; 11] = [
     Column::plain("job", "job"),

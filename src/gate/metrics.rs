@@ -9,11 +9,8 @@ use std::collections::BTreeMap;
 pub use crate::model::gate::{Bad, Metric, Unit};
 
 use super::load::Loaded;
-use crate::{
-    error::AppError,
-    report::{Body, OpResult},
-    units::{human_bytes, human_ns},
-};
+use crate::{error::AppError, units::{human_bytes, human_ns}};
+use crate::model::{Body, OpResult};
 
 impl Metric {
     /// Every metric, in table order.
@@ -193,7 +190,7 @@ fn values(results: &BTreeMap<String, OpResult>, cpu_per_io: Option<f64>, at: &st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{LatencySummary, load_bytes};
+    use crate::model::{LatencySummary, load_bytes};
 
     /// The gate's base fixture (a /1 report), loaded.
     fn base() -> Loaded {

@@ -3,7 +3,7 @@
 //! naming each difference, unless `--allow-mismatch`); a different machine,
 //! device, filesystem or run length is only a warning, since comparing
 //! across them is sometimes the point but never innocent. Each setting is
-//! read from the typed report ([`crate::report::Report`]); its name is
+//! read from the typed report ([`crate::model::Report`]); its name is
 //! only what messages call it.
 
 pub use crate::model::gate::Difference;
@@ -11,11 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::load::Loaded;
-use crate::{
-    model::bench::BenchJob,
-    report::{Body, Report},
-    model::wal::WalJob,
-};
+use crate::model::{bench::BenchJob, Body, Report, wal::WalJob};
 
 /// How a setting that must match is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,7 +242,7 @@ fn show(v: Option<&Value>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::load_bytes;
+    use crate::model::load_bytes;
 
     /// The gate fixture `name` (a /1 report), loaded.
     fn fixture(name: &str) -> Loaded {
@@ -276,8 +272,8 @@ mod tests {
         let j = wal_job(&mut cur);
         (j.writers, j.batch, j.bs_bytes, j.time_s) = (j.writers + 3, j.batch + 7, j.bs_bytes / 2, j.time_s + 3.0);
         // The fixture predates job.engine: it reads as uring, today's default is psync.
-        assert_eq!(j.engine, crate::io_engine::Engine::Uring);
-        j.engine = crate::io_engine::Engine::Psync;
+        assert_eq!(j.engine, crate::model::Engine::Uring);
+        j.engine = crate::model::Engine::Psync;
         let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.key.clone()).collect();
         assert_eq!(found, ["job.engine", "job.writers", "job.batch", "job.bs_bytes"]);
         assert_eq!(warnings(&base, &cur).len(), 1);
@@ -293,8 +289,8 @@ mod tests {
         let j = job(&mut cur);
         j.bs_bytes *= 2;
         j.qd *= 2;
-        j.dist = crate::bench::dist::Dist::Zipf { theta: 0.9 };
-        cur.report.target.as_mut().unwrap().kind = crate::target::TargetKind::Block;
+        j.dist = crate::model::bench::Dist::Zipf { theta: 0.9 };
+        cur.report.target.as_mut().unwrap().kind = crate::model::TargetKind::Block;
         let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.to_string()).collect();
         assert_eq!(
             found,

@@ -48,7 +48,7 @@ pub fn values(wal: &WalSection) -> Result<Values, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Body, load_bytes};
+    use crate::model::{Body, load_bytes};
 
     /// The wal section of the gate's wal fixture (a /1 report).
     fn section() -> WalSection {

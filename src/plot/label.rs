@@ -80,11 +80,7 @@ pub fn trim(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{
-        model::{Engine, bench::{Arrival, AsyncMode, DataKind, Submit}},
-        model::bench::StopJob,
-        model::wal::WalJob,
-    };
+    use crate::model::{Engine, bench::{Arrival, AsyncMode, DataKind, Submit}, bench::StopJob, wal::WalJob};
 
     fn job(mode: Mode, read_pct: u32, bs_bytes: u64, qd: u32, jobs: u32, dist: Dist, rate: Option<f64>) -> BenchJob {
         BenchJob {
@@ -121,7 +117,7 @@ mod tests {
     fn wal_job(bs_bytes: u64, batch: u32, writers: u32) -> WalJob {
         WalJob {
             path: "w".into(),
-            engine: crate::io_engine::Engine::Psync,
+            engine: crate::model::Engine::Psync,
             profile: None,
             methods: Vec::new(),
             file_modes: Vec::new(),

@@ -1,8 +1,8 @@
 //! Reading reports and turning each into what can be drawn: latency
 //! histograms (decoded from their `hdr` blobs) and time series. Every way a
 //! file can be unusable is exit 2 with a message naming the path. Files are
-//! read by [`crate::report::load`] (size-bounded, typed, `jdbio.report/1`
-//! files mapped to /2) and blobs decoded by [`crate::report::decode_hdr`]
+//! read by [`crate::model::load`] (size-bounded, typed, `jdbio.report/1`
+//! files mapped to /2) and blobs decoded by [`crate::model::decode_hdr`]
 //! (declared sizes checked first). A bench report's `series` rows are read
 //! one at a time and only their points kept ([`Points`]).
 
@@ -11,15 +11,8 @@ use std::{collections::BTreeMap, path::Path};
 use hdrhistogram::Histogram;
 
 use super::label;
-use crate::{
-    error::AppError,
-    model::{
-        Body, LatencySummary, Report,
-        bench::{BenchBody, Interval, Mode},
-        wal::WalBody,
-    },
-    report::{Rows, decode_hdr},
-};
+use crate::{error::AppError};
+use crate::model::{Body, LatencySummary, Report, bench::{BenchBody, Interval, Mode}, wal::WalBody, Rows, decode_hdr};
 
 /// What `jdbio plot` draws; said in every message about a report it cannot use.
 const PLOTTABLE: &str = "jdbio plot draws jdbio bench and jdbio wal reports";
@@ -102,7 +95,7 @@ pub fn load(path: &Path) -> Result<Source, AppError> {
         add_points(&mut points, kind, &row);
         Ok(())
     };
-    let report = crate::report::load_with(path, Rows::Each(&mut each))?.report;
+    let report = crate::model::load_with(path, Rows::Each(&mut each))?.report;
     let source = extract(&report, points).map_err(usage)?;
     if source.curves.is_empty() && source.tracks.is_empty() {
         return Err(usage(format!(
@@ -210,7 +203,7 @@ fn histogram(summary: &LatencySummary, at: &str) -> Result<Option<Histogram<u64>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{OpResult, load_bytes, new_histogram};
+    use crate::model::{OpResult, load_bytes, new_histogram};
 
     fn summary(values: &[u64]) -> LatencySummary {
         let mut h = new_histogram();

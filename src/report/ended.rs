@@ -1,10 +1,8 @@
 //! How a run ends, from the result its command returns and the signal
 //! that arrived ([`crate::model::Ended`] is the type the report states).
 
-use crate::{
-    error::AppError,
-    model::{Ended, Report},
-};
+use crate::{error::AppError};
+use crate::model::{Ended, Report};
 
 impl Ended {
     /// How a run that ends in `result` ended (a signal that arrived is

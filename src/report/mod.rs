@@ -1,51 +1,32 @@
-//! The report every subcommand produces, and its exporters.
-//!
-//! One schema (`jdbio.report/2`, snake_case keys, units in key names:
-//! `_bytes`, `_ns`, `_s`, `_per_s`, `_pct`, bare only for counts) for every
-//! subcommand. Every part is a type: the shared ones here, each
-//! subcommand's `job` and sections in the module that owns it, gathered by
-//! [`Body`]. [`load`] reads any report back into these types, a
-//! `jdbio.report/1` file included (`report/upgrade.rs` maps its keys); nothing
-//! outside this module looks a report key up by its name.
-//! Workers never see this type: they fill plain counters and histograms,
-//! and the report is built after they join.
+//! A report's delivery: stamping a new [`Report`] (host, argv, time,
+//! rank), the run's clock and how it ended, where it is written and the
+//! human summaries beside it. The report's types and their loading are the
+//! leaf [`crate::model`] (re-exported here for the commands and the
+//! library's users); nothing here is a part of the schema.
 
 mod args;
 mod fit;
 /// The widest line a human summary prints.
 pub use fit::WIDTH as SUMMARY_WIDTH;
-mod hdr_blob;
 mod hdr_files;
 mod host;
 mod ended;
 mod epilogue;
-mod load;
-mod outline;
 mod output;
-mod upgrade;
 pub mod output_path;
-mod read;
-mod stream;
-mod rows;
-mod schema;
 mod time;
 
 use std::collections::BTreeMap;
 
 pub use crate::model::{
-    Body, CpuUsage, Ended, Host, LatencySummary, OpResult, PERCENTILES, RankRecord, Report, SCHEMA, SCHEMA_V1,
-    encode_hdr, new_histogram, value_at_percentile,
+    Body, CpuUsage, Ended, Host, LatencySummary, LoadedReport, MAX_REPORT_BYTES, OpResult, PERCENTILES, RankRecord,
+    Report, RowFn, Rows, SCHEMA, SCHEMA_V1, decode_hdr, encode_hdr, json_schema, load, load_bytes, load_with,
+    new_histogram, outline, value_at_percentile,
 };
 pub use args::OutputArgs;
 pub use epilogue::{Clock, Delivery, deliver, deliver_failure};
-pub use hdr_blob::decode_hdr;
 pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
-pub use load::{LoadedReport, load, load_bytes, load_with};
-pub use rows::{RowFn, Rows};
 pub use output::{Finished, OutputPlan, Sink, check, conclude_rows, finish, prepare, write_file, write_json, write_output};
-pub use read::MAX_REPORT_BYTES;
-pub use outline::outline;
-pub use schema::json_schema;
 pub use time::{now_rfc3339, rfc3339};
 
 impl Report {

@@ -4,10 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{identity::RunId, plan::VerifyPlan};
-use crate::{
-    blockcheck::findings::Verdicts,
-    model::verify::{AckLogSection, VerifyJob, VerifyRun, VerifySection},
-};
+use crate::{blockcheck::findings::Verdicts};
+use crate::model::verify::{AckLogSection, VerifyJob, VerifyRun, VerifySection};
 
 impl VerifyJob {
     /// The job of `plan`.

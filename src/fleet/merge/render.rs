@@ -4,10 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::{
-    report::{Body, Report},
-    units::{human_bytes, human_ns},
-};
+use crate::{units::{human_bytes, human_ns}};
+use crate::model::{Body, Report};
 
 /// Formats the summary of the merged `report` of job `job`.
 pub fn render(report: &Report, job: &str) -> String {

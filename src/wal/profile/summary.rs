@@ -4,7 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::{units::human_ns, model::wal::Entry};
+use crate::units::human_ns;
+use crate::model::wal::Entry;
 
 /// The summary: `header`, then one line per row, then `warnings`.
 pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
