@@ -5,7 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::{error::AppError, report::{Body, Clock, Delivery, Report, deliver}, target};
+use crate::{
+    error::AppError,
+    report::{Body, Clock, Delivery, Report, deliver},
+    target,
+};
 use crate::model::info::{InfoBody, InfoJob};
 
 /// Runs `jdbio info`.

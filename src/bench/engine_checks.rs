@@ -8,7 +8,7 @@ use super::{
     args::{self, BenchArgs},
     plan::Plan,
 };
-use crate::{io_engine::Engine};
+use crate::io_engine::Engine;
 use crate::model::bench::{AsyncMode, IoPath};
 
 /// Refuses the options `--engine` cannot take, in one line naming both:

@@ -12,7 +12,12 @@ use super::{
     dist::Dist,
     layout::{self, Cached},
 };
-use crate::{error::AppError, io_engine::Engine, prologue::{self, Missing}, target::{TargetInfo, TargetKind}};
+use crate::{
+    error::AppError,
+    io_engine::Engine,
+    prologue::{self, Missing},
+    target::{TargetInfo, TargetKind},
+};
 use crate::model::bench::{Arrival, AsyncMode, DataKind, IoPath, Mode, Submit};
 
 /// The scratch file used when no target is given.

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::model::Percentile;
 use crate::model::bench::RateSection;
 use crate::{
     report::{Body, OpResult, Report},
@@ -35,7 +36,7 @@ pub fn render(report: &Report) -> String {
         for (i, rep) in reps.iter().enumerate() {
             let mut line = format!("    rep {}:", i + 1);
             for (kind, r) in &rep.results {
-                let p99 = r.latency_ns.percentiles.get("99").copied().unwrap_or(0) as f64;
+                let p99 = r.latency_ns.at(Percentile::P99).unwrap_or(0) as f64;
                 let _ = write!(line, " {kind} {:.0} IOPS p99 {}", r.iops, human_ns(p99));
             }
             let _ = writeln!(out, "{line}");
@@ -106,7 +107,7 @@ fn render_rate(out: &mut String, rate: &RateSection, report: &Report) {
     );
     for (kind, r) in &report.results {
         if let Some(resp) = &r.response_latency_ns {
-            let p = |l: &crate::report::LatencySummary| human_ns(l.percentiles.get("99").copied().unwrap_or(0) as f64);
+            let p = |l: &crate::report::LatencySummary| human_ns(l.at(Percentile::P99).unwrap_or(0) as f64);
             let _ = writeln!(
                 out,
                 "         {kind} p99: response {} (from intended start), service {}",
@@ -126,7 +127,7 @@ fn render_rate(out: &mut String, rate: &RateSection, report: &Report) {
 
 fn render_op(out: &mut String, kind: &str, r: &OpResult) {
     let l = &r.latency_ns;
-    let p = |k: &str| human_ns(l.percentiles.get(k).copied().unwrap_or(0) as f64);
+    let p = |k: Percentile| human_ns(l.at(k).unwrap_or(0) as f64);
     let _ = writeln!(
         out,
         "  {kind:<5}: {:.0} IOPS, {}/s, {} ops, {} errors",
@@ -138,11 +139,11 @@ fn render_op(out: &mut String, kind: &str, r: &OpResult) {
     let _ = writeln!(
         out,
         "         lat p50 {}  p90 {}  p99 {}  p99.9 {}  p99.99 {}",
-        p("50"),
-        p("90"),
-        p("99"),
-        p("99.9"),
-        p("99.99"),
+        p(Percentile::P50),
+        p(Percentile::P90),
+        p(Percentile::P99),
+        p(Percentile::P999),
+        p(Percentile::P9999),
     );
     let _ = writeln!(
         out,

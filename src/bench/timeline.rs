@@ -6,15 +6,14 @@ use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
-use super::{
-    plan::Plan,
-    series::Which,
-    stats::WorkerStats,
-};
-use crate::{error::AppError, report::{
+use super::{plan::Plan, series::Which, stats::WorkerStats};
+use crate::{
+    error::AppError,
+    report::{
         LatencySummary, LogInterval, OpResult, interval_line, interval_log_header, new_histogram,
         percentile_distribution, value_at_percentile,
-    }};
+    },
+};
 use crate::model::bench::{Interval, RateSection, Series};
 
 /// The op kinds and latencies a run of `plan` measures, in report order:

@@ -11,8 +11,7 @@ use std::{
     time::Instant,
 };
 
-use super::{
-    data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
+use super::{data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
 use crate::{
     dio::{File, OpenMode},
     engine::{Config, Ran, prepare},

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use crate::{error::AppError};
+use crate::error::AppError;
 use crate::model::{Body, Ended, LoadedReport, Report, Rows};
 
 /// A report the gate can use.

@@ -9,7 +9,11 @@ use std::collections::BTreeMap;
 pub use crate::model::gate::{Bad, Metric, Unit};
 
 use super::load::Loaded;
-use crate::{error::AppError, units::{human_bytes, human_ns}};
+use crate::model::Percentile;
+use crate::{
+    error::AppError,
+    units::{human_bytes, human_ns},
+};
 use crate::model::{Body, OpResult};
 
 impl Metric {
@@ -83,13 +87,13 @@ impl Metric {
     /// The metric's value in one op kind's result (None for CPU per I/O,
     /// which is the report's).
     fn of(self, r: &OpResult) -> Option<f64> {
-        let p = |key: &str| r.latency_ns.percentiles.get(key).map(|&v| v as f64);
+        let p = |key: Percentile| r.latency_ns.at(key).map(|v| v as f64);
         match self {
             Metric::Iops => Some(r.iops),
             Metric::Bw => Some(r.bw_bytes_per_s),
-            Metric::P50 => p("50"),
-            Metric::P99 => p("99"),
-            Metric::P999 => p("99.9"),
+            Metric::P50 => p(Percentile::P50),
+            Metric::P99 => p(Percentile::P99),
+            Metric::P999 => p(Percentile::P999),
             Metric::CpuPerIo => None,
         }
     }
@@ -199,7 +203,7 @@ mod tests {
     }
 
     fn op(iops: f64, p99: u64) -> OpResult {
-        let percentiles = [("50", 100), ("99", p99), ("99.9", 900)].map(|(k, v)| (k.to_string(), v)).into();
+        let percentiles = [(Percentile::P50, 100), (Percentile::P99, p99), (Percentile::P999, 900)].into();
         let latency_ns = LatencySummary { percentiles, ..LatencySummary::default() };
         OpResult {
             ops: 10,
@@ -271,7 +275,7 @@ mod tests {
     fn names_the_missing_percentile() {
         let mut r = base();
         let mut write = op(1.0, 1);
-        write.latency_ns.percentiles.remove("50");
+        write.latency_ns.percentiles.remove(&Percentile::P50);
         r.report.results = [("write".to_string(), write)].into();
         let msg = extract(&r).unwrap_err().to_string();
         assert!(msg.contains("r.json") && msg.contains("results[\"write\"] has no p50 latency percentile"), "{msg}");

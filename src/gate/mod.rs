@@ -27,7 +27,10 @@ mod wal_metrics;
 pub use args::GateArgs;
 pub use metrics::Unit;
 
-use crate::{error::AppError, report::{Clock, Sink, write_json, write_output}};
+use crate::{
+    error::AppError,
+    report::{Clock, Sink, write_json, write_output},
+};
 use crate::model::{Body, Report};
 
 /// What comparing one pair of reports found (one job of a suite, or the

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::load::Loaded;
-use crate::model::{bench::BenchJob, Body, Report, wal::WalJob};
+use crate::model::{Body, Report, bench::BenchJob, wal::WalJob};
 
 /// How a setting that must match is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

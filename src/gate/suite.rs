@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use super::{Judged, load::Loaded, outcome::Spread};
-use crate::{error::AppError};
+use crate::error::AppError;
 use crate::model::{Body, Report};
 
 /// One job of a suite in both reports: its name, the baseline's, the current.

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::metrics::{Metric, Values};
+use crate::model::Percentile;
 use crate::model::wal::WalSection;
 
 /// The values of the entries of `wal`; the error names the entry.
@@ -27,12 +28,10 @@ pub fn values(wal: &WalSection) -> Result<Values, String> {
             (Metric::Iops, entry.commits_per_s),
         ]);
         let latency = entry.commit_latency_ns.as_ref().ok_or(format!("{at}: no commit_latency_ns"))?;
-        for (metric, pct) in [(Metric::P50, "50"), (Metric::P99, "99"), (Metric::P999, "99.9")] {
-            let value = latency
-                .percentiles
-                .get(pct)
-                .ok_or(format!("{at}: commit_latency_ns.percentiles[\"{pct}\"] is missing"))?;
-            metrics.insert(metric, *value as f64);
+        for (metric, pct) in [(Metric::P50, Percentile::P50), (Metric::P99, Percentile::P99), (Metric::P999, Percentile::P999)] {
+            let value =
+                latency.at(pct).ok_or(format!("{at}: commit_latency_ns.percentiles[\"{}\"] is missing", pct.key()))?;
+            metrics.insert(metric, value as f64);
         }
         ops.insert(name, metrics);
     }
@@ -69,7 +68,7 @@ mod tests {
         let name = format!("{} {}", e.method.name(), e.file_mode.name());
         assert_eq!(v.get(Some(&name), Metric::Iops), Some(e.commits_per_s));
         assert_eq!(v.get(Some(&name), Metric::Bw), Some(e.bytes as f64 / e.duration_s));
-        let p99 = e.commit_latency_ns.as_ref().unwrap().percentiles["99"] as f64;
+        let p99 = e.commit_latency_ns.as_ref().unwrap().at(Percentile::P99).unwrap() as f64;
         assert_eq!(v.get(Some(&name), Metric::P99), Some(p99));
     }
 

@@ -50,7 +50,7 @@ pub use engine::Engine;
 pub use hdr_blob::decode_hdr;
 pub use host::{CpuUsage, Host};
 pub use keyed::named_and_rest;
-pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
+pub use latency::{LatencySummary, PERCENTILES, Percentile, encode_hdr, new_histogram, value_at_percentile};
 pub use load::{LoadError, LoadedReport, load, load_bytes, load_with};
 pub use outline::outline;
 pub use read::MAX_REPORT_BYTES;

@@ -80,7 +80,12 @@ pub fn trim(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Engine, bench::{Arrival, AsyncMode, DataKind, Submit}, bench::StopJob, wal::WalJob};
+    use crate::model::{
+        Engine,
+        bench::StopJob,
+        bench::{Arrival, AsyncMode, DataKind, Submit},
+        wal::WalJob,
+    };
 
     fn job(mode: Mode, read_pct: u32, bs_bytes: u64, qd: u32, jobs: u32, dist: Dist, rate: Option<f64>) -> BenchJob {
         BenchJob {

@@ -11,8 +11,14 @@ use std::{collections::BTreeMap, path::Path};
 use hdrhistogram::Histogram;
 
 use super::label;
-use crate::{error::AppError};
-use crate::model::{Body, LatencySummary, Report, bench::{BenchBody, Interval, Mode}, wal::WalBody, Rows, decode_hdr};
+use crate::model::Percentile;
+use crate::error::AppError;
+use crate::model::{
+    Body, LatencySummary, Report, Rows,
+    bench::{BenchBody, Interval, Mode},
+    decode_hdr,
+    wal::WalBody,
+};
 
 /// What `jdbio plot` draws; said in every message about a report it cannot use.
 const PLOTTABLE: &str = "jdbio plot draws jdbio bench and jdbio wal reports";
@@ -77,7 +83,7 @@ type Points = BTreeMap<String, (Vec<Sample>, Vec<Sample>)>;
 
 /// Adds the points of `row`, a `series` row of op kind `kind`, to `points`.
 fn add_points(points: &mut Points, kind: &str, row: &Interval) {
-    let p99 = |l: &LatencySummary| l.percentiles.get("99").map(|&v| v as f64).filter(|_| row.ops > 0);
+    let p99 = |l: &LatencySummary| l.at(Percentile::P99).map(|v| v as f64).filter(|_| row.ops > 0);
     let sample = |l: &LatencySummary| Sample { t_s: row.t_s, iops: row.iops, p99_ns: p99(l) };
     if !points.contains_key(kind) {
         points.insert(kind.to_string(), Default::default());
@@ -274,7 +280,7 @@ mod tests {
             response_latency_ns: None,
         };
         let rows = [interval(1.0, 10, summary(&[5000; 10])), interval(2.0, 0, summary(&[]))];
-        let p99 = rows[0].latency_ns.percentiles["99"] as f64;
+        let p99 = rows[0].latency_ns.at(Percentile::P99).unwrap() as f64;
         let mut points = Points::new();
         rows.iter().for_each(|row| add_points(&mut points, "read", row));
         let b = body(&mut r).clone();

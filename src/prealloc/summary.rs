@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{mode::Mode, runner::ModeStats};
+use crate::model::Percentile;
 use crate::{
     model::LatencySummary,
     units::{human_bytes, human_ns},
@@ -36,8 +37,8 @@ impl Entry {
         }
     }
 
-    fn p(&self, key: &str) -> Option<u64> {
-        self.write_latency_ns.as_ref().and_then(|l| l.percentiles.get(key).copied())
+    fn p(&self, key: Percentile) -> Option<u64> {
+        self.write_latency_ns.as_ref().and_then(|l| l.at(key))
     }
 }
 
@@ -60,7 +61,7 @@ fn surprise(mode: Mode, s: &ModeStats, size: u64) -> Option<String> {
 /// One line: which mode had the lowest p99 write + fdatasync, and by how
 /// much it beat the slowest.
 pub fn conclusion(entries: &[Entry]) -> String {
-    let measured: Vec<(&Entry, u64)> = entries.iter().filter_map(|e| Some((e, e.p("99")?))).collect();
+    let measured: Vec<(&Entry, u64)> = entries.iter().filter_map(|e| Some((e, e.p(Percentile::P99)?))).collect();
     let (Some(best), Some(worst)) = (measured.iter().min_by_key(|m| m.1), measured.iter().max_by_key(|m| m.1)) else {
         return "no mode could run here".into();
     };
@@ -108,7 +109,7 @@ pub fn render(header: &str, entries: &[Entry], conclusion: &str) -> String {
             bytes(Some(e.size_after)),
             bytes(e.allocated_after),
             bytes(e.allocated_after_writes),
-            ns(e.p("99")),
+            ns(e.p(Percentile::P99)),
             ns(e.write_latency_ns.as_ref().map(|l| l.max)),
             e.writes_per_s,
         );

@@ -1,7 +1,7 @@
 //! How a run ends, from the result its command returns and the signal
 //! that arrived ([`crate::model::Ended`] is the type the report states).
 
-use crate::{error::AppError};
+use crate::error::AppError;
 use crate::model::{Ended, Report};
 
 impl Ended {

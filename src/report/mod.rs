@@ -19,9 +19,9 @@ mod time;
 use std::collections::BTreeMap;
 
 pub use crate::model::{
-    Body, CpuUsage, Ended, Host, LatencySummary, LoadedReport, MAX_REPORT_BYTES, OpResult, PERCENTILES, RankRecord,
-    Report, RowFn, Rows, SCHEMA, SCHEMA_V1, decode_hdr, encode_hdr, json_schema, load, load_bytes, load_with,
-    new_histogram, outline, value_at_percentile,
+    Body, CpuUsage, Ended, Host, LatencySummary, LoadedReport, MAX_REPORT_BYTES, OpResult, PERCENTILES, Percentile,
+    RankRecord, Report, RowFn, Rows, SCHEMA, SCHEMA_V1, decode_hdr, encode_hdr, json_schema, load, load_bytes,
+    load_with, new_histogram, outline, value_at_percentile,
 };
 pub use args::OutputArgs;
 pub use epilogue::{Clock, Delivery, deliver, deliver_failure};

@@ -3,10 +3,8 @@
 use std::fmt::Write;
 
 use super::{method::Method, plan::FileMode, runner::EntryStats};
-use crate::{
-    model::LatencySummary,
-    units::human_ns,
-};
+use crate::model::Percentile;
+use crate::{model::LatencySummary, units::human_ns};
 
 pub use crate::model::wal::Entry;
 
@@ -66,8 +64,8 @@ impl Entry {
         }
     }
 
-    fn p(lat: &Option<LatencySummary>, key: &str) -> Option<u64> {
-        lat.as_ref().and_then(|l| l.percentiles.get(key).copied())
+    fn p(lat: &Option<LatencySummary>, key: Percentile) -> Option<u64> {
+        lat.as_ref().and_then(|l| l.at(key))
     }
 }
 
@@ -81,11 +79,11 @@ pub fn durability_warnings(entries: &[Entry], write_cache: Option<&str>) -> Vec<
     }
     let mut warnings = Vec::new();
     for e in entries.iter().filter(|e| e.supported && e.method != Method::None) {
-        let commit = Entry::p(&e.commit_latency_ns, "50").unwrap_or(0);
+        let commit = Entry::p(&e.commit_latency_ns, Percentile::P50).unwrap_or(0);
         let plain = entries
             .iter()
             .find(|r| r.method == Method::None && r.file_mode == e.file_mode)
-            .and_then(|r| Entry::p(&r.write_latency_ns, "50"));
+            .and_then(|r| Entry::p(&r.write_latency_ns, Percentile::P50));
         let too_fast = plain.is_some_and(|w| (commit as f64) < 1.5 * w as f64);
         if too_fast {
             warnings.push(format!(
@@ -130,11 +128,11 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
             e.method.name(),
             e.file_mode.name(),
             e.commits_per_s,
-            fmt(Entry::p(&e.commit_latency_ns, "50")),
-            fmt(Entry::p(&e.commit_latency_ns, "99")),
-            fmt(Entry::p(&e.commit_latency_ns, "99.9")),
+            fmt(Entry::p(&e.commit_latency_ns, Percentile::P50)),
+            fmt(Entry::p(&e.commit_latency_ns, Percentile::P99)),
+            fmt(Entry::p(&e.commit_latency_ns, Percentile::P999)),
             fmt(l.map(|l| l.max)),
-            fmt(Entry::p(&e.sync_latency_ns, "50")),
+            fmt(Entry::p(&e.sync_latency_ns, Percentile::P50)),
             e.device_io.as_ref().and_then(|d| d.flushes_per_commit).map_or("-".to_string(), |f| format!("{f:.2}")),
         );
         if let Some(note) = &e.note {

@@ -14,7 +14,12 @@ use super::{
     input::HostRun,
     window::{Aggregate, overlap},
 };
-use crate::model::{bench::{BenchBody, BenchSection, Series}, fleet::{FleetHost, FleetHostOp, FleetSection, HostIops, Skew}, Body, CpuUsage, Host, OpResult, Report, new_histogram};
+use crate::model::{
+    Body, CpuUsage, Host, OpResult, Report,
+    bench::{BenchBody, BenchSection, Series},
+    fleet::{FleetHost, FleetHostOp, FleetSection, HostIops, Skew},
+    new_histogram,
+};
 
 /// The merged report of `hosts` (at least one, each a bench report), with
 /// the merged `series` when they have one.

@@ -11,8 +11,8 @@ use std::{
 
 use hdrhistogram::Histogram;
 
-use crate::{error::AppError};
-use crate::model::{bench::BenchBody, Body, LatencySummary, LoadedReport, Report, decode_hdr};
+use crate::error::AppError;
+use crate::model::{Body, LatencySummary, LoadedReport, Report, bench::BenchBody, decode_hdr};
 
 /// One op kind of one host: counters and the decoded latency histogram.
 #[derive(Debug, Clone)]

@@ -21,7 +21,11 @@ mod window;
 pub use args::MergeArgs;
 pub use crate::model::fleet::FleetSection;
 
-use crate::{error::AppError, gate::settings, report::{Delivery, deliver}};
+use crate::{
+    error::AppError,
+    gate::settings,
+    report::{Delivery, deliver},
+};
 use crate::model::{Body, Ended, LoadedReport, Rows};
 
 /// Runs `jdbio merge`.

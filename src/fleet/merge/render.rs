@@ -4,7 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::{units::{human_bytes, human_ns}};
+use crate::model::Percentile;
+use crate::units::{human_bytes, human_ns};
 use crate::model::{Body, Report};
 
 /// Formats the summary of the merged `report` of job `job`.
@@ -14,7 +15,7 @@ pub fn render(report: &Report, job: &str) -> String {
     let mut out = format!("jdbio merge: {} reports of {job}\n", fleet.reports);
     for (kind, r) in &report.results {
         let l = &r.latency_ns;
-        let p = |k: &str| human_ns(l.percentiles.get(k).copied().unwrap_or(0) as f64);
+        let p = |k: Percentile| human_ns(l.at(k).unwrap_or(0) as f64);
         let _ = writeln!(
             out,
             "  {kind:<5}: {:.0} IOPS, {}/s, {} ops, {} errors (all hosts)",
@@ -26,10 +27,10 @@ pub fn render(report: &Report, job: &str) -> String {
         let _ = writeln!(
             out,
             "         lat p50 {}  p90 {}  p99 {}  p99.9 {}\n             min {}  max {}  (the hosts' histograms added)",
-            p("50"),
-            p("90"),
-            p("99"),
-            p("99.9"),
+            p(Percentile::P50),
+            p(Percentile::P90),
+            p(Percentile::P99),
+            p(Percentile::P999),
             human_ns(l.min as f64),
             human_ns(l.max as f64)
         );

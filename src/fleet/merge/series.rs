@@ -16,8 +16,12 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 
 use super::input::{HostRun, decode};
-use crate::{error::AppError};
-use crate::model::{bench::{Interval, Series}, LatencySummary, Rows, decode_hdr, load_with, new_histogram};
+use crate::error::AppError;
+use crate::model::{
+    LatencySummary, Rows,
+    bench::{Interval, Series},
+    decode_hdr, load_with, new_histogram,
+};
 
 /// The most grid cells a merged series holds: 131,072, over 20 minutes of
 /// 10 ms intervals. Each is a row of the fleet report (up to about 1 KiB

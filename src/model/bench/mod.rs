@@ -10,7 +10,7 @@ mod job;
 
 pub use job::{Arrival, AsyncMode, BenchJob, DataKind, Dist, IoPath, Mode, StopJob, Submit};
 
-use super::{CpuUsage, LatencySummary, OpResult};
+use super::{CpuUsage, LatencySummary, OpResult, Percentile};
 
 /// A bench report's `command`-specific part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -215,10 +215,12 @@ pub struct MedianOp {
     /// Bytes per second.
     pub bw_bytes_per_s: f64,
     /// Service time percentiles ("50", "99", ...), ns.
-    pub latency_percentiles_ns: BTreeMap<String, f64>,
+    #[schemars(with = "BTreeMap<String, f64>")]
+    pub latency_percentiles_ns: BTreeMap<Percentile, f64>,
     /// Open loop only: response time percentiles, ns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_latency_percentiles_ns: Option<BTreeMap<String, f64>>,
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
+    pub response_latency_percentiles_ns: Option<BTreeMap<Percentile, f64>>,
 }
 
 /// The `start_at` section.
