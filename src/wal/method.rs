@@ -16,22 +16,6 @@ impl Method {
         Method::BufferedFsync,
     ];
 
-    /// The name users type.
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::None => "none",
-            Method::Odsync => "odsync",
-            Method::Fdatasync => "fdatasync",
-            Method::Fsync => "fsync",
-            Method::Osync => "osync",
-            Method::RwfDsync => "rwf-dsync",
-            Method::BufferedFdatasync => "buffered-fdatasync",
-            Method::BufferedFsync => "buffered-fsync",
-            Method::BufferedOdsync => "buffered-odsync",
-            Method::BufferedOsync => "buffered-osync",
-        }
-    }
-
     /// How the log is opened for this method.
     pub fn open_mode(self) -> OpenMode {
         match self {

@@ -19,15 +19,6 @@ pub use crate::model::wal::FileMode;
 
 impl FileMode {
     const ALL: [FileMode; 3] = [FileMode::Overwrite, FileMode::Append, FileMode::Prealloc];
-
-    /// The name users type.
-    pub fn name(self) -> &'static str {
-        match self {
-            FileMode::Overwrite => "overwrite",
-            FileMode::Append => "append",
-            FileMode::Prealloc => "prealloc",
-        }
-    }
 }
 
 /// Everything a wal run does; the report states it as

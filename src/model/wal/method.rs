@@ -36,6 +36,24 @@ pub enum Method {
     BufferedOsync,
 }
 
+impl Method {
+    /// The name users type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::None => "none",
+            Method::Odsync => "odsync",
+            Method::Fdatasync => "fdatasync",
+            Method::Fsync => "fsync",
+            Method::Osync => "osync",
+            Method::RwfDsync => "rwf-dsync",
+            Method::BufferedFdatasync => "buffered-fdatasync",
+            Method::BufferedFsync => "buffered-fsync",
+            Method::BufferedOdsync => "buffered-odsync",
+            Method::BufferedOsync => "buffered-osync",
+        }
+    }
+}
+
 /// How the log file starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -46,6 +64,17 @@ pub enum FileMode {
     Append,
     /// Fallocated to --size: unwritten extents that each commit converts.
     Prealloc,
+}
+
+impl FileMode {
+    /// The name users type.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileMode::Overwrite => "overwrite",
+            FileMode::Append => "append",
+            FileMode::Prealloc => "prealloc",
+        }
+    }
 }
 
 /// A database whose commits `--profile` replays.
