@@ -202,6 +202,12 @@ impl Substitute {
     }
 }
 
+impl From<&Rank> for crate::model::RankRecord {
+    fn from(r: &Rank) -> Self {
+        Self { rank: r.rank, world_size: r.world_size, from: r.from.to_string() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,11 +246,5 @@ mod tests {
         );
         let alone = RankArgs { rank: Some(1), world: None };
         assert_eq!(detect(&alone, env(&[])).unwrap_err(), "--rank 1: needs --world N (how many ranks)");
-    }
-}
-
-impl From<&Rank> for crate::model::RankRecord {
-    fn from(r: &Rank) -> Self {
-        Self { rank: r.rank, world_size: r.world_size, from: r.from.to_string() }
     }
 }
