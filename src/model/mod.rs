@@ -7,7 +7,8 @@
 //! it, gathered by [`Body`], and the job enums a report names (the flags'
 //! clap enums convert into them). [`load`] reads any report back into these
 //! types, a `jdbio.report/1` file included (`upgrade.rs` maps its keys).
-//! This module imports serde, schemars, the HDR codec and std only, so a
+//! This module imports serde, serde_json, schemars, the HDR codec
+//! (hdrhistogram, base64, flate2) and std only, nothing of the crate, so a
 //! change to a flag or a command cannot ripple into gate, plot, merge or
 //! export, which read these types alone. Workers never see these types:
 //! they fill plain counters and histograms, and the report is built after
@@ -18,8 +19,8 @@ pub mod bench;
 pub mod blocks;
 mod body;
 mod ended;
-mod hdr_blob;
 mod engine;
+mod hdr_blob;
 pub mod fleet;
 pub mod gate;
 mod host;
