@@ -31,8 +31,26 @@ impl AppError {
     }
 }
 
+impl From<crate::model::LoadError> for AppError {
+    fn from(e: crate::model::LoadError) -> Self {
+        AppError::Usage(e.0)
+    }
+}
+
 impl From<crate::dio::Error> for AppError {
     fn from(e: crate::dio::Error) -> Self {
         AppError::Io(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_that_cannot_be_loaded_is_bad_input() {
+        let e = AppError::from(crate::model::load(std::path::Path::new("no/such/base.json")).unwrap_err());
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().starts_with("no/such/base.json: cannot read: "), "{e}");
     }
 }

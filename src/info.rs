@@ -1,8 +1,6 @@
 //! `jdbio info`: probe a target and print the result as a table or JSON.
 //! The JSON is a `jdbio.report/2` report whose `target` is the probe.
 
-use serde::{Deserialize, Serialize};
-
 use std::path::PathBuf;
 
 use clap::Args;
@@ -12,20 +10,7 @@ use crate::{
     report::{Body, Clock, Delivery, Report, deliver},
     target,
 };
-
-/// An info report's `command`-specific part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct InfoBody {
-    /// What was asked for.
-    pub job: InfoJob,
-}
-
-/// An info run's `job`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct InfoJob {
-    /// The target probed, as given.
-    pub path: String,
-}
+use crate::model::info::{InfoBody, InfoJob};
 
 /// Runs `jdbio info`.
 pub fn run(args: &InfoArgs) -> Result<(), AppError> {

@@ -17,12 +17,11 @@
 //!   compio) with `--qd` tasks per worker: what an embedding application gets;
 //! - `nop`: the ring's IORING_OP_NOP, no data moved: the cost of the tool.
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::Engine;
 
-/// The I/O engine of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
+/// `--engine`: the I/O engine of a run, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineArg {
     /// io_uring driven directly: fixed file and buffers, one io_uring_enter
     /// per turn of the loop.
     Uring,
@@ -43,36 +42,20 @@ pub enum Engine {
     Nop,
 }
 
-impl Engine {
-    /// The name users type.
-    pub fn name(self) -> &'static str {
-        match self {
-            Engine::Uring => "uring",
-            Engine::Psync => "psync",
-            Engine::Pvsync2 => "pvsync2",
-            Engine::Libaio => "libaio",
-            Engine::Dio => "dio",
-            Engine::Nop => "nop",
+impl From<EngineArg> for Engine {
+    fn from(v: EngineArg) -> Self {
+        match v {
+            EngineArg::Uring => Engine::Uring,
+            EngineArg::Psync => Engine::Psync,
+            EngineArg::Pvsync2 => Engine::Pvsync2,
+            EngineArg::Libaio => Engine::Libaio,
+            EngineArg::Dio => Engine::Dio,
+            EngineArg::Nop => Engine::Nop,
         }
     }
+}
 
-    /// True for --engine nop.
-    pub fn is_nop(self) -> bool {
-        self == Engine::Nop
-    }
-
-    /// True for the engines that run one I/O at a time on the worker's
-    /// own thread (concurrency is more workers, never --qd).
-    pub fn one_in_flight(self) -> bool {
-        matches!(self, Engine::Psync | Engine::Pvsync2)
-    }
-
-    /// True for the engines built on io_uring (the ring's own options,
-    /// --sqpoll, --submit, --async, mean something only there).
-    pub fn is_ring(self) -> bool {
-        matches!(self, Engine::Uring | Engine::Nop)
-    }
-
+impl Engine {
     /// The I/Os in flight per worker: `asked` (`--qd`), else `default`;
     /// on psync and pvsync2 always 1, and an asked --qd above 1 is refused
     /// in one line naming --qd, the engine and `instead` (how to get more
@@ -97,23 +80,5 @@ impl Engine {
         } else {
             Err(format!("--engine {self}: the I/O engines run on Linux builds only"))
         }
-    }
-
-    /// What the summary calls the path.
-    pub fn path(self) -> &'static str {
-        match self {
-            Engine::Uring => "io_uring",
-            Engine::Psync => "psync (pread/pwrite system calls, one in flight per worker)",
-            Engine::Pvsync2 => "pvsync2 (preadv2/pwritev2 system calls, one in flight per worker)",
-            Engine::Libaio => "libaio (io_submit/io_getevents, Linux native AIO)",
-            Engine::Dio => "dio (the crate's library, dio::File on compio)",
-            Engine::Nop => "nop (IORING_OP_NOP, no data moved)",
-        }
-    }
-}
-
-impl std::fmt::Display for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }

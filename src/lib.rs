@@ -35,6 +35,7 @@ cli_only! {
     pub mod info;
     pub mod io_engine;
     mod interrupt;
+    pub mod model;
     pub mod plot;
     pub mod prealloc;
     mod preflight;

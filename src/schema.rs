@@ -1,5 +1,5 @@
 //! `jdbio schema`: print the JSON Schema of the report every subcommand
-//! writes ([`crate::report::json_schema`]), or with `--outline` the same
+//! writes ([`crate::model::json_schema`]), or with `--outline` the same
 //! schema as the markdown tables the README's report section holds.
 
 use clap::Args;
@@ -17,9 +17,9 @@ pub struct SchemaArgs {
 
 /// Prints the schema (or its outline) to stdout.
 pub fn run(args: &SchemaArgs) -> Result<(), AppError> {
-    let schema = report::json_schema();
+    let schema = crate::model::json_schema();
     let text = if args.outline {
-        report::outline(&schema)
+        crate::model::outline(&schema)
     } else {
         let mut json = serde_json::to_string_pretty(&schema).map_err(|e| AppError::Io(e.to_string()))?;
         json.push('\n');

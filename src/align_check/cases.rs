@@ -3,7 +3,7 @@
 //! mixed cases, for reads and (with --write) writes. About a hundred
 //! requests: it finishes well inside a second.
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::align::{Case, Dimension, Op};
 
 /// Offsets tried, with an aligned length and buffer.
 const OFFSETS: [u64; 10] = [0, 1, 256, 511, 512, 1024, 2048, 4096, 4097, 8192];
@@ -15,33 +15,9 @@ const ADDRS: [usize; 11] = [0, 1, 2, 4, 8, 16, 256, 512, 1024, 2048, 4096];
 const MIXED: [(u64, usize, usize); 5] =
     [(1, 1, 1), (511, 511, 3), (4097, 4097, 7), (512, 512, 512), (4096, 4096, 4096)];
 
-/// Which dimension a case varies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Dimension {
-    /// The file offset.
-    Offset,
-    /// The length.
-    Length,
-    /// The buffer's address.
-    Addr,
-    /// Several at once.
-    Mixed,
-}
-
 impl Dimension {
     /// Every dimension, in table order.
     pub const ALL: [Dimension; 4] = [Dimension::Offset, Dimension::Length, Dimension::Addr, Dimension::Mixed];
-}
-
-/// A read or a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Op {
-    /// A pread.
-    Read,
-    /// A pwrite.
-    Write,
 }
 
 impl Op {
@@ -52,25 +28,6 @@ impl Op {
             Op::Write => "write",
         }
     }
-}
-
-/// One request: `len` bytes at file `offset`, from a buffer starting
-/// `addr_offset` bytes past a page boundary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Case {
-    /// Which dimension it varies.
-    pub dimension: Dimension,
-    /// Read or write.
-    pub op: Op,
-    /// The file offset, bytes.
-    #[serde(rename = "offset_bytes")]
-    pub offset: u64,
-    /// The length, bytes.
-    #[serde(rename = "len_bytes")]
-    pub len: usize,
-    /// The buffer's distance past a page boundary, bytes.
-    #[serde(rename = "addr_offset_bytes")]
-    pub addr_offset: usize,
 }
 
 impl Case {

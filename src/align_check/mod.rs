@@ -21,7 +21,7 @@ mod cases;
 mod kernel;
 mod library;
 pub(crate) mod plan;
-pub mod report;
+mod job;
 mod summary;
 
 use std::{fs, io::Write as _};
@@ -68,7 +68,7 @@ pub fn run(args: &AlignArgs) -> Result<(), AppError> {
     let section = probe_both(&plan, &info, base_len, &cases, span)?;
     let summary = summary::render(&header(&plan, &info, section.restored_bytes), &section);
     let violations = section.violations;
-    let mut report = Report::new(Body::Align(report::AlignBody { job: report::AlignJob::of(&plan), align: section }));
+    let mut report = Report::new(Body::Align(crate::model::align::AlignBody { job: crate::model::align::AlignJob::of(&plan), align: section }));
     report.target = Some(info);
     clock.stop(&mut report);
     deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary)?;

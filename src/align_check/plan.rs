@@ -19,7 +19,7 @@ pub const DEFAULT_TARGET: &str = "jdbio-align.dat";
 pub const SCRATCH_BYTES: usize = 1 << 20;
 
 /// Everything an align run does; the report states it as
-/// [`super::report::AlignJob`].
+/// [`crate::model::align::AlignJob`].
 #[derive(Debug, Clone)]
 pub struct AlignPlan {
     pub path: PathBuf,

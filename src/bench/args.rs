@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 /// The I/O pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Mode {
     /// Random reads.
     Randread,
@@ -21,31 +20,8 @@ pub enum Mode {
     Randrw,
 }
 
-impl Mode {
-    /// True when the mode writes.
-    pub fn writes(self) -> bool {
-        !matches!(self, Mode::Randread | Mode::Read)
-    }
-
-    /// Percentage of reads: 100 for read modes, 0 for write modes, `rwmix`
-    /// for randrw (50 when not given).
-    pub fn read_pct(self, rwmix: Option<u32>) -> u32 {
-        match self {
-            Mode::Randread | Mode::Read => 100,
-            Mode::Randwrite | Mode::Write => 0,
-            Mode::Randrw => rwmix.unwrap_or(50),
-        }
-    }
-
-    /// True for random offsets.
-    pub fn random(self) -> bool {
-        matches!(self, Mode::Randread | Mode::Randwrite | Mode::Randrw)
-    }
-}
-
 /// What written blocks contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DataKind {
     /// Incompressible bytes, each written block stamped unique (defeats
     /// compression and deduplication).
@@ -55,8 +31,7 @@ pub enum DataKind {
 }
 
 /// When SQEs reach the kernel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Submit {
     /// Batch: the engine's default.
     Auto,
@@ -68,11 +43,10 @@ pub enum Submit {
     Batch,
 }
 
-pub use crate::io_engine::Engine;
+pub use crate::io_engine::EngineArg as Engine;
 
 /// Whether I/O bypasses the page cache.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IoPath {
     /// Direct I/O (O_DIRECT): every read and write goes to the device.
     Direct,
@@ -85,8 +59,7 @@ pub enum IoPath {
 
 /// Whether reads and writes carry IOSQE_ASYNC (straight to the kernel's
 /// io-wq workers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AsyncMode {
     /// On where a non-blocking Direct I/O read of the target's first block
     /// is refused (each I/O would first fail that attempt, then go to
@@ -99,8 +72,7 @@ pub enum AsyncMode {
 }
 
 /// How open-loop I/Os are spaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Arrival {
     /// Evenly, 1/rate apart.
     Fixed,
@@ -240,4 +212,69 @@ pub struct BenchArgs {
     pub output: crate::report::OutputArgs,
     #[command(flatten)]
     pub export: crate::export::ExportArgs,
+}
+
+/// The model's twin of each flag enum: what the report states.
+mod into_model {
+    use super::*;
+    use crate::model::bench as model;
+
+    impl From<Mode> for model::Mode {
+        fn from(v: Mode) -> Self {
+            match v {
+                Mode::Randread => model::Mode::Randread,
+                Mode::Randwrite => model::Mode::Randwrite,
+                Mode::Read => model::Mode::Read,
+                Mode::Write => model::Mode::Write,
+                Mode::Randrw => model::Mode::Randrw,
+            }
+        }
+    }
+
+    impl From<DataKind> for model::DataKind {
+        fn from(v: DataKind) -> Self {
+            match v {
+                DataKind::Random => model::DataKind::Random,
+                DataKind::Zero => model::DataKind::Zero,
+            }
+        }
+    }
+
+    impl From<Submit> for model::Submit {
+        fn from(v: Submit) -> Self {
+            match v {
+                Submit::Auto => model::Submit::Auto,
+                Submit::Eager => model::Submit::Eager,
+                Submit::Batch => model::Submit::Batch,
+            }
+        }
+    }
+
+    impl From<IoPath> for model::IoPath {
+        fn from(v: IoPath) -> Self {
+            match v {
+                IoPath::Direct => model::IoPath::Direct,
+                IoPath::Buffered => model::IoPath::Buffered,
+            }
+        }
+    }
+
+    impl From<AsyncMode> for model::AsyncMode {
+        fn from(v: AsyncMode) -> Self {
+            match v {
+                AsyncMode::Auto => model::AsyncMode::Auto,
+                AsyncMode::On => model::AsyncMode::On,
+                AsyncMode::Off => model::AsyncMode::Off,
+            }
+        }
+    }
+
+    impl From<Arrival> for model::Arrival {
+        fn from(v: Arrival) -> Self {
+            match v {
+                Arrival::Fixed => model::Arrival::Fixed,
+                Arrival::Poisson => model::Arrival::Poisson,
+            }
+        }
+    }
 }

@@ -4,36 +4,8 @@
 
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 use rand_distr::{Distribution, Zipf};
-use serde::{Deserialize, Serialize};
 
-/// The offset distribution of random modes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Dist {
-    /// Every block equally likely.
-    Uniform,
-    /// Zipf with exponent `theta` over the blocks (hot blocks scattered).
-    Zipf {
-        /// The exponent.
-        theta: f64,
-    },
-    /// fio's Pareto: `h` in (0,1); higher is more skewed.
-    Pareto {
-        /// The skew.
-        h: f64,
-    },
-}
-
-impl std::fmt::Display for Dist {
-    /// As `--dist` takes it: `uniform`, `zipf:1.2`, `pareto:0.9`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Dist::Uniform => write!(f, "uniform"),
-            Dist::Zipf { theta } => write!(f, "zipf:{theta}"),
-            Dist::Pareto { h } => write!(f, "pareto:{h}"),
-        }
-    }
-}
+pub use crate::model::bench::Dist;
 
 impl Dist {
     /// Parses `uniform`, `zipf:THETA` or `pareto:H`.

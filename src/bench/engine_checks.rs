@@ -5,28 +5,29 @@
 use std::path::Path;
 
 use super::{
-    args::{AsyncMode, BenchArgs, IoPath, Submit},
+    args::{self, BenchArgs},
     plan::Plan,
 };
 use crate::io_engine::Engine;
+use crate::model::bench::{AsyncMode, IoPath};
 
 /// Refuses the options `--engine` cannot take, in one line naming both:
 /// the ring's own (--sqpoll, --submit, --async) on any other engine, and
 /// --hipri where there is nothing to poll (psync, libaio, dio; pvsync2
 /// takes it as RWF_HIPRI).
 pub fn combination(args: &BenchArgs) -> Result<(), String> {
-    let engine = args.engine;
+    let engine = Engine::from(args.engine);
     engine.available()?;
     let ring_only = |flag: &str| Err(format!("{flag} with --engine {engine}: an io_uring option; only --engine uring has a ring"));
     if !engine.is_ring() {
         if args.sqpoll {
             return ring_only("--sqpoll");
         }
-        if args.submit != Submit::Auto {
-            return ring_only(&format!("--submit {}", if args.submit == Submit::Eager { "eager" } else { "batch" }));
+        if args.submit != args::Submit::Auto {
+            return ring_only(&format!("--submit {}", if args.submit == args::Submit::Eager { "eager" } else { "batch" }));
         }
-        if args.async_mode != AsyncMode::Auto {
-            return ring_only(&format!("--async {}", if args.async_mode == AsyncMode::On { "on" } else { "off" }));
+        if args.async_mode != args::AsyncMode::Auto {
+            return ring_only(&format!("--async {}", if args.async_mode == args::AsyncMode::On { "on" } else { "off" }));
         }
     }
     if args.hipri && matches!(engine, Engine::Psync | Engine::Libaio | Engine::Dio) {

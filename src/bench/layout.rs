@@ -91,7 +91,7 @@ pub fn lay_out_ranges(path: &Path, ranges: &[Range<u64>], fill: Fill, quiet: boo
 /// The summary's line about the layout, from the report's `bench` section:
 /// whether the file was created and how many bytes were laid out; None when
 /// nothing was.
-pub fn summary_note(bench: &super::report::BenchSection, verify: bool) -> Option<String> {
+pub fn summary_note(bench: &crate::model::bench::BenchSection, verify: bool) -> Option<String> {
     let bytes = Some(bench.laid_out_bytes).filter(|&b| b > 0)?;
     let content = if verify { "verify blocks" } else { "random data" };
     let size = crate::units::human_bytes(bytes as f64);

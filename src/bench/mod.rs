@@ -18,7 +18,7 @@ pub(crate) mod layout;
 #[cfg(target_os = "linux")]
 mod page_cache;
 pub mod plan;
-pub mod report;
+mod job;
 #[cfg(target_os = "linux")]
 mod repeat;
 #[cfg(target_os = "linux")]
@@ -48,7 +48,7 @@ use crate::{
 /// out, say) writes the job as planned and how it ended.
 pub fn run(args: &BenchArgs) -> Result<(), AppError> {
     let mut plan = plan::Plan::from_args(args)?;
-    let mut planned = Report::new(Body::Bench(report::BenchBody::planned(&plan)));
+    let mut planned = Report::new(Body::Bench(crate::model::bench::BenchBody::planned(&plan)));
     planned.target = plan.target.clone();
     let json = plan.json.clone();
     prepare(&mut plan)
@@ -94,8 +94,8 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
     let (reps, mut stats, ran, residency) = {
         let mut reps = Vec::new();
         let mut stats = stats::WorkerStats::default();
-        let mut ran: Option<crate::engine::Ran> = None;
-        let buffered = plan.io == args::IoPath::Buffered;
+        let mut ran: Option<crate::model::ran::Ran> = None;
+        let buffered = plan.io == crate::model::bench::IoPath::Buffered;
         let mut resident_at_start = None;
         for rep in 0..plan.repeat {
             if buffered {
@@ -117,7 +117,7 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
             }
         }
         let residency = match resident_at_start {
-            Some(resident_at_start_bytes) => Some(report::PageCache {
+            Some(resident_at_start_bytes) => Some(crate::model::bench::PageCache {
                 dropped: !plan.warm,
                 region_bytes: plan.size,
                 resident_at_start_bytes,
@@ -127,9 +127,9 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
         };
         (reps, stats, ran, residency)
     };
-    let body = report::BenchBody {
-        job: report::BenchJob::of(&plan),
-        bench: report::BenchSection {
+    let body = crate::model::bench::BenchBody {
+        job: crate::model::bench::BenchJob::of(&plan),
+        bench: crate::model::bench::BenchSection {
             total_ops_including_ramp: stats.total_ops_including_ramp,
             wall_s: reps.iter().map(|r| r.wall_s).sum::<f64>(),
             laid_out: plan.needs_layout,
@@ -137,14 +137,14 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
             created: plan.create,
             cpu_per_io_ns: repeat::median(reps.iter().map(|r| r.cpu_per_io_ns).collect()),
             ran,
-            async_policy: Some(report::AsyncPolicy {
+            async_policy: Some(crate::model::bench::AsyncPolicy {
                 asked: plan.async_mode,
                 on: plan.force_async.0,
                 why: plan.force_async.1.clone(),
             }),
             page_cache: residency,
         },
-        verify: plan.verify.then(|| report::BenchVerify {
+        verify: plan.verify.then(|| crate::model::bench::BenchVerify {
             checked: stats.verify.checked,
             bad: stats.verify.bad.iter().map(|(class, n)| (class.to_string(), *n)).collect(),
             bad_blocks: stats.verify.examples.clone(),
@@ -155,7 +155,7 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
         repetition_medians: (reps.len() > 1).then(|| repeat::medians(&reps)),
         window_start_unix_ns: stats.window_unix_ns.map(|w| w.0),
         window_end_unix_ns: stats.window_unix_ns.map(|w| w.1),
-        start_at: plan.start_at.map(|at| report::StartAt {
+        start_at: plan.start_at.map(|at| crate::model::bench::StartAt {
             requested_unix_ns: at,
             late_ns: stats.start_late_ns.unwrap_or(0),
         }),

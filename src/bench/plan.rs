@@ -8,15 +8,17 @@ use std::{
 };
 
 use super::{
-    args::{Arrival, AsyncMode, BenchArgs, DataKind, Engine, IoPath, Mode, Submit},
+    args::BenchArgs,
     dist::Dist,
     layout::{self, Cached},
 };
 use crate::{
     error::AppError,
+    io_engine::Engine,
     prologue::{self, Missing},
     target::{TargetInfo, TargetKind},
 };
+use crate::model::bench::{Arrival, AsyncMode, DataKind, IoPath, Mode, Submit};
 
 /// The scratch file used when no target is given.
 pub const DEFAULT_TARGET: &str = "jdbio-bench.dat";
@@ -40,7 +42,7 @@ pub enum Stop {
 }
 
 /// Everything a bench run does, validated; the report states it as
-/// [`super::report::BenchJob`].
+/// [`crate::model::bench::BenchJob`].
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub path: PathBuf,
@@ -110,12 +112,12 @@ impl Plan {
             return usage(format!("--qd {qd}: must be between 1 and {MAX_QD}"));
         }
         super::engine_checks::combination(args).map_err(AppError::Usage)?;
-        let qd = args.engine.queue_depth(args.qd, DEFAULT_QD, "more in flight is more --jobs").map_err(AppError::Usage)?;
+        let qd = Engine::from(args.engine).queue_depth(args.qd, DEFAULT_QD, "more in flight is more --jobs").map_err(AppError::Usage)?;
         if args.jobs == 0 || args.jobs > MAX_JOBS {
             return usage(format!("--jobs {}: must be between 1 and {MAX_JOBS}", args.jobs));
         }
         if let Some(rwmix) = args.rwmix {
-            if args.mode != Mode::Randrw {
+            if Mode::from(args.mode) != Mode::Randrw {
                 return usage(format!(
                     "--rwmix {rwmix}: only means something with --mode randrw (this run is --mode {})",
                     clap::ValueEnum::to_possible_value(&args.mode)
@@ -160,7 +162,7 @@ impl Plan {
         }
         let dist = Dist::parse(&args.dist).map_err(AppError::Usage)?;
         let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
-        let nop = args.engine.is_nop();
+        let nop = Engine::from(args.engine).is_nop();
         if nop && args.verify {
             return usage("--verify: means nothing with --engine nop (no data moves)".into());
         }
@@ -183,13 +185,13 @@ impl Plan {
         planned.check_aligned("--offset", args.offset)?;
         let size = region(args, &path, target.as_ref())? / args.bs * args.bs;
         let blocks = size / args.bs;
-        if !args.mode.random() && blocks < u64::from(args.jobs) {
+        if !Mode::from(args.mode).random() && blocks < u64::from(args.jobs) {
             return usage(format!(
                 "--size {size}: too small to give each of --jobs {} at least one --bs {} block",
                 args.jobs, args.bs
             ));
         }
-        if args.mode.writes()
+        if Mode::from(args.mode).writes()
             && !nop
             && let Some(t) = &target
         {
@@ -200,10 +202,10 @@ impl Plan {
             Some(t) if t.kind == TargetKind::Block => Vec::new(),
             _ => layout::empty_ranges(&path, args.offset, args.offset + size, cached_pages(args))?,
         };
-        let read_pct = args.mode.read_pct(args.rwmix);
+        let read_pct = Mode::from(args.mode).read_pct(args.rwmix);
         Ok(Plan {
             path,
-            mode: args.mode,
+            mode: Mode::from(args.mode),
             read_pct,
             bs: args.bs,
             qd,
@@ -214,20 +216,20 @@ impl Plan {
             ramp: args.ramp,
             repeat: args.repeat,
             rate: args.rate,
-            arrival: args.arrival,
+            arrival: Arrival::from(args.arrival),
             interval: args.interval,
             hlog: args.hlog.clone(),
             hgrm: args.hgrm.clone(),
             dist,
             seed: args.seed.unwrap_or_else(random_seed),
             seed_given: args.seed.is_some(),
-            data: args.data,
+            data: DataKind::from(args.data),
             verify: args.verify,
-            submit: args.submit,
-            engine: args.engine,
-            io: args.io,
+            submit: Submit::from(args.submit),
+            engine: Engine::from(args.engine),
+            io: IoPath::from(args.io),
             warm: args.warm,
-            async_mode: args.async_mode,
+            async_mode: AsyncMode::from(args.async_mode),
             force_async: (false, String::new()),
             hipri: args.hipri,
             sqpoll: args.sqpoll,
@@ -271,14 +273,14 @@ fn shown(x: f64) -> String {
 /// `--io` and `--warm` against the flags they cannot go with.
 fn check_io(args: &BenchArgs) -> Result<(), AppError> {
     let refuse = |m: &str| Err(AppError::Usage(m.to_string()));
-    match args.io {
+    match IoPath::from(args.io) {
         IoPath::Direct if args.warm => {
             refuse("--warm: only means something with --io buffered (Direct I/O bypasses the page cache)")
         }
-        IoPath::Buffered if args.engine.is_nop() => {
+        IoPath::Buffered if Engine::from(args.engine).is_nop() => {
             refuse("--io buffered: --engine nop moves no data, so nothing goes through the page cache")
         }
-        IoPath::Buffered if args.engine == Engine::Libaio => refuse(
+        IoPath::Buffered if Engine::from(args.engine) == Engine::Libaio => refuse(
             "--io buffered with --engine libaio: native AIO is asynchronous only with Direct I/O (on a buffered file io_submit does the I/O before it returns)",
         ),
         IoPath::Buffered if args.hipri => {
@@ -291,7 +293,7 @@ fn check_io(args: &BenchArgs) -> Result<(), AppError> {
 /// What the hole scan does with the target's cached pages: `--io buffered
 /// --warm` keeps them, as it promises.
 fn cached_pages(args: &BenchArgs) -> Cached {
-    if args.io == IoPath::Buffered && args.warm { Cached::Keep } else { Cached::Evict }
+    if IoPath::from(args.io) == IoPath::Buffered && args.warm { Cached::Keep } else { Cached::Evict }
 }
 
 /// The region size, before rounding down to whole blocks.
@@ -325,7 +327,7 @@ fn region(args: &BenchArgs, path: &Path, target: Option<&TargetInfo>) -> Result<
         return usage(format!("--offset {} + --size {size}: too large", args.offset));
     }
     let end = args.offset + size / args.bs * args.bs;
-    if !is_block && !args.mode.writes() && !args.grow && existing > 0 && end > existing {
+    if !is_block && !Mode::from(args.mode).writes() && !args.grow && existing > 0 && end > existing {
         let what = match args.size {
             Some(_) => format!("--offset {} + --size {size}", args.offset),
             None => format!("--offset {}", args.offset),

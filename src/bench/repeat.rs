@@ -10,11 +10,9 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 
-use super::{
-    engine::Outcome,
-    report::{MedianOp, Medians, Repetition},
-};
-use crate::report::{CpuUsage, LatencySummary, OpResult, PERCENTILES, new_histogram};
+use super::engine::Outcome;
+use crate::model::bench::{MedianOp, Medians, Repetition};
+use crate::report::{CpuUsage, LatencySummary, OpResult, PERCENTILES, Percentile, new_histogram};
 
 /// One repetition: what the report states of it, and its histograms.
 #[derive(Debug, Clone)]
@@ -125,14 +123,8 @@ pub fn medians(reps: &[Rep]) -> Medians {
     for kind in reps.iter().flat_map(|r| r.results.keys()) {
         let of: Vec<&OpResult> = reps.iter().filter_map(|r| r.results.get(kind)).collect();
         let med = |f: &dyn Fn(&OpResult) -> f64| median(of.iter().map(|r| f(r)).collect());
-        let percentiles = |lat: &dyn Fn(&OpResult) -> Option<&LatencySummary>| -> BTreeMap<String, f64> {
-            PERCENTILES
-                .iter()
-                .map(|(key, _)| {
-                    let p = med(&|r| lat(r).and_then(|l| l.percentiles.get(*key)).copied().unwrap_or(0) as f64);
-                    (key.to_string(), p)
-                })
-                .collect()
+        let percentiles = |lat: &dyn Fn(&OpResult) -> Option<&LatencySummary>| -> BTreeMap<Percentile, f64> {
+            PERCENTILES.iter().map(|&key| (key, med(&|r| lat(r).and_then(|l| l.at(key)).unwrap_or(0) as f64))).collect()
         };
         let entry = MedianOp {
             ops: med(&|r| r.ops as f64),

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::args::Arrival;
+use crate::model::bench::Arrival;
 
 /// The open-loop schedule of one worker: fixed or exponential gaps.
 pub struct Schedule {

@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use super::report::RateSection;
+use crate::model::Percentile;
+use crate::model::bench::RateSection;
 use crate::{
     report::{Body, OpResult, Report},
     target::TargetKind,
@@ -35,7 +36,7 @@ pub fn render(report: &Report) -> String {
         for (i, rep) in reps.iter().enumerate() {
             let mut line = format!("    rep {}:", i + 1);
             for (kind, r) in &rep.results {
-                let p99 = r.latency_ns.percentiles.get("99").copied().unwrap_or(0) as f64;
+                let p99 = r.latency_ns.at(Percentile::P99).unwrap_or(0) as f64;
                 let _ = write!(line, " {kind} {:.0} IOPS p99 {}", r.iops, human_ns(p99));
             }
             let _ = writeln!(out, "{line}");
@@ -87,13 +88,13 @@ pub fn render(report: &Report) -> String {
 }
 
 /// The mode as on the command line.
-fn mode_name(mode: super::args::Mode) -> String {
-    clap::ValueEnum::to_possible_value(&mode).map_or_else(String::new, |v| v.get_name().to_string())
+fn mode_name(mode: crate::model::bench::Mode) -> String {
+    mode.name().to_string()
 }
 
 /// The open-loop line: target vs achieved, late starts, and the two latencies.
 fn render_rate(out: &mut String, rate: &RateSection, report: &Report) {
-    let arrival = clap::ValueEnum::to_possible_value(&rate.arrival).map_or_else(String::new, |v| v.get_name().to_string());
+    let arrival = rate.arrival.name();
     let _ = writeln!(
         out,
         "  rate : open loop at {:.0} IOPS ({}): achieved {:.0} IOPS\n         {} I/Os started late (max {} behind), {} never started",
@@ -106,7 +107,7 @@ fn render_rate(out: &mut String, rate: &RateSection, report: &Report) {
     );
     for (kind, r) in &report.results {
         if let Some(resp) = &r.response_latency_ns {
-            let p = |l: &crate::report::LatencySummary| human_ns(l.percentiles.get("99").copied().unwrap_or(0) as f64);
+            let p = |l: &crate::report::LatencySummary| human_ns(l.at(Percentile::P99).unwrap_or(0) as f64);
             let _ = writeln!(
                 out,
                 "         {kind} p99: response {} (from intended start), service {}",
@@ -126,7 +127,7 @@ fn render_rate(out: &mut String, rate: &RateSection, report: &Report) {
 
 fn render_op(out: &mut String, kind: &str, r: &OpResult) {
     let l = &r.latency_ns;
-    let p = |k: &str| human_ns(l.percentiles.get(k).copied().unwrap_or(0) as f64);
+    let p = |k: Percentile| human_ns(l.at(k).unwrap_or(0) as f64);
     let _ = writeln!(
         out,
         "  {kind:<5}: {:.0} IOPS, {}/s, {} ops, {} errors",
@@ -138,11 +139,11 @@ fn render_op(out: &mut String, kind: &str, r: &OpResult) {
     let _ = writeln!(
         out,
         "         lat p50 {}  p90 {}  p99 {}  p99.9 {}  p99.99 {}",
-        p("50"),
-        p("90"),
-        p("99"),
-        p("99.9"),
-        p("99.99"),
+        p(Percentile::P50),
+        p(Percentile::P90),
+        p(Percentile::P99),
+        p(Percentile::P999),
+        p(Percentile::P9999),
     );
     let _ = writeln!(
         out,
@@ -156,7 +157,7 @@ fn render_op(out: &mut String, kind: &str, r: &OpResult) {
 
 /// `--io buffered`: how much of the region the page cache held, and a note
 /// when reads could have been served from memory rather than the device.
-fn render_page_cache(out: &mut String, cache: &super::report::PageCache, reads: bool) {
+fn render_page_cache(out: &mut String, cache: &crate::model::bench::PageCache, reads: bool) {
     let pct = |bytes: u64| 100.0 * bytes as f64 / (cache.region_bytes as f64).max(1.0);
     let (start, end) = (pct(cache.resident_at_start_bytes), pct(cache.resident_at_end_bytes));
     let how = if cache.dropped { "evicted first" } else { "--warm: not evicted" };
@@ -174,7 +175,7 @@ fn render_page_cache(out: &mut String, cache: &super::report::PageCache, reads: 
 }
 
 /// The "what ran" line: the engine, the ring's set-up and the async policy.
-fn render_engine(out: &mut String, body: &super::report::BenchBody) {
+fn render_engine(out: &mut String, body: &crate::model::bench::BenchBody) {
     let Some(ran) = &body.bench.ran else { return };
     let flags = if ran.ring_flags.is_empty() { "no setup flags".into() } else { ran.ring_flags.join("+") };
     let fixed = match (ran.fixed_file, ran.fixed_buffers) {
@@ -196,9 +197,9 @@ fn render_engine(out: &mut String, body: &super::report::BenchBody) {
     }
     let (on, asked) = body.bench.async_policy.as_ref().map_or((false, "?"), |a| {
         let asked = match a.asked {
-            super::args::AsyncMode::Auto => "auto",
-            super::args::AsyncMode::On => "on",
-            super::args::AsyncMode::Off => "off",
+            crate::model::bench::AsyncMode::Auto => "auto",
+            crate::model::bench::AsyncMode::On => "on",
+            crate::model::bench::AsyncMode::Off => "off",
         };
         (a.on, asked)
     });

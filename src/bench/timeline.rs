@@ -6,12 +6,7 @@ use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
-use super::{
-    plan::Plan,
-    report::{Interval, RateSection, Series},
-    series::Which,
-    stats::WorkerStats,
-};
+use super::{plan::Plan, series::Which, stats::WorkerStats};
 use crate::{
     error::AppError,
     report::{
@@ -19,6 +14,7 @@ use crate::{
         percentile_distribution, value_at_percentile,
     },
 };
+use crate::model::bench::{Interval, RateSection, Series};
 
 /// The op kinds and latencies a run of `plan` measures, in report order:
 /// the kinds its mode issues; service time, and response time in open loop.
@@ -138,7 +134,7 @@ pub fn hgrm_files(plan: &Plan, path: &Path) -> Vec<(Which, PathBuf)> {
 /// The --hgrm files a run given `args` will write, known before the plan
 /// is validated so they are checked and created with the other outputs.
 pub fn hgrm_paths(args: &super::BenchArgs, path: &Path) -> Vec<PathBuf> {
-    let which = measured_by(args.mode.read_pct(args.rwmix), args.rate.is_some());
+    let which = measured_by(crate::model::bench::Mode::from(args.mode).read_pct(args.rwmix), args.rate.is_some());
     which.into_iter().map(|w| tagged_path(path, &tag(w))).collect()
 }
 

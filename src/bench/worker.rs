@@ -11,14 +11,13 @@ use std::{
     time::Instant,
 };
 
-use super::{
-    args::{DataKind, IoPath},
-    data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
+use super::{data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
 use crate::{
     dio::{File, OpenMode},
     engine::{Config, Ran, prepare},
     progress::Counter,
 };
+use crate::model::bench::{DataKind, IoPath};
 
 /// What a worker is given.
 pub struct WorkerSpec {

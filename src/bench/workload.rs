@@ -16,7 +16,6 @@ use std::{
 };
 
 use super::{
-    args::DataKind,
     data::stamp_block,
     dist::Offsets,
     plan::{Plan, Stop},
@@ -24,6 +23,7 @@ use super::{
     series::Recorder,
     stats::{Lateness, VerifyTally, WorkerStats},
 };
+use crate::model::bench::DataKind;
 use crate::{
     engine::{Next, Op, OpKind, Workload},
     progress::Counter,

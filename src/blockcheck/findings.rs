@@ -7,24 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::blocks::BadBlock;
 
 use super::{
     classify::{Class, Verdict},
     lowest::Lowest,
 };
-
-/// One bad block.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct BadBlock {
-    /// Byte offset of the block in the target.
-    #[serde(rename = "offset_bytes")]
-    pub offset: u64,
-    /// What is wrong with it.
-    pub class: Class,
-    /// One line saying where and how.
-    pub detail: String,
-}
 
 /// A bad block kept for the report; a stale one's detail waits for the
 /// final expected generation.

@@ -34,7 +34,6 @@ pub mod library;
 pub mod policy;
 pub mod prepared;
 pub mod psync;
-mod ran;
 mod ring;
 mod sqe;
 
@@ -42,7 +41,7 @@ use std::{os::fd::RawFd, sync::atomic::AtomicBool, time::Instant};
 
 pub use policy::{Policy, Submit};
 pub use prepared::{Prepared, prepare};
-pub use ran::Ran;
+pub use crate::model::ran::Ran;
 pub use ring::Ring;
 
 /// What one op asks the ring to do.

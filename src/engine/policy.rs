@@ -16,19 +16,9 @@ use std::{
     },
 };
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// When prepared SQEs are handed to the kernel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Submit {
-    /// All SQEs one loop turn prepared go in the enter that also waits for
-    /// completions (the fewest syscalls).
-    Turn,
-    /// Each SQE is submitted as soon as it is prepared (one more
-    /// io_uring_enter per op; the device sees I/Os spread out, not in waves).
-    EachOp,
-}
+pub use crate::model::ran::Submit;
 
 /// How the ring is fed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

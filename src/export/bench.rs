@@ -7,11 +7,8 @@
 //! empty).
 
 use super::{Cell, Column, LATENCY, Table, latency_cells, percentile};
-use crate::{
-    bench::report::BenchBody,
-    fleet::merge::FleetSection,
-    report::{OpResult, Report},
-};
+use crate::model::Percentile;
+use crate::model::{OpResult, Report, bench::BenchBody, fleet::FleetSection};
 
 /// op, latency, ops, errors, IOPS, bandwidth.
 const HEAD: [Column; 6] = [
@@ -61,7 +58,7 @@ fn fleet_table(columns: Vec<Column>, rows: Vec<Vec<Cell>>, fleet: &FleetSection)
             let mut row = vec![Cell::Text(host.host.clone()), rank, Cell::Text(host.file.clone())];
             row.extend([Cell::Text(op.clone()), Cell::Text("service".into())]);
             row.extend([Cell::count(r.ops), Cell::Empty, Cell::Num(r.iops), Cell::Num(r.bw_bytes_per_s)]);
-            let p99 = percentile(Some(&r.latency_ns), "99");
+            let p99 = percentile(Some(&r.latency_ns), Percentile::P99);
             row.extend([Cell::Empty, Cell::Empty, Cell::Empty, p99, Cell::Empty, Cell::Empty]);
             out.push(row);
         }

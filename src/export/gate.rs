@@ -2,7 +2,7 @@
 //! a column of its own (metrics of one table differ in unit).
 
 use super::{Cell, Column, Table};
-use crate::gate::outcome::Outcome;
+use crate::model::gate::Outcome;
 
 const COLUMNS: [Column; 9] = [
     Column::plain("op", "op"),

@@ -1,7 +1,7 @@
 //! CSV and markdown exports of a report (`--csv FILE`, `--markdown FILE`,
 //! `-` for stdout), beside `--json`.
 //!
-//! The exporters see only the typed report ([`crate::report::Report`]),
+//! The exporters see only the typed report ([`crate::model::Report`]),
 //! never the run: [`table`] turns it into a [`Table`] (one row per op kind for bench, per method and
 //! file mode for wal, per job and op for a suite (`jdbio run`), per metric for gate), and
 //! [`csv`] and [`markdown`] draw that table. CSV keeps raw numbers with the
@@ -18,10 +18,9 @@ mod wal;
 
 use clap::Args;
 
-use crate::{
-    error::AppError,
-    report::{Body, LatencySummary, Report, write_output},
-};
+use crate::model::Percentile;
+use crate::{error::AppError, report::write_output};
+use crate::model::{Body, LatencySummary, Report};
 
 /// `--csv FILE` and `--markdown FILE`, for the commands whose report is a table.
 #[derive(Debug, Clone, Default, Args)]
@@ -150,12 +149,19 @@ const LATENCY: [Column; 6] = [
 ];
 
 /// The percentile `key` of `lat` as a cell (empty when absent).
-fn percentile(lat: Option<&LatencySummary>, key: &str) -> Cell {
-    Cell::of(lat.and_then(|l| l.percentiles.get(key)).map(|&v| v as f64))
+fn percentile(lat: Option<&LatencySummary>, key: Percentile) -> Cell {
+    Cell::of(lat.and_then(|l| l.at(key)).map(|v| v as f64))
 }
 
 /// The cells of [`LATENCY`] from a latency summary (empty when none).
 fn latency_cells(lat: Option<&LatencySummary>) -> Vec<Cell> {
-    let p = |k: &str| percentile(lat, k);
-    vec![Cell::of(lat.map(|l| l.mean)), p("50"), p("90"), p("99"), p("99.9"), Cell::of(lat.map(|l| l.max as f64))]
+    let p = |k: Percentile| percentile(lat, k);
+    vec![
+        Cell::of(lat.map(|l| l.mean)),
+        p(Percentile::P50),
+        p(Percentile::P90),
+        p(Percentile::P99),
+        p(Percentile::P999),
+        Cell::of(lat.map(|l| l.max as f64)),
+    ]
 }

@@ -5,10 +5,8 @@
 //! with its error.
 
 use super::{Cell, Column, Table, percentile};
-use crate::{
-    report::{Body, LatencySummary},
-    suite::report::SuiteSection,
-};
+use crate::model::Percentile;
+use crate::model::{Body, LatencySummary, suite::SuiteSection};
 
 const COLUMNS: [Column; 11] = [
     Column::plain("job", "job"),
@@ -69,6 +67,6 @@ pub fn table(suite: &SuiteSection) -> Table {
 
 /// p50, p99, p99.9 and max of `lat`.
 fn percentiles(lat: Option<&LatencySummary>) -> [Cell; 4] {
-    let p = |k: &str| percentile(lat, k);
-    [p("50"), p("99"), p("99.9"), Cell::of(lat.map(|l| l.max as f64))]
+    let p = |k: Percentile| percentile(lat, k);
+    [p(Percentile::P50), p(Percentile::P99), p(Percentile::P999), Cell::of(lat.map(|l| l.max as f64))]
 }

@@ -4,7 +4,8 @@
 //! with the reason in `note`.
 
 use super::{Cell, Column, LATENCY, Table, latency_cells, percentile};
-use crate::wal::report::WalSection;
+use crate::model::Percentile;
+use crate::model::wal::WalSection;
 
 const HEAD: [Column; 6] = [
     Column::plain("method", "method"),
@@ -38,8 +39,8 @@ pub fn table(wal: &WalSection) -> Table {
             bw,
         ];
         row.extend(latency_cells(e.commit_latency_ns.as_ref()));
-        row.push(percentile(e.write_latency_ns.as_ref(), "99"));
-        row.push(percentile(e.sync_latency_ns.as_ref(), "99"));
+        row.push(percentile(e.write_latency_ns.as_ref(), Percentile::P99));
+        row.push(percentile(e.sync_latency_ns.as_ref(), Percentile::P99));
         row.push(Cell::text(e.note.as_deref()));
         rows.push(row);
     }

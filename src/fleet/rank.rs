@@ -202,6 +202,12 @@ impl Substitute {
     }
 }
 
+impl From<&Rank> for crate::model::RankRecord {
+    fn from(r: &Rank) -> Self {
+        Self { rank: r.rank, world_size: r.world_size, from: r.from.to_string() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,27 +12,12 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::gate::{Row, Verdict};
 
 use super::{
     limits::Limits,
-    metrics::{Bad, Extracted, Metric, Unit},
+    metrics::{Bad, Extracted, Metric},
 };
-
-/// How one metric fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Within the limit.
-    Ok,
-    /// Better than the limit (and beyond the spread, where it is known).
-    Improved,
-    /// Worse than the limit (and beyond the spread, where it is known and
-    /// not ignored): fails the gate.
-    Regressed,
-    /// Worse than the limit, but the repetitions overlap: passes.
-    WithinNoise,
-}
 
 impl Verdict {
     /// The verdict as the JSON and the CSV name it.
@@ -52,37 +37,6 @@ impl Verdict {
             Verdict::WithinNoise => "within noise",
         }
     }
-}
-
-/// One compared metric: a row of the table and of the JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Row {
-    /// The op kind ("read", "write"); null for the report-level cpu_per_io.
-    pub op: Option<String>,
-    /// The compared metric.
-    pub metric: Metric,
-    /// The unit of `baseline`, `current` and the ranges.
-    pub unit: Unit,
-    /// The baseline's headline value (the median when it has repetitions).
-    pub baseline: f64,
-    /// The current report's headline value.
-    pub current: f64,
-    /// (current - baseline) / baseline, in percent; null when the baseline
-    /// is 0 and the current is not.
-    pub change_pct: Option<f64>,
-    /// The allowed change, signed: negative where a drop is bad.
-    pub limit_pct: f64,
-    /// Which direction is bad.
-    pub direction: Bad,
-    /// [min, max] over the baseline's repetitions, when the spread is judged.
-    pub baseline_range: Option<[f64; 2]>,
-    /// [min, max] over the current report's repetitions, likewise.
-    pub current_range: Option<[f64; 2]>,
-    /// True when every current repetition lies beyond the baseline's range,
-    /// on the side the change went; null without repetitions on both sides.
-    pub beyond_spread: Option<bool>,
-    /// How the metric fared.
-    pub verdict: Verdict,
 }
 
 impl Row {

@@ -1,5 +1,5 @@
 //! Reading a report and deciding whether the gate can use it. The file is
-//! read by [`crate::report::load`] (size-bounded; exit 2 for a file that
+//! read by [`crate::model::load`] (size-bounded; exit 2 for a file that
 //! cannot be read, is too large, is not JSON, not a jdbio report, of an
 //! unknown schema version, or does not fit the types; a `jdbio.report/1`
 //! file is mapped to /2); here it must also be a bench or wal report (or a
@@ -9,17 +9,15 @@
 
 use std::path::Path;
 
-use crate::{
-    error::AppError,
-    report::{Body, Ended, LoadedReport, Report, Rows},
-};
+use crate::error::AppError;
+use crate::model::{Body, Ended, LoadedReport, Report, Rows};
 
 /// A report the gate can use.
 pub type Loaded = LoadedReport;
 
 /// Reads and validates the report at `path`.
 pub fn load(path: &Path) -> Result<Loaded, AppError> {
-    let loaded = crate::report::load_with(path, Rows::Each(&mut |_, _| Ok(())))?;
+    let loaded = crate::model::load_with(path, Rows::Each(&mut |_, _| Ok(())))?;
     gateable(&loaded.report)
         .and_then(|()| whole_run(&loaded.report))
         .map_err(|why| AppError::Usage(format!("{}: {why}", path.display())))?;

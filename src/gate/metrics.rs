@@ -6,47 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::gate::{Bad, Metric, Unit};
 
 use super::load::Loaded;
+use crate::model::Percentile;
 use crate::{
     error::AppError,
-    report::{Body, OpResult},
     units::{human_bytes, human_ns},
 };
-
-/// Which way a metric gets worse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Bad {
-    /// Higher is better: a drop is bad (`--max-drop`).
-    Drop,
-    /// Lower is better: a rise is bad (`--max-rise`).
-    Rise,
-}
-
-/// One compared metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
-pub enum Metric {
-    /// Operations per second.
-    #[serde(rename = "iops")]
-    Iops,
-    /// Bytes per second.
-    #[serde(rename = "bw")]
-    Bw,
-    /// Median latency.
-    #[serde(rename = "p50")]
-    P50,
-    /// 99th percentile latency.
-    #[serde(rename = "p99")]
-    P99,
-    /// 99.9th percentile latency.
-    #[serde(rename = "p99.9")]
-    P999,
-    /// Process CPU time per I/O.
-    #[serde(rename = "cpu_per_io")]
-    CpuPerIo,
-}
+use crate::model::{Body, OpResult};
 
 impl Metric {
     /// Every metric, in table order.
@@ -119,28 +87,16 @@ impl Metric {
     /// The metric's value in one op kind's result (None for CPU per I/O,
     /// which is the report's).
     fn of(self, r: &OpResult) -> Option<f64> {
-        let p = |key: &str| r.latency_ns.percentiles.get(key).map(|&v| v as f64);
+        let p = |key: Percentile| r.latency_ns.at(key).map(|v| v as f64);
         match self {
             Metric::Iops => Some(r.iops),
             Metric::Bw => Some(r.bw_bytes_per_s),
-            Metric::P50 => p("50"),
-            Metric::P99 => p("99"),
-            Metric::P999 => p("99.9"),
+            Metric::P50 => p(Percentile::P50),
+            Metric::P99 => p(Percentile::P99),
+            Metric::P999 => p(Percentile::P999),
             Metric::CpuPerIo => None,
         }
     }
-}
-
-/// The unit of a gate row's `baseline` and `current`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// Operations (or commits) per second.
-    OpsPerS,
-    /// Bytes per second.
-    BytesPerS,
-    /// Nanoseconds.
-    Ns,
 }
 
 impl Unit {
@@ -238,7 +194,7 @@ fn values(results: &BTreeMap<String, OpResult>, cpu_per_io: Option<f64>, at: &st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{LatencySummary, load_bytes};
+    use crate::model::{LatencySummary, load_bytes};
 
     /// The gate's base fixture (a /1 report), loaded.
     fn base() -> Loaded {
@@ -247,7 +203,7 @@ mod tests {
     }
 
     fn op(iops: f64, p99: u64) -> OpResult {
-        let percentiles = [("50", 100), ("99", p99), ("99.9", 900)].map(|(k, v)| (k.to_string(), v)).into();
+        let percentiles = [(Percentile::P50, 100), (Percentile::P99, p99), (Percentile::P999, 900)].into();
         let latency_ns = LatencySummary { percentiles, ..LatencySummary::default() };
         OpResult {
             ops: 10,
@@ -260,15 +216,15 @@ mod tests {
         }
     }
 
-    fn bench(r: &mut Loaded) -> &mut crate::bench::report::BenchBody {
+    fn bench(r: &mut Loaded) -> &mut crate::model::bench::BenchBody {
         match &mut r.report.body {
             Body::Bench(b) => b,
             _ => unreachable!("base.json is a bench report"),
         }
     }
 
-    fn rep(read: OpResult, cpu: f64) -> crate::bench::report::Repetition {
-        crate::bench::report::Repetition {
+    fn rep(read: OpResult, cpu: f64) -> crate::model::bench::Repetition {
+        crate::model::bench::Repetition {
             results: [("read".to_string(), read)].into(),
             cpu: Default::default(),
             duration_s: 1.0,
@@ -319,7 +275,7 @@ mod tests {
     fn names_the_missing_percentile() {
         let mut r = base();
         let mut write = op(1.0, 1);
-        write.latency_ns.percentiles.remove("50");
+        write.latency_ns.percentiles.remove(&Percentile::P50);
         r.report.results = [("write".to_string(), write)].into();
         let msg = extract(&r).unwrap_err().to_string();
         assert!(msg.contains("r.json") && msg.contains("results[\"write\"] has no p50 latency percentile"), "{msg}");

@@ -20,7 +20,6 @@ pub(crate) mod load;
 mod metrics;
 pub(crate) mod outcome;
 mod render;
-pub mod report;
 pub(crate) mod settings;
 mod suite;
 mod wal_metrics;
@@ -30,8 +29,9 @@ pub use metrics::Unit;
 
 use crate::{
     error::AppError,
-    report::{Body, Clock, Report, Sink, write_json, write_output},
+    report::{Clock, Sink, write_json, write_output},
 };
+use crate::model::{Body, Report};
 
 /// What comparing one pair of reports found (one job of a suite, or the
 /// two reports given).
@@ -112,19 +112,19 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
     for w in &outcome.warnings {
         eprintln!("jdbio: warning: {w}");
     }
-    let job = report::GateJob {
+    let job = crate::model::gate::GateJob {
         baseline: args.baseline.clone(),
         current: args.current.clone(),
         limits_pct: limits.signed_pct(),
         ignore_spread: args.ignore_spread,
         allow_mismatch: args.allow_mismatch,
     };
-    let mut report = Report::new(Body::Gate(report::GateBody { job, gate: outcome }));
+    let mut report = Report::new(Body::Gate(crate::model::gate::GateBody { job, gate: outcome }));
     clock.stop(&mut report);
     if let Some(dest) = &args.json {
         write_json(&report, dest)?;
     }
-    let Body::Gate(report::GateBody { gate: outcome, .. }) = &report.body else { unreachable!("built above") };
+    let Body::Gate(crate::model::gate::GateBody { gate: outcome, .. }) = &report.body else { unreachable!("built above") };
     if let Some(dest) = &args.markdown {
         write_output("--markdown", dest, render::markdown(outcome).as_bytes())?;
     }

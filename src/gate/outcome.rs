@@ -1,5 +1,5 @@
 //! The gate's result: the `gate` section of the `jdbio.report/2` report
-//! `--json` writes ([`super::report::GateBody`]), and what [`super::render`]
+//! `--json` writes ([`crate::model::gate::GateBody`]), and what [`super::render`]
 //! draws:
 //!
 //! ```text
@@ -16,25 +16,9 @@
 //! are exit 2); `warnings` holds differences of machine, device or run
 //! length, and CPU per I/O missing from both reports.
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::gate::{Outcome, Spread};
 
-use super::{
-    compare::{Row, Verdict},
-    settings::Difference,
-};
-
-/// How the spread of repetitions was used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Spread {
-    /// Repetitions in the baseline (0 without `--repeat`).
-    pub baseline_repetitions: usize,
-    /// Repetitions in the current report.
-    pub current_repetitions: usize,
-    /// True when both have at least two, so each row has `beyond_spread`.
-    pub judged: bool,
-    /// True with `--ignore-spread`: the limit alone decides.
-    pub ignored: bool,
-}
+use super::compare::{Row, Verdict};
 
 impl Spread {
     /// One line saying how the spread was used.
@@ -59,27 +43,6 @@ impl Spread {
             )
         }
     }
-}
-
-/// Everything the gate found: the report's `gate` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Outcome {
-    /// The baseline report's path, as given.
-    pub baseline: String,
-    /// The current report's path, as given.
-    pub current: String,
-    /// False when any row regressed.
-    pub passed: bool,
-    /// How the spread of repetitions was used.
-    pub spread: Spread,
-    /// One row per compared metric.
-    pub rows: Vec<Row>,
-    /// Settings that differ (compared anyway with `--allow-mismatch`).
-    pub mismatches: Vec<Difference>,
-    /// Differences of machine, device or run length, and the like.
-    pub warnings: Vec<String>,
-    /// The compared job in a few words, for the headings.
-    pub job: String,
 }
 
 impl Outcome {

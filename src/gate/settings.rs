@@ -3,18 +3,15 @@
 //! naming each difference, unless `--allow-mismatch`); a different machine,
 //! device, filesystem or run length is only a warning, since comparing
 //! across them is sometimes the point but never innocent. Each setting is
-//! read from the typed report ([`crate::report::Report`]); its name is
+//! read from the typed report ([`crate::model::Report`]); its name is
 //! only what messages call it.
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::gate::Difference;
+use serde::Serialize;
 use serde_json::Value;
 
 use super::load::Loaded;
-use crate::{
-    bench::report::BenchJob,
-    report::{Body, Report},
-    wal::report::WalJob,
-};
+use crate::model::{Body, Report, bench::BenchJob, wal::WalJob};
 
 /// How a setting that must match is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,17 +132,6 @@ fn rules(r: &Report) -> (MustMatch, WarnIf) {
     }
 }
 
-/// One setting that differs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Difference {
-    /// e.g. "job.qd".
-    pub key: String,
-    /// The baseline's value (null when absent).
-    pub baseline: Option<Value>,
-    /// The current report's value (null when absent).
-    pub current: Option<Value>,
-}
-
 impl Difference {
     /// The difference with each side named by `baseline` and `current`
     /// instead of "baseline" and "current" (`jdbio merge` names files).
@@ -256,7 +242,7 @@ fn show(v: Option<&Value>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::load_bytes;
+    use crate::model::load_bytes;
 
     /// The gate fixture `name` (a /1 report), loaded.
     fn fixture(name: &str) -> Loaded {
@@ -286,8 +272,8 @@ mod tests {
         let j = wal_job(&mut cur);
         (j.writers, j.batch, j.bs_bytes, j.time_s) = (j.writers + 3, j.batch + 7, j.bs_bytes / 2, j.time_s + 3.0);
         // The fixture predates job.engine: it reads as uring, today's default is psync.
-        assert_eq!(j.engine, crate::io_engine::Engine::Uring);
-        j.engine = crate::io_engine::Engine::Psync;
+        assert_eq!(j.engine, crate::model::Engine::Uring);
+        j.engine = crate::model::Engine::Psync;
         let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.key.clone()).collect();
         assert_eq!(found, ["job.engine", "job.writers", "job.batch", "job.bs_bytes"]);
         assert_eq!(warnings(&base, &cur).len(), 1);
@@ -303,8 +289,8 @@ mod tests {
         let j = job(&mut cur);
         j.bs_bytes *= 2;
         j.qd *= 2;
-        j.dist = crate::bench::dist::Dist::Zipf { theta: 0.9 };
-        cur.report.target.as_mut().unwrap().kind = crate::target::TargetKind::Block;
+        j.dist = crate::model::bench::Dist::Zipf { theta: 0.9 };
+        cur.report.target.as_mut().unwrap().kind = crate::model::TargetKind::Block;
         let found: Vec<String> = mismatches(&base, &cur).iter().map(|d| d.to_string()).collect();
         assert_eq!(
             found,
@@ -340,7 +326,7 @@ mod tests {
         let closed = fixture("base.json");
         let mut open = fixture("base.json");
         job(&mut open).rate_iops = Some(20000.0);
-        job(&mut open).arrival = crate::bench::args::Arrival::Poisson;
+        job(&mut open).arrival = crate::model::bench::Arrival::Poisson;
         let found: Vec<String> = mismatches(&open, &closed).iter().map(|d| d.to_string()).collect();
         assert_eq!(
             found,
@@ -357,10 +343,10 @@ mod tests {
         j.read_pct = 50;
         j.size_bytes /= 2;
         j.offset_bytes += 4096;
-        j.submit = crate::bench::args::Submit::Eager;
-        j.data = crate::bench::args::DataKind::Zero;
+        j.submit = crate::model::bench::Submit::Eager;
+        j.data = crate::model::bench::DataKind::Zero;
         j.verify = !j.verify;
-        j.stop = crate::bench::report::StopJob::TimeS(99.0);
+        j.stop = crate::model::bench::StopJob::TimeS(99.0);
         j.seed = Some(12345);
         let keys: Vec<String> = mismatches(&base, &cur).into_iter().map(|d| d.key).collect();
         let want = ["read_pct", "size_bytes", "offset_bytes", "submit", "data", "verify"].map(|k| format!("job.{k}"));

@@ -8,10 +8,8 @@
 use std::path::PathBuf;
 
 use super::{Judged, load::Loaded, outcome::Spread};
-use crate::{
-    error::AppError,
-    report::{Body, Report},
-};
+use crate::error::AppError;
+use crate::model::{Body, Report};
 
 /// One job of a suite in both reports: its name, the baseline's, the current.
 pub type JobPair = (String, Loaded, Loaded);

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 
 use super::metrics::{Metric, Values};
-use crate::wal::report::WalSection;
+use crate::model::Percentile;
+use crate::model::wal::WalSection;
 
 /// The values of the entries of `wal`; the error names the entry.
 pub fn values(wal: &WalSection) -> Result<Values, String> {
@@ -27,12 +28,10 @@ pub fn values(wal: &WalSection) -> Result<Values, String> {
             (Metric::Iops, entry.commits_per_s),
         ]);
         let latency = entry.commit_latency_ns.as_ref().ok_or(format!("{at}: no commit_latency_ns"))?;
-        for (metric, pct) in [(Metric::P50, "50"), (Metric::P99, "99"), (Metric::P999, "99.9")] {
-            let value = latency
-                .percentiles
-                .get(pct)
-                .ok_or(format!("{at}: commit_latency_ns.percentiles[\"{pct}\"] is missing"))?;
-            metrics.insert(metric, *value as f64);
+        for (metric, pct) in [(Metric::P50, Percentile::P50), (Metric::P99, Percentile::P99), (Metric::P999, Percentile::P999)] {
+            let value =
+                latency.at(pct).ok_or(format!("{at}: commit_latency_ns.percentiles[\"{}\"] is missing", pct.key()))?;
+            metrics.insert(metric, value as f64);
         }
         ops.insert(name, metrics);
     }
@@ -48,7 +47,7 @@ pub fn values(wal: &WalSection) -> Result<Values, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Body, load_bytes};
+    use crate::model::{Body, load_bytes};
 
     /// The wal section of the gate's wal fixture (a /1 report).
     fn section() -> WalSection {
@@ -69,7 +68,7 @@ mod tests {
         let name = format!("{} {}", e.method.name(), e.file_mode.name());
         assert_eq!(v.get(Some(&name), Metric::Iops), Some(e.commits_per_s));
         assert_eq!(v.get(Some(&name), Metric::Bw), Some(e.bytes as f64 / e.duration_s));
-        let p99 = e.commit_latency_ns.as_ref().unwrap().percentiles["99"] as f64;
+        let p99 = e.commit_latency_ns.as_ref().unwrap().at(Percentile::P99).unwrap() as f64;
         assert_eq!(v.get(Some(&name), Metric::P99), Some(p99));
     }
 

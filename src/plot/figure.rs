@@ -142,7 +142,7 @@ mod tests {
     use crate::plot::load::{Curve, Track};
 
     fn source(command: &str, curves: &[(&str, &str, usize)], tracks: &[(&str, usize)]) -> Source {
-        let mut hist = crate::report::new_histogram();
+        let mut hist = crate::model::new_histogram();
         hist.record(1000).unwrap();
         Source {
             command: command.into(),

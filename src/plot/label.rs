@@ -2,20 +2,16 @@
 //! line again, e.g. "randread 4k qd32" or "fdatasync overwrite 8k". Missing
 //! settings are left out rather than guessed.
 
-use crate::{
-    bench::{
-        args::{IoPath, Mode},
-        dist::Dist,
-        report::BenchJob,
-    },
-    wal::report::WalJob,
+use crate::model::{
+    bench::{BenchJob, Dist, IoPath, Mode},
+    wal::WalJob,
 };
 
 /// "randread 4k qd32", with "jobs 4", the read share of a mixed mode, a
 /// non-uniform offset distribution, "buffered" (page cache) I/O and an
 /// open-loop rate when they apply.
 pub fn bench(job: &BenchJob) -> String {
-    let mut parts = vec![clap::ValueEnum::to_possible_value(&job.mode).map_or_else(String::new, |v| v.get_name().into())];
+    let mut parts = vec![job.mode.name().to_string()];
     if job.mode == Mode::Randrw {
         parts.push(format!("{}/{}", job.read_pct, 100u32.saturating_sub(job.read_pct)));
     }
@@ -84,10 +80,11 @@ pub fn trim(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{
-        bench::args::{Arrival, AsyncMode, DataKind, Engine, Submit},
-        bench::report::StopJob,
-        wal::report::WalJob,
+    use crate::model::{
+        Engine,
+        bench::StopJob,
+        bench::{Arrival, AsyncMode, DataKind, Submit},
+        wal::WalJob,
     };
 
     fn job(mode: Mode, read_pct: u32, bs_bytes: u64, qd: u32, jobs: u32, dist: Dist, rate: Option<f64>) -> BenchJob {
@@ -125,7 +122,7 @@ mod tests {
     fn wal_job(bs_bytes: u64, batch: u32, writers: u32) -> WalJob {
         WalJob {
             path: "w".into(),
-            engine: crate::io_engine::Engine::Psync,
+            engine: crate::model::Engine::Psync,
             profile: None,
             methods: Vec::new(),
             file_modes: Vec::new(),

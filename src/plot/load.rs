@@ -1,8 +1,8 @@
 //! Reading reports and turning each into what can be drawn: latency
 //! histograms (decoded from their `hdr` blobs) and time series. Every way a
 //! file can be unusable is exit 2 with a message naming the path. Files are
-//! read by [`crate::report::load`] (size-bounded, typed, `jdbio.report/1`
-//! files mapped to /2) and blobs decoded by [`crate::report::decode_hdr`]
+//! read by [`crate::model::load`] (size-bounded, typed, `jdbio.report/1`
+//! files mapped to /2) and blobs decoded by [`crate::model::decode_hdr`]
 //! (declared sizes checked first). A bench report's `series` rows are read
 //! one at a time and only their points kept ([`Points`]).
 
@@ -11,14 +11,13 @@ use std::{collections::BTreeMap, path::Path};
 use hdrhistogram::Histogram;
 
 use super::label;
-use crate::{
-    bench::{
-        args::Mode,
-        report::{BenchBody, Interval},
-    },
-    error::AppError,
-    report::{Body, LatencySummary, Report, Rows, decode_hdr},
-    wal::report::WalBody,
+use crate::model::Percentile;
+use crate::error::AppError;
+use crate::model::{
+    Body, LatencySummary, Report, Rows,
+    bench::{BenchBody, Interval, Mode},
+    decode_hdr,
+    wal::WalBody,
 };
 
 /// What `jdbio plot` draws; said in every message about a report it cannot use.
@@ -84,7 +83,7 @@ type Points = BTreeMap<String, (Vec<Sample>, Vec<Sample>)>;
 
 /// Adds the points of `row`, a `series` row of op kind `kind`, to `points`.
 fn add_points(points: &mut Points, kind: &str, row: &Interval) {
-    let p99 = |l: &LatencySummary| l.percentiles.get("99").map(|&v| v as f64).filter(|_| row.ops > 0);
+    let p99 = |l: &LatencySummary| l.at(Percentile::P99).map(|v| v as f64).filter(|_| row.ops > 0);
     let sample = |l: &LatencySummary| Sample { t_s: row.t_s, iops: row.iops, p99_ns: p99(l) };
     if !points.contains_key(kind) {
         points.insert(kind.to_string(), Default::default());
@@ -102,7 +101,7 @@ pub fn load(path: &Path) -> Result<Source, AppError> {
         add_points(&mut points, kind, &row);
         Ok(())
     };
-    let report = crate::report::load_with(path, Rows::Each(&mut each))?.report;
+    let report = crate::model::load_with(path, Rows::Each(&mut each))?.report;
     let source = extract(&report, points).map_err(usage)?;
     if source.curves.is_empty() && source.tracks.is_empty() {
         return Err(usage(format!(
@@ -210,7 +209,7 @@ fn histogram(summary: &LatencySummary, at: &str) -> Result<Option<Histogram<u64>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{OpResult, load_bytes, new_histogram};
+    use crate::model::{OpResult, load_bytes, new_histogram};
 
     fn summary(values: &[u64]) -> LatencySummary {
         let mut h = new_histogram();
@@ -271,7 +270,7 @@ mod tests {
     #[test]
     fn series_become_tracks() {
         let mut r = base();
-        let interval = |t_s: f64, ops: u64, latency_ns| crate::bench::report::Interval {
+        let interval = |t_s: f64, ops: u64, latency_ns| crate::model::bench::Interval {
             t_s,
             length_s: 1.0,
             ops,
@@ -281,7 +280,7 @@ mod tests {
             response_latency_ns: None,
         };
         let rows = [interval(1.0, 10, summary(&[5000; 10])), interval(2.0, 0, summary(&[]))];
-        let p99 = rows[0].latency_ns.percentiles["99"] as f64;
+        let p99 = rows[0].latency_ns.at(Percentile::P99).unwrap() as f64;
         let mut points = Points::new();
         rows.iter().for_each(|row| add_points(&mut points, "read", row));
         let b = body(&mut r).clone();

@@ -39,7 +39,7 @@ pub fn percentile_label(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::new_histogram;
+    use crate::model::new_histogram;
 
     #[test]
     fn spectrum_runs_from_the_minimum_to_the_maximum() {

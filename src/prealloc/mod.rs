@@ -16,7 +16,7 @@
 mod args;
 mod mode;
 pub(crate) mod plan;
-pub mod report;
+mod job;
 mod runner;
 mod summary;
 
@@ -79,9 +79,9 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
         fs.unwrap_or_default(),
     );
     let summary = summary::render(&header, &entries, &conclusion);
-    let section = report::PreallocSection { entries, conclusion, error: failure.as_ref().map(ToString::to_string) };
-    let job = report::PreallocJob::of(&plan);
-    let mut report = Report::new(Body::Prealloc(report::PreallocBody { job, prealloc: section }));
+    let section = crate::model::prealloc::PreallocSection { entries, conclusion, error: failure.as_ref().map(ToString::to_string) };
+    let job = crate::model::prealloc::PreallocJob::of(&plan);
+    let mut report = Report::new(Body::Prealloc(crate::model::prealloc::PreallocBody { job, prealloc: section }));
     report.target = target;
     clock.stop(&mut report);
     if let Some(e) = &failure {

@@ -1,26 +1,12 @@
 //! The preallocation modes, and how each one prepares a fresh, empty file
 //! and makes that starting state durable.
 
-use serde::{Deserialize, Serialize};
-
 use crate::dio::{AlignedBuf, Error, File, Result};
 
 /// Zero-fill writes in chunks of this size.
 const ZERO_CHUNK: u64 = 1 << 20;
 
-/// How a file gets its space before the writes start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    /// Sparse: the size is set (ftruncate), nothing is allocated.
-    None,
-    /// fallocate mode 0: blocks allocated as unwritten extents, size set.
-    Fallocate,
-    /// fallocate with FALLOC_FL_KEEP_SIZE: blocks allocated, size stays 0.
-    FallocateKeepSize,
-    /// Zeros written with Direct I/O in 1 MiB chunks, then fdatasync.
-    ZeroFill,
-}
+pub use crate::model::prealloc::Mode;
 
 impl Mode {
     /// Every mode, in report order.

@@ -21,7 +21,7 @@ pub const DEFAULT_TARGET: &str = "jdbio-prealloc.dat";
 const MIN_DIO_ALIGN: u64 = 512;
 
 /// Everything a prealloc run does; the report states it as
-/// [`super::report::PreallocJob`].
+/// [`crate::model::prealloc::PreallocJob`].
 #[derive(Debug, Clone)]
 pub struct PreallocPlan {
     /// The base path; each mode's file is `path.MODE`.

@@ -3,57 +3,14 @@
 
 use std::fmt::Write;
 
-use serde::{Deserialize, Serialize};
-
 use super::{mode::Mode, runner::ModeStats};
+use crate::model::Percentile;
 use crate::{
-    report::LatencySummary,
+    model::LatencySummary,
     units::{human_bytes, human_ns},
 };
 
-/// One mode's row of the `prealloc` section. Sizes are in bytes;
-/// "allocated" is st_blocks x 512 (`null` where the OS does not say).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Entry {
-    /// How the file was prepared.
-    pub mode: Mode,
-    /// The file this mode used.
-    pub file: String,
-    /// False when the OS or filesystem cannot preallocate this way.
-    pub supported: bool,
-    /// Why it is unsupported, or what is surprising about the result.
-    pub note: Option<String>,
-    /// Preallocation plus the sync that makes it durable, in seconds.
-    pub prepare_s: f64,
-    /// The file's length before preparing, bytes.
-    #[serde(rename = "size_before_bytes")]
-    pub size_before: u64,
-    /// Bytes allocated before preparing.
-    #[serde(rename = "allocated_before_bytes")]
-    pub allocated_before: Option<u64>,
-    /// The file's length after preparing, before the writes, bytes.
-    #[serde(rename = "size_after_bytes")]
-    pub size_after: u64,
-    /// Bytes allocated after preparing, before the writes.
-    #[serde(rename = "allocated_after_bytes")]
-    pub allocated_after: Option<u64>,
-    /// The file's length after the writes, bytes.
-    #[serde(rename = "size_after_writes_bytes")]
-    pub size_after_writes: u64,
-    /// Bytes allocated after the writes.
-    #[serde(rename = "allocated_after_writes_bytes")]
-    pub allocated_after_writes: Option<u64>,
-    /// Write + fdatasync pairs done.
-    pub writes: u64,
-    /// Bytes written.
-    pub bytes: u64,
-    /// Wall time of the writes, in seconds.
-    pub duration_s: f64,
-    /// Write + fdatasync pairs per second.
-    pub writes_per_s: f64,
-    /// One write plus its fdatasync: what a commit waits for.
-    pub write_latency_ns: Option<LatencySummary>,
-}
+pub use crate::model::prealloc::Entry;
 
 impl Entry {
     /// The row for `mode` from what it measured; `size` is what was asked for.
@@ -80,8 +37,8 @@ impl Entry {
         }
     }
 
-    fn p(&self, key: &str) -> Option<u64> {
-        self.write_latency_ns.as_ref().and_then(|l| l.percentiles.get(key).copied())
+    fn p(&self, key: Percentile) -> Option<u64> {
+        self.write_latency_ns.as_ref().and_then(|l| l.at(key))
     }
 }
 
@@ -104,7 +61,7 @@ fn surprise(mode: Mode, s: &ModeStats, size: u64) -> Option<String> {
 /// One line: which mode had the lowest p99 write + fdatasync, and by how
 /// much it beat the slowest.
 pub fn conclusion(entries: &[Entry]) -> String {
-    let measured: Vec<(&Entry, u64)> = entries.iter().filter_map(|e| Some((e, e.p("99")?))).collect();
+    let measured: Vec<(&Entry, u64)> = entries.iter().filter_map(|e| Some((e, e.p(Percentile::P99)?))).collect();
     let (Some(best), Some(worst)) = (measured.iter().min_by_key(|m| m.1), measured.iter().max_by_key(|m| m.1)) else {
         return "no mode could run here".into();
     };
@@ -152,7 +109,7 @@ pub fn render(header: &str, entries: &[Entry], conclusion: &str) -> String {
             bytes(Some(e.size_after)),
             bytes(e.allocated_after),
             bytes(e.allocated_after_writes),
-            ns(e.p("99")),
+            ns(e.p(Percentile::P99)),
             ns(e.write_latency_ns.as_ref().map(|l| l.max)),
             e.writes_per_s,
         );

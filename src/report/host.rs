@@ -1,23 +1,6 @@
 //! What machine a report was made on, and how much CPU the process used.
 
-use serde::{Deserialize, Serialize};
-
-/// The `host` object of a report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Host {
-    /// The host name (what `{host}` becomes in paths); empty in a /1
-    /// report that did not state it.
-    #[serde(default)]
-    pub name: String,
-    /// Operating system family, e.g. "linux".
-    pub os: String,
-    /// Kernel release, e.g. "6.18.44".
-    pub kernel: String,
-    /// Logical CPUs available to the process.
-    pub cpus: usize,
-    /// CPU model name where the OS reports one.
-    pub cpu_model: Option<String>,
-}
+use crate::model::{CpuUsage, Host};
 
 impl Host {
     /// Reads the current host.
@@ -44,20 +27,6 @@ fn cpu_model() -> Option<String> {
         .find(|l| l.starts_with("model name"))
         .and_then(|l| l.split_once(':'))
         .map(|(_, v)| v.trim().to_string())
-}
-
-/// The `cpu` object of a report: process CPU time over the run.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
-#[serde(default)]
-pub struct CpuUsage {
-    /// User-mode CPU seconds.
-    pub user_s: f64,
-    /// Kernel-mode CPU seconds.
-    pub sys_s: f64,
-    /// Voluntary plus involuntary context switches.
-    pub ctx_switches: u64,
-    /// The process's peak resident set size so far (getrusage ru_maxrss).
-    pub max_rss_bytes: u64,
 }
 
 impl CpuUsage {

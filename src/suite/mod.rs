@@ -14,7 +14,6 @@
 //! after the job it cut short (exit 130, 143 or 129, the report written).
 
 pub mod file;
-pub mod report;
 
 use std::path::{Path, PathBuf};
 
@@ -60,7 +59,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         let result = run_job(cli, &json_path, args.output.quiet);
         let job_report = std::fs::read(&json_path).ok().and_then(|b| crate::report::load_bytes(&b).ok());
         let error = result.as_ref().err().filter(|e| !matches!(e, AppError::Interrupted)).map(|e| e.to_string());
-        entries.push(report::SuiteEntry {
+        entries.push(crate::model::suite::SuiteEntry {
             name: job.name.clone(),
             command: job.command.clone(),
             argv: job.argv.clone(),
@@ -81,9 +80,9 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         }
     }
     let ran = entries.len();
-    let job = report::SuiteJob { suite: args.suite.clone(), jobs: jobs.len() };
-    let suite = report::SuiteSection { file: args.suite.clone(), jobs: entries };
-    let mut report = Report::new(Body::Run(report::SuiteBody { job, suite }));
+    let job = crate::model::suite::SuiteJob { suite: args.suite.clone(), jobs: jobs.len() };
+    let suite = crate::model::suite::SuiteSection { file: args.suite.clone(), jobs: entries };
+    let mut report = Report::new(Body::Run(crate::model::suite::SuiteBody { job, suite }));
     clock.stop(&mut report);
     if let Some(dest) = &args.output.json {
         write_json(&report, dest)?;

@@ -39,7 +39,7 @@ pub struct VerifyArgs {
     /// (this crate's library on compio, --qd tasks). The same blocks are
     /// written and the same verdicts given whichever carries them.
     #[arg(long, value_enum, default_value = "uring")]
-    pub engine: crate::io_engine::Engine,
+    pub engine: crate::io_engine::EngineArg,
     /// Crash verification. With --write: LOG starts with a header naming the
     /// run (seed, block size, generation, target); every write is made
     /// durable (O_DIRECT | O_DSYNC) and only then appended to LOG, which is

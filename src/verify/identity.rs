@@ -4,27 +4,13 @@
 //! place is `stale`, half of one `torn`); a check takes the run from the ack
 //! log's header, from the flags, or from the first intact block.
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::verify::Origin;
 
 use super::ack_log::LogHeader;
 use crate::units::human_bytes;
 
 /// The block size of a new run when none is given.
 pub const DEFAULT_BS: u64 = 4096;
-
-/// Where a seed or block size came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Origin {
-    /// Given on the command line.
-    Flag,
-    /// Found in the blocks already in the target.
-    Target,
-    /// The ack log's header.
-    AckLog,
-    /// A new random seed, or the default block size.
-    New,
-}
 
 impl Origin {
     /// How the summary says it; `write`: for a run that writes.

@@ -18,7 +18,7 @@ mod blocks;
 mod identity;
 pub(crate) mod pass;
 pub(crate) mod plan;
-pub mod report;
+mod job;
 mod summary;
 
 pub use args::VerifyArgs;
@@ -47,8 +47,8 @@ const BAR: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})";
 /// allocated, say) writes the job and how it ended.
 pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
     let mut plan = VerifyPlan::from_args(args)?;
-    let section = report::VerifySection::new(&plan, &Findings::new(None, 0).finish(), 0.0, None);
-    let mut planned = Report::new(Body::Verify(report::VerifyBody { job: report::VerifyJob::of(&plan), verify: section }));
+    let section = crate::model::verify::VerifySection::new(&plan, &Findings::new(None, 0).finish(), 0.0, None);
+    let mut planned = Report::new(Body::Verify(crate::model::verify::VerifyBody { job: crate::model::verify::VerifyJob::of(&plan), verify: section }));
     planned.target = crate::target::probe(&plan.path).ok();
     let json = plan.json.clone();
     passes(&mut plan).map_err(|e| crate::report::deliver_failure(planned, json.as_deref(), e))
@@ -78,7 +78,7 @@ fn passes(plan: &mut VerifyPlan) -> Result<(), AppError> {
         let w = write_pass(plan)?;
         lines.push(summary::pass_line("wrote", w.ops, w.bytes, w.seconds));
         results.insert("write".to_string(), OpResult::new(w.ops, w.bytes, 0, w.seconds, &w.hist));
-        ack_section = plan.ack_log.as_ref().map(|log| report::AckLogSection {
+        ack_section = plan.ack_log.as_ref().map(|log| crate::model::verify::AckLogSection {
             path: log.display().to_string(),
             acknowledged: w.ops,
             generation: plan.generation,
@@ -103,9 +103,9 @@ fn passes(plan: &mut VerifyPlan) -> Result<(), AppError> {
     if let Some(e) = &error {
         lines.push(format!("error   : {e}; nothing was checked"));
     }
-    let mut section = report::VerifySection::new(plan, &verdicts, read_rate, ack_section);
+    let mut section = crate::model::verify::VerifySection::new(plan, &verdicts, read_rate, ack_section);
     section.error = error.as_ref().map(ToString::to_string);
-    let mut report = Report::new(Body::Verify(report::VerifyBody { job: report::VerifyJob::of(plan), verify: section }));
+    let mut report = Report::new(Body::Verify(crate::model::verify::VerifyBody { job: crate::model::verify::VerifyJob::of(plan), verify: section }));
     report.results = results;
     report.target = crate::target::probe(&plan.path).ok();
     clock.stop(&mut report);
@@ -137,7 +137,7 @@ fn passes(plan: &mut VerifyPlan) -> Result<(), AppError> {
 fn read_pass(
     plan: &mut VerifyPlan,
     lines: &mut Vec<String>,
-    ack_section: &mut Option<report::AckLogSection>,
+    ack_section: &mut Option<crate::model::verify::AckLogSection>,
 ) -> Result<(pass::PassStats, Verdicts), AppError> {
     let bs = plan.run.bs;
     let mut expected = if plan.write { Some(plan.generation) } else { plan.expected };
@@ -199,7 +199,7 @@ fn write_pass(plan: &mut VerifyPlan) -> Result<pass::PassStats, AppError> {
 }
 
 /// The summary line and the section of an ack log being checked.
-fn ack_line(path: &std::path::Path, acked: &ack_read::Acked) -> (String, report::AckLogSection) {
+fn ack_line(path: &std::path::Path, acked: &ack_read::Acked) -> (String, crate::model::verify::AckLogSection) {
     let h = &acked.header;
     let torn = acked.torn_tail.map_or(String::new(), |(at, n)| {
         format!("; a torn last record ({n} bytes at byte offset {at}) was ignored: its write was never acknowledged")
@@ -212,7 +212,7 @@ fn ack_line(path: &std::path::Path, acked: &ack_read::Acked) -> (String, report:
         h.target.display(),
         human_bytes(h.size as f64)
     );
-    let section = report::AckLogSection {
+    let section = crate::model::verify::AckLogSection {
         path: path.display().to_string(),
         acknowledged: acked.offsets.len() as u64,
         generation: h.generation,
@@ -220,7 +220,7 @@ fn ack_line(path: &std::path::Path, acked: &ack_read::Acked) -> (String, report:
         run_bytes: Some(h.size),
         torn_last_record: acked
             .torn_tail
-            .map(|(at, bytes)| report::TornRecord { offset_bytes: at, bytes: bytes as u64 }),
+            .map(|(at, bytes)| crate::model::verify::TornRecord { offset_bytes: at, bytes: bytes as u64 }),
     };
     (line, section)
 }

@@ -29,7 +29,7 @@ const DEFAULT_NEW_SIZE: u64 = 256 << 20;
 const DEFAULT_QD: u32 = 32;
 
 /// Everything a verify run does; the report states it as
-/// [`super::report::VerifyJob`].
+/// [`crate::model::verify::VerifyJob`].
 #[derive(Debug)]
 pub struct VerifyPlan {
     pub path: PathBuf,
@@ -70,12 +70,11 @@ impl VerifyPlan {
         if let Some(qd) = args.qd.filter(|&qd| qd == 0 || qd > 4096) {
             return usage(format!("--qd {qd}: must be between 1 and 4096"));
         }
-        args.engine.available().map_err(AppError::Usage)?;
-        if args.engine.is_nop() {
+        crate::io_engine::Engine::from(args.engine).available().map_err(AppError::Usage)?;
+        if crate::io_engine::Engine::from(args.engine).is_nop() {
             return usage("--engine nop: verify checks data, and a NOP moves none".into());
         }
-        let qd = args
-            .engine
+        let qd = crate::io_engine::Engine::from(args.engine)
             .queue_depth(args.qd, DEFAULT_QD, "verify runs one worker, so this is --qd 1")
             .map_err(AppError::Usage)?;
         if args.generation == Some(0) {
@@ -151,7 +150,7 @@ impl VerifyPlan {
             generation_found,
             expected: args.generation,
             qd,
-            engine: args.engine,
+            engine: crate::io_engine::Engine::from(args.engine),
             ack_log: args.ack_log.clone(),
             max_report: args.max_report,
             target_bytes: existing,

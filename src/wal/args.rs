@@ -22,15 +22,15 @@ pub struct WalArgs {
     /// AIO context (IOCB_CMD_PWRITE then IOCB_CMD_FDSYNC/FSYNC; O_DIRECT
     /// methods only). dio: slots as tasks of this crate's library. nop is
     /// refused.
-    #[arg(long, value_enum, default_value_t = super::engine::Engine::Psync)]
-    pub engine: super::engine::Engine,
+    #[arg(long, value_enum, default_value_t = crate::io_engine::EngineArg::Psync)]
+    pub engine: crate::io_engine::EngineArg,
     /// Replay a database's commits: the exact system calls it makes per
     /// commit, its record and page sizes and its files (made in TARGET, a
     /// directory; default ./jdbio-wal-profile), one row per sync setting.
     /// Fixes what --method, --bs, --batch, --writers, --size and
     /// --file-mode would set.
     #[arg(long, value_enum, conflicts_with_all = ["method", "bs", "batch", "writers", "size", "file_mode"])]
-    pub profile: Option<super::profile::Profile>,
+    pub profile: Option<ProfileArg>,
     /// With --profile: the database's settings to run, a comma list or
     /// `all`. postgres: fdatasync, fsync, open_datasync, open_sync,
     /// fsync_writethrough; mysql: fsync, fdatasync, o_dsync, o_direct;
@@ -72,4 +72,29 @@ pub struct WalArgs {
     pub output: crate::report::OutputArgs,
     #[command(flatten)]
     pub export: crate::export::ExportArgs,
+}
+
+/// `--profile`, as typed: a database whose commits it replays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    /// PostgreSQL 15: 16 MiB WAL segments of 8 KiB pages, each `wal_sync_method`.
+    Postgres,
+    /// MySQL 8.0 InnoDB redo log, `innodb_flush_log_at_trx_commit=1`, each `innodb_flush_method`.
+    Mysql,
+    /// RocksDB's appended WAL with `sync=true`, with and without `use_fsync`.
+    Rocksdb,
+    /// SQLite with `synchronous=FULL`, in WAL and rollback-journal (DELETE) mode.
+    Sqlite,
+}
+
+impl From<ProfileArg> for super::profile::Profile {
+    fn from(v: ProfileArg) -> Self {
+        use super::profile::Profile;
+        match v {
+            ProfileArg::Postgres => Profile::Postgres,
+            ProfileArg::Mysql => Profile::Mysql,
+            ProfileArg::Rocksdb => Profile::Rocksdb,
+            ProfileArg::Sqlite => Profile::Sqlite,
+        }
+    }
 }

@@ -13,54 +13,9 @@
 
 use std::{path::Path, time::Instant};
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::wal::DeviceIo;
 
 use super::{method::Method, summary::Entry};
-
-/// The `device_io` object of a wal row. Every count is a difference of the
-/// disk's counters read just before the row's writers started and just
-/// after they stopped; null when unavailable, with the reason in
-/// `unavailable`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(default)]
-pub struct DeviceIo {
-    /// Kernel name of the disk counted ("vda", "nvme0n1", "loop3"): the
-    /// disk under the log's filesystem (a partition's disk), or the log
-    /// device itself.
-    pub device: Option<String>,
-    /// True when `device` is stacked on other disks (device-mapper, md):
-    /// the flushes it passes down may be counted on those disks instead,
-    /// so a low `flushes_per_commit` proves nothing and is not warned about.
-    pub stacked: bool,
-    /// Why the counts are null: no block device under the log (tmpfs,
-    /// FUSE, NFS), a kernel that does not count flushes (before 5.5), or
-    /// not Linux.
-    pub unavailable: Option<String>,
-    /// Seconds between the two readings (the row's time, plus opening the
-    /// log and starting the writers).
-    pub interval_s: f64,
-    /// Cache flush requests the disk completed (stat field 16). Includes
-    /// every process's flushes on the disk, and the filesystem's own
-    /// (journal commits).
-    pub flushes: Option<u64>,
-    /// `flushes` / the row's commits: about 1 (or more) for a durable
-    /// method on a volatile write cache, about 0 for `none`.
-    pub flushes_per_commit: Option<f64>,
-    /// `flushes` / `interval_s`; in the `none` row, the disk's flush rate
-    /// without jdbio's syncs.
-    pub flushes_per_s: Option<f64>,
-    /// Milliseconds the disk spent on those flushes (stat field 17, summed
-    /// over flushes; the device side of a sync's latency).
-    pub flush_ms: Option<u64>,
-    /// Write requests the disk completed (stat field 5).
-    pub writes: Option<u64>,
-    /// `writes` / the row's commits: more than 1 when a commit also writes
-    /// metadata or a journal block.
-    pub writes_per_commit: Option<f64>,
-    /// Bytes the disk wrote (stat field 7 x 512) / the row's commits; the
-    /// log's own share is the row's `bytes` / `commits`.
-    pub written_bytes_per_commit: Option<f64>,
-}
 
 impl DeviceIo {
     /// A row with no counts over `interval_s`, and why.

@@ -17,12 +17,6 @@ use super::method::Method;
 use crate::dio::OpenMode;
 pub use crate::io_engine::Engine;
 
-/// The engine of a report written before `job.engine` existed: every wal
-/// run then went through io_uring.
-pub fn before_the_choice() -> Engine {
-    Engine::Uring
-}
-
 /// True when the engine runs each writer on its own thread.
 pub fn thread_per_writer(engine: Engine) -> bool {
     engine.one_in_flight()

@@ -1,40 +1,7 @@
 //! The ways a database makes a log append durable, and how each is done.
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::model::wal::Method;
 use crate::dio::OpenMode;
-
-/// One way to make a log append durable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Method {
-    /// O_DIRECT write, no sync: what a write costs without durability.
-    None,
-    /// O_DIRECT | O_DSYNC write.
-    Odsync,
-    /// O_DIRECT write, then fdatasync.
-    Fdatasync,
-    /// O_DIRECT write, then fsync.
-    Fsync,
-    /// O_DIRECT | O_SYNC write.
-    Osync,
-    /// O_DIRECT write with the per-write RWF_DSYNC flag.
-    RwfDsync,
-    /// Page-cache write, then fdatasync (PostgreSQL's default
-    /// `wal_sync_method=fdatasync` on Linux, and pg_test_fsync's fdatasync row).
-    BufferedFdatasync,
-    /// Page-cache write, then fsync (PostgreSQL's `wal_sync_method=fsync`,
-    /// pg_test_fsync's fsync row).
-    BufferedFsync,
-    /// Page-cache write to a log opened O_DSYNC: only in `--profile` rows
-    /// (PostgreSQL's `wal_sync_method=open_datasync` at `wal_level` replica
-    /// or above).
-    BufferedOdsync,
-    /// Page-cache write to a log opened O_SYNC: only in `--profile` rows
-    /// (PostgreSQL's `wal_sync_method=open_sync`, InnoDB's redo log under
-    /// `innodb_flush_method=O_DSYNC`).
-    BufferedOsync,
-}
 
 impl Method {
     /// Every method, in report order.
@@ -48,22 +15,6 @@ impl Method {
         Method::BufferedFdatasync,
         Method::BufferedFsync,
     ];
-
-    /// The name users type.
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::None => "none",
-            Method::Odsync => "odsync",
-            Method::Fdatasync => "fdatasync",
-            Method::Fsync => "fsync",
-            Method::Osync => "osync",
-            Method::RwfDsync => "rwf-dsync",
-            Method::BufferedFdatasync => "buffered-fdatasync",
-            Method::BufferedFsync => "buffered-fsync",
-            Method::BufferedOdsync => "buffered-odsync",
-            Method::BufferedOsync => "buffered-osync",
-        }
-    }
 
     /// How the log is opened for this method.
     pub fn open_mode(self) -> OpenMode {

@@ -23,7 +23,7 @@ pub mod engine;
 mod method;
 pub(crate) mod plan;
 pub mod profile;
-pub mod report;
+mod job;
 mod runner;
 mod summary;
 mod writers;
@@ -101,8 +101,8 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
             summary::render(&header, &entries, &warnings)
         }
     };
-    let wal = report::WalSection { entries, warnings, error: failure.as_ref().map(ToString::to_string) };
-    let mut report = Report::new(Body::Wal(report::WalBody { job: report::WalJob::of(&plan), wal }));
+    let wal = crate::model::wal::WalSection { entries, warnings, error: failure.as_ref().map(ToString::to_string) };
+    let mut report = Report::new(Body::Wal(crate::model::wal::WalBody { job: crate::model::wal::WalJob::of(&plan), wal }));
     report.target = target;
     clock.stop(&mut report);
     if let Some(e) = &failure {

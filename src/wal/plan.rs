@@ -3,7 +3,6 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use serde::{Deserialize, Serialize};
 
 use super::{args::WalArgs, method::Method};
 use crate::io_engine::Engine;
@@ -16,33 +15,14 @@ use crate::{
 /// The scratch log used when no target is given.
 pub const DEFAULT_TARGET: &str = "jdbio-wal.dat";
 
-/// How the log file starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum FileMode {
-    /// Already written to --size: the steady state of a recycled log segment.
-    Overwrite,
-    /// Empty: every commit also grows the file.
-    Append,
-    /// Fallocated to --size: unwritten extents that each commit converts.
-    Prealloc,
-}
+pub use crate::model::wal::FileMode;
 
 impl FileMode {
     const ALL: [FileMode; 3] = [FileMode::Overwrite, FileMode::Append, FileMode::Prealloc];
-
-    /// The name users type.
-    pub fn name(self) -> &'static str {
-        match self {
-            FileMode::Overwrite => "overwrite",
-            FileMode::Append => "append",
-            FileMode::Prealloc => "prealloc",
-        }
-    }
 }
 
 /// Everything a wal run does; the report states it as
-/// [`super::report::WalJob`].
+/// [`crate::model::wal::WalJob`].
 #[derive(Debug, Clone)]
 pub struct WalPlan {
     pub path: PathBuf,
@@ -90,7 +70,7 @@ fn parse_list<T: Copy>(
 impl WalPlan {
     /// Validates `args`; probes an existing target (read only).
     pub fn from_args(args: &WalArgs) -> Result<WalPlan, AppError> {
-        if let Some(profile) = args.profile {
+        if let Some(profile) = args.profile.map(super::profile::Profile::from) {
             return super::profile::plan(args, profile);
         }
         let usage = |m: String| Err(AppError::Usage(m));
@@ -98,7 +78,7 @@ impl WalPlan {
             return usage(format!("--setting {setting}: a database's setting, only with --profile"));
         }
         let mut methods = parse_list("--method", &args.method, &Method::ALL, Method::name)?;
-        super::engine::check(args.engine, &mut methods, &args.method).map_err(AppError::Usage)?;
+        super::engine::check(crate::io_engine::Engine::from(args.engine), &mut methods, &args.method).map_err(AppError::Usage)?;
         let mut file_modes = parse_list("--file-mode", &args.file_mode, &FileMode::ALL, FileMode::name)?;
         if args.batch == 0 || args.batch > 1024 {
             return usage(format!("--batch {}: must be between 1 and 1024", args.batch));
@@ -153,7 +133,7 @@ impl WalPlan {
         }
         Ok(WalPlan {
             path,
-            engine: args.engine,
+            engine: crate::io_engine::Engine::from(args.engine),
             methods,
             file_modes,
             bs: args.bs,

@@ -2,68 +2,11 @@
 
 use std::fmt::Write;
 
-use serde::{Deserialize, Serialize};
+use super::{method::Method, plan::FileMode, runner::EntryStats};
+use crate::model::Percentile;
+use crate::{model::LatencySummary, units::human_ns};
 
-use super::{device_io::DeviceIo, method::Method, plan::FileMode, runner::EntryStats};
-use crate::{report::LatencySummary, units::human_ns};
-
-/// One (method, file mode) row of the `wal` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Entry {
-    /// How the append was made durable.
-    pub method: Method,
-    /// How the log started.
-    pub file_mode: FileMode,
-    /// The database a `--profile` row replays; absent in a generic row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<super::profile::Profile>,
-    /// The database's setting a `--profile` row ran, as its configuration
-    /// spells it (`wal_sync_method=fdatasync`); absent in a generic row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setting: Option<String>,
-    /// False when the OS or filesystem cannot do this method.
-    pub supported: bool,
-    /// Why it is unsupported, or that the log filled up early.
-    #[serde(default)]
-    pub note: Option<String>,
-    /// Commits completed.
-    #[serde(default)]
-    pub commits: u64,
-    /// Bytes committed (a `--profile` row: every byte its commits wrote).
-    #[serde(default)]
-    pub bytes: u64,
-    /// Measured time, seconds.
-    #[serde(default)]
-    pub duration_s: f64,
-    /// Commits per second.
-    #[serde(default)]
-    pub commits_per_s: f64,
-    /// Write plus sync: what a transaction waits for.
-    #[serde(default)]
-    pub commit_latency_ns: Option<LatencySummary>,
-    /// The write call alone (a `--profile` row: the sum of the commit's
-    /// write calls).
-    #[serde(default)]
-    pub write_latency_ns: Option<LatencySummary>,
-    /// The sync call alone (methods with a separate sync; a `--profile`
-    /// row: the sum of the commit's fsync and fdatasync calls).
-    #[serde(default)]
-    pub sync_latency_ns: Option<LatencySummary>,
-    /// What the block device under the log saw during the row: flushes,
-    /// writes and bytes, in all and per commit. Null for an unsupported row
-    /// and in reports written before it was counted.
-    #[serde(default)]
-    pub device_io: Option<DeviceIo>,
-    /// Nanoseconds per commit that the threads waiting for commits (psync:
-    /// the writer threads; uring: the ring's thread and its io-wq workers)
-    /// spent runnable but not running: woken by a completion, or
-    /// preempted, and waiting for a CPU another process held. Scheduler
-    /// delay, not device time (the difference of
-    /// /proc/self/task/TID/schedstat's second field over the row). Null
-    /// where it cannot be read (not Linux).
-    #[serde(default)]
-    pub runqueue_wait_per_commit_ns: Option<f64>,
-}
+pub use crate::model::wal::Entry;
 
 impl Entry {
     /// A measured entry.
@@ -121,8 +64,8 @@ impl Entry {
         }
     }
 
-    fn p(lat: &Option<LatencySummary>, key: &str) -> Option<u64> {
-        lat.as_ref().and_then(|l| l.percentiles.get(key).copied())
+    fn p(lat: &Option<LatencySummary>, key: Percentile) -> Option<u64> {
+        lat.as_ref().and_then(|l| l.at(key))
     }
 }
 
@@ -136,11 +79,11 @@ pub fn durability_warnings(entries: &[Entry], write_cache: Option<&str>) -> Vec<
     }
     let mut warnings = Vec::new();
     for e in entries.iter().filter(|e| e.supported && e.method != Method::None) {
-        let commit = Entry::p(&e.commit_latency_ns, "50").unwrap_or(0);
+        let commit = Entry::p(&e.commit_latency_ns, Percentile::P50).unwrap_or(0);
         let plain = entries
             .iter()
             .find(|r| r.method == Method::None && r.file_mode == e.file_mode)
-            .and_then(|r| Entry::p(&r.write_latency_ns, "50"));
+            .and_then(|r| Entry::p(&r.write_latency_ns, Percentile::P50));
         let too_fast = plain.is_some_and(|w| (commit as f64) < 1.5 * w as f64);
         if too_fast {
             warnings.push(format!(
@@ -185,11 +128,11 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
             e.method.name(),
             e.file_mode.name(),
             e.commits_per_s,
-            fmt(Entry::p(&e.commit_latency_ns, "50")),
-            fmt(Entry::p(&e.commit_latency_ns, "99")),
-            fmt(Entry::p(&e.commit_latency_ns, "99.9")),
+            fmt(Entry::p(&e.commit_latency_ns, Percentile::P50)),
+            fmt(Entry::p(&e.commit_latency_ns, Percentile::P99)),
+            fmt(Entry::p(&e.commit_latency_ns, Percentile::P999)),
             fmt(l.map(|l| l.max)),
-            fmt(Entry::p(&e.sync_latency_ns, "50")),
+            fmt(Entry::p(&e.sync_latency_ns, Percentile::P50)),
             e.device_io.as_ref().and_then(|d| d.flushes_per_commit).map_or("-".to_string(), |f| format!("{f:.2}")),
         );
         if let Some(note) = &e.note {

@@ -12,12 +12,13 @@ use std::collections::BTreeMap;
 
 use super::{
     input::HostRun,
-    section::{FleetHost, FleetHostOp, FleetSection, HostIops, Skew},
     window::{Aggregate, overlap},
 };
-use crate::{
-    bench::report::{BenchBody, BenchSection, Series},
-    report::{Body, CpuUsage, Host, OpResult, Report, new_histogram},
+use crate::model::{
+    Body, CpuUsage, Host, OpResult, Report,
+    bench::{BenchBody, BenchSection, Series},
+    fleet::{FleetHost, FleetHostOp, FleetSection, HostIops, Skew},
+    new_histogram,
 };
 
 /// The merged report of `hosts` (at least one, each a bench report), with

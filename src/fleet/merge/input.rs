@@ -1,5 +1,5 @@
 //! One host's report, read for merging: the typed report (loaded by
-//! [`crate::report::load_with`], its `series` rows checked but not kept:
+//! [`crate::model::load_with`], its `series` rows checked but not kept:
 //! [`super::series::fold`] reads them again one at a time), its results'
 //! histograms decoded with the checked decoder, its measured window and
 //! its series' interval.
@@ -11,11 +11,8 @@ use std::{
 
 use hdrhistogram::Histogram;
 
-use crate::{
-    bench::report::BenchBody,
-    error::AppError,
-    report::{Body, LatencySummary, LoadedReport, Report, decode_hdr},
-};
+use crate::error::AppError;
+use crate::model::{Body, LatencySummary, LoadedReport, Report, bench::BenchBody, decode_hdr};
 
 /// One op kind of one host: counters and the decoded latency histogram.
 #[derive(Debug, Clone)]

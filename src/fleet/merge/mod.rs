@@ -1,7 +1,7 @@
 //! `jdbio merge R1.json R2.json ...`: one fleet report from the reports of
 //! one `jdbio bench` job run on many hosts (or ranks).
 //!
-//! Flow: each file read by [`crate::report::load`] (size bounded, typed, a
+//! Flow: each file read by [`crate::model::load`] (size bounded, typed, a
 //! `jdbio.report/1` file mapped to /2) -> the gate's settings rule
 //! ([`crate::gate::settings::mismatches`]: every setting that changes the
 //! numbers must match; exit 2 naming each difference and the files) -> only
@@ -15,23 +15,23 @@ mod args;
 mod build;
 mod input;
 mod render;
-mod section;
 mod series;
 mod window;
 
 pub use args::MergeArgs;
-pub use section::FleetSection;
+pub use crate::model::fleet::FleetSection;
 
 use crate::{
     error::AppError,
     gate::settings,
-    report::{Body, Delivery, Ended, LoadedReport, Rows, deliver},
+    report::{Delivery, deliver},
 };
+use crate::model::{Body, Ended, LoadedReport, Rows};
 
 /// Runs `jdbio merge`.
 pub fn run(args: &MergeArgs) -> Result<(), AppError> {
     refuse_repeats(&args.reports)?;
-    let no_rows = |p: &std::path::PathBuf| crate::report::load_with(p, Rows::Each(&mut |_, _| Ok(())));
+    let no_rows = |p: &std::path::PathBuf| crate::model::load_with(p, Rows::Each(&mut |_, _| Ok(())));
     let loaded = args.reports.iter().map(no_rows).collect::<Result<Vec<_>, _>>()?;
     let first = &loaded[0];
     let name = |l: &LoadedReport| l.path.display().to_string();

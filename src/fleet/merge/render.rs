@@ -4,10 +4,9 @@
 
 use std::fmt::Write;
 
-use crate::{
-    report::{Body, Report},
-    units::{human_bytes, human_ns},
-};
+use crate::model::Percentile;
+use crate::units::{human_bytes, human_ns};
+use crate::model::{Body, Report};
 
 /// Formats the summary of the merged `report` of job `job`.
 pub fn render(report: &Report, job: &str) -> String {
@@ -16,7 +15,7 @@ pub fn render(report: &Report, job: &str) -> String {
     let mut out = format!("jdbio merge: {} reports of {job}\n", fleet.reports);
     for (kind, r) in &report.results {
         let l = &r.latency_ns;
-        let p = |k: &str| human_ns(l.percentiles.get(k).copied().unwrap_or(0) as f64);
+        let p = |k: Percentile| human_ns(l.at(k).unwrap_or(0) as f64);
         let _ = writeln!(
             out,
             "  {kind:<5}: {:.0} IOPS, {}/s, {} ops, {} errors (all hosts)",
@@ -28,10 +27,10 @@ pub fn render(report: &Report, job: &str) -> String {
         let _ = writeln!(
             out,
             "         lat p50 {}  p90 {}  p99 {}  p99.9 {}\n             min {}  max {}  (the hosts' histograms added)",
-            p("50"),
-            p("90"),
-            p("99"),
-            p("99.9"),
+            p(Percentile::P50),
+            p(Percentile::P90),
+            p(Percentile::P99),
+            p(Percentile::P999),
             human_ns(l.min as f64),
             human_ns(l.max as f64)
         );
@@ -40,7 +39,7 @@ pub fn render(report: &Report, job: &str) -> String {
     let _ = writeln!(out, "  rates: {}{overlap}", fleet.rule_text);
     let skew = &fleet.skew;
     let spread = skew.start_spread_ns.map_or("not stated".into(), |ns| format!("within {}", human_ns(ns as f64)));
-    let host = |v: &Option<super::section::HostIops>| {
+    let host = |v: &Option<crate::model::fleet::HostIops>| {
         v.as_ref().map_or("?".to_string(), |h| format!("{:.0} ({})", h.iops, h.host))
     };
     let ratio = skew.max_over_min_iops.map(|r| format!(", max/min {r:.2}")).unwrap_or_default();

@@ -5,7 +5,7 @@
 //! milliseconds apart land in the same cells.
 //!
 //! The rows are read again from each host's report, one at a time
-//! ([`crate::report::Rows::Each`]), and added into the cells as they come:
+//! ([`crate::model::Rows::Each`]), and added into the cells as they come:
 //! a cell keeps its summary (with its `hdr`), never a decoded histogram,
 //! so memory follows the grid, not the hosts' rows. The same pass sums
 //! each op kind's ops and bytes inside the windows' overlap for
@@ -16,10 +16,11 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 
 use super::input::{HostRun, decode};
-use crate::{
-    bench::report::{Interval, Series},
-    error::AppError,
-    report::{LatencySummary, Rows, decode_hdr, load_with, new_histogram},
+use crate::error::AppError;
+use crate::model::{
+    LatencySummary, Rows,
+    bench::{Interval, Series},
+    decode_hdr, load_with, new_histogram,
 };
 
 /// The most grid cells a merged series holds: 131,072, over 20 minutes of
@@ -89,7 +90,7 @@ impl Fold {
         let read = load_with(&h.path, Rows::Each(&mut each)).map(drop);
         match failure {
             Some(e) => Err(e),
-            None => read,
+            None => Ok(read?),
         }
     }
 

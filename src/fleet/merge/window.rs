@@ -14,23 +14,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::input::HostRun;
 
-/// How the aggregate rates were computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    /// From each host's series, over the windows' overlap.
-    Series,
-    /// Each host's mean rate over its own window, summed.
-    WindowMeans,
-    /// The windows do not overlap: the hosts' own rates, summed.
-    NoOverlap,
-    /// A report states no window: the hosts' own rates, summed.
-    NoWindows,
-}
+pub use crate::model::fleet::Rule;
 
 impl Rule {
     /// The rule in a sentence.

@@ -22,26 +22,12 @@ pub mod sqlite;
 mod step;
 pub mod summary;
 
-use serde::{Deserialize, Serialize};
-
 pub use plan::{ProfilePlan, plan};
 pub use run::run;
 
 use super::{method::Method, plan::FileMode};
 
-/// A database whose commits `--profile` replays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// PostgreSQL 15: 16 MiB WAL segments of 8 KiB pages, each `wal_sync_method`.
-    Postgres,
-    /// MySQL 8.0 InnoDB redo log, `innodb_flush_log_at_trx_commit=1`, each `innodb_flush_method`.
-    Mysql,
-    /// RocksDB's appended WAL with `sync=true`, with and without `use_fsync`.
-    Rocksdb,
-    /// SQLite with `synchronous=FULL`, in WAL and rollback-journal (DELETE) mode.
-    Sqlite,
-}
+pub use crate::model::wal::Profile;
 
 impl Profile {
     /// The name users type.

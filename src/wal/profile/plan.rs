@@ -55,10 +55,10 @@ fn settings(profile: Profile, text: &str) -> Result<Vec<&'static Setting>, AppEr
 /// The plan of `jdbio wal --profile`: `args` with `profile` set.
 pub fn plan(args: &WalArgs, profile: Profile) -> Result<WalPlan, AppError> {
     let flag = format!("--profile {}", profile.name());
-    if args.engine != Engine::Psync {
+    if crate::io_engine::Engine::from(args.engine) != Engine::Psync {
         return Err(AppError::Usage(format!(
             "{flag} with --engine {}: a profile replays a database's plain system calls (--engine psync)",
-            args.engine.name()
+            crate::io_engine::Engine::from(args.engine).name()
         )));
     }
     if args.time.is_zero() {

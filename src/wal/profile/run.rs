@@ -14,7 +14,7 @@ use crate::{
     dio::{AlignedBuf, Error},
     error::AppError,
     target::TargetInfo,
-    wal::{device_io::Watch, report::Entry, runner::EntryStats},
+    wal::{device_io::Watch, runner::EntryStats, summary::Entry},
 };
 
 /// What a profile run gives: its rows, the error that ended it early, and

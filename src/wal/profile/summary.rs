@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use crate::{units::human_ns, wal::report::Entry};
+use crate::model::{LatencySummary, Percentile};
+use crate::units::human_ns;
+use crate::model::wal::Entry;
 
 /// The summary: `header`, then one line per row, then `warnings`.
 pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
@@ -17,20 +19,20 @@ pub fn render(header: &str, entries: &[Entry], warnings: &[String]) -> String {
             let _ = writeln!(out, "  {profile} {setting}: unsupported: {}", e.note.as_deref().unwrap_or(""));
             continue;
         }
-        let p = |lat: &Option<crate::report::LatencySummary>, key: &str| {
-            lat.as_ref().and_then(|l| l.percentiles.get(key).copied()).map_or("-".to_string(), |n| human_ns(n as f64))
+        let p = |lat: &Option<LatencySummary>, key: Percentile| {
+            lat.as_ref().and_then(|l| l.at(key)).map_or("-".to_string(), |n| human_ns(n as f64))
         };
         let max = e.commit_latency_ns.as_ref().map_or("-".to_string(), |l| human_ns(l.max as f64));
         let _ = write!(
             out,
             "  {profile} {setting}: {:.0} commits/s, p50 {}, p99 {}, max {}",
             e.commits_per_s,
-            p(&e.commit_latency_ns, "50"),
-            p(&e.commit_latency_ns, "99"),
+            p(&e.commit_latency_ns, Percentile::P50),
+            p(&e.commit_latency_ns, Percentile::P99),
             max,
         );
         if e.sync_latency_ns.is_some() {
-            let _ = write!(out, ", sync p50 {}", p(&e.sync_latency_ns, "50"));
+            let _ = write!(out, ", sync p50 {}", p(&e.sync_latency_ns, Percentile::P50));
         }
         if let Some(flushes) = e.device_io.as_ref().and_then(|d| d.flushes_per_commit) {
             let _ = write!(out, ", {flushes:.2} device flushes/commit");

@@ -9,7 +9,7 @@ use std::{collections::BTreeMap, fmt};
 
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
-use crate::bench::report::{Interval, Series};
+use crate::model::bench::{Interval, Series};
 
 /// A function given each row: its op kind ("read") and the row; an error
 /// stops the reading, and is the message without the path.

@@ -3,8 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::summary::Entry;
-use super::{engine::Engine, method::Method, plan::FileMode, plan::WalPlan};
+mod entry;
+mod method;
+
+pub use entry::{DeviceIo, Entry};
+pub use method::{FileMode, Method, Profile};
+
+use super::engine::Engine;
 
 /// A wal report's `command`-specific part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -26,12 +31,12 @@ pub struct WalJob {
     /// `libaio` or `dio` (every writer a slot of one ring, AIO context or
     /// set of library tasks). Absent in reports written before the choice
     /// existed, which all ran on uring.
-    #[serde(default = "super::engine::before_the_choice")]
+    #[serde(default = "before_the_choice")]
     pub engine: Engine,
     /// The database whose commits a `--profile` run replayed; absent for
     /// the generic methods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<super::profile::Profile>,
+    pub profile: Option<Profile>,
     /// The sync methods, in run order.
     pub methods: Vec<Method>,
     /// How the log starts, in run order.
@@ -53,25 +58,6 @@ pub struct WalJob {
     pub keep: bool,
 }
 
-impl WalJob {
-    /// The job of `plan`.
-    pub fn of(plan: &WalPlan) -> Self {
-        Self {
-            path: plan.path.display().to_string(),
-            engine: plan.engine,
-            profile: plan.profile.as_ref().map(|p| p.profile),
-            methods: plan.methods.clone(),
-            file_modes: plan.file_modes.clone(),
-            bs_bytes: plan.bs,
-            batch: plan.batch,
-            time_s: plan.time.as_secs_f64(),
-            writers: plan.writers,
-            size_bytes: plan.size,
-            keep: plan.keep,
-        }
-    }
-}
-
 /// The `wal` section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WalSection {
@@ -83,4 +69,10 @@ pub struct WalSection {
     /// The error that ended the run early, absent when none did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// The engine of a report written before `job.engine` existed: every wal
+/// run then went through io_uring.
+pub fn before_the_choice() -> Engine {
+    Engine::Uring
 }

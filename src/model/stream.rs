@@ -22,8 +22,8 @@ use super::{
     Body, CpuUsage, Host, OpResult, RankRecord, Report, SCHEMA,
     rows::{RowFn, SeriesSeed},
 };
-use crate::bench::report::Series;
-use crate::target::TargetInfo;
+use crate::model::bench::Series;
+use crate::model::TargetInfo;
 
 /// The `command` values [`Body`] is tagged with.
 const COMMANDS: &[&str] = &["bench", "wal", "verify", "prealloc", "align", "info", "gate", "run"];

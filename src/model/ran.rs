@@ -5,7 +5,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::policy::Submit;
+/// When prepared SQEs are handed to the kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Submit {
+    /// All SQEs one loop turn prepared go in the enter that also waits for
+    /// completions (the fewest syscalls).
+    Turn,
+    /// Each SQE is submitted as soon as it is prepared (one more
+    /// io_uring_enter per op; the device sees I/Os spread out, not in waves).
+    EachOp,
+}
 
 /// What one ring (or, merged, all of a run's rings) did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{
-    args::{Arrival, AsyncMode, DataKind, Engine, IoPath, Mode, Submit},
-    dist::Dist,
-    plan::{Plan, Stop},
-};
-use crate::report::{CpuUsage, LatencySummary, OpResult};
+mod job;
+
+pub use job::{Arrival, AsyncMode, BenchJob, DataKind, Dist, IoPath, Mode, StopJob, Submit};
+
+use super::{CpuUsage, LatencySummary, OpResult, Percentile};
 
 /// A bench report's `command`-specific part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -47,171 +46,7 @@ pub struct BenchBody {
     pub start_at: Option<StartAt>,
     /// `jdbio merge`: the hosts whose reports were added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fleet: Option<crate::fleet::merge::FleetSection>,
-}
-
-impl BenchBody {
-    /// The body of a run that stopped before it measured: the job as
-    /// planned, nothing else.
-    pub fn planned(plan: &Plan) -> Self {
-        Self {
-            job: BenchJob::of(plan),
-            bench: BenchSection { created: plan.create, ..BenchSection::default() },
-            verify: None,
-            series: None,
-            rate: None,
-            repetitions: None,
-            repetition_medians: None,
-            window_start_unix_ns: None,
-            window_end_unix_ns: None,
-            start_at: None,
-            fleet: None,
-        }
-    }
-}
-
-/// When the measured phase ends.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StopJob {
-    /// After this many seconds.
-    TimeS(f64),
-    /// After exactly this many operations (all jobs together).
-    Ops(u64),
-}
-
-/// A bench run's `job`: every effective setting.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct BenchJob {
-    /// The target. Absent in a fleet report whose hosts used different paths.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// The I/O pattern.
-    pub mode: Mode,
-    /// Reads among all I/Os, percent (100 for read modes, 0 for write modes).
-    pub read_pct: u32,
-    /// Bytes per I/O.
-    pub bs_bytes: u64,
-    /// I/Os in flight per job.
-    pub qd: u32,
-    /// Worker threads, each with its own ring.
-    pub jobs: u32,
-    /// Where the region starts in the target, bytes.
-    pub offset_bytes: u64,
-    /// The region's length, bytes.
-    pub size_bytes: u64,
-    /// When the measured phase ends.
-    pub stop: StopJob,
-    /// Unmeasured warm-up before it, seconds.
-    pub ramp_s: f64,
-    /// Repetitions of the whole job.
-    #[serde(default = "one")]
-    pub repeat: u32,
-    /// Open-loop rate over all jobs, I/Os per second (null: closed loop).
-    #[serde(default)]
-    pub rate_iops: Option<f64>,
-    /// How open-loop I/Os are spaced.
-    #[serde(default = "fixed")]
-    pub arrival: Arrival,
-    /// Length of the per-interval histograms, seconds (null: none).
-    #[serde(default)]
-    pub interval_s: Option<f64>,
-    /// The offset distribution of random modes.
-    pub dist: Dist,
-    /// The seed of offsets and data. Absent in a fleet report whose hosts
-    /// used different seeds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seed: Option<u64>,
-    /// What written blocks contain.
-    pub data: DataKind,
-    /// Writes carry verify blocks; reads check them.
-    pub verify: bool,
-    /// When SQEs reach the kernel.
-    pub submit: Submit,
-    /// The engine that carried the I/Os (`--engine`): uring, psync,
-    /// pvsync2, libaio, dio, or nop (absent before the choice: uring).
-    #[serde(default = "uring")]
-    pub engine: Engine,
-    /// `--io`: Direct I/O (the device) or through the page cache.
-    #[serde(default = "direct")]
-    pub io: IoPath,
-    /// `--warm`: a buffered run kept what the page cache held of the region
-    /// instead of evicting it first.
-    #[serde(default)]
-    pub warm: bool,
-    /// `--async` as asked (whether I/Os carry IOSQE_ASYNC: auto, on, off).
-    #[serde(default = "auto", rename = "async")]
-    pub async_mode: AsyncMode,
-    /// `--hipri`: polled completions (IORING_SETUP_IOPOLL).
-    #[serde(default)]
-    pub hipri: bool,
-    /// `--sqpoll`: a kernel thread submits (IORING_SETUP_SQPOLL).
-    #[serde(default)]
-    pub sqpoll: bool,
-    /// `--force`: writing over data a signature says is there.
-    #[serde(default)]
-    pub force: bool,
-    /// Parts of the region held no data and were laid out before the run.
-    #[serde(default)]
-    pub needs_layout: bool,
-}
-
-fn one() -> u32 {
-    1
-}
-
-fn uring() -> Engine {
-    Engine::Uring
-}
-
-fn direct() -> IoPath {
-    IoPath::Direct
-}
-
-fn auto() -> AsyncMode {
-    AsyncMode::Auto
-}
-
-fn fixed() -> Arrival {
-    Arrival::Fixed
-}
-
-impl BenchJob {
-    /// The job of `plan`.
-    pub fn of(plan: &Plan) -> Self {
-        Self {
-            path: Some(plan.path.display().to_string()),
-            mode: plan.mode,
-            read_pct: plan.read_pct,
-            bs_bytes: plan.bs,
-            qd: plan.qd,
-            jobs: plan.jobs,
-            offset_bytes: plan.offset,
-            size_bytes: plan.size,
-            stop: match plan.stop {
-                Stop::Time(d) => StopJob::TimeS(d.as_secs_f64()),
-                Stop::Ops(n) => StopJob::Ops(n),
-            },
-            ramp_s: plan.ramp.as_secs_f64(),
-            repeat: plan.repeat,
-            rate_iops: plan.rate,
-            arrival: plan.arrival,
-            interval_s: plan.interval.map(|d| d.as_secs_f64()),
-            dist: plan.dist,
-            seed: Some(plan.seed),
-            data: plan.data,
-            verify: plan.verify,
-            submit: plan.submit,
-            engine: plan.engine,
-            io: plan.io,
-            warm: plan.warm,
-            async_mode: plan.async_mode,
-            hipri: plan.hipri,
-            sqpoll: plan.sqpoll,
-            force: plan.force,
-            needs_layout: plan.needs_layout,
-        }
-    }
+    pub fleet: Option<super::fleet::FleetSection>,
 }
 
 /// The `bench` section.
@@ -232,7 +67,7 @@ pub struct BenchSection {
     pub cpu_per_io_ns: f64,
     /// What the engine's rings ran (absent in reports before the engine).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ran: Option<crate::engine::Ran>,
+    pub ran: Option<super::ran::Ran>,
     /// Whether I/Os carried IOSQE_ASYNC, and why.
     #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub async_policy: Option<AsyncPolicy>,
@@ -277,7 +112,7 @@ pub struct BenchVerify {
     /// Bad blocks per class.
     pub bad: BTreeMap<String, u64>,
     /// The first bad blocks, by offset.
-    pub bad_blocks: Vec<crate::blockcheck::findings::BadBlock>,
+    pub bad_blocks: Vec<super::blocks::BadBlock>,
 }
 
 /// The `series` section: per op kind, one row per interval.
@@ -380,10 +215,12 @@ pub struct MedianOp {
     /// Bytes per second.
     pub bw_bytes_per_s: f64,
     /// Service time percentiles ("50", "99", ...), ns.
-    pub latency_percentiles_ns: BTreeMap<String, f64>,
+    #[schemars(with = "BTreeMap<String, f64>")]
+    pub latency_percentiles_ns: BTreeMap<Percentile, f64>,
     /// Open loop only: response time percentiles, ns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_latency_percentiles_ns: Option<BTreeMap<String, f64>>,
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
+    pub response_latency_percentiles_ns: Option<BTreeMap<Percentile, f64>>,
 }
 
 /// The `start_at` section.
@@ -395,11 +232,11 @@ pub struct StartAt {
     pub late_ns: u64,
 }
 
-/// Read by [`crate::report::named_and_rest`], not serde's `flatten` (which
+/// Read by [`super::named_and_rest`], not serde's `flatten` (which
 /// would keep every row as a tree before reading any).
 impl<'de> Deserialize<'de> for Series {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let (interval_s, kinds) = crate::report::named_and_rest(d, "interval_s")?;
+        let (interval_s, kinds) = super::named_and_rest(d, "interval_s")?;
         Ok(Series { interval_s, kinds })
     }
 }
@@ -407,7 +244,7 @@ impl<'de> Deserialize<'de> for Series {
 /// Read as [`Series`] is.
 impl<'de> Deserialize<'de> for Medians {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let (duration_s, kinds) = crate::report::named_and_rest(d, "duration_s")?;
+        let (duration_s, kinds) = super::named_and_rest(d, "duration_s")?;
         Ok(Medians { duration_s, kinds })
     }
 }

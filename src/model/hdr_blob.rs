@@ -152,7 +152,7 @@ mod tests {
     use hdrhistogram::serialization::{Serializer, V2Serializer};
 
     use super::*;
-    use crate::report::{encode_hdr, new_histogram};
+    use crate::model::{encode_hdr, new_histogram};
 
     fn b64(bytes: &[u8]) -> String {
         base64::engine::general_purpose::STANDARD.encode(bytes)

@@ -1,7 +1,7 @@
 //! What differs between the reports of each subcommand: its `command`, its
 //! `job` (every effective setting) and its own sections. [`Body`] is
 //! flattened into [`super::Report`], tagged by `command`; each variant's
-//! type lives in the module that owns the subcommand.
+//! type lives in the model file named after its subcommand.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,21 +12,21 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "command", rename_all = "lowercase")]
 pub enum Body {
     /// `jdbio bench` (and `jdbio merge`, whose fleet report is a bench report).
-    Bench(crate::bench::report::BenchBody),
+    Bench(super::bench::BenchBody),
     /// `jdbio wal`.
-    Wal(crate::wal::report::WalBody),
+    Wal(super::wal::WalBody),
     /// `jdbio verify`.
-    Verify(crate::verify::report::VerifyBody),
+    Verify(super::verify::VerifyBody),
     /// `jdbio prealloc`.
-    Prealloc(crate::prealloc::report::PreallocBody),
+    Prealloc(super::prealloc::PreallocBody),
     /// `jdbio align`.
-    Align(crate::align_check::report::AlignBody),
+    Align(super::align::AlignBody),
     /// `jdbio info`.
-    Info(crate::info::InfoBody),
+    Info(super::info::InfoBody),
     /// `jdbio gate`.
-    Gate(crate::gate::report::GateBody),
+    Gate(super::gate::GateBody),
     /// `jdbio run SUITE.toml`.
-    Run(crate::suite::report::SuiteBody),
+    Run(super::suite::SuiteBody),
 }
 
 impl Body {
@@ -65,10 +65,4 @@ pub struct RankRecord {
     pub world_size: Option<u64>,
     /// Where the rank came from: "--rank" or the launcher variable's name.
     pub from: String,
-}
-
-impl From<&crate::fleet::rank::Rank> for RankRecord {
-    fn from(r: &crate::fleet::rank::Rank) -> Self {
-        Self { rank: r.rank, world_size: r.world_size, from: r.from.to_string() }
-    }
 }

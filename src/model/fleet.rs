@@ -5,8 +5,21 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::window::Rule;
-use crate::report::LatencySummary;
+use super::LatencySummary;
+
+/// How the aggregate rates were computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// From each host's series, over the windows' overlap.
+    Series,
+    /// Each host's mean rate over its own window, summed.
+    WindowMeans,
+    /// The windows do not overlap: the hosts' own rates, summed.
+    NoOverlap,
+    /// A report states no window: the hosts' own rates, summed.
+    NoWindows,
+}
 
 /// The `fleet` section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -11,8 +11,93 @@ use hdrhistogram::{
 };
 use serde::{Deserialize, Serialize};
 
-/// Percentiles every report states, as JSON keys.
-pub const PERCENTILES: [(&str, f64); 5] = [("50", 50.0), ("90", 90.0), ("99", 99.0), ("99.9", 99.9), ("99.99", 99.99)];
+/// A percentile every report states. Its key in `percentiles` ("50",
+/// "99.9") is the serialisation's alone: code asks for
+/// [`Percentile::P99`], never for a string. They order, compare and hash as
+/// their keys do, so a map of them is written as a map of the keys was,
+/// and a library user's `percentiles["99"]` still finds its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Percentile {
+    /// The median.
+    #[serde(rename = "50")]
+    P50,
+    /// The 90th percentile.
+    #[serde(rename = "90")]
+    P90,
+    /// The 99th percentile.
+    #[serde(rename = "99")]
+    P99,
+    /// The 99.9th percentile.
+    #[serde(rename = "99.9")]
+    P999,
+    /// The 99.99th percentile.
+    #[serde(rename = "99.99")]
+    P9999,
+}
+
+impl Ord for Percentile {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(other.key())
+    }
+}
+
+impl PartialOrd for Percentile {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::hash::Hash for Percentile {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<str> for Percentile {
+    fn borrow(&self) -> &str {
+        self.key()
+    }
+}
+
+/// Every percentile a report states, in key order.
+pub const PERCENTILES: [Percentile; 5] =
+    [Percentile::P50, Percentile::P90, Percentile::P99, Percentile::P999, Percentile::P9999];
+
+impl Percentile {
+    /// The percentile as a number: 99.9 for [`Percentile::P999`].
+    pub fn value(self) -> f64 {
+        match self {
+            Percentile::P50 => 50.0,
+            Percentile::P90 => 90.0,
+            Percentile::P99 => 99.0,
+            Percentile::P999 => 99.9,
+            Percentile::P9999 => 99.99,
+        }
+    }
+
+    /// Its key in a report's `percentiles` ("99.9"), for messages that
+    /// name the key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Percentile::P50 => "50",
+            Percentile::P90 => "90",
+            Percentile::P99 => "99",
+            Percentile::P999 => "99.9",
+            Percentile::P9999 => "99.99",
+        }
+    }
+
+    /// How summaries and tables head it: "p99.9".
+    pub fn label(self) -> &'static str {
+        match self {
+            Percentile::P50 => "p50",
+            Percentile::P90 => "p90",
+            Percentile::P99 => "p99",
+            Percentile::P999 => "p99.9",
+            Percentile::P9999 => "p99.99",
+        }
+    }
+}
 
 /// The `latency_ns` object: nanoseconds throughout.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -29,7 +114,8 @@ pub struct LatencySummary {
     /// The standard deviation, ns.
     pub stdev: f64,
     /// Keys "50", "90", "99", "99.9", "99.99".
-    pub percentiles: BTreeMap<String, u64>,
+    #[schemars(with = "BTreeMap<String, u64>")]
+    pub percentiles: BTreeMap<Percentile, u64>,
     /// HdrHistogram V2 deflate-compressed, base64.
     pub hdr: String,
 }
@@ -38,7 +124,7 @@ impl LatencySummary {
     /// Summarises `hist`; an empty histogram gives zeros.
     pub fn from_histogram(hist: &Histogram<u64>) -> Self {
         let empty = hist.is_empty();
-        let percentiles = PERCENTILES.iter().map(|(key, q)| (key.to_string(), value_at_percentile(hist, *q))).collect();
+        let percentiles = PERCENTILES.iter().map(|&p| (p, value_at_percentile(hist, p.value()))).collect();
         Self {
             count: hist.len(),
             min: if empty { 0 } else { hist.min() },
@@ -48,6 +134,13 @@ impl LatencySummary {
             percentiles,
             hdr: encode_hdr(hist),
         }
+    }
+}
+
+impl LatencySummary {
+    /// The value at `p`, ns; `None` when the report does not state it.
+    pub fn at(&self, p: Percentile) -> Option<u64> {
+        self.percentiles.get(&p).copied()
     }
 }
 

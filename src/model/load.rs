@@ -14,8 +14,20 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Report, Rows, read, rows, stream, upgrade};
-use crate::error::AppError;
+use super::{Body, Report, Rows, read, rows, stream, upgrade};
+
+/// Why a report could not be read: one line naming the path (a usage
+/// error, exit 2, to the command that asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoadError {}
 
 /// A report read from a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,14 +41,14 @@ pub struct LoadedReport {
 }
 
 /// Reads the report at `path`; errors name the path (exit 2).
-pub fn load(path: &Path) -> Result<LoadedReport, AppError> {
+pub fn load(path: &Path) -> Result<LoadedReport, LoadError> {
     load_with(path, Rows::Keep)
 }
 
 /// Reads the report at `path`, doing with a bench report's `series` rows
 /// what `rows` says; errors name the path (exit 2).
-pub fn load_with(path: &Path, rows: Rows) -> Result<LoadedReport, AppError> {
-    let usage = |why: String| AppError::Usage(format!("{}: {why}", path.display()));
+pub fn load_with(path: &Path, rows: Rows) -> Result<LoadedReport, LoadError> {
+    let usage = |why: String| LoadError(format!("{}: {why}", path.display()));
     let input = read::open(path).map_err(usage)?;
     let (report, from_v1) = parse(input, rows).map_err(usage)?;
     Ok(LoadedReport { path: path.to_path_buf(), report, from_v1 })
@@ -56,7 +68,7 @@ fn parse(mut input: read::Input, rows: Rows) -> Result<(Report, bool), String> {
     };
     if head.v1 {
         let mut report = v1(&mut input)?;
-        if let (Some(each), crate::report::Body::Bench(bench)) = (each, &mut report.body) {
+        if let (Some(each), Body::Bench(bench)) = (each, &mut report.body) {
             rows::drain(bench.series.as_mut(), each)?;
         }
         return Ok((report, true));
@@ -96,7 +108,6 @@ mod tests {
     #[test]
     fn a_missing_file_and_a_directory_are_named() {
         let e = load(Path::new("no/such/base.json")).unwrap_err();
-        assert_eq!(e.exit_code(), 2);
         assert!(e.to_string().starts_with("no/such/base.json: cannot read: "), "{e}");
         let e = load(Path::new("src")).unwrap_err();
         assert_eq!(e.to_string(), "src: cannot read: a directory, not a report file");

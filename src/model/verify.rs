@@ -5,11 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    identity::{Origin, RunId},
-    plan::VerifyPlan,
-};
-use crate::blockcheck::findings::{BadBlock, Verdicts};
+use super::{blocks::BadBlock, engine::Engine};
 
 /// A verify report's `command`-specific part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -40,7 +36,7 @@ pub struct VerifyJob {
     /// The engine that carried both passes (`--engine`; absent before the
     /// choice: uring).
     #[serde(default = "uring")]
-    pub engine: crate::io_engine::Engine,
+    pub engine: Engine,
     /// The ack log written or checked.
     #[serde(default)]
     pub ack_log: Option<String>,
@@ -55,28 +51,8 @@ pub struct VerifyJob {
     pub warnings: Vec<String>,
 }
 
-impl VerifyJob {
-    /// The job of `plan`.
-    pub fn of(plan: &VerifyPlan) -> Self {
-        Self {
-            path: plan.path.display().to_string(),
-            write: plan.write,
-            run: VerifyRun::from(plan.run),
-            size_bytes: plan.size,
-            generation: plan.generation,
-            expected: plan.expected,
-            qd: plan.qd,
-            engine: plan.engine,
-            ack_log: plan.ack_log.as_ref().map(|p| p.display().to_string()),
-            max_report: Some(plan.max_report),
-            target_bytes: plan.target_bytes,
-            warnings: plan.warnings.clone(),
-        }
-    }
-}
-
-fn uring() -> crate::io_engine::Engine {
-    crate::io_engine::Engine::Uring
+fn uring() -> Engine {
+    Engine::Uring
 }
 
 /// A verify run's seed and block size, and where each came from.
@@ -92,12 +68,6 @@ pub struct VerifyRun {
     /// Where the block size came from (null in early /1 reports).
     #[serde(default)]
     pub bs_from: Option<Origin>,
-}
-
-impl From<RunId> for VerifyRun {
-    fn from(r: RunId) -> Self {
-        Self { seed: r.seed, bs_bytes: r.bs, seed_from: Some(r.seed_from), bs_from: Some(r.bs_from) }
-    }
 }
 
 /// The `verify` section.
@@ -138,30 +108,6 @@ pub struct VerifySection {
     pub error: Option<String>,
 }
 
-impl VerifySection {
-    /// The section of a run of `plan` whose read pass found `v`.
-    pub fn new(plan: &VerifyPlan, v: &Verdicts, read_bytes_per_s: f64, ack_log: Option<AckLogSection>) -> Self {
-        let mut counts: BTreeMap<String, u64> = v.counts.iter().map(|(k, n)| (k.to_string(), *n)).collect();
-        counts.insert("good".into(), v.good);
-        Self {
-            bs_bytes: plan.run.bs,
-            seed: plan.run.seed,
-            seed_from: Some(plan.run.seed_from),
-            bs_from: Some(plan.run.bs_from),
-            blocks_checked: v.blocks_read,
-            bytes_checked: v.bytes_read,
-            expected_generation: v.expected,
-            read_bytes_per_s,
-            counts,
-            bad_blocks_total: v.bad_total,
-            bad_blocks: v.bad.clone(),
-            ack_log,
-            warnings: plan.warnings.clone(),
-            error: None,
-        }
-    }
-}
-
 /// The `verify.ack_log` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AckLogSection {
@@ -189,4 +135,18 @@ pub struct TornRecord {
     pub offset_bytes: u64,
     /// Its length.
     pub bytes: u64,
+}
+
+/// Where a seed or block size came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// Given on the command line.
+    Flag,
+    /// Found in the blocks already in the target.
+    Target,
+    /// The ack log's header.
+    AckLog,
+    /// A new random seed, or the default block size.
+    New,
 }
