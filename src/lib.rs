@@ -21,18 +21,16 @@ macro_rules! cli_only {
 cli_only! {
     pub mod align_check;
     pub mod bench;
-    pub mod blockcheck;
     pub mod cli;
     mod dryrun;
     #[cfg(target_os = "linux")]
     pub mod engine;
-    #[cfg(target_os = "linux")]
-    mod engine_io;
     mod error;
     pub mod export;
     pub mod fleet;
     pub mod gate;
     pub mod info;
+    pub mod io;
     pub mod io_engine;
     mod interrupt;
     pub mod plot;
@@ -41,7 +39,6 @@ cli_only! {
     mod prologue;
     pub mod progress;
     pub mod report;
-    mod rt;
     mod schema;
     mod scratch;
     pub mod shell;

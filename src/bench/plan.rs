@@ -10,10 +10,10 @@ use std::{
 use super::{
     args::{Arrival, AsyncMode, BenchArgs, DataKind, Engine, IoPath, Mode, Submit},
     dist::Dist,
-    layout::{self, Cached},
 };
 use crate::{
     error::AppError,
+    io::layout::{self, Cached},
     prologue::{self, Missing},
     target::{TargetInfo, TargetKind},
 };

@@ -277,7 +277,7 @@ pub struct BenchVerify {
     /// Bad blocks per class.
     pub bad: BTreeMap<String, u64>,
     /// The first bad blocks, by offset.
-    pub bad_blocks: Vec<crate::blockcheck::findings::BadBlock>,
+    pub bad_blocks: Vec<crate::io::block::findings::BadBlock>,
 }
 
 /// The `series` section: per op kind, one row per interval.

@@ -9,7 +9,7 @@ use super::{
     identity::{Origin, RunId},
     plan::VerifyPlan,
 };
-use crate::blockcheck::findings::{BadBlock, Verdicts};
+use crate::io::block::findings::{BadBlock, Verdicts};
 
 /// A verify report's `command`-specific part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
