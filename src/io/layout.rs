@@ -109,16 +109,10 @@ fn split_aligned(ranges: &[Range<u64>], align: u64) -> (Vec<Range<u64>>, Vec<Ran
 /// longer grows. A filesystem without fallocate is written without it.
 #[cfg(target_os = "linux")]
 fn preallocate(file: &File, ranges: &[Range<u64>]) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
     for r in ranges {
-        let (at, len) = (r.start as libc::off_t, (r.end - r.start) as libc::off_t);
-        // SAFETY: fallocate on an open descriptor; no memory is passed.
-        if unsafe { libc::fallocate(file.as_raw_fd(), 0, at, len) } != 0 {
-            let e = std::io::Error::last_os_error();
-            if e.raw_os_error() == Some(libc::EOPNOTSUPP) {
-                return Ok(());
-            }
-            return Err(e);
+        match crate::dio::os::extents::allocate(file.std_file(), r.start, r.end - r.start) {
+            Err(e) if e.raw_os_error() == Some(libc::EOPNOTSUPP) => return Ok(()),
+            other => other?,
         }
     }
     Ok(())

@@ -396,8 +396,7 @@ fn read_head(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
 /// Opens `path` read-only with O_DIRECT (Linux).
 #[cfg(target_os = "linux")]
 fn open_uncached(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new().read(true).custom_flags(libc::O_DIRECT).open(path)
+    crate::dio::os::open_blocking(path, crate::dio::OpenMode::Read)
 }
 
 /// Elsewhere the probe reads through the page cache.
