@@ -56,8 +56,14 @@ cli_only! {
     /// wrote are removed at the end. With `--dry-run` the outputs are only
     /// checked and the plan is printed ([`dryrun`]). Signals are handled
     /// from the start ([`interrupt`]); a run that a signal cut short ends in
-    /// [`AppError::Interrupted`].
-    pub fn run(mut cli: cli::Cli) -> Result<(), AppError> {
+    /// [`AppError::Interrupted`]. All of it runs on one compio runtime,
+    /// this thread's ([`io::rt`]).
+    pub fn run(cli: cli::Cli) -> Result<(), AppError> {
+        io::rt::enter(|| run_entered(cli))?
+    }
+
+    /// [`run`], on the thread's runtime.
+    fn run_entered(mut cli: cli::Cli) -> Result<(), AppError> {
         // From the first thing that can block (a probe of a slow device),
         // a signal asks the command to stop and report.
         interrupt::install();

@@ -109,8 +109,7 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
 pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats, Error> {
     // The log is opened (and a block device claimed) through the library on
     // either engine; the psync writers issue their calls on its descriptor.
-    let runtime =
-        compio::runtime::Runtime::new().map_err(|e| Error::io(&plan.path, "set up an io_uring runtime", None, e))?;
+    let runtime = crate::io::rt::runtime().map_err(|e| Error::io(&plan.path, "set up an io_uring runtime", None, e))?;
     let file = runtime.block_on(File::open_mode(&plan.path, method.open_mode()))?;
     let commit_len = (plan.bs * u64::from(plan.batch)) as usize;
     let start = Instant::now();
