@@ -18,9 +18,11 @@ const BLKGETSIZE64: Opcode = opcode::read::<usize>(0x12, 114);
 /// BLKPBSZGET, `_IO(0x12, 123)`: the physical block size (an int).
 const BLKPBSZGET: Opcode = opcode::none(0x12, 123);
 /// LOOP_GET_STATUS64, `_IO('L', 5)`: a loop device's `loop_info64`.
+#[cfg(feature = "cli")]
 const LOOP_GET_STATUS64: Opcode = opcode::none(b'L', 5);
 
 /// `struct loop_info64` (linux/loop.h).
+#[cfg(feature = "cli")]
 #[repr(C)]
 struct LoopInfo64 {
     lo_device: u64,
@@ -68,6 +70,7 @@ pub fn block_device_size(fd: impl AsFd) -> io::Result<u64> {
 
 /// The (device, inode) of the file behind a bound loop device
 /// (LOOP_GET_STATUS64's `lo_device`, `lo_inode`).
+#[cfg(feature = "cli")]
 pub fn loop_backing_file(fd: impl AsFd) -> io::Result<(u64, u64)> {
     // SAFETY: LOOP_GET_STATUS64 makes the kernel write one loop_info64.
     let info = unsafe { ioctl(fd, Getter::<LOOP_GET_STATUS64, LoopInfo64>::new())? };
@@ -78,6 +81,7 @@ pub fn loop_backing_file(fd: impl AsFd) -> io::Result<(u64, u64)> {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "cli")]
     #[test]
     fn the_request_numbers_are_the_kernels() {
         // The values linux/fs.h and linux/loop.h give on x86-64 and arm64,
@@ -94,6 +98,6 @@ mod tests {
     fn a_regular_file_is_not_a_block_device() {
         let file = tempfile::tempfile().unwrap();
         assert!(logical_block_size(&file).is_err());
-        assert!(loop_backing_file(&file).is_err());
+        assert!(block_device_size(&file).is_err());
     }
 }

@@ -152,7 +152,7 @@ pub async fn probe(fd: &SharedFd<File>) -> io::Result<Probe> {
     } else {
         Alignment::FALLBACK
     };
-    let device = is_block.then(|| super::unix::device_number(stx.stx_rdev_major, stx.stx_rdev_minor));
+    let device = is_block.then(|| rustix::fs::makedev(stx.stx_rdev_major, stx.stx_rdev_minor));
     Ok(Probe { is_block, align, device })
 }
 
@@ -314,6 +314,7 @@ pub async fn read_only(fd: &SharedFd<File>) -> io::Result<bool> {
 /// Opens `path` in `mode` on the caller's thread (open(2) through rustix),
 /// for callers off the runtime: a probe's read of a device's first bytes,
 /// a check before the I/O starts.
+#[cfg(feature = "cli")]
 pub fn open_blocking(path: &Path, mode: OpenMode) -> io::Result<File> {
     let flags = rustix::fs::OFlags::from_bits_retain((flags(mode) | libc::O_CLOEXEC) as u32);
     Ok(File::from(rustix::fs::open(path, flags, rustix::fs::Mode::from_raw_mode(0o644))?))

@@ -24,22 +24,22 @@ pub use linux::*;
 
 /// The psync and pvsync2 engines' plain system calls (`pwrite`, `pread`,
 /// `pwritev2`, `preadv2`, `fdatasync`, `fsync`), blocking the caller's thread.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod psync;
 
 /// Linux native AIO (`io_setup`, `io_submit`, `io_getevents`,
 /// `io_destroy`): the libaio engine's system calls.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod aio;
 
 /// What the page cache holds of a file (mincore), and evicting it
 /// (fdatasync + POSIX_FADV_DONTNEED), for buffered runs.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod page_cache;
 
 /// The file-management system calls a database makes around its commits
 /// (open with its flags, rename, unlink, fallocate), for `wal --profile`.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod files;
 
 /// The block and loop device ioctls, their numbers computed, not typed in.
@@ -47,12 +47,12 @@ pub mod files;
 pub mod ioctls;
 
 /// Where a file holds data (SEEK_DATA, SEEK_HOLE) and reserving a range.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod extents;
 
 /// The process-wide calls of every Unix: host name, CPU usage, memory,
 /// device numbers, signals.
-#[cfg(unix)]
+#[cfg(all(unix, feature = "cli"))]
 pub mod unix;
 
 #[cfg(target_os = "macos")]
@@ -144,6 +144,7 @@ pub async fn unblock<T: Send + 'static>(call: impl FnOnce() -> io::Result<T> + S
 
 /// The symbolic name of an errno a Direct I/O request can meet ("EINVAL"),
 /// `None` for the others.
+#[cfg(feature = "cli")]
 pub fn errno_name(errno: i32) -> Option<&'static str> {
     Some(match errno {
         libc::EINVAL => "EINVAL",
