@@ -1,8 +1,9 @@
 //! The OS layer: how each platform opens a file uncached and answers the
 //! questions Direct I/O needs (what the file is, its alignment and size,
 //! preallocation). Private to the library. Every system call jdbio makes
-//! is wrapped here once, through rustix where it has the call, with errno
-//! converted in one place ([`cvt`] for the few raw libc calls left).
+//! itself (beside std's and the io-uring crate's) is wrapped here once,
+//! through rustix where it has the call, with errno converted in one place
+//! ([`cvt`] for the few raw libc calls left).
 //!
 //! One file per OS, chosen here and nowhere else. Each exposes the same
 //! async functions, which never block the runtime's thread (ring ops where
