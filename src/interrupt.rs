@@ -23,8 +23,7 @@ static EXIT_PENDING: AtomicI32 = AtomicI32::new(0);
 
 /// The signals handled, with their names.
 #[cfg(unix)]
-const SIGNALS: [(libc::c_int, &str); 3] =
-    [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM"), (libc::SIGHUP, "SIGHUP")];
+use crate::dio::os::unix::STOP_SIGNALS as SIGNALS;
 
 /// True once one of the handled signals has arrived.
 #[inline]
@@ -83,17 +82,14 @@ impl Drop for Hold {
 fn exit_now(signal: i32) -> ! {
     #[cfg(unix)]
     crate::scratch::remove_all_now();
-    // SAFETY: _exit is async-signal-safe.
     #[cfg(unix)]
-    unsafe {
-        libc::_exit(128 + signal)
-    };
+    crate::dio::os::unix::exit_now(128 + signal);
     #[cfg(not(unix))]
     std::process::exit(128 + signal)
 }
 
 #[cfg(unix)]
-extern "C" fn on_signal(signal: libc::c_int) {
+extern "C" fn on_signal(signal: i32) {
     if RECEIVED.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_err() {
         if HOLDS.load(Ordering::SeqCst) > 0 {
             EXIT_PENDING.store(signal, Ordering::SeqCst);
@@ -106,17 +102,10 @@ extern "C" fn on_signal(signal: libc::c_int) {
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP (idempotent).
 #[cfg(unix)]
 pub fn install() {
-    for (signal, _) in SIGNALS {
-        // SAFETY: sigaction with a handler that only touches atomics, calls
-        // unlink on pre-built paths and _exit, all async-signal-safe.
-        unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-            action.sa_flags = libc::SA_RESTART;
-            libc::sigemptyset(&mut action.sa_mask);
-            libc::sigaction(signal, &action, std::ptr::null_mut());
-        }
-    }
+    // The handler only touches atomics, unlinks pre-built paths and calls
+    // _exit, all async-signal-safe. A signal that cannot be caught ends the
+    // process as it would have without jdbio.
+    let _ = crate::dio::os::unix::on_stop_signals(on_signal);
 }
 
 /// Not handled on this OS: Ctrl-C ends the process.

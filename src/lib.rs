@@ -21,18 +21,16 @@ macro_rules! cli_only {
 cli_only! {
     pub mod align_check;
     pub mod bench;
-    pub mod blockcheck;
     pub mod cli;
     mod dryrun;
     #[cfg(target_os = "linux")]
     pub mod engine;
-    #[cfg(target_os = "linux")]
-    mod engine_io;
     mod error;
     pub mod export;
     pub mod fleet;
     pub mod gate;
     pub mod info;
+    pub mod io;
     pub mod io_engine;
     mod interrupt;
     pub mod model;
@@ -42,7 +40,6 @@ cli_only! {
     mod prologue;
     pub mod progress;
     pub mod report;
-    mod rt;
     mod schema;
     mod scratch;
     pub mod shell;
@@ -61,8 +58,14 @@ cli_only! {
     /// wrote are removed at the end. With `--dry-run` the outputs are only
     /// checked and the plan is printed ([`dryrun`]). Signals are handled
     /// from the start ([`interrupt`]); a run that a signal cut short ends in
-    /// [`AppError::Interrupted`].
-    pub fn run(mut cli: cli::Cli) -> Result<(), AppError> {
+    /// [`AppError::Interrupted`]. All of it runs on one compio runtime,
+    /// this thread's ([`io::rt`]).
+    pub fn run(cli: cli::Cli) -> Result<(), AppError> {
+        io::rt::enter(|| run_entered(cli))?
+    }
+
+    /// [`run`], on the thread's runtime.
+    fn run_entered(mut cli: cli::Cli) -> Result<(), AppError> {
         // From the first thing that can block (a probe of a slow device),
         // a signal asks the command to stop and report.
         interrupt::install();

@@ -85,8 +85,9 @@ pub fn remove_all_now() {
     for slot in &LIVE {
         let p = slot.load(Ordering::SeqCst);
         if !p.is_null() {
-            // SAFETY: p is a leaked, NUL-terminated C string.
-            unsafe { libc::unlink(p) };
+            // SAFETY: p is a leaked, NUL-terminated C string, never freed
+            // while registered.
+            crate::dio::os::unix::unlink_now(unsafe { std::ffi::CStr::from_ptr(p) });
         }
     }
 }

@@ -100,23 +100,8 @@ fn pwrite(file: &fs::File, buf: &[u8], offset: u64) -> io::Result<usize> {
     std::os::windows::fs::FileExt::seek_write(file, buf, offset)
 }
 
-/// The symbolic name of an errno a Direct I/O request can meet.
+/// The symbolic name of an errno a Direct I/O request can meet, else
+/// "errno N".
 pub fn errno_name(errno: i32) -> String {
-    let name = match errno {
-        libc::EINVAL => "EINVAL",
-        libc::EFAULT => "EFAULT",
-        libc::EIO => "EIO",
-        libc::EBADF => "EBADF",
-        libc::EPERM => "EPERM",
-        libc::EACCES => "EACCES",
-        libc::ENOSPC => "ENOSPC",
-        libc::EFBIG => "EFBIG",
-        libc::ENXIO => "ENXIO",
-        libc::EROFS => "EROFS",
-        libc::EAGAIN => "EAGAIN",
-        libc::EOPNOTSUPP => "EOPNOTSUPP",
-        libc::EOVERFLOW => "EOVERFLOW",
-        _ => return format!("errno {errno}"),
-    };
-    name.into()
+    crate::dio::os::errno_name(errno).map_or_else(|| format!("errno {errno}"), str::to_owned)
 }

@@ -97,8 +97,8 @@ fn probe_both(
 ) -> Result<summary::Section, AppError> {
     let path = &plan.path;
     let io_err = |action: &str, e: std::io::Error| AppError::Io(format!("{}: {action}: {e}", path.display()));
-    let runtime = compio::runtime::Runtime::new()
-        .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
+    let runtime =
+        crate::io::rt::runtime().map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
     if plan.write && info.read_only {
         return Err(AppError::Usage(format!(
             "--write: {} is a read-only device, so no write can be tried (nothing was written); run align without --write",

@@ -68,7 +68,10 @@ pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>, start_at: Option<u64>) -> Re
                 progress: counters[j as usize].clone(),
                 start_at,
             };
-            std::thread::Builder::new().name(format!("jdbio-worker-{j}")).spawn(move || worker::run(spec))
+            std::thread::Builder::new().name(format!("jdbio-worker-{j}")).spawn(move || {
+                // The worker's own runtime, for its opens and a `dio` engine.
+                crate::io::rt::enter(|| worker::run(spec)).map_err(|e| e.to_string()).and_then(|ran| ran)
+            })
         })
         .collect::<Result<_, _>>()
         .map_err(|e| AppError::Io(format!("cannot start a worker thread: {e}")))?;

@@ -75,10 +75,9 @@ pub fn force_async(plan: &Plan) -> (bool, String) {
 
 #[cfg(target_os = "linux")]
 fn auto(plan: &Plan) -> (bool, String) {
-    use std::os::{fd::AsRawFd, unix::fs::OpenOptionsExt};
-    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_DIRECT).open(&plan.path);
+    let file = crate::dio::os::open_blocking(&plan.path, crate::dio::OpenMode::Read);
     match file {
-        Ok(file) => crate::engine::policy::auto(file.as_raw_fd(), plan.offset, plan.bs as usize),
+        Ok(file) => crate::engine::policy::auto(&file, plan.offset, plan.bs as usize),
         Err(e) => (false, format!("auto: the target cannot be opened to ask ({e})")),
     }
 }

@@ -2,7 +2,7 @@
 //! depth, on files and block devices.
 //!
 //! Flow: [`args::BenchArgs`] -> [`plan::Plan`] (all validation, before I/O)
-//! -> [`layout`] of what in the region holds no data -> [`engine`] (one
+//! -> [`crate::io::layout`] of what in the region holds no data -> [`engine`] (one
 //! [`worker`] thread per job, merged [`stats`]) -> [`crate::report::Report`]
 //! -> JSON and the human [`summary`].
 
@@ -13,8 +13,6 @@ pub mod dist;
 #[cfg(target_os = "linux")]
 mod engine;
 mod engine_checks;
-mod holes;
-pub(crate) mod layout;
 #[cfg(target_os = "linux")]
 mod page_cache;
 pub mod plan;
@@ -39,6 +37,7 @@ pub use args::BenchArgs;
 
 use crate::{
     error::AppError,
+    io::layout,
     report::{Body, Delivery, Report, deliver},
     target,
 };
@@ -200,10 +199,10 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
 
 /// The seed of the verify blocks already in the target (for read modes).
 fn verify_seed_of(plan: &plan::Plan) -> Result<u64, AppError> {
-    let file = crate::rt::block_on(crate::dio::File::open(&plan.path))??;
-    match crate::verify::pass::detect(&file, plan.offset + plan.size)? {
+    let file = crate::io::rt::block_on(crate::dio::File::open(&plan.path))??;
+    match crate::io::block::detect::detect(&file, plan.offset + plan.size)? {
         Some(found) if found.bs == plan.bs => Ok(found.seed),
-        Some(crate::verify::pass::Found { bs, .. }) => Err(AppError::Usage(format!(
+        Some(crate::io::block::detect::Found { bs, .. }) => Err(AppError::Usage(format!(
             "--verify: {} holds verify blocks of {bs} bytes, not --bs {}",
             plan.path.display(),
             plan.bs

@@ -10,11 +10,11 @@ use std::{
 use super::{
     args::BenchArgs,
     dist::Dist,
-    layout::{self, Cached},
 };
 use crate::{
     error::AppError,
     io_engine::Engine,
+    io::layout::{self, Cached},
     prologue::{self, Missing},
     target::{TargetInfo, TargetKind},
 };

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 
 use super::series::Interval;
-use crate::{blockcheck::findings::BadBlock, report::new_histogram};
+use crate::{io::block::findings::BadBlock, report::new_histogram};
 
 /// Verification of blocks read (bench --verify).
 #[derive(Debug, Clone, Default)]

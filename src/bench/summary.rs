@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::model::Percentile;
-use crate::model::bench::RateSection;
+use crate::model::bench::{BenchSection, RateSection};
 use crate::{
     report::{Body, OpResult, Report},
     target::TargetKind,
@@ -81,10 +81,26 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "    offset {} {}: {}", b.offset, b.class.name(), b.detail);
         }
     }
-    if let Some(note) = super::layout::summary_note(&body.bench, body.verify.is_some()) {
+    if let Some(note) = layout_note(&body.bench, body.verify.is_some()) {
         let _ = writeln!(out, "  note : {note}");
     }
     out
+}
+
+/// The summary's line about the layout, from the report's `bench` section:
+/// whether the file was created and how many bytes were laid out; None when
+/// nothing was.
+fn layout_note(bench: &BenchSection, verify: bool) -> Option<String> {
+    let bytes = Some(bench.laid_out_bytes).filter(|&b| b > 0)?;
+    let content = if verify { "verify blocks" } else { "random data" };
+    let size = human_bytes(bytes as f64);
+    Some(if bench.created {
+        format!("the file was created and laid out with {size} of {content} before the run")
+    } else {
+        format!(
+            "{size} of the region held no data (holes, unwritten extents or past the end) and was laid out with {content} before the run; data already there was not touched"
+        )
+    })
 }
 
 /// The mode as on the command line.

@@ -95,7 +95,7 @@ fn open(plan: &Plan) -> Result<File, String> {
         (IoPath::Buffered, true) => OpenMode::Buffered,
         (IoPath::Buffered, false) => OpenMode::BufferedRead,
     };
-    let opened = crate::rt::block_on(File::open_mode(&plan.path, mode));
+    let opened = crate::io::rt::block_on(File::open_mode(&plan.path, mode));
     match opened {
         Ok(Ok(file)) => Ok(file),
         Ok(Err(e)) => Err(e.to_string()),

@@ -27,7 +27,7 @@ use crate::model::bench::DataKind;
 use crate::{
     engine::{Next, Op, OpKind, Workload},
     progress::Counter,
-    blockcheck::{
+    io::block::{
         classify::{Checker, Verdict},
         findings::BadBlock,
         format,

@@ -60,9 +60,12 @@ impl<'a> Library<'a> {
         &mut self.bufs[slot]
     }
 
-    /// Runs `w` to the end on a compio runtime of this thread.
+    /// Runs `w` to the end on this thread's compio runtime (the one the
+    /// caller entered; a thread that entered none gets one for the run).
     pub fn run<W: Workload>(self, w: &mut W) -> Result<Ran, EngineError> {
-        let runtime = compio::runtime::Runtime::new().map_err(EngineError::Runtime)?;
+        let runtime = compio::runtime::Runtime::try_current()
+            .map_or_else(compio::runtime::Runtime::new, Ok)
+            .map_err(EngineError::Runtime)?;
         let shared = Shared {
             workload: RefCell::new(w),
             in_flight: Cell::new(0),

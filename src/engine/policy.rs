@@ -11,7 +11,7 @@
 use std::{
     fs::Metadata,
     os::{
-        fd::RawFd,
+        fd::AsFd,
         unix::fs::{FileTypeExt, MetadataExt},
     },
 };
@@ -19,6 +19,8 @@ use std::{
 use serde::Serialize;
 
 pub use crate::model::ran::Submit;
+
+use crate::dio::{AlignedBuf, os::psync};
 
 /// How the ring is fed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,7 +42,7 @@ impl Default for Policy {
 /// none (tmpfs and other filesystems without a device).
 fn sysfs_dir(meta: &Metadata) -> Option<String> {
     let dev = if meta.file_type().is_block_device() { meta.rdev() } else { meta.dev() };
-    let (major, minor) = (libc::major(dev), libc::minor(dev));
+    let (major, minor) = crate::dio::os::unix::device_parts(dev);
     (major != 0).then(|| format!("/sys/dev/block/{major}:{minor}"))
 }
 
@@ -59,27 +61,15 @@ fn queue_attr(meta: &Metadata, name: &str) -> Option<String> {
 /// io_uring's inline attempt of every read would fail the same way and go to
 /// io-wq after it: IOSQE_ASYNC skips that attempt. Reads only; nothing is
 /// written.
-pub fn nowait_read(fd: RawFd, offset: u64, len: usize) -> std::io::Result<()> {
-    let len = len.max(1);
-    let layout = std::alloc::Layout::from_size_align(len, 4096).map_err(std::io::Error::other)?;
-    // SAFETY: non-zero size; freed below.
-    let buf = unsafe { std::alloc::alloc(layout) };
-    if buf.is_null() {
-        return Err(std::io::Error::from(std::io::ErrorKind::OutOfMemory));
-    }
-    let iov = libc::iovec { iov_base: buf.cast(), iov_len: len };
-    // SAFETY: one iovec over the live buffer.
-    let n = unsafe { libc::preadv2(fd, &iov, 1, offset as libc::off_t, libc::RWF_NOWAIT) };
-    let result = if n < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) };
-    // SAFETY: allocated above with this layout.
-    unsafe { std::alloc::dealloc(buf, layout) };
-    result
+pub fn nowait_read(fd: impl AsFd, offset: u64, len: usize) -> std::io::Result<()> {
+    let mut buf = AlignedBuf::zeroed(len.max(1)).map_err(std::io::Error::other)?;
+    psync::preadv2(fd, &mut buf, offset, libc::RWF_NOWAIT).map(drop)
 }
 
 /// What `--async auto` decides for the target behind `fd` (opened O_DIRECT):
 /// IOSQE_ASYNC on exactly where [`nowait_read`] of `len` bytes at `offset`
 /// is refused; and why, for the report.
-pub fn auto(fd: RawFd, offset: u64, len: usize) -> (bool, String) {
+pub fn auto(fd: impl AsFd, offset: u64, len: usize) -> (bool, String) {
     match nowait_read(fd, offset, len) {
         Ok(()) => (false, "auto: the target takes non-blocking reads".into()),
         Err(e) => (

@@ -136,7 +136,7 @@ mod tests {
     fn every_engine_runs_the_same_workload_to_the_same_results() {
         for engine in [Engine::Uring, Engine::Psync, Engine::Pvsync2, Engine::Libaio, Engine::Dio] {
             let named = tempfile::NamedTempFile::new().unwrap();
-            let file = crate::rt::block_on(File::open_mode(named.path(), OpenMode::Buffered)).unwrap().unwrap();
+            let file = compio::runtime::Runtime::new().unwrap().block_on(File::open_mode(named.path(), OpenMode::Buffered)).unwrap();
             let slots = if engine.one_in_flight() { 1 } else { 2 };
             let stop = AtomicBool::new(false);
             let config = Config {
@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn a_one_in_flight_engine_refuses_more_slots() {
         let named = tempfile::NamedTempFile::new().unwrap();
-        let file = crate::rt::block_on(File::open_mode(named.path(), OpenMode::Buffered)).unwrap().unwrap();
+        let file = compio::runtime::Runtime::new().unwrap().block_on(File::open_mode(named.path(), OpenMode::Buffered)).unwrap();
         let stop = AtomicBool::new(false);
         let config = Config {
             fd: file.as_raw_fd(),

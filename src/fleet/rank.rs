@@ -84,12 +84,7 @@ pub fn host_name() -> String {
 /// This machine's host name.
 #[cfg(unix)]
 pub fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates
-    // within it when the name fits (and the last byte stays 0 otherwise).
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len() - 1) };
-    let len = buf.iter().position(|&b| b == 0).unwrap_or(0);
-    if rc == 0 { String::from_utf8_lossy(&buf[..len]).into_owned() } else { "unknown".into() }
+    crate::dio::os::unix::host_name()
 }
 
 /// Finds the rank (once; [`current`] then returns it) and substitutes

@@ -34,8 +34,8 @@ use crate::{
 pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
     let plan = plan::PreallocPlan::from_args(args)?;
     let mut target = None;
-    let runtime = compio::runtime::Runtime::new()
-        .map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
+    let runtime =
+        crate::io::rt::runtime().map_err(|e| AppError::Io(format!("cannot set up the io_uring runtime: {e}")))?;
     let bar =
         new_bar(plan.writes * plan.modes.len() as u64, plan.quiet, "{spinner} prealloc [{bar:30}] {pos}/{len} {msg}");
     let clock = Clock::start();

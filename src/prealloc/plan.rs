@@ -10,15 +10,12 @@ use std::{
 use super::{args::PreallocArgs, mode::Mode};
 use crate::{
     error::AppError,
+    prologue,
     target::{self, TargetKind},
 };
 
 /// The base path used when no target is given.
 pub const DEFAULT_TARGET: &str = "jdbio-prealloc.dat";
-
-/// The smallest Direct I/O alignment any target has; --bs is checked against
-/// it up front and against the file's real one once the file exists.
-const MIN_DIO_ALIGN: u64 = 512;
 
 /// Everything a prealloc run does; the report states it as
 /// [`crate::model::prealloc::PreallocJob`].
@@ -43,17 +40,14 @@ impl PreallocPlan {
         let usage = |m: String| Err(AppError::Usage(m));
         let modes = parse_modes(&args.mode)?;
         let path = args.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
-        let (align, known) = check_target(&path)?;
+        check_target(&path)?;
         if args.bs == 0 || args.bs > 64 << 20 {
             return usage(format!("--bs {}: must be between 1 byte and 64 MiB", args.bs));
         }
-        if !args.bs.is_multiple_of(align) {
-            let whose = if known {
-                format!("the Direct I/O alignment {align} of {}", path.display())
-            } else {
-                format!("{align}, the smallest Direct I/O alignment any filesystem has")
-            };
-            return usage(format!("--bs {}: not a multiple of {whose}", args.bs));
+        // Every mode writes a fresh file beside the target: the new-file
+        // rule of bench, wal and verify, checked before any file exists.
+        if let Some(&first) = modes.first() {
+            prologue::new_file(&mode_path(&path, first)).check_aligned("--bs", args.bs)?;
         }
         if args.writes == 0 {
             return usage("--writes 0: must be at least 1".into());
@@ -128,11 +122,9 @@ fn parse_modes(text: &str) -> Result<Vec<Mode>, AppError> {
     Ok(picked)
 }
 
-/// Refuses a target that exists and is not a regular file; returns the
-/// Direct I/O alignment --bs must meet and whether it is the file's own
-/// (else it is the smallest there is).
-fn check_target(path: &Path) -> Result<(u64, bool), AppError> {
-    let Ok(meta) = fs::metadata(path) else { return Ok((MIN_DIO_ALIGN, false)) };
+/// Refuses a target that exists and is not a regular file.
+fn check_target(path: &Path) -> Result<(), AppError> {
+    let Ok(meta) = fs::metadata(path) else { return Ok(()) };
     if meta.is_dir() {
         return Err(AppError::Usage(format!(
             "{} is a directory; give a file path (the test files are created as {}.MODE)",
@@ -145,8 +137,7 @@ fn check_target(path: &Path) -> Result<(u64, bool), AppError> {
             "{} is a block device: preallocation is a file-system concept; give a file path on the filesystem to test",
             path.display()
         ))),
-        Ok(t) if t.direct_io => Ok((u64::from(t.dio_offset_align).max(MIN_DIO_ALIGN), true)),
-        Ok(_) => Ok((MIN_DIO_ALIGN, false)),
+        Ok(_) => Ok(()),
         Err(target::ProbeError::NotSupported { what, .. }) => {
             Err(AppError::Usage(format!("{} is {what}; give a file path on the filesystem to test", path.display())))
         }

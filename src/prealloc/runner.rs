@@ -102,7 +102,7 @@ pub async fn run(plan: &PreallocPlan, mode: Mode, probe: bool, bar: &ProgressBar
     }
     stats.after = space("after preparing")?;
     if probe {
-        stats.target = target::probe(&path).ok();
+        stats.target = target::probe_async(&path).await.ok();
     }
     if let Err(e) = write_run(plan, &file, &mut stats, bar).await {
         stats.error = Some(e.to_string());

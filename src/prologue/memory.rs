@@ -5,19 +5,11 @@
 //! than failing in a worker after the layout or being killed by the OOM
 //! killer.
 
-use crate::{error::AppError, units::human_bytes};
+use crate::{dio::os::unix::physical_memory, error::AppError, units::human_bytes};
 
 /// The share of physical memory the buffers may take: registered buffers
 /// are pinned (never swapped), and the kernel and page cache need the rest.
 const MAX_SHARE: u64 = 2;
-
-/// Bytes of physical memory (`sysconf(_SC_PHYS_PAGES)` pages), or None
-/// where the system does not say.
-fn physical_memory() -> Option<u64> {
-    // SAFETY: sysconf reads a system constant.
-    let (pages, page) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
-    (pages > 0 && page > 0).then(|| pages as u64 * page as u64)
-}
 
 /// Refuses `count` buffers of `each` bytes when they would take more than
 /// half of the machine's memory; `flags` names what set them

@@ -1,5 +1,5 @@
 //! What every plan that does Direct I/O to a target starts with (bench, wal,
-//! verify): probe the target read-only, or check that a missing one may be
+//! verify; prealloc's fresh files take the new-file rule): probe the target read-only, or check that a missing one may be
 //! created ([`new_target`]); know the Direct I/O alignment it demands; refuse
 //! a `--bs` (or `--offset`) that is not a multiple of it, in one line naming
 //! the flag, before any I/O.
@@ -73,14 +73,22 @@ pub fn probe(path: &Path, missing: Missing) -> Result<PlannedTarget, AppError> {
         }
         Err(e) => return Err(AppError::Usage(e.to_string())),
     };
-    let (align, from) = match &info {
-        Some(t) => (t.dio_offset_align, AlignFrom::Probe),
-        None => match target::new_file_alignment(new_target::parent(path)) {
-            Some(disk) => (disk, AlignFrom::Disk),
-            None => (Alignment::FALLBACK.offset, AlignFrom::Fallback),
-        },
+    Ok(match info {
+        Some(t) => PlannedTarget { path: path.to_path_buf(), align: u64::from(t.dio_offset_align), info: Some(t), from: AlignFrom::Probe },
+        None => new_file(path),
+    })
+}
+
+/// The target a file not created yet at `path` will be: the alignment of
+/// the disk under its directory, else the page size. For a command that
+/// always writes fresh files (prealloc), so its `--bs` is held to the same
+/// rule before any file exists.
+pub fn new_file(path: &Path) -> PlannedTarget {
+    let (align, from) = match target::new_file_alignment(new_target::parent(path)) {
+        Some(disk) => (disk, AlignFrom::Disk),
+        None => (Alignment::FALLBACK.offset, AlignFrom::Fallback),
     };
-    Ok(PlannedTarget { path: path.to_path_buf(), info, align: u64::from(align), from })
+    PlannedTarget { path: path.to_path_buf(), info: None, align: u64::from(align), from }
 }
 
 impl PlannedTarget {

@@ -33,18 +33,12 @@ impl CpuUsage {
     /// Usage of the whole process so far (all threads).
     #[cfg(unix)]
     pub fn now() -> Self {
-        // SAFETY: rusage is plain old data and getrusage fills it.
-        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: valid out-pointer.
-        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
-        let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-        // Linux and the BSDs state ru_maxrss in KiB, macOS in bytes.
-        let rss_unit = if cfg!(target_os = "macos") { 1 } else { 1024 };
+        let usage = crate::dio::os::unix::process_usage().unwrap_or_default();
         Self {
-            user_s: secs(ru.ru_utime),
-            sys_s: secs(ru.ru_stime),
-            ctx_switches: (ru.ru_nvcsw + ru.ru_nivcsw) as u64,
-            max_rss_bytes: ru.ru_maxrss as u64 * rss_unit,
+            user_s: usage.user.as_secs_f64(),
+            sys_s: usage.system.as_secs_f64(),
+            ctx_switches: usage.context_switches,
+            max_rss_bytes: usage.max_rss_bytes,
         }
     }
 

@@ -10,7 +10,7 @@
 
 use std::{
     fs::{self, Metadata},
-    os::{fd::AsRawFd, unix::fs::MetadataExt},
+    os::unix::fs::MetadataExt,
     path::Path,
 };
 
@@ -18,26 +18,6 @@ use super::{
     mounts::{self, Mount},
     sysfs::{DevId, Node},
 };
-
-const LOOP_GET_STATUS64: libc::c_ulong = 0x4C05;
-
-/// `struct loop_info64` (linux/loop.h).
-#[repr(C)]
-struct LoopInfo64 {
-    lo_device: u64,
-    lo_inode: u64,
-    lo_rdevice: u64,
-    lo_offset: u64,
-    lo_sizelimit: u64,
-    lo_number: u32,
-    lo_encrypt_type: u32,
-    lo_encrypt_key_size: u32,
-    lo_flags: u32,
-    lo_file_name: [u8; 64],
-    lo_crypt_name: [u8; 64],
-    lo_encrypt_key: [u8; 32],
-    lo_init: [u64; 2],
-}
 
 /// A loop device backed by the probed file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,13 +47,8 @@ pub fn backed_by(meta: &Metadata, table: &[Mount]) -> Vec<LoopUse> {
 /// The backing file's (device, inode) of bound loop device `name`.
 fn backing_identity(name: &str) -> Option<(u64, u64)> {
     let node = format!("/dev/{name}");
-    if let Ok(dev) = fs::File::open(&node) {
-        // SAFETY: LoopInfo64 is plain data; the kernel fills it.
-        let mut info: LoopInfo64 = unsafe { std::mem::zeroed() };
-        // SAFETY: the ioctl writes one loop_info64 into `info`.
-        if unsafe { libc::ioctl(dev.as_raw_fd(), LOOP_GET_STATUS64, &mut info) } == 0 {
-            return Some((info.lo_device, info.lo_inode));
-        }
+    if let Ok(found) = fs::File::open(&node).and_then(crate::dio::os::ioctls::loop_backing_file) {
+        return Some(found);
     }
     let text = fs::read_to_string(format!("/sys/block/{name}/loop/backing_file")).ok()?;
     let path = text.trim_end_matches('\n').trim_end_matches(" (deleted)");

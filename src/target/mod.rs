@@ -79,21 +79,17 @@ struct Opened {
 /// say); the outer one a failure after it opened.
 type LibraryProbe = Result<Opened, crate::dio::Error>;
 
-fn library_probe(path: &Path) -> Result<LibraryProbe, crate::dio::Error> {
-    let runtime = compio::runtime::Runtime::new()
-        .map_err(|e| crate::dio::Error::io(path, "set up an io_uring runtime", None, e))?;
-    runtime.block_on(async {
-        let file = match File::open(path).await {
-            Ok(file) => file,
-            Err(refused) => return Ok(Err(refused)),
-        };
-        Ok(Ok(Opened {
-            align: file.alignment(),
-            size: file.size().await?,
-            block_sizes: file.block_sizes().await?,
-            read_only: file.read_only().await?,
-        }))
-    })
+async fn library_probe(path: &Path) -> Result<LibraryProbe, crate::dio::Error> {
+    let file = match File::open(path).await {
+        Ok(file) => file,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    Ok(Ok(Opened {
+        align: file.alignment(),
+        size: file.size().await?,
+        block_sizes: file.block_sizes().await?,
+        read_only: file.read_only().await?,
+    }))
 }
 
 /// Set by `--dry-run`: plans are built but nothing is written, so a
@@ -108,15 +104,23 @@ pub fn planning_only() {
 
 /// Probes `path` without writing to it. A target that refuses O_DIRECT is
 /// still probed (with `direct_io: false`); one that cannot be opened at all
-/// is an error.
+/// is an error. Its library calls run on this thread's runtime
+/// ([`crate::io::rt`]).
 pub fn probe(path: &Path) -> Result<TargetInfo, ProbeError> {
+    let runtime = crate::io::rt::runtime()
+        .map_err(|e| ProbeError::Dio(crate::dio::Error::io(path, "set up an io_uring runtime", None, e)))?;
+    runtime.block_on(probe_async(path))
+}
+
+/// [`probe`], for a caller already running on the runtime.
+pub async fn probe_async(path: &Path) -> Result<TargetInfo, ProbeError> {
     let io_error = |action| move |source| ProbeError::Io { path: path.to_path_buf(), action, source };
     let meta = fs::metadata(path).map_err(|source| match source.kind() {
         io::ErrorKind::NotFound => ProbeError::NotFound { path: path.to_path_buf() },
         _ => io_error("stat")(source),
     })?;
     let kind = kind_of(path, &meta)?;
-    let opened = library_probe(path).map_err(ProbeError::Dio)?;
+    let opened = library_probe(path).await.map_err(ProbeError::Dio)?;
     let (direct_io, align, read_only) = match &opened {
         Ok(o) => (true, o.align, o.read_only),
         Err(_) => (false, Alignment::FALLBACK, false),
@@ -322,8 +326,7 @@ fn read_head(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
 /// Opens `path` read-only with O_DIRECT (Linux).
 #[cfg(target_os = "linux")]
 fn open_uncached(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new().read(true).custom_flags(libc::O_DIRECT).open(path)
+    crate::dio::os::open_blocking(path, crate::dio::OpenMode::Read)
 }
 
 /// Elsewhere the probe reads through the page cache.

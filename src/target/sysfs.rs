@@ -20,7 +20,8 @@ pub struct DevId {
 impl DevId {
     /// Splits a `dev_t` (`st_dev` or `st_rdev`).
     pub fn from_raw(dev: u64) -> Self {
-        Self { major: libc::major(dev), minor: libc::minor(dev) }
+        let (major, minor) = crate::dio::os::unix::device_parts(dev);
+        Self { major, minor }
     }
 
     /// Parses "MAJ:MIN".
@@ -171,7 +172,7 @@ mod tests {
         assert_eq!(DevId::parse("254:0"), Some(DevId { major: 254, minor: 0 }));
         assert_eq!(DevId::parse("8:17\n"), Some(DevId { major: 8, minor: 17 }));
         assert_eq!(DevId::parse("8"), None);
-        assert_eq!(DevId::from_raw(libc::makedev(259, 3)), DevId { major: 259, minor: 3 });
+        assert_eq!(DevId::from_raw(rustix::fs::makedev(259, 3)), DevId { major: 259, minor: 3 });
     }
 
     #[test]

@@ -164,9 +164,8 @@ fn table_is_aligned_with_dashes_for_unknowns() {
 fn a_fifo_is_refused_without_opening_it() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo");
-    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
-    // SAFETY: a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let (fifo_type, mode) = (rustix::fs::FileType::Fifo, rustix::fs::Mode::from_raw_mode(0o600));
+    rustix::fs::mknodat(rustix::fs::CWD, &fifo, fifo_type, mode, 0).unwrap();
     // Opening a FIFO for reading would block until a writer came.
     let err = probe(&fifo).unwrap_err();
     assert!(matches!(err, ProbeError::NotSupported { what: "a FIFO", .. }), "{err:?}");

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{identity::RunId, plan::VerifyPlan};
-use crate::blockcheck::findings::Verdicts;
+use crate::io::block::findings::Verdicts;
 use crate::model::verify::{AckLogSection, VerifyJob, VerifyRun, VerifySection};
 
 impl VerifyJob {

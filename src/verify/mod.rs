@@ -1,7 +1,7 @@
 //! `jdbio verify`: data that comes back wrong is found, located and named.
 //!
 //! `--write` fills the target with self-describing blocks
-//! ([`crate::blockcheck`], the format `bench --verify` writes too) at a
+//! ([`crate::io::block`], the format `bench --verify` writes too) at a
 //! queue depth, then everything is read back and each block classified:
 //! good, or corrupt, unreadable, misdirected, torn, stale, unwritten, and in
 //! crash verification ([`ack_log`]) lost. A later `--write` continues the
@@ -29,7 +29,7 @@ use self::{
     plan::VerifyPlan,
 };
 use crate::{
-    blockcheck::{
+    io::block::{
         classify::{Checker, Class},
         findings::{Findings, Verdicts},
     },
@@ -153,7 +153,7 @@ fn read_pass(
     };
     let bar = new_bar(blocks.len() * bs, plan.quiet, BAR);
     bar.set_message("checking");
-    let (file, checker) = (crate::rt::block_on(File::open(&plan.path))??, Checker::new(plan.run.seed, bs as usize));
+    let (file, checker) = (crate::io::rt::block_on(File::open(&plan.path))??, Checker::new(plan.run.seed, bs as usize));
     let (r, findings) = pass::read(file, checker, blocks, Findings::new(expected, plan.max_report), plan.qd, plan.engine, &bar)?;
     bar.finish_and_clear();
     lines.push(summary::pass_line("checked", r.ops, r.bytes, r.seconds));
@@ -176,7 +176,7 @@ fn write_pass(plan: &mut VerifyPlan) -> Result<pass::PassStats, AppError> {
         }
         _ => None,
     };
-    let file = crate::rt::block_on(async {
+    let file = crate::io::rt::block_on(async {
         let file = if ack.is_some() { File::open_wal(&plan.path).await? } else { File::open_rw(&plan.path).await? };
         if !file.is_block_device() {
             // Allocated up front, writes need not grow the file one block at a

@@ -4,8 +4,7 @@
 //! classifies it when the read completes. Both walk a [`Blocks`] cursor at
 //! a queue depth (one engine slot per place in the queue), and both stop
 //! issuing at the first signal or error (what is in flight completes and is
-//! counted). [`detect`], which finds a run's block size and seed in the
-//! target's first MiB, is a few one-off reads through the library instead.
+//! counted).
 
 use std::time::Instant;
 
@@ -17,14 +16,14 @@ use super::{
     blocks::{Blocks, Item},
 };
 use crate::{
-    blockcheck::{
+    io::block::{
         classify::{Checker, Class, Verdict},
         findings::Findings,
         format,
     },
-    dio::{AlignedBuf, Error as DioError, File},
+    dio::File,
     engine::{Next, Op, OpKind, Workload},
-    engine_io::{self, Steps},
+    io::glue::{self, Steps},
     error::AppError,
     io_engine::Engine,
     report::new_histogram,
@@ -72,11 +71,11 @@ pub fn write(
         error: None,
         steps: Steps::new(bar),
     };
-    engine_io::run(engine, &file, qd as usize, bs, &mut pass).map_err(engine_io::setup_error)?;
+    glue::run(engine, &file, qd as usize, bs, &mut pass).map_err(glue::setup_error)?;
     pass.steps.flush();
     let mut error = pass.error;
     if error.is_none() {
-        error = crate::rt::block_on(file.sync_all())?.err().map(AppError::from);
+        error = crate::io::rt::block_on(file.sync_all())?.err().map(AppError::from);
     }
     let ops = pass.hist.len();
     let interrupted = crate::interrupt::requested();
@@ -112,11 +111,11 @@ impl Workload for WritePass<'_> {
     }
 
     fn complete(&mut self, _slot: usize, op: Op, _buf: &mut [u8], result: i32, submitted: Instant, done: Instant) {
-        if let Err(e) = engine_io::write_outcome(self.file, &op, result, "write") {
+        if let Err(e) = glue::write_outcome(self.file, &op, result, "write") {
             self.error.get_or_insert(e.into());
             return;
         }
-        self.hist.saturating_record(engine_io::nanos(submitted, done));
+        self.hist.saturating_record(glue::nanos(submitted, done));
         if let Some(log) = self.ack.as_mut()
             && let Err(e) = log.ack(op.offset, self.generation)
         {
@@ -150,7 +149,7 @@ pub fn read(
         hist: new_histogram(),
         steps: Steps::new(bar),
     };
-    engine_io::run(engine, &file, slots, bs, &mut pass).map_err(engine_io::setup_error)?;
+    glue::run(engine, &file, slots, bs, &mut pass).map_err(glue::setup_error)?;
     pass.steps.flush();
     let seconds = start.elapsed().as_secs_f64();
     let (ops, interrupted, bytes) = (pass.hist.len(), crate::interrupt::requested(), pass.findings.bytes_read());
@@ -194,7 +193,7 @@ impl Workload for ReadPass<'_> {
             // A read past the end of the target comes back short: the
             // checker judges the bytes that are there.
             let got = (result as usize).min(buf.len());
-            self.hist.saturating_record(engine_io::nanos(submitted, done));
+            self.hist.saturating_record(glue::nanos(submitted, done));
             self.findings.read(got);
             self.checker.check(&buf[..got], item.offset)
         } else {
@@ -210,62 +209,4 @@ fn unreadable(errno: i32) -> String {
     let text = std::io::Error::from_raw_os_error(errno).to_string();
     let text = text.trim_end_matches(&format!(" (os error {errno})")).to_string();
     format!("read failed: errno {errno} ({text})")
-}
-
-/// A run found in the target's first MiB.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Found {
-    /// Its block size.
-    pub bs: u64,
-    /// Its seed.
-    pub seed: u64,
-    /// The newest generation among its intact blocks there (a write pass
-    /// starts at offset 0, so the newest write shows in the first MiB).
-    pub generation: u32,
-}
-
-/// Finds the block size and seed of a run from the first intact block in
-/// the first MiB of the target, and the newest generation of that run's
-/// intact blocks there. It is read in 128 KiB pieces, and a piece that
-/// cannot be read is passed over: one bad sector does not hide the run.
-pub fn detect(file: &File, size: u64) -> Result<Option<Found>, AppError> {
-    const PIECE: usize = 128 << 10;
-    let len = size.min(1 << 20) as usize / 4096 * 4096;
-    if len == 0 {
-        return Ok(None);
-    }
-    let mut head = vec![0u8; len];
-    let mut piece = AlignedBuf::zeroed(PIECE)?;
-    crate::rt::block_on(async {
-        for at in (0..len).step_by(PIECE) {
-            piece.set_io_len(PIECE.min(len - at));
-            let (res, back) = file.read_at(piece, at as u64).await;
-            piece = back;
-            match res {
-                Ok(_) | Err(DioError::ShortRead { .. }) => head[at..at + piece.len()].copy_from_slice(&piece),
-                Err(e) if e.raw_os_error().is_some() => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
-    })??;
-    // An intact block of the run at `at`: its generation.
-    let intact = |at: usize, run: Option<(u32, u64)>| -> Option<(u32, u64, u32)> {
-        let h = format::header(&head[at..])?;
-        let end = at + h.block_size as usize;
-        let ok = h.block_size >= 512 && end <= head.len() && format::block_crc(&head[at..end]) == h.crc;
-        let same = run.is_none_or(|(bs, seed)| (bs, seed) == (h.block_size, h.seed));
-        (ok && same).then_some((h.block_size, h.seed, format::stamp(&head[at..])?.generation))
-    };
-    let Some((first, (bs, seed, generation))) =
-        (0..head.len()).step_by(format::SECTOR).find_map(|at| Some((at, intact(at, None)?)))
-    else {
-        return Ok(None);
-    };
-    let newest = (first..head.len())
-        .step_by(bs as usize)
-        .filter_map(|at| intact(at, Some((bs, seed))))
-        .map(|(_, _, g)| g)
-        .fold(generation, u32::max);
-    Ok(Some(Found { bs: bs.into(), seed, generation: newest }))
 }

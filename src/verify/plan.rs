@@ -14,11 +14,11 @@ use super::{
     ack_read::{self, Acked},
     args::VerifyArgs,
     identity::RunId,
-    pass,
 };
 use crate::{
     dio::File,
     error::AppError,
+    io::block::detect,
     prologue::{self, Missing},
     target::TargetKind,
 };
@@ -99,7 +99,7 @@ impl VerifyPlan {
             }
         }
         let found = match &target {
-            Some(_) if existing > 0 && acked.is_none() => pass::detect(&crate::rt::block_on(File::open(&args.target))??, existing)?,
+            Some(_) if existing > 0 && acked.is_none() => detect::detect(&crate::io::rt::block_on(File::open(&args.target))??, existing)?,
             _ => None,
         };
         let run = match (&acked, args.write) {
@@ -210,7 +210,7 @@ fn identity_warnings(acked: &Acked, target: &Path, size: u64) -> Vec<String> {
 /// the same generation, old and new blocks would be the same bytes and a
 /// lost write could not be seen); else 1. Also the newest found, when it
 /// set the generation.
-fn write_generation(args: &VerifyArgs, found: Option<pass::Found>, run: &RunId) -> Result<(u32, Option<u32>), AppError> {
+fn write_generation(args: &VerifyArgs, found: Option<detect::Found>, run: &RunId) -> Result<(u32, Option<u32>), AppError> {
     let same_run = found.filter(|f| args.write && (f.bs, f.seed) == (run.bs, run.seed));
     match (args.generation, same_run) {
         (Some(g), _) => Ok((g, None)),

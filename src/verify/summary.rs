@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::{
-    blockcheck::{classify::Class, findings::Verdicts},
+    io::block::{classify::Class, findings::Verdicts},
     units::human_bytes,
 };
 

@@ -20,7 +20,7 @@ use super::{
 use crate::{
     dio::{AlignedBuf, Error, File},
     engine::psync::Calls,
-    engine_io::Async,
+    io::glue::Async,
     error::AppError,
     report::new_histogram,
 };
@@ -90,14 +90,14 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
         FileMode::Overwrite => {
             let written = fs::metadata(&plan.path).is_ok_and(|m| m.len() >= plan.size);
             if !written {
-                crate::bench::layout::lay_out(&plan.path, plan.size, 0x5EED, None, plan.quiet)?;
+                crate::io::layout::lay_out(&plan.path, plan.size, 0x5EED, None, plan.quiet)?;
             }
         }
         FileMode::Append => {
-            crate::rt::block_on(File::create(&plan.path))??;
+            crate::io::rt::block_on(File::create(&plan.path))??;
         }
         FileMode::Prealloc => {
-            crate::rt::block_on(async { File::create(&plan.path).await?.preallocate(plan.size).await })??;
+            crate::io::rt::block_on(async { File::create(&plan.path).await?.preallocate(plan.size).await })??;
         }
     }
     Ok(())
@@ -109,8 +109,7 @@ pub fn prepare(plan: &WalPlan, mode: FileMode) -> Result<(), AppError> {
 pub fn run(plan: &WalPlan, method: Method, mode: FileMode) -> Result<EntryStats, Error> {
     // The log is opened (and a block device claimed) through the library on
     // either engine; the psync writers issue their calls on its descriptor.
-    let runtime =
-        compio::runtime::Runtime::new().map_err(|e| Error::io(&plan.path, "set up an io_uring runtime", None, e))?;
+    let runtime = crate::io::rt::runtime().map_err(|e| Error::io(&plan.path, "set up an io_uring runtime", None, e))?;
     let file = runtime.block_on(File::open_mode(&plan.path, method.open_mode()))?;
     let commit_len = (plan.bs * u64::from(plan.batch)) as usize;
     let start = Instant::now();
@@ -147,12 +146,12 @@ fn on_slots(
     // No IOSQE_ASYNC: a commit's ops take the ring's inline path first, as
     // they did before the engine (and a buffered log has no Direct I/O to
     // probe). Each writer's buffer holds its own incompressible data.
-    let mut ring = crate::engine_io::engine(engine, file, writers, commit_len, Async::Off)?;
+    let mut ring = crate::io::glue::engine(engine, file, writers, commit_len, Async::Off)?;
     for w in 0..writers {
         SmallRng::seed_from_u64(w as u64).fill_bytes(ring.buffer(w));
     }
     let threads = RingThreads::now();
-    ring.run(&mut wal).map_err(|e| crate::engine_io::setup(file, e))?;
+    ring.run(&mut wal).map_err(|e| crate::io::glue::setup(file, e))?;
     wal.stats.runqueue_wait_ns = RingThreads::now().since(&threads);
     Ok((wal.stats, wal.last_done))
 }

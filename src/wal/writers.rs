@@ -19,7 +19,7 @@ use super::{method::Method, runner::EntryStats};
 use crate::{
     dio::Alignment,
     engine::{Next, Op, OpKind, Workload},
-    engine_io::{nanos, sync_outcome_at, write_outcome_at},
+    io::glue::{nanos, sync_outcome_at, write_outcome_at},
 };
 
 /// What every writer of an entry shares: where the log is, how big a

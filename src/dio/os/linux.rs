@@ -25,13 +25,12 @@ use compio::{
 };
 use io_uring::{opcode, squeue, types::Fd};
 
-use super::{OpenMode, Probe, cvt, unblock};
+use super::{
+    OpenMode, Probe, cvt,
+    ioctls::{block_device_size, logical_block_size, physical_block_size},
+    unblock,
+};
 use crate::dio::Alignment;
-
-const BLKSSZGET: libc::c_ulong = 0x1268;
-const BLKPBSZGET: libc::c_ulong = 0x127b;
-const BLKGETSIZE64: libc::c_ulong = 0x8008_1272;
-const BLKROGET: libc::c_ulong = 0x125e;
 
 /// The open(2) flags for `mode`.
 fn flags(mode: OpenMode) -> libc::c_int {
@@ -153,7 +152,7 @@ pub async fn probe(fd: &SharedFd<File>) -> io::Result<Probe> {
     } else {
         Alignment::FALLBACK
     };
-    let device = is_block.then(|| libc::makedev(stx.stx_rdev_major, stx.stx_rdev_minor));
+    let device = is_block.then(|| rustix::fs::makedev(stx.stx_rdev_major, stx.stx_rdev_minor));
     Ok(Probe { is_block, align, device })
 }
 
@@ -298,34 +297,25 @@ pub fn is_direct_io_refusal(err: &io::Error) -> bool {
     err.raw_os_error() == Some(libc::EINVAL)
 }
 
-fn ioctl_u32(file: &File, request: libc::c_ulong) -> io::Result<u32> {
-    let mut value: libc::c_int = 0;
-    // SAFETY: each request passed here writes one int to the pointer.
-    cvt(unsafe { libc::ioctl(file.as_raw_fd(), request as _, &mut value) })?;
-    Ok(value as u32)
-}
-
-fn logical_block_size(file: &File) -> io::Result<u32> {
-    ioctl_u32(file, BLKSSZGET)
-}
-
 /// A block device's logical and physical block sizes (BLKSSZGET,
 /// BLKPBSZGET), on the blocking pool.
 pub async fn block_sizes(fd: &SharedFd<File>) -> io::Result<(u32, u32)> {
     let dup = fd.try_clone()?;
-    unblock(move || Ok((logical_block_size(&dup)?, ioctl_u32(&dup, BLKPBSZGET)?))).await
+    unblock(move || Ok((logical_block_size(&dup)?, physical_block_size(&dup)?))).await
 }
 
 /// Whether the kernel refuses writes to a block device (BLKROGET: `losetup
 /// -r`, `blockdev --setro`, a write-protected disk), on the blocking pool.
 pub async fn read_only(fd: &SharedFd<File>) -> io::Result<bool> {
     let dup = fd.try_clone()?;
-    unblock(move || ioctl_u32(&dup, BLKROGET).map(|ro| ro != 0)).await
+    unblock(move || super::ioctls::read_only(&dup)).await
 }
 
-fn block_device_size(file: &File) -> io::Result<u64> {
-    let mut size: u64 = 0;
-    // SAFETY: BLKGETSIZE64 writes one u64 to the pointer.
-    cvt(unsafe { libc::ioctl(file.as_raw_fd(), BLKGETSIZE64 as _, &mut size) })?;
-    Ok(size)
+/// Opens `path` in `mode` on the caller's thread (open(2) through rustix),
+/// for callers off the runtime: a probe's read of a device's first bytes,
+/// a check before the I/O starts.
+#[cfg(feature = "cli")]
+pub fn open_blocking(path: &Path, mode: OpenMode) -> io::Result<File> {
+    let flags = rustix::fs::OFlags::from_bits_retain((flags(mode) | libc::O_CLOEXEC) as u32);
+    Ok(File::from(rustix::fs::open(path, flags, rustix::fs::Mode::from_raw_mode(0o644))?))
 }

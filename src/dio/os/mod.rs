@@ -1,15 +1,20 @@
 //! The OS layer: how each platform opens a file uncached and answers the
 //! questions Direct I/O needs (what the file is, its alignment and size,
-//! preallocation). Private to the library.
+//! preallocation). Private to the library. Every system call jdbio makes
+//! itself (beside std's and the io-uring crate's) is wrapped here once,
+//! through rustix where it has the call, with errno converted in one place
+//! ([`cvt`] for the few raw libc calls left).
 //!
 //! One file per OS, chosen here and nowhere else. Each exposes the same
 //! async functions, which never block the runtime's thread (ring ops where
 //! the OS has them, compio's blocking pool otherwise): `open`, `probe`,
 //! `size`, `block_sizes`, `read_only`, `claim_exclusive`, `preallocate`,
 //! `preallocate_keep_size`; and blocking ones for callers off the runtime:
-//! `open_blocking`, `logical_block_size`, `physical_block_size`,
-//! `block_device_size`; and, in [`psync`] (Linux), the plain positional
-//! system calls a database commits with, in [`aio`] Linux native AIO.
+//! `open_blocking` (Linux) and the block device ioctls in [`ioctls`]; in
+//! [`psync`] (Linux), the plain positional system calls a database commits
+//! with, in [`aio`] Linux native AIO, in [`extents`] the hole scan's seeks;
+//! and in [`unix`] the process-wide calls (host name, CPU usage, memory,
+//! signals).
 
 use std::{fmt, io};
 
@@ -20,23 +25,36 @@ pub use linux::*;
 
 /// The psync and pvsync2 engines' plain system calls (`pwrite`, `pread`,
 /// `pwritev2`, `preadv2`, `fdatasync`, `fsync`), blocking the caller's thread.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod psync;
 
 /// Linux native AIO (`io_setup`, `io_submit`, `io_getevents`,
 /// `io_destroy`): the libaio engine's system calls.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod aio;
 
 /// What the page cache holds of a file (mincore), and evicting it
 /// (fdatasync + POSIX_FADV_DONTNEED), for buffered runs.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod page_cache;
 
 /// The file-management system calls a database makes around its commits
 /// (open with its flags, rename, unlink, fallocate), for `wal --profile`.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "cli"))]
 pub mod files;
+
+/// The block and loop device ioctls, their numbers computed, not typed in.
+#[cfg(target_os = "linux")]
+pub mod ioctls;
+
+/// Where a file holds data (SEEK_DATA, SEEK_HOLE) and reserving a range.
+#[cfg(all(target_os = "linux", feature = "cli"))]
+pub mod extents;
+
+/// The process-wide calls of every Unix: host name, CPU usage, memory,
+/// device numbers, signals.
+#[cfg(all(unix, feature = "cli"))]
+pub mod unix;
 
 #[cfg(target_os = "macos")]
 mod macos;
@@ -123,6 +141,28 @@ impl std::error::Error for JoinFailed {}
 /// keeps serving its other tasks.
 pub async fn unblock<T: Send + 'static>(call: impl FnOnce() -> io::Result<T> + Send + 'static) -> io::Result<T> {
     compio::runtime::spawn_blocking(call).await.map_err(|e| io::Error::other(JoinFailed(e.to_string())))?
+}
+
+/// The symbolic name of an errno a Direct I/O request can meet ("EINVAL"),
+/// `None` for the others.
+#[cfg(feature = "cli")]
+pub fn errno_name(errno: i32) -> Option<&'static str> {
+    Some(match errno {
+        libc::EINVAL => "EINVAL",
+        libc::EFAULT => "EFAULT",
+        libc::EIO => "EIO",
+        libc::EBADF => "EBADF",
+        libc::EPERM => "EPERM",
+        libc::EACCES => "EACCES",
+        libc::ENOSPC => "ENOSPC",
+        libc::EFBIG => "EFBIG",
+        libc::ENXIO => "ENXIO",
+        libc::EROFS => "EROFS",
+        libc::EAGAIN => "EAGAIN",
+        libc::EOPNOTSUPP => "EOPNOTSUPP",
+        libc::EOVERFLOW => "EOVERFLOW",
+        _ => return None,
+    })
 }
 
 /// Converts a C-style return value (-1 and errno) into an `io::Result`.

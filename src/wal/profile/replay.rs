@@ -22,7 +22,7 @@ use super::{Calls, files::Files, step::Step};
 use crate::{
     dio::Error,
     engine::{Next, Op, OpKind, Workload},
-    engine_io::nanos,
+    io::glue::nanos,
     wal::runner::EntryStats,
 };
 

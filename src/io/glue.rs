@@ -36,7 +36,7 @@ pub enum Async {
 /// [`Prepared::run`]. `mode` matters on the ring only. An engine that
 /// cannot be set up is an error naming the path.
 pub fn engine(engine: Engine, file: &File, slots: usize, buf_len: usize, mode: Async) -> Result<Prepared<'static>, Error> {
-    let force_async = engine.is_ring() && mode == Async::Auto && policy::auto(file.as_raw_fd(), 0, buf_len).0;
+    let force_async = engine.is_ring() && mode == Async::Auto && policy::auto(file.std_file(), 0, buf_len).0;
     let config = Config {
         fd: file.as_raw_fd(),
         slots,

@@ -72,23 +72,15 @@ fn push(ranges: &mut Vec<Range<u64>>, r: Range<u64>) {
 /// The first byte at or after `at` that holds data; None when only holes
 /// follow. A filesystem that cannot tell answers `at` (all data), so bytes
 /// are never taken for a hole without the filesystem saying so.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn next_data(file: &File, at: u64) -> io::Result<Option<u64>> {
-    match seek(file, at, libc::SEEK_DATA) {
-        Ok(found) => Ok(Some(found)),
-        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => Ok(None),
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ok(Some(at)),
-        Err(e) => Err(e),
-    }
+    crate::dio::os::extents::next_data(file, at)
 }
 
 /// The first hole at or after `at` (the end of the file if none).
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn next_hole(file: &File, at: u64) -> io::Result<u64> {
-    match seek(file, at, libc::SEEK_HOLE) {
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ok(u64::MAX),
-        other => other,
-    }
+    crate::dio::os::extents::next_hole(file, at)
 }
 
 /// Makes dirty pages written extents (fdatasync), then drops the clean
@@ -102,22 +94,13 @@ fn drop_cached_pages(file: &File) {
 #[cfg(not(target_os = "linux"))]
 fn drop_cached_pages(_: &File) {}
 
-#[cfg(unix)]
-fn seek(file: &File, at: u64, whence: libc::c_int) -> io::Result<u64> {
-    use std::os::fd::AsRawFd;
-    let at = libc::off_t::try_from(at).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    // SAFETY: lseek on an open descriptor; no memory is passed.
-    let found = unsafe { libc::lseek(file.as_raw_fd(), at, whence) };
-    if found < 0 { Err(io::Error::last_os_error()) } else { Ok(found as u64) }
-}
-
 /// Without SEEK_DATA every byte inside the file counts as data.
-#[cfg(not(unix))]
+#[cfg(not(target_os = "linux"))]
 fn next_data(_: &File, at: u64) -> io::Result<Option<u64>> {
     Ok(Some(at))
 }
 
-#[cfg(not(unix))]
+#[cfg(not(target_os = "linux"))]
 fn next_hole(_: &File, _: u64) -> io::Result<u64> {
     Ok(u64::MAX)
 }

@@ -20,10 +20,10 @@ pub use super::holes::Cached;
 use super::holes;
 use crate::progress::new_bar;
 use crate::{
-    blockcheck::format,
+    io::block::format,
     dio::File,
     engine::{Next, Op, OpKind, Workload},
-    engine_io::{self, Steps},
+    io::glue::{self, Steps},
     error::AppError,
 };
 
@@ -65,7 +65,7 @@ pub fn lay_out_ranges(path: &Path, ranges: &[Range<u64>], fill: Fill, quiet: boo
     if total == 0 {
         return Ok(0);
     }
-    let file = crate::rt::block_on(File::open_rw(path))??;
+    let file = crate::io::rt::block_on(File::open_rw(path))??;
     let align = u64::from(file.alignment().offset);
     let (direct, edges) = split_aligned(ranges, align);
     let unfinished = |done: u64| format!("{done} of {total} bytes laid out; the next run finishes the layout");
@@ -86,22 +86,6 @@ pub fn lay_out_ranges(path: &Path, ranges: &[Range<u64>], fill: Fill, quiet: boo
         return Err(AppError::Interrupted);
     }
     Ok(done)
-}
-
-/// The summary's line about the layout, from the report's `bench` section:
-/// whether the file was created and how many bytes were laid out; None when
-/// nothing was.
-pub fn summary_note(bench: &crate::model::bench::BenchSection, verify: bool) -> Option<String> {
-    let bytes = Some(bench.laid_out_bytes).filter(|&b| b > 0)?;
-    let content = if verify { "verify blocks" } else { "random data" };
-    let size = crate::units::human_bytes(bytes as f64);
-    Some(if bench.created {
-        format!("the file was created and laid out with {size} of {content} before the run")
-    } else {
-        format!(
-            "{size} of the region held no data (holes, unwritten extents or past the end) and was laid out with {content} before the run; data already there was not touched"
-        )
-    })
 }
 
 /// Splits each range into its Direct I/O part (`align`-aligned) and the
@@ -125,16 +109,10 @@ fn split_aligned(ranges: &[Range<u64>], align: u64) -> (Vec<Range<u64>>, Vec<Ran
 /// longer grows. A filesystem without fallocate is written without it.
 #[cfg(target_os = "linux")]
 fn preallocate(file: &File, ranges: &[Range<u64>]) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
     for r in ranges {
-        let (at, len) = (r.start as libc::off_t, (r.end - r.start) as libc::off_t);
-        // SAFETY: fallocate on an open descriptor; no memory is passed.
-        if unsafe { libc::fallocate(file.as_raw_fd(), 0, at, len) } != 0 {
-            let e = std::io::Error::last_os_error();
-            if e.raw_os_error() == Some(libc::EOPNOTSUPP) {
-                return Ok(());
-            }
-            return Err(e);
+        match crate::dio::os::extents::allocate(file.std_file(), r.start, r.end - r.start) {
+            Err(e) if e.raw_os_error() == Some(libc::EOPNOTSUPP) => return Ok(()),
+            other => other?,
         }
     }
     Ok(())
@@ -204,9 +182,9 @@ fn write_direct(
         error: None,
         steps: Steps::new(bar),
     };
-    crate::engine_io::run(crate::io_engine::Engine::Uring, &file, WRITERS as usize, unit as usize, &mut writers).map_err(engine_io::setup_error)?;
+    crate::io::glue::run(crate::io_engine::Engine::Uring, &file, WRITERS as usize, unit as usize, &mut writers).map_err(glue::setup_error)?;
     writers.steps.flush();
-    let synced = crate::rt::block_on(file.sync_data())?;
+    let synced = crate::io::rt::block_on(file.sync_data())?;
     Ok((writers.written, writers.error.map_or(synced, Err)))
 }
 
@@ -237,7 +215,7 @@ impl Workload for Writers<'_> {
     }
 
     fn complete(&mut self, _slot: usize, op: Op, _buf: &mut [u8], result: i32, _: Instant, _: Instant) {
-        match engine_io::write_outcome(self.file, &op, result, "write") {
+        match glue::write_outcome(self.file, &op, result, "write") {
             Ok(len) => {
                 self.written += len as u64;
                 self.steps.add(len as u64);
