@@ -143,7 +143,10 @@ fn reports(dir: &Path) -> Value {
     write!(w, "]{tail}").unwrap();
     w.flush().unwrap();
     let len = std::fs::metadata(dir.join("big.json")).unwrap().len();
-    assert!((25 << 20..40 << 20).contains(&len), "big.json is {len} bytes");
+    // About 30 MiB; how big each row's hdr blob is depends on how spread the
+    // latencies were, which a loaded machine narrows (22.9 MiB seen), so the
+    // floor is well below (a tree of 16 MiB of JSON still takes >100 MiB).
+    assert!((16 << 20..48 << 20).contains(&len), "big.json is {len} bytes");
     small
 }
 
