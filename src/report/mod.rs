@@ -12,6 +12,7 @@
 
 mod args;
 mod fit;
+pub use fit::fit;
 /// The widest line a human summary prints.
 pub use fit::WIDTH as SUMMARY_WIDTH;
 mod hdr_blob;
@@ -23,7 +24,6 @@ mod epilogue;
 mod latency;
 mod load;
 mod outline;
-mod output;
 mod upgrade;
 pub mod output_path;
 mod read;
@@ -41,14 +41,13 @@ use serde::{Deserialize, Serialize};
 pub use args::OutputArgs;
 pub use body::{Body, RankRecord};
 pub use ended::Ended;
-pub use epilogue::{Clock, Delivery, deliver, deliver_failure};
+pub use epilogue::Clock;
 pub use hdr_blob::decode_hdr;
 pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
 pub use host::{CpuUsage, Host};
 pub use latency::{LatencySummary, PERCENTILES, encode_hdr, new_histogram, value_at_percentile};
 pub use load::{LoadedReport, load, load_bytes, load_with};
 pub use rows::{RowFn, Rows};
-pub use output::{Finished, OutputPlan, Sink, check, conclude_rows, finish, prepare, write_file, write_json, write_output};
 pub use read::MAX_REPORT_BYTES;
 pub use outline::outline;
 pub use schema::json_schema;
@@ -115,8 +114,8 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report of `body`, stamped with the host, argv, the time and the
-    /// rank when one is known; results, CPU and duration are filled by
+    /// A report of `body`, stamped with the host, argv and the time (the
+    /// application records the rank when it delivers it); results, CPU and duration are filled by
     /// [`Clock::stop`].
     pub fn new(body: Body) -> Self {
         Self {
@@ -133,7 +132,7 @@ impl Report {
             interrupted: false,
             signal: None,
             ended: Some(Ended::Completed),
-            rank: crate::fleet::rank::current().map(RankRecord::from),
+            rank: None,
         }
     }
 
