@@ -293,7 +293,7 @@ fn residency(report: &Value) -> (u64, u64, u64) {
 fn buffered_reads_start_evicted_and_say_what_memory_held_and_direct_reads_cache_nothing() {
     let dir = scratch();
     let region = 64u64 << 20;
-    let data: Vec<u8> = (0..region).map(|i| (i * 2_654_435_761 >> 13) as u8).collect();
+    let data: Vec<u8> = (0..region).map(|i| ((i * 2_654_435_761) >> 13) as u8).collect();
     std::fs::write(dir.path().join("data.dat"), &data).unwrap();
     let before = common::md5(&dir.path().join("data.dat"));
     // Read whole through the cache: every page of the region is in memory.

@@ -89,10 +89,11 @@ fn strace_calls(summary: &str) -> std::collections::HashMap<String, u64> {
     for line in summary.lines() {
         let cols: Vec<&str> = line.split_whitespace().collect();
         // % time, seconds, usecs/call, calls, [errors,] syscall
-        if cols.len() >= 5 && cols[0].parse::<f64>().is_ok() {
-            if let (Ok(n), Some(name)) = (cols[3].parse::<u64>(), cols.last()) {
-                calls.insert(name.to_string(), n);
-            }
+        if cols.len() >= 5
+            && cols[0].parse::<f64>().is_ok()
+            && let (Ok(n), Some(name)) = (cols[3].parse::<u64>(), cols.last())
+        {
+            calls.insert(name.to_string(), n);
         }
     }
     calls

@@ -178,7 +178,7 @@ struct Call {
 
 impl Call {
     /// The integer argument `i` counted from the end (0 = the last).
-    fn from_end(&self, i: usize) -> u64 {
+    fn back_arg(&self, i: usize) -> u64 {
         let args: Vec<&str> = self.args.rsplit(", ").collect();
         args[i].trim().parse().unwrap_or_else(|_| panic!("{self:?}"))
     }
@@ -286,7 +286,7 @@ fn postgres_zero_fills_a_segment_then_rewrites_its_8k_page_with_one_sync_per_com
     assert!(calls[rename].args.ends_with("000000010000000000000001\""), "{:?}", calls[rename]);
     let zeros: Vec<&Call> =
         calls[..rename].iter().filter(|c| c.name == "pwrite64" && c.file.ends_with("xlogtemp.jdbio")).collect();
-    let filled: u64 = zeros.iter().map(|c| c.from_end(1)).sum();
+    let filled: u64 = zeros.iter().map(|c| c.back_arg(1)).sum();
     assert_eq!(filled, 16 << 20, "16 MiB before use");
     assert!(zeros.iter().all(|c| c.args.contains("\"\\0\\0\\0\\0\"")), "of zeros");
     assert!(calls[..rename].iter().any(|c| c.name == "fsync" && c.file.ends_with("xlogtemp.jdbio")), "synced first");
@@ -300,12 +300,12 @@ fn postgres_zero_fills_a_segment_then_rewrites_its_8k_page_with_one_sync_per_com
     assert_eq!(commit_calls.len() as u64, 2 * n, "a write and a sync per commit: {commit_calls:?}");
     for pair in commit_calls.chunks(2) {
         assert_eq!((pair[0].name.as_str(), pair[1].name.as_str()), ("pwrite64", "fdatasync"), "{pair:?}");
-        let (len, offset) = (pair[0].from_end(1), pair[0].from_end(0));
+        let (len, offset) = (pair[0].back_arg(1), pair[0].back_arg(0));
         assert!(offset % 8192 == 0 && (len == 8192 || len == 16384), "{pair:?}");
     }
-    let at_zero = commit_calls.iter().filter(|c| c.name == "pwrite64" && c.from_end(0) == 0).count();
+    let at_zero = commit_calls.iter().filter(|c| c.name == "pwrite64" && c.back_arg(0) == 0).count();
     assert!(at_zero >= 2.min(n as usize), "page 0 is rewritten in place: {at_zero} of {n}");
-    assert_eq!(commit_calls[0].from_end(0), 0);
+    assert_eq!(commit_calls[0].back_arg(0), 0);
 }
 
 #[test]
@@ -333,15 +333,15 @@ fn sqlite_wal_mode_appends_24_byte_headers_and_pages_with_an_fdatasync_per_commi
     let wal: Vec<&Call> =
         calls.iter().filter(|c| c.file.ends_with("jdbio.db-wal") && io.contains(&c.name.as_str())).collect();
     // The WAL header, synced, then frames.
-    assert_eq!((wal[0].name.as_str(), wal[0].from_end(1), wal[0].from_end(0)), ("pwrite64", 32, 0));
+    assert_eq!((wal[0].name.as_str(), wal[0].back_arg(1), wal[0].back_arg(0)), ("pwrite64", 32, 0));
     assert_eq!(wal[1].name, "fdatasync");
     let frames: Vec<&[&Call]> = wal[2..].chunks(3).filter(|c| c.len() == 3).collect();
     let n = commits(&report);
     assert!(frames.len() as u64 >= n.min(999) && n > 0, "{n} commits, {} frames", frames.len());
     for (k, frame) in frames.iter().enumerate().take(999) {
         let at = 32 + k as u64 * (24 + 4096);
-        assert_eq!((frame[0].name.as_str(), frame[0].from_end(1), frame[0].from_end(0)), ("pwrite64", 24, at));
-        assert_eq!((frame[1].name.as_str(), frame[1].from_end(1), frame[1].from_end(0)), ("pwrite64", 4096, at + 24));
+        assert_eq!((frame[0].name.as_str(), frame[0].back_arg(1), frame[0].back_arg(0)), ("pwrite64", 24, at));
+        assert_eq!((frame[1].name.as_str(), frame[1].back_arg(1), frame[1].back_arg(0)), ("pwrite64", 4096, at + 24));
         assert_eq!(frame[2].name, "fdatasync", "{frame:?}");
     }
 }
@@ -390,8 +390,8 @@ fn rocksdb_preallocates_then_appends_each_record_with_one_sync() {
     let mut end = 0;
     for pair in log[1..].chunks(2).filter(|p| p.len() == 2) {
         assert_eq!((pair[0].name.as_str(), pair[1].name.as_str()), ("pwrite64", "fsync"), "{pair:?}");
-        assert_eq!(pair[0].from_end(0), end, "appended");
-        end += pair[0].from_end(1);
+        assert_eq!(pair[0].back_arg(0), end, "appended");
+        end += pair[0].back_arg(1);
     }
     assert!(n > 0 && end >= 138 * n, "138 bytes a record, more across a 32 KiB block: {n} commits, {end} bytes");
 }

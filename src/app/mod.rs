@@ -32,7 +32,6 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
     let plan = command.outputs();
     if cli.dry_run {
         outputs::check(&plan)?;
-        crate::target::planning_only();
         let run = Run { sub: &sub, dispatch: dispatch::command, sink: Sink::Stdout };
         Sink::Stdout.print(&dry_run::text(command.as_ref(), &run, &plan)?);
         return Ok(());

@@ -81,8 +81,9 @@ impl Command for BenchArgs {
     /// Once planned, every run ends in a report: one that an error or a
     /// signal stops before it measures (while the target is laid out, say)
     /// writes the job as planned and how it ended.
-    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
         let mut plan = plan::Plan::from_args(self)?;
+        plan.forced.iter().for_each(|line| run.warn(line));
         let mut planned = Report::new(Body::Bench(report::BenchBody::planned(&plan)));
         planned.target = plan.target.clone();
         let json = plan.json.clone();

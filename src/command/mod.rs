@@ -59,6 +59,12 @@ pub struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Prints `jdbio: TEXT` on stderr, now (a warning, or the `--force`
+    /// line before the first write).
+    pub fn warn(&self, text: &str) {
+        eprintln!("jdbio: {text}");
+    }
+
     /// Prints a line of progress (a suite's "job N of M") on the sink.
     pub fn say(&self, text: &str) {
         self.sink.summary(text);

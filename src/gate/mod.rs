@@ -105,13 +105,14 @@ impl Command for GateArgs {
         plan
     }
 
-    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
-        run(self)
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
+        judge_all(self, run)
     }
 }
 
-/// Runs `jdbio gate`.
-fn run(args: &GateArgs) -> Result<Outcome, AppError> {
+/// Runs `jdbio gate`: its warnings go to stderr through `run` as soon as
+/// they are known.
+fn judge_all(args: &GateArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
     let clock = Clock::start();
     let limits = limits::Limits::from_flags(&args.max_drop, &args.max_rise)?;
     let base = load::load(&args.baseline)?;
@@ -131,10 +132,10 @@ fn run(args: &GateArgs) -> Result<Outcome, AppError> {
     outcome.mismatches = judged.mismatches;
     outcome.warnings = judged.warnings;
     for d in &outcome.mismatches {
-        eprintln!("jdbio: warning: settings differ, compared anyway (--allow-mismatch): {d}");
+        run.warn(&format!("warning: settings differ, compared anyway (--allow-mismatch): {d}"));
     }
     for w in &outcome.warnings {
-        eprintln!("jdbio: warning: {w}");
+        run.warn(&format!("warning: {w}"));
     }
     let job = report::GateJob {
         baseline: args.baseline.clone(),

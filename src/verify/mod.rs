@@ -68,8 +68,9 @@ impl Command for VerifyArgs {
     /// Once planned, every run ends in a report: one that an error stops
     /// before its passes are done (ENOSPC while the target is allocated,
     /// say) writes the job and how it ended.
-    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
         let mut plan = VerifyPlan::from_args(self)?;
+        plan.forced.iter().for_each(|line| run.warn(line));
         let section = report::VerifySection::new(&plan, &Findings::new(None, 0).finish(), 0.0, None);
         let job = report::VerifyJob::of(&plan);
         let mut planned = Report::new(Body::Verify(report::VerifyBody { job, verify: section }));

@@ -55,23 +55,6 @@ fn waited(schedstat: &str) -> Option<u64> {
     schedstat.split_whitespace().nth(1)?.parse().ok()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_second_field_is_the_wait() {
-        assert_eq!(waited("1234 5678 9\n"), Some(5678));
-        assert_eq!(waited("1234"), None);
-    }
-
-    #[test]
-    fn this_thread_has_a_schedstat() {
-        assert!(this_thread_ns().is_some());
-        assert!(RingThreads::now().since(&RingThreads::default()).is_some());
-    }
-}
-
 /// Rows whose commits spent more than a quarter of their mean latency, and
 /// at least 50 us, waiting for a CPU: their figures say how busy the CPUs
 /// were, not how fast the device is, and will not repeat on another run.
@@ -93,4 +76,21 @@ pub fn warnings(entries: &[super::summary::Entry]) -> Vec<String> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_second_field_is_the_wait() {
+        assert_eq!(waited("1234 5678 9\n"), Some(5678));
+        assert_eq!(waited("1234"), None);
+    }
+
+    #[test]
+    fn this_thread_has_a_schedstat() {
+        assert!(this_thread_ns().is_some());
+        assert!(RingThreads::now().since(&RingThreads::default()).is_some());
+    }
 }

@@ -65,14 +65,15 @@ impl Command for WalArgs {
         crate::dryrun::wal(out, self)
     }
 
-    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
-        run(self)
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
+        let plan = plan::WalPlan::from_args(self)?;
+        plan.forced.iter().for_each(|line| run.warn(line));
+        measure_all(self, plan)
     }
 }
 
-/// Runs `jdbio wal`.
-fn run(args: &WalArgs) -> Result<Outcome, AppError> {
-    let plan = plan::WalPlan::from_args(args)?;
+/// Runs `jdbio wal` to its planned end.
+fn measure_all(args: &WalArgs, plan: plan::WalPlan) -> Result<Outcome, AppError> {
     // A profile's directory is cleaned up by the profile run itself.
     let _scratch = (plan.is_default_target && plan.profile.is_none())
         .then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));

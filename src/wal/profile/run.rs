@@ -29,11 +29,11 @@ pub struct Ran {
 /// Runs every setting of `plan` for `time` each, `keep` leaving the files.
 pub fn run(plan: &ProfilePlan, time: Duration, keep: bool, bar: &indicatif::ProgressBar) -> Ran {
     let mut ran = Ran { entries: Vec::new(), failure: None, target: None };
-    if plan.make_dir {
-        if let Err(e) = std::fs::create_dir(&plan.dir) {
-            ran.failure = Some(Error::io(&plan.dir, "create the directory", None, e).into());
-            return ran;
-        }
+    if plan.make_dir
+        && let Err(e) = std::fs::create_dir(&plan.dir)
+    {
+        ran.failure = Some(Error::io(&plan.dir, "create the directory", None, e).into());
+        return ran;
     }
     for &setting in &plan.settings {
         if crate::interrupt::requested() {
