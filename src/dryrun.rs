@@ -1,41 +1,16 @@
-//! `--dry-run`: say before destroying. The plan of a command, printed
-//! instead of running it: the target and what the probe found on it, the
-//! byte ranges that would be written, the files that would be created, and
-//! the outputs. Built from the same validated plans the commands run from
-//! (so a bad flag still fails with exit 2), which only probe and read; the
-//! caller checks the outputs without creating them.
+//! The `--dry-run` lines of the commands that write: the target and what
+//! the probe found on it, the byte ranges that would be written, the files
+//! that would be created. Built from the same validated plans the commands
+//! run from (so a bad flag still fails with exit 2), which only probe and
+//! read.
 
 use std::{fmt::Write, ops::Range, path::Path};
 
 use crate::{
-    cli::Command,
     error::AppError,
-    report::OutputPlan,
     target::{self, TargetInfo, TargetKind},
     units::human_bytes,
 };
-
-/// The plan of `command`, whose outputs are `outputs`, as text.
-pub fn plan(command: &Command, outputs: &OutputPlan) -> Result<String, AppError> {
-    target::planning_only();
-    let mut out = String::from("jdbio: dry run: nothing below is done; no target or output is touched\n");
-    match command {
-        Command::Bench(a) => bench(&mut out, a)?,
-        Command::Verify(a) => verify(&mut out, a)?,
-        Command::Wal(a) => wal(&mut out, a)?,
-        Command::Prealloc(a) => prealloc(&mut out, a)?,
-        Command::Align(a) => align(&mut out, a)?,
-        Command::Run(a) => suite(&mut out, a)?,
-        _ => out.push_str("  writes: nothing but its outputs\n"),
-    }
-    for (flag, path) in &outputs.checked {
-        let _ = writeln!(out, "  creates: {flag} {}", path.display());
-    }
-    for (flag, value) in &outputs.outputs {
-        let _ = writeln!(out, "  output: {flag} {}", if value == "-" { "stdout" } else { value });
-    }
-    Ok(out)
-}
 
 /// The target line(s): what the probe found, or that it would be created.
 fn target_lines(out: &mut String, path: &Path, info: Option<&TargetInfo>) {
@@ -79,7 +54,7 @@ fn probe(path: &Path) -> Result<Option<TargetInfo>, AppError> {
     }
 }
 
-fn bench(out: &mut String, args: &crate::bench::BenchArgs) -> Result<(), AppError> {
+pub(crate) fn bench(out: &mut String, args: &crate::bench::BenchArgs) -> Result<(), AppError> {
     let plan = crate::bench::plan::Plan::from_args(args)?;
     let mode = clap::ValueEnum::to_possible_value(&args.mode).map(|v| v.get_name().to_string()).unwrap_or_default();
     let _ = writeln!(out, "jdbio bench --mode {mode}");
@@ -93,7 +68,7 @@ fn bench(out: &mut String, args: &crate::bench::BenchArgs) -> Result<(), AppErro
     Ok(())
 }
 
-fn verify(out: &mut String, args: &crate::verify::VerifyArgs) -> Result<(), AppError> {
+pub(crate) fn verify(out: &mut String, args: &crate::verify::VerifyArgs) -> Result<(), AppError> {
     // The real plan opens the ack log --write fills; a dry run lists it
     // (the preflight checked its path) and leaves it alone.
     let mut quiet = args.clone();
@@ -112,7 +87,7 @@ fn verify(out: &mut String, args: &crate::verify::VerifyArgs) -> Result<(), AppE
     Ok(())
 }
 
-fn wal(out: &mut String, args: &crate::wal::WalArgs) -> Result<(), AppError> {
+pub(crate) fn wal(out: &mut String, args: &crate::wal::WalArgs) -> Result<(), AppError> {
     let plan = crate::wal::plan::WalPlan::from_args(args)?;
     out.push_str("jdbio wal\n");
     if let Some(profile) = &plan.profile {
@@ -138,7 +113,7 @@ fn wal(out: &mut String, args: &crate::wal::WalArgs) -> Result<(), AppError> {
     Ok(())
 }
 
-fn prealloc(out: &mut String, args: &crate::prealloc::PreallocArgs) -> Result<(), AppError> {
+pub(crate) fn prealloc(out: &mut String, args: &crate::prealloc::PreallocArgs) -> Result<(), AppError> {
     let plan = crate::prealloc::plan::PreallocPlan::from_args(args)?;
     out.push_str("jdbio prealloc\n");
     for &mode in &plan.modes {
@@ -153,7 +128,7 @@ fn prealloc(out: &mut String, args: &crate::prealloc::PreallocArgs) -> Result<()
     Ok(())
 }
 
-fn align(out: &mut String, args: &crate::align_check::AlignArgs) -> Result<(), AppError> {
+pub(crate) fn align(out: &mut String, args: &crate::align_check::AlignArgs) -> Result<(), AppError> {
     let plan = crate::align_check::plan::AlignPlan::from_args(args)?;
     let _ = writeln!(out, "jdbio align{}", if plan.write { " --write" } else { "" });
     if plan.scratch {
@@ -168,21 +143,5 @@ fn align(out: &mut String, args: &crate::align_check::AlignArgs) -> Result<(), A
     let verb = if plan.write { "writes" } else { "reads" };
     let why = if plan.write { "the probe matrix (its bytes saved first and restored afterwards)" } else { "the probe matrix" };
     region(out, verb, &(0..span), why);
-    Ok(())
-}
-
-fn suite(out: &mut String, args: &crate::suite::RunArgs) -> Result<(), AppError> {
-    let jobs = crate::suite::file::read(&args.suite, &|var| std::env::var(var).ok())?;
-    let _ = writeln!(out, "jdbio run {}: {} jobs", args.suite.display(), jobs.len());
-    for job in &jobs {
-        let mut cli = crate::suite::check(job, &args.suite)?;
-        crate::fleet::rank::apply(&cli.rank, &mut cli.command)?;
-        let _ = writeln!(out, "job {}: jdbio {}", job.name, job.argv.join(" "));
-        match &cli.command {
-            Command::Bench(a) => bench(out, a)?,
-            Command::Wal(a) => wal(out, a)?,
-            _ => unreachable!("suite::file::parse admits bench and wal jobs only"),
-        }
-    }
     Ok(())
 }

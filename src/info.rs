@@ -6,24 +6,38 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::{
+    command::{Command, Delivery, Outcome, OutputPlan, Run},
     error::AppError,
-    report::{Body, Clock, Delivery, Report, deliver},
+    fleet::rank::Substitute,
+    report::{Body, Clock, Report},
     target,
 };
 use crate::model::info::{InfoBody, InfoJob};
 
-/// Runs `jdbio info`.
-pub fn run(args: &InfoArgs) -> Result<(), AppError> {
-    let clock = Clock::start();
-    let info = target::probe(&args.target).map_err(|e| AppError::Usage(e.to_string()))?;
-    let table = info.human_table();
-    let mut report = Report::new(Body::Info(InfoBody { job: InfoJob { path: args.target.display().to_string() } }));
-    report.target = Some(info);
-    clock.stop(&mut report);
-    match args.json.as_deref() {
+impl Command for InfoArgs {
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        sub.path("TARGET", &mut self.target)?;
+        sub.string("--json", &mut self.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        OutputPlan::reading(vec![self.target.clone()], &self.json)
+    }
+
+    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
+        let clock = Clock::start();
+        let info = target::probe(&self.target).map_err(|e| AppError::Usage(e.to_string()))?;
+        let table = info.human_table();
+        let mut report = Report::new(Body::Info(InfoBody { job: InfoJob { path: self.target.display().to_string() } }));
+        report.target = Some(info);
+        clock.stop(&mut report);
+        let to = Delivery { json: self.json.clone(), ..Delivery::default() };
+        let mut outcome = Outcome::new(report, table, Ok(()), to);
         // The JSON took stdout: the table is not printed at all.
-        Some("-") => crate::report::write_json(&report, "-"),
-        json => deliver(&report, Delivery { json, export: None }, &table).map(drop),
+        if self.json.as_deref() == Some("-") {
+            outcome.summary = None;
+        }
+        Ok(outcome)
     }
 }
 

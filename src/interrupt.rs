@@ -8,14 +8,18 @@
 //! (align putting back the bytes its write matrix overwrote) holds a
 //! [`Hold`]: the second signal's exit waits until the hold is dropped.
 //!
-//! Commands poll [`requested`] in their loops; [`crate::AppError::Interrupted`]
+//! Commands poll [`requested`] in their loops, and give an engine the
+//! flag the signal sets (`flag`) with their own; [`crate::AppError::Interrupted`]
 //! takes its exit code from [`exit_code`], and the report's `signal` field
 //! from [`signal_name`].
 
-use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 
 /// The first signal received, 0 while none has arrived.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
+/// Set with [`RECEIVED`]: the flag an engine is given to stop on a signal
+/// ([`flag`]).
+static STOP: AtomicBool = AtomicBool::new(false);
 /// Live [`Hold`]s.
 static HOLDS: AtomicUsize = AtomicUsize::new(0);
 /// A second signal that arrived during a hold: the exit it asked for.
@@ -29,6 +33,13 @@ use crate::dio::os::unix::STOP_SIGNALS as SIGNALS;
 #[inline]
 pub fn requested() -> bool {
     RECEIVED.load(Ordering::Relaxed) != 0
+}
+
+/// The flag the first signal sets, for an engine's [`crate::engine::Stop`]
+/// (the engine reads only the flags it is given).
+#[cfg(target_os = "linux")]
+pub fn flag() -> &'static AtomicBool {
+    &STOP
 }
 
 /// The name of the signal that stopped the run ("SIGTERM"), if one did.
@@ -90,7 +101,9 @@ fn exit_now(signal: i32) -> ! {
 
 #[cfg(unix)]
 extern "C" fn on_signal(signal: i32) {
-    if RECEIVED.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+    let first = RECEIVED.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_ok();
+    STOP.store(true, Ordering::SeqCst);
+    if !first {
         if HOLDS.load(Ordering::SeqCst) > 0 {
             EXIT_PENDING.store(signal, Ordering::SeqCst);
         } else {

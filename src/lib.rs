@@ -19,9 +19,11 @@ macro_rules! cli_only {
 }
 
 cli_only! {
+    mod app;
     pub mod align_check;
     pub mod bench;
     pub mod cli;
+    pub mod command;
     mod dryrun;
     #[cfg(target_os = "linux")]
     pub mod engine;
@@ -36,7 +38,6 @@ cli_only! {
     pub mod model;
     pub mod plot;
     pub mod prealloc;
-    mod preflight;
     mod prologue;
     pub mod progress;
     pub mod report;
@@ -51,59 +52,5 @@ cli_only! {
     pub mod wal;
 
     pub use error::AppError;
-
-    /// Runs one parsed command line: `{rank}` and `{host}` in its paths are
-    /// substituted ([`fleet::rank::apply`]), then its outputs are checked and
-    /// created first, before the command touches its target; those it never
-    /// wrote are removed at the end. With `--dry-run` the outputs are only
-    /// checked and the plan is printed ([`dryrun`]). Signals are handled
-    /// from the start ([`interrupt`]); a run that a signal cut short ends in
-    /// [`AppError::Interrupted`]. All of it runs on one compio runtime,
-    /// this thread's ([`io::rt`]).
-    pub fn run(cli: cli::Cli) -> Result<(), AppError> {
-        io::rt::enter(|| run_entered(cli))?
-    }
-
-    /// [`run`], on the thread's runtime.
-    fn run_entered(mut cli: cli::Cli) -> Result<(), AppError> {
-        // From the first thing that can block (a probe of a slow device),
-        // a signal asks the command to stop and report.
-        interrupt::install();
-        fleet::rank::apply(&cli.rank, &mut cli.command)?;
-        let outputs = preflight::output_plan(&cli.command);
-        if cli.dry_run {
-            report::check(&outputs)?;
-            let text = dryrun::plan(&cli.command, &outputs)?;
-            report::Sink::Stdout.print(&text);
-            return Ok(());
-        }
-        report::prepare(outputs)?;
-        // Dropped on every way out, a panic's unwinding included, so the
-        // outputs never written are removed whatever ends the run.
-        let _finish = report::Finished;
-        let result = run_command(cli);
-        match result {
-            Ok(()) if interrupt::requested() => Err(AppError::Interrupted),
-            other => other,
-        }
-    }
-
-    /// Runs one command (a suite runs each of its jobs through here).
-    pub(crate) fn run_command(cli: cli::Cli) -> Result<(), AppError> {
-        match cli.command {
-            cli::Command::Info(args) => info::run(&args),
-            cli::Command::Bench(args) => bench::run(&args),
-            cli::Command::Wal(args) => wal::run(&args),
-            cli::Command::Prealloc(args) => prealloc::run(&args),
-            cli::Command::Align(args) => align_check::run(&args),
-            cli::Command::Verify(args) => verify::run(&args),
-            cli::Command::Plot(args) => plot::run(&args),
-            cli::Command::Gate(args) => gate::run(&args),
-            cli::Command::Merge(args) => fleet::merge::run(&args),
-            cli::Command::Run(args) => suite::run(&args),
-            cli::Command::Schema(args) => schema::run(&args),
-            cli::Command::Completions(args) => shell::completions(&args),
-            cli::Command::Man(args) => shell::man(&args),
-        }
-    }
+    pub use app::run;
 }

@@ -4,7 +4,11 @@
 
 use clap::Args;
 
-use crate::{error::AppError, report};
+use crate::{
+    command::{Command, Outcome, OutputPlan, Run},
+    error::AppError,
+    fleet::rank::Substitute,
+};
 
 /// `jdbio schema`
 #[derive(Debug, Args)]
@@ -15,16 +19,26 @@ pub struct SchemaArgs {
     pub outline: bool,
 }
 
-/// Prints the schema (or its outline) to stdout.
-pub fn run(args: &SchemaArgs) -> Result<(), AppError> {
-    let schema = crate::model::json_schema();
-    let text = if args.outline {
-        crate::model::outline(&schema)
-    } else {
-        let mut json = serde_json::to_string_pretty(&schema).map_err(|e| AppError::Io(e.to_string()))?;
-        json.push('\n');
-        json
-    };
-    report::Sink::Stdout.print(&text);
-    Ok(())
+impl Command for SchemaArgs {
+    fn substitute(&mut self, _sub: &Substitute) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    /// Stdout only; it reads nothing.
+    fn outputs(&self) -> OutputPlan {
+        OutputPlan::default()
+    }
+
+    /// The schema (or its outline), for stdout.
+    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
+        let schema = crate::model::json_schema();
+        let text = if self.outline {
+            crate::model::outline(&schema)
+        } else {
+            let mut json = serde_json::to_string_pretty(&schema).map_err(|e| AppError::Io(e.to_string()))?;
+            json.push('\n');
+            json
+        };
+        Ok(Outcome::text(text))
+    }
 }

@@ -20,7 +20,7 @@ use std::{
     time::Instant,
 };
 
-use jdbio::engine::{self, Config, Next, Op, OpKind, Policy, Workload};
+use jdbio::engine::{self, Config, Next, Op, OpKind, Policy, Stop, Workload};
 
 /// Forwards to the system allocator, counting the allocations of the
 /// threads that asked to be counted.
@@ -112,7 +112,7 @@ fn allocs_for(file: &std::fs::File, kind: OpKind, slots: usize, ops: u64) -> u64
         fd: file.as_raw_fd(),
         slots,
         buf_len: BS,
-        stop: &stop,
+        stop: Stop::new(&stop, &stop),
         policy: Policy::default(),
         hipri: false,
         sqpoll: false,

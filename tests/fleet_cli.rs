@@ -319,6 +319,30 @@ fn a_rank_in_a_path_without_a_rank_is_refused() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before, "nothing was written");
 }
 
+/// Merge's input reports are named with `{rank}` and `{host}` like every
+/// other path: run as rank 1 of 2, it reads `r-1-HOST.json` and writes
+/// `m-1.json`.
+#[test]
+fn merge_substitutes_rank_and_host_in_its_input_reports() {
+    let dir = scratch();
+    let host = hostname();
+    std::fs::File::create(dir.path().join("t.dat")).unwrap().set_len(16 << 20).unwrap();
+    bench(dir.path(), &format!("r-1-{host}.json"), &[]);
+    bench(dir.path(), "b.json", &[]);
+    let mut cmd = jdbio(dir.path());
+    for var in LAUNCHER_VARS {
+        cmd.env_remove(var);
+    }
+    let out = cmd
+        .args(["--rank", "1", "--world", "2", "merge", "r-{rank}-{host}.json", "b.json", "--json", "m-{rank}.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "merge failed: {}", String::from_utf8_lossy(&out.stderr));
+    let merged = read(&dir.path().join("m-1.json"));
+    assert_eq!(merged["fleet"]["reports"], 2);
+    assert!(merged.get("rank").is_none(), "a fleet report is no one rank's");
+}
+
 /// Three ranks under Open MPI's `mpirun`, each on its own file, started
 /// together with `--start-at`, then merged: the merged count is the sum of
 /// the ranks', the merged p99 is what Python's `hdrhistogram` gives for the

@@ -24,15 +24,17 @@ pub(crate) mod plan;
 mod job;
 mod summary;
 
-use std::{fs, io::Write as _};
+use std::{fs, io::Write as _, path::PathBuf};
 
 pub use args::AlignArgs;
 pub use plan::DEFAULT_TARGET;
 
 use crate::{
+    command::{Command, Delivery, Outcome, OutputPlan, Run},
     dio::{AlignedBuf, File},
     error::AppError,
-    report::{Body, Clock, Delivery, Report, deliver},
+    fleet::rank::Substitute,
+    report::{Body, Clock, Report},
     scratch::Scratch,
     target::{self, TargetInfo, TargetKind},
     units::human_bytes,
@@ -53,8 +55,28 @@ pub(crate) fn span(info: &TargetInfo, write: bool) -> u64 {
     matrix(info, write).2
 }
 
+impl Command for AlignArgs {
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        sub.opt_path("TARGET", &mut self.target)?;
+        sub.string("--json", &mut self.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        let target = self.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
+        OutputPlan::reading(vec![target], &self.json)
+    }
+
+    fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
+        crate::dryrun::align(out, self)
+    }
+
+    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
+        run(self)
+    }
+}
+
 /// Runs `jdbio align`.
-pub fn run(args: &AlignArgs) -> Result<(), AppError> {
+fn run(args: &AlignArgs) -> Result<Outcome, AppError> {
     let plan = plan::AlignPlan::from_args(args)?;
     let _scratch = plan.scratch.then(|| Scratch::new(plan::DEFAULT_TARGET, false));
     if plan.scratch {
@@ -71,18 +93,16 @@ pub fn run(args: &AlignArgs) -> Result<(), AppError> {
     let mut report = Report::new(Body::Align(crate::model::align::AlignBody { job: crate::model::align::AlignJob::of(&plan), align: section }));
     report.target = Some(info);
     clock.stop(&mut report);
-    deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary)?;
-    if report.interrupted {
-        return Err(AppError::Interrupted);
-    }
-    if violations > 0 {
-        return Err(AppError::CheckFailed(format!(
-            "{}: the Direct I/O library let through {} requests the kernel rejects",
-            plan.path.display(),
-            violations
-        )));
-    }
-    Ok(())
+    let verdict = match violations {
+        _ if report.interrupted => Err(AppError::Interrupted),
+        0 => Ok(()),
+        n => Err(AppError::CheckFailed(format!(
+            "{}: the Direct I/O library let through {n} requests the kernel rejects",
+            plan.path.display()
+        ))),
+    };
+    let to = Delivery { json: plan.json.clone(), ..Delivery::default() };
+    Ok(Outcome::new(report, summary, verdict, to))
 }
 
 /// Runs the matrix through the kernel, then through the library; with

@@ -31,28 +31,65 @@ mod worker;
 #[cfg(target_os = "linux")]
 mod workload;
 
-use std::sync::{Arc, atomic::AtomicBool};
+use std::{
+    path::PathBuf,
+    sync::{Arc, atomic::AtomicBool},
+};
 
 pub use args::BenchArgs;
 
 use crate::{
+    command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
+    fleet::rank::Substitute,
     io::layout,
-    report::{Body, Delivery, Report, deliver},
+    report::{Body, Report},
     target,
 };
 
-/// Runs `jdbio bench`. Once planned, every run ends in a report: one that
-/// an error or a signal stops before it measures (while the target is laid
-/// out, say) writes the job as planned and how it ended.
-pub fn run(args: &BenchArgs) -> Result<(), AppError> {
-    let mut plan = plan::Plan::from_args(args)?;
-    let mut planned = Report::new(Body::Bench(crate::model::bench::BenchBody::planned(&plan)));
-    planned.target = plan.target.clone();
-    let json = plan.json.clone();
-    prepare(&mut plan)
-        .and_then(|laid_out_bytes| measure(args, plan, laid_out_bytes))
-        .map_err(|e| crate::report::deliver_failure(planned, json.as_deref(), e))
+impl Command for BenchArgs {
+    fn check(&self) -> Result<(), AppError> {
+        plan::Plan::from_args(self).map(drop)
+    }
+
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        sub.opt_path("TARGET", &mut self.target)?;
+        sub.opt_path("--hlog", &mut self.hlog)?;
+        sub.opt_path("--hgrm", &mut self.hgrm)?;
+        sub.exports(&mut self.export)?;
+        sub.string("--json", &mut self.output.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        let target = self.target.clone().unwrap_or_else(|| PathBuf::from(plan::DEFAULT_TARGET));
+        let mut plan = OutputPlan::reading(vec![target], &self.output.json);
+        plan.outputs.extend(self.export.outputs());
+        plan.outputs.extend(self.hlog.iter().map(|p| ("--hlog", p.display().to_string())));
+        // --hgrm names a base: the files are one per op kind and latency
+        // beside it, and the base itself must not be a device either.
+        plan.checked.extend(self.hgrm.iter().map(|p| ("--hgrm", p.clone())));
+        let hgrm = self.hgrm.iter().flat_map(|p| timeline::hgrm_paths(self, p));
+        plan.outputs.extend(hgrm.map(|p| ("--hgrm", p.display().to_string())));
+        plan
+    }
+
+    fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
+        crate::dryrun::bench(out, self)
+    }
+
+    /// Once planned, every run ends in a report: one that an error or a
+    /// signal stops before it measures (while the target is laid out, say)
+    /// writes the job as planned and how it ended.
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
+        let mut plan = plan::Plan::from_args(self)?;
+        plan.forced.iter().for_each(|line| run.warn(line));
+        let mut planned = Report::new(Body::Bench(crate::model::bench::BenchBody::planned(&plan)));
+        planned.target = plan.target.clone();
+        let json = plan.json.clone();
+        prepare(&mut plan)
+            .and_then(|laid_out_bytes| measure(self, plan, laid_out_bytes))
+            .or_else(|e| Outcome::stopped(planned, json, e))
+    }
 }
 
 /// What comes before the measured phase: the verify seed of the blocks
@@ -82,7 +119,7 @@ fn prepare(plan: &mut plan::Plan) -> Result<u64, AppError> {
 }
 
 /// The measured phase and its report.
-fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<(), AppError> {
+fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<Outcome, AppError> {
     let plan = Arc::new(plan);
     let clock = crate::report::Clock::start();
     let start_epoch_s =
@@ -190,11 +227,14 @@ fn measure(args: &BenchArgs, plan: plan::Plan, laid_out_bytes: u64) -> Result<()
         None => Ok(()),
     };
     report.end_with(&result);
-    let to = Delivery { json: plan.json.as_deref(), export: Some(&args.export) };
-    deliver(&report, to, &summary::render(&report))?;
-    // After the JSON and the summary, so a failing file costs neither.
-    timeline::write_files(&plan, &stats, start_epoch_s)?;
-    result
+    let to = Delivery {
+        json: plan.json.clone(),
+        exports: vec![Export::Table(args.export.clone())],
+        files: timeline::files(&plan, &stats, start_epoch_s),
+        ..Delivery::default()
+    };
+    let summary = summary::render(&report);
+    Ok(Outcome::new(report, summary, result, to))
 }
 
 /// The seed of the verify blocks already in the target (for read modes).

@@ -45,6 +45,9 @@ pub enum Stop {
 /// [`crate::model::bench::BenchJob`].
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// With `--force` on a target that holds data: the line announcing
+    /// what the run destroys, printed before its first write.
+    pub forced: Option<String>,
     pub path: PathBuf,
     pub mode: Mode,
     /// Percentage of reads (100 for read modes, 0 for write modes).
@@ -191,12 +194,10 @@ impl Plan {
                 args.jobs, args.bs
             ));
         }
-        if Mode::from(args.mode).writes()
-            && !nop
-            && let Some(t) = &target
-        {
-            t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
-        }
+        let forced = match &target {
+            Some(t) if Mode::from(args.mode).writes() && !nop => t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?,
+            _ => None,
+        };
         let holes = match &target {
             _ if nop => Vec::new(),
             Some(t) if t.kind == TargetKind::Block => Vec::new(),
@@ -204,6 +205,7 @@ impl Plan {
         };
         let read_pct = Mode::from(args.mode).read_pct(args.rwmix);
         Ok(Plan {
+            forced,
             path,
             mode: Mode::from(args.mode),
             read_pct,

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use super::{plan::Plan, series::Which, stats::WorkerStats};
 use crate::{
-    error::AppError,
     report::{
         LatencySummary, LogInterval, OpResult, interval_line, interval_log_header, new_histogram,
         percentile_distribution, value_at_percentile,
@@ -138,9 +137,9 @@ pub fn hgrm_paths(args: &super::BenchArgs, path: &Path) -> Vec<PathBuf> {
     which.into_iter().map(|w| tagged_path(path, &tag(w))).collect()
 }
 
-/// Writes --hlog and --hgrm files, if asked for.
-pub fn write_files(plan: &Plan, stats: &WorkerStats, start_epoch_s: f64) -> Result<(), AppError> {
-    let write = |path: &Path, text: String| crate::report::write_file(path, text.as_bytes());
+/// `(flag, path, text)` of the --hlog and --hgrm files asked for.
+pub fn files(plan: &Plan, stats: &WorkerStats, start_epoch_s: f64) -> Vec<(&'static str, PathBuf, String)> {
+    let mut files = Vec::new();
     if let (Some(path), Some(every)) = (&plan.hlog, plan.interval) {
         let every_s = every.as_secs_f64();
         let which = measured(plan);
@@ -155,15 +154,15 @@ pub fn write_files(plan: &Plan, stats: &WorkerStats, start_epoch_s: f64) -> Resu
                 text.push_str(&interval_line(&LogInterval { start_s, length_s, tag, hist: &hist }));
             }
         }
-        write(path, text)?;
+        files.push(("--hlog", path.clone(), text));
     }
     if let Some(path) = &plan.hgrm {
         for (w, target) in hgrm_files(plan, path) {
             let op = if w.write { &stats.write } else { &stats.read };
-            write(&target, percentile_distribution(if w.response { &op.response } else { &op.hist }))?;
+            files.push(("--hgrm", target, percentile_distribution(if w.response { &op.response } else { &op.hist })));
         }
     }
-    Ok(())
+    files
 }
 
 /// `out.hgrm` -> `out.TAG.hgrm`.

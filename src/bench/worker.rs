@@ -14,7 +14,7 @@ use std::{
 use super::{data::fill_random, dist::Offsets, plan::Plan, stats::WorkerStats, workload::BenchLoad};
 use crate::{
     dio::{File, OpenMode},
-    engine::{Config, Ran, prepare},
+    engine::{Config, Ran, Stop, prepare},
     progress::Counter,
 };
 use crate::model::bench::{DataKind, IoPath};
@@ -49,7 +49,7 @@ pub fn run(spec: WorkerSpec) -> Result<(WorkerStats, Ran), String> {
         fd: file.as_raw_fd(),
         slots: plan.qd as usize,
         buf_len: plan.bs as usize,
-        stop: &spec.stop,
+        stop: Stop::new(&spec.stop, crate::interrupt::flag()),
         policy: plan.policy(),
         hipri: plan.hipri,
         sqpoll: plan.sqpoll,

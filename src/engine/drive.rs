@@ -3,17 +3,13 @@
 //! earliest [`Next::At`]), reap every ready CQE, repeat.
 //!
 //! Everything it needs is allocated before the first turn; a turn allocates
-//! nothing. The stop flag and [`crate::interrupt::requested`] are read once
-//! per turn.
+//! nothing. The [`Stop`] flags are read once per turn.
 
-use std::{
-    sync::atomic::{AtomicBool, Ordering},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use io_uring::{IoUring, types};
 
-use super::{EngineError, Next, Op, Policy, Ran, Submit, Workload, buffers::SlotBuffers, sqe};
+use super::{EngineError, Next, Op, Policy, Ran, Stop, Submit, Workload, buffers::SlotBuffers, sqe};
 
 /// The longest one wait lasts with nothing in flight, so a stop set by
 /// another thread (not a signal, which interrupts the wait) is seen.
@@ -31,7 +27,7 @@ pub struct Lanes<'b> {
 pub fn drive(
     ring: &mut IoUring,
     lanes: &Lanes,
-    stop: &AtomicBool,
+    stop: Stop<'_>,
     ran: &mut Ran,
     w: &mut impl Workload,
 ) -> Result<(), EngineError> {
@@ -48,7 +44,7 @@ pub fn drive(
     let mut stopping = false;
     let mut now = Instant::now();
     loop {
-        if !stopping && (stop.load(Ordering::Relaxed) || crate::interrupt::requested()) {
+        if !stopping && stop.requested() {
             stopping = true;
             w.stopped(now);
         }

@@ -10,12 +10,11 @@
 //! IOCB_CMD_FSYNC/FDSYNC, which the kernel takes since 4.18. Two clock
 //! readings per turn, as on the ring: before the submit (the submit time of
 //! the ops it sends) and after the wait (the done time of the ops it
-//! reaps). Nothing on the loop allocates; the stop flag and
-//! [`crate::interrupt::requested`] are read once per turn.
+//! reaps). Nothing on the loop allocates; the [`super::Stop`] flags are
+//! read once per turn.
 
 use std::{
     os::fd::AsRawFd,
-    sync::atomic::{AtomicBool, Ordering},
     time::{Duration, Instant},
 };
 
@@ -37,7 +36,7 @@ pub struct Aio<'a> {
     bufs: SlotBuffers,
     file: File,
     slots: usize,
-    stop: &'a AtomicBool,
+    stop: super::Stop<'a>,
 }
 
 impl<'a> Aio<'a> {
@@ -71,7 +70,7 @@ impl<'a> Aio<'a> {
         let mut stopping = false;
         let mut now = Instant::now();
         loop {
-            if !stopping && (self.stop.load(Ordering::Relaxed) || crate::interrupt::requested()) {
+            if !stopping && self.stop.requested() {
                 stopping = true;
                 w.stopped(now);
             }

@@ -11,14 +11,13 @@
 //! awaits the library call, and hands the result back as a ring's CQE
 //! would carry it (bytes done, or -errno). A slot that is [`Next::Idle`]
 //! waits for another task's completion; [`Next::At`] sleeps on compio's
-//! timer. The stop flag and [`crate::interrupt::requested`] are read
+//! timer. The [`super::Stop`] flags are read
 //! before every op.
 
 use std::{
     cell::{Cell, RefCell},
     future::Future,
     pin::Pin,
-    sync::atomic::{AtomicBool, Ordering},
     task::{Context, Poll},
     time::{Duration, Instant},
 };
@@ -33,7 +32,7 @@ const IDLE_WAIT: Duration = Duration::from_millis(50);
 pub struct Library<'a> {
     file: File,
     bufs: Vec<AlignedBuf>,
-    stop: &'a AtomicBool,
+    stop: super::Stop<'a>,
 }
 
 /// What the slot tasks share.
@@ -85,14 +84,14 @@ impl<'a> Library<'a> {
 }
 
 /// One slot's loop.
-async fn task<W: Workload>(file: &File, stop: &AtomicBool, shared: &Shared<'_, W>, slot: usize, mut buf: AlignedBuf) {
+async fn task<W: Workload>(file: &File, stop: super::Stop<'_>, shared: &Shared<'_, W>, slot: usize, mut buf: AlignedBuf) {
     let full = buf.len();
     let mut now = Instant::now();
     loop {
         if shared.stopping.get() {
             return;
         }
-        if stop.load(Ordering::Relaxed) || crate::interrupt::requested() {
+        if stop.requested() {
             shared.stopping.set(true);
             shared.workload.borrow_mut().stopped(now);
             return;

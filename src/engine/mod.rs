@@ -15,7 +15,8 @@
 //!   batch), then every ready CQE is reaped in one pass;
 //! - two clock readings per turn: before the enter (the submit time of the
 //!   ops it submits) and after the wait (the done time of the ops it reaps);
-//! - the stop flag (and SIGINT, [`crate::interrupt`]) is read once per turn.
+//! - the [`Stop`] flags (the caller's, and the one a signal sets) are read
+//!   once per turn.
 //!
 //! The other engines run the same contract: [`psync`] on plain blocking
 //! system calls, one slot per thread (psync and pvsync2: the path databases
@@ -37,7 +38,11 @@ pub mod psync;
 mod ring;
 mod sqe;
 
-use std::{os::fd::RawFd, sync::atomic::AtomicBool, time::Instant};
+use std::{
+    os::fd::RawFd,
+    sync::atomic::{AtomicBool, Ordering},
+    time::Instant,
+};
 
 pub use policy::{Policy, Submit};
 pub use prepared::{Prepared, prepare};
@@ -118,14 +123,36 @@ pub struct Config<'a> {
     pub slots: usize,
     /// Bytes per slot buffer (allocated page aligned and registered by the engine).
     pub buf_len: usize,
-    /// Checked once per loop turn, as is [`crate::interrupt::requested`].
-    pub stop: &'a AtomicBool,
+    /// Checked once per loop turn.
+    pub stop: Stop<'a>,
     /// Submission and IOSQE_ASYNC policy.
     pub policy: Policy,
     /// IORING_SETUP_IOPOLL (polled completions; O_DIRECT on a device with poll queues).
     pub hipri: bool,
     /// IORING_SETUP_SQPOLL (a kernel thread submits).
     pub sqpoll: bool,
+}
+
+/// What ends a run early: either of two flags, the caller's own (a
+/// timer's, a sibling worker's) and the one a signal sets (the
+/// application's), read once per loop turn. The engine reads nothing else.
+#[derive(Debug, Clone, Copy)]
+pub struct Stop<'a> {
+    own: &'a AtomicBool,
+    signal: &'a AtomicBool,
+}
+
+impl<'a> Stop<'a> {
+    /// Stops when `own` or `signal` is set.
+    pub fn new(own: &'a AtomicBool, signal: &'a AtomicBool) -> Self {
+        Self { own, signal }
+    }
+
+    /// True once either flag is set.
+    #[inline]
+    pub fn requested(&self) -> bool {
+        self.own.load(Ordering::Relaxed) || self.signal.load(Ordering::Relaxed)
+    }
 }
 
 /// A set-up error: the ring or its buffers could not be had (registration

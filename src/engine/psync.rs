@@ -11,13 +11,12 @@
 //! The same [`Workload`] contract as the ring: the slot is asked what to do
 //! next, the op is issued and timed (a clock reading just before the call
 //! and one just after), and its result is handed back as the ring would
-//! hand it (bytes done, or -errno). The stop flag and
-//! [`crate::interrupt::requested`] are read before every op; nothing on the
+//! hand it (bytes done, or -errno). The [`super::Stop`]
+//! flags are read before every op; nothing on the
 //! loop allocates.
 
 use std::{
     os::fd::{AsFd, BorrowedFd},
-    sync::atomic::{AtomicBool, Ordering},
     time::{Duration, Instant},
 };
 
@@ -40,11 +39,11 @@ const IDLE_WAIT: Duration = Duration::from_millis(50);
 /// Runs `w` as slot 0 on this thread, issuing its ops on `fd` from `buf`,
 /// until it says [`Next::Done`] (or [`Next::Idle`]: nothing can complete
 /// to wake it) or the stop flag or a signal is seen. Returns the ops done.
-pub fn run(fd: BorrowedFd<'_>, calls: Calls, buf: &mut [u8], stop: &AtomicBool, w: &mut impl Workload) -> u64 {
+pub fn run(fd: BorrowedFd<'_>, calls: Calls, buf: &mut [u8], stop: super::Stop<'_>, w: &mut impl Workload) -> u64 {
     let mut ops = 0;
     let mut now = Instant::now();
     loop {
-        if stop.load(Ordering::Relaxed) || crate::interrupt::requested() {
+        if stop.requested() {
             w.stopped(now);
             break;
         }
@@ -92,7 +91,7 @@ pub struct Sync<'a> {
     file: File,
     calls: Calls,
     bufs: SlotBuffers,
-    stop: &'a AtomicBool,
+    stop: super::Stop<'a>,
 }
 
 impl<'a> Sync<'a> {
@@ -123,6 +122,8 @@ impl<'a> Sync<'a> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicBool;
+
     use super::*;
 
     /// Writes `ops` blocks of 8 bytes, then a sync, recording every result.
@@ -155,13 +156,13 @@ mod tests {
             vec![op(OpKind::Read, 8, 8), op(OpKind::Fsync, 0, 0), op(OpKind::Fdatasync, 0, 0), op(OpKind::Write, 8, 8)];
         let mut script = Script { ops, results: Vec::new() };
         let stop = AtomicBool::new(false);
-        let done = run(file.as_fd(), Calls::Plain, &mut [0u8; 64], &stop, &mut script);
+        let done = run(file.as_fd(), Calls::Plain, &mut [0u8; 64], crate::engine::Stop::new(&stop, &stop), &mut script);
         assert_eq!(done, 4);
         let want = [(OpKind::Write, 8), (OpKind::Fdatasync, 0), (OpKind::Fsync, 0), (OpKind::Read, 8)];
         assert_eq!(script.results, want);
         let ops = vec![op(OpKind::Read, 8, 8), op(OpKind::Write, 16, 8)];
         let mut script = Script { ops, results: Vec::new() };
-        assert_eq!(run(file.as_fd(), Calls::V2 { rw_flags: 0 }, &mut [0u8; 64], &stop, &mut script), 2);
+        assert_eq!(run(file.as_fd(), Calls::V2 { rw_flags: 0 }, &mut [0u8; 64], crate::engine::Stop::new(&stop, &stop), &mut script), 2);
         assert_eq!(script.results, [(OpKind::Write, 8), (OpKind::Read, 8)]);
         assert_eq!(
             std::fs::read(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file))).unwrap()[8..],
@@ -176,10 +177,10 @@ mod tests {
         let read = std::fs::File::open(named.path()).unwrap();
         let mut script = Script { ops: vec![op(OpKind::Write, 0, 8)], results: Vec::new() };
         let stop = AtomicBool::new(false);
-        run(read.as_fd(), Calls::Plain, &mut [0u8; 8], &stop, &mut script);
+        run(read.as_fd(), Calls::Plain, &mut [0u8; 8], crate::engine::Stop::new(&stop, &stop), &mut script);
         assert_eq!(script.results, [(OpKind::Write, -libc::EBADF)]);
         let mut script = Script { ops: vec![op(OpKind::Write, 0, 8)], results: Vec::new() };
         let stop = AtomicBool::new(true);
-        assert_eq!(run(read.as_fd(), Calls::Plain, &mut [0u8; 8], &stop, &mut script), 0);
+        assert_eq!(run(read.as_fd(), Calls::Plain, &mut [0u8; 8], crate::engine::Stop::new(&stop, &stop), &mut script), 0);
     }
 }

@@ -2,8 +2,6 @@
 //! kernel refuses it), the slot buffers, and registration of the target as
 //! fixed file 0 and of the buffers as fixed buffers, each with a fallback.
 
-use std::sync::atomic::AtomicBool;
-
 use io_uring::IoUring;
 
 use super::{
@@ -18,7 +16,7 @@ pub struct Ring<'a> {
     slots: usize,
     target: Target,
     policy: Policy,
-    stop: &'a AtomicBool,
+    stop: super::Stop<'a>,
     ran: Ran,
 }
 

@@ -18,9 +18,10 @@ mod wal;
 
 use clap::Args;
 
-use crate::model::Percentile;
-use crate::{error::AppError, report::write_output};
-use crate::model::{Body, LatencySummary, Report};
+use crate::{
+    error::AppError,
+};
+use crate::model::{Body, LatencySummary, Percentile, Report};
 
 /// `--csv FILE` and `--markdown FILE`, for the commands whose report is a table.
 #[derive(Debug, Clone, Default, Args)]
@@ -47,19 +48,16 @@ impl ExportArgs {
         self.csv.as_deref() == Some("-") || self.markdown.as_deref() == Some("-")
     }
 
-    /// Writes the exports asked for of `report`.
-    pub fn write(&self, report: &Report) -> Result<(), AppError> {
+    /// `(flag, dest, text)` of each export asked for of `report`, in the
+    /// order they are written (CSV, then markdown).
+    pub fn render<'a>(&'a self, report: &Report) -> Result<Vec<(&'static str, &'a str, String)>, AppError> {
         if self.csv.is_none() && self.markdown.is_none() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let table = table(report)?;
-        if let Some(dest) = &self.csv {
-            write_output("--csv", dest, csv::render(&table).as_bytes())?;
-        }
-        if let Some(dest) = &self.markdown {
-            write_output("--markdown", dest, markdown::render(&table).as_bytes())?;
-        }
-        Ok(())
+        let csv = self.csv.as_deref().map(|dest| ("--csv", dest, csv::render(&table)));
+        let markdown = self.markdown.as_deref().map(|dest| ("--markdown", dest, markdown::render(&table)));
+        Ok(csv.into_iter().chain(markdown).collect())
     }
 }
 

@@ -1,16 +1,17 @@
 //! Rank awareness: which of how many processes this jdbio is, read from the
 //! launcher's environment (Open MPI, PMI, Slurm, a Kubernetes Indexed Job)
 //! or given by hand (`--rank R --world N`), and `{rank}` and `{host}`
-//! substituted in the target and every output path, once, on the parsed
-//! command line before its outputs are planned. The rank is kept for
-//! [`crate::report::Report::new`] to record.
+//! substituted in the target and every path a command reads or writes
+//! ([`Substitute`], which each command applies to its own paths), once,
+//! before its outputs are planned. The application keeps the rank and
+//! records it in every report it delivers.
 
-use std::{path::PathBuf, sync::OnceLock};
+use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
 
-use crate::{cli::Command, error::AppError};
+use crate::error::AppError;
 
 /// `--rank` and `--world`, accepted by every subcommand.
 #[derive(Debug, Clone, Default, Args)]
@@ -42,13 +43,6 @@ const LAUNCHERS: [(&str, Option<&str>); 4] = [
     ("SLURM_PROCID", Some("SLURM_NTASKS")),
     ("JOB_COMPLETION_INDEX", None),
 ];
-
-static CURRENT: OnceLock<Option<Rank>> = OnceLock::new();
-
-/// The rank found by [`apply`], if any.
-pub fn current() -> Option<&'static Rank> {
-    CURRENT.get().and_then(Option::as_ref)
-}
 
 /// The rank from the flags, else from the first launcher variable set in
 /// `env`; errors name the flag or variable.
@@ -87,26 +81,28 @@ pub fn host_name() -> String {
     crate::dio::os::unix::host_name()
 }
 
-/// Finds the rank (once; [`current`] then returns it) and substitutes
-/// `{rank}` and `{host}` in `command`'s target and output paths. A
-/// `{rank}` with no rank known is exit 2 naming the flag.
-pub fn apply(args: &RankArgs, command: &mut Command) -> Result<(), AppError> {
-    let rank = detect(args, |v| std::env::var(v).ok()).map_err(AppError::Usage)?;
-    let sub = Substitute { rank: rank.as_ref().map(|r| r.rank), host: host_name() };
-    let _ = CURRENT.set(rank);
-    sub.command(command)
-}
-
-/// What `{rank}` and `{host}` become.
-struct Substitute {
-    rank: Option<u64>,
+/// What `{rank}` and `{host}` become in a command's paths. A `{rank}`
+/// with no rank known is exit 2 naming the flag.
+#[derive(Debug, Clone)]
+pub struct Substitute {
+    rank: Option<Rank>,
     host: String,
 }
 
 impl Substitute {
+    /// `{rank}` is `rank` (if known), `{host}` this machine's name.
+    pub fn new(rank: Option<Rank>) -> Self {
+        Self { rank, host: host_name() }
+    }
+
+    /// The rank, if known.
+    pub fn rank(&self) -> Option<&Rank> {
+        self.rank.as_ref()
+    }
+
     fn text(&self, flag: &str, value: &mut String) -> Result<(), AppError> {
         if value.contains("{rank}") {
-            let Some(rank) = self.rank else {
+            let Some(rank) = self.rank.as_ref().map(|r| r.rank) else {
                 return Err(AppError::Usage(format!(
                     "{flag} {value}: {{rank}} needs a rank: run under a launcher that states one (mpirun, srun, a Kubernetes Indexed Job) or give --rank R --world N"
                 )));
@@ -117,11 +113,13 @@ impl Substitute {
         Ok(())
     }
 
-    fn string(&self, flag: &str, value: &mut Option<String>) -> Result<(), AppError> {
+    /// Substitutes in the value of `flag`, if given.
+    pub fn string(&self, flag: &str, value: &mut Option<String>) -> Result<(), AppError> {
         value.as_mut().map_or(Ok(()), |v| self.text(flag, v))
     }
 
-    fn path(&self, flag: &str, value: &mut PathBuf) -> Result<(), AppError> {
+    /// Substitutes in the path given with `flag`.
+    pub fn path(&self, flag: &str, value: &mut PathBuf) -> Result<(), AppError> {
         let Some(text) = value.to_str().filter(|t| t.contains('{')) else { return Ok(()) };
         let mut text = text.to_string();
         self.text(flag, &mut text)?;
@@ -129,69 +127,13 @@ impl Substitute {
         Ok(())
     }
 
-    fn opt_path(&self, flag: &str, value: &mut Option<PathBuf>) -> Result<(), AppError> {
+    /// Substitutes in the path given with `flag`, if any.
+    pub fn opt_path(&self, flag: &str, value: &mut Option<PathBuf>) -> Result<(), AppError> {
         value.as_mut().map_or(Ok(()), |v| self.path(flag, v))
     }
 
-    /// Every target and output of `command` (the inputs of plot, gate and
-    /// merge too: they name the reports the ranks wrote).
-    fn command(&self, command: &mut Command) -> Result<(), AppError> {
-        match command {
-            Command::Info(a) => {
-                self.path("TARGET", &mut a.target)?;
-                self.string("--json", &mut a.json)
-            }
-            Command::Bench(a) => {
-                self.opt_path("TARGET", &mut a.target)?;
-                self.opt_path("--hlog", &mut a.hlog)?;
-                self.opt_path("--hgrm", &mut a.hgrm)?;
-                self.exports(&mut a.export)?;
-                self.string("--json", &mut a.output.json)
-            }
-            Command::Wal(a) => {
-                self.opt_path("TARGET", &mut a.target)?;
-                self.exports(&mut a.export)?;
-                self.string("--json", &mut a.output.json)
-            }
-            Command::Prealloc(a) => {
-                self.opt_path("TARGET", &mut a.target)?;
-                self.string("--json", &mut a.output.json)
-            }
-            Command::Align(a) => {
-                self.opt_path("TARGET", &mut a.target)?;
-                self.string("--json", &mut a.json)
-            }
-            Command::Verify(a) => {
-                self.path("TARGET", &mut a.target)?;
-                self.opt_path("--ack-log", &mut a.ack_log)?;
-                self.string("--json", &mut a.output.json)
-            }
-            Command::Plot(a) => {
-                a.reports.iter_mut().try_for_each(|p| self.path("REPORT", p))?;
-                self.string("-o", &mut a.output)
-            }
-            Command::Gate(a) => {
-                self.path("--baseline", &mut a.baseline)?;
-                self.path("CURRENT", &mut a.current)?;
-                self.string("--csv", &mut a.csv)?;
-                self.string("--markdown", &mut a.markdown)?;
-                self.string("--json", &mut a.json)
-            }
-            Command::Merge(a) => {
-                self.exports(&mut a.export)?;
-                self.string("--json", &mut a.json)
-            }
-            // Each of a suite's jobs is substituted when it runs
-            // (suite::run_job); here only the suite's own outputs.
-            Command::Run(a) => {
-                self.exports(&mut a.export)?;
-                self.string("--json", &mut a.output.json)
-            }
-            Command::Schema(_) | Command::Completions(_) | Command::Man(_) => Ok(()),
-        }
-    }
-
-    fn exports(&self, export: &mut crate::export::ExportArgs) -> Result<(), AppError> {
+    /// Substitutes in `--csv` and `--markdown`.
+    pub fn exports(&self, export: &mut crate::export::ExportArgs) -> Result<(), AppError> {
         self.string("--csv", &mut export.csv)?;
         self.string("--markdown", &mut export.markdown)
     }

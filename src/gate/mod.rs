@@ -28,8 +28,11 @@ pub use args::GateArgs;
 pub use metrics::Unit;
 
 use crate::{
+    command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
-    report::{Clock, Sink, write_json, write_output},
+    export::ExportArgs,
+    fleet::rank::Substitute,
+    report::Clock,
 };
 use crate::model::{Body, Report};
 
@@ -86,8 +89,30 @@ fn judge(
     Ok(Judged { rows, mismatches, warnings, spread, job })
 }
 
-/// Runs `jdbio gate`.
-pub fn run(args: &GateArgs) -> Result<(), AppError> {
+impl Command for GateArgs {
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        sub.path("--baseline", &mut self.baseline)?;
+        sub.path("CURRENT", &mut self.current)?;
+        sub.string("--csv", &mut self.csv)?;
+        sub.string("--markdown", &mut self.markdown)?;
+        sub.string("--json", &mut self.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        let mut plan = OutputPlan::reading(vec![self.baseline.clone(), self.current.clone()], &self.json);
+        plan.outputs.extend(self.markdown.iter().map(|v| ("--markdown", v.clone())));
+        plan.outputs.extend(self.csv.iter().map(|v| ("--csv", v.clone())));
+        plan
+    }
+
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
+        judge_all(self, run)
+    }
+}
+
+/// Runs `jdbio gate`: its warnings go to stderr through `run` as soon as
+/// they are known.
+fn judge_all(args: &GateArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
     let clock = Clock::start();
     let limits = limits::Limits::from_flags(&args.max_drop, &args.max_rise)?;
     let base = load::load(&args.baseline)?;
@@ -107,10 +132,10 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
     outcome.mismatches = judged.mismatches;
     outcome.warnings = judged.warnings;
     for d in &outcome.mismatches {
-        eprintln!("jdbio: warning: settings differ, compared anyway (--allow-mismatch): {d}");
+        run.warn(&format!("warning: settings differ, compared anyway (--allow-mismatch): {d}"));
     }
     for w in &outcome.warnings {
-        eprintln!("jdbio: warning: {w}");
+        run.warn(&format!("warning: {w}"));
     }
     let job = crate::model::gate::GateJob {
         baseline: args.baseline.clone(),
@@ -119,26 +144,23 @@ pub fn run(args: &GateArgs) -> Result<(), AppError> {
         ignore_spread: args.ignore_spread,
         allow_mismatch: args.allow_mismatch,
     };
+    let verdict = match outcome.passed {
+        true => Ok(()),
+        false => Err(AppError::CheckFailed(format!("regression against {}: {}", outcome.baseline, outcome.failures()))),
+    };
+    let mut exports = Vec::new();
+    if let Some(dest) = &args.markdown {
+        exports.push(Export::Bytes { flag: "--markdown", dest: dest.clone(), bytes: render::markdown(&outcome).into_bytes() });
+    }
+    exports.push(Export::Table(ExportArgs { csv: args.csv.clone(), markdown: None }));
+    // The plain table, unless the markdown took its place on stdout.
+    let table = render::table(&outcome);
     let mut report = Report::new(Body::Gate(crate::model::gate::GateBody { job, gate: outcome }));
     clock.stop(&mut report);
-    if let Some(dest) = &args.json {
-        write_json(&report, dest)?;
+    let to = Delivery { json: args.json.clone(), exports, ..Delivery::default() };
+    let mut delivered = Outcome::new(report, table, verdict, to);
+    if args.markdown.as_deref() == Some("-") {
+        delivered.summary = None;
     }
-    let Body::Gate(crate::model::gate::GateBody { gate: outcome, .. }) = &report.body else { unreachable!("built above") };
-    if let Some(dest) = &args.markdown {
-        write_output("--markdown", dest, render::markdown(outcome).as_bytes())?;
-    }
-    if let Some(dest) = &args.csv {
-        write_output("--csv", dest, crate::export::csv::render(&crate::export::table(&report)?).as_bytes())?;
-    }
-    // The plain table, unless the markdown took its place on stdout; on
-    // stderr when another output took stdout.
-    if args.markdown.as_deref() != Some("-") {
-        Sink::avoiding(&[args.json.as_deref(), args.csv.as_deref()]).summary(&render::table(outcome));
-    }
-    if outcome.passed {
-        Ok(())
-    } else {
-        Err(AppError::CheckFailed(format!("regression against {}: {}", outcome.baseline, outcome.failures())))
-    }
+    Ok(delivered)
 }

@@ -11,13 +11,14 @@ use indicatif::ProgressBar;
 
 use crate::{
     dio::{Error, File},
-    engine::{Config, EngineError, Op, Policy, Prepared, Ran, Submit, Workload, policy, prepare},
+    engine::{Config, EngineError, Op, Policy, Prepared, Ran, Stop, Submit, Workload, policy, prepare},
     error::AppError,
     io_engine::Engine,
 };
 
-/// The ports' stop flag, never set: they stop on a signal (which the engine
-/// reads itself, once per turn) or when their workload says it is done.
+/// The ports' own stop flag, never set: they stop on a signal (the
+/// application's flag, which the engine reads once per turn) or when their
+/// workload says it is done.
 static NO_STOP: AtomicBool = AtomicBool::new(false);
 
 /// How a port's ring hands its I/O to the kernel.
@@ -41,7 +42,7 @@ pub fn engine(engine: Engine, file: &File, slots: usize, buf_len: usize, mode: A
         fd: file.as_raw_fd(),
         slots,
         buf_len,
-        stop: &NO_STOP,
+        stop: Stop::new(&NO_STOP, crate::interrupt::flag()),
         policy: Policy { force_async, submit: Submit::Turn },
         hipri: false,
         sqpoll: false,

@@ -24,20 +24,32 @@ mod ticked;
 
 pub use args::{PlotArgs, Scale};
 
-use crate::error::AppError;
+use crate::{
+    command::{Command, Outcome, OutputPlan, Run},
+    error::AppError,
+    fleet::rank::Substitute,
+};
 
-/// Runs `jdbio plot`.
-pub fn run(args: &PlotArgs) -> Result<(), AppError> {
-    let dest = args.output()?;
-    args.size(false)?;
-    let sources = args.reports.iter().map(|p| load::load(p)).collect::<Result<Vec<_>, _>>()?;
-    let fig = figure::Figure::new(&sources, &args.reports);
-    let svg = draw::render(&fig, args.size(fig.has_series())?, args.y_scale)?;
-    write(&svg, dest)
-}
+impl Command for PlotArgs {
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        self.reports.iter_mut().try_for_each(|p| sub.path("REPORT", p))?;
+        sub.string("-o", &mut self.output)
+    }
 
-/// Writes `svg` to `dest` ("-" is stdout; a closed pipe is not an error),
-/// the `-o` output checked and created before the run.
-fn write(svg: &str, dest: &str) -> Result<(), AppError> {
-    crate::report::write_output("-o", dest, svg.as_bytes())
+    fn outputs(&self) -> OutputPlan {
+        let mut plan = OutputPlan::reading(self.reports.clone(), &None);
+        plan.outputs = self.output.iter().map(|v| ("-o", v.clone())).collect();
+        plan
+    }
+
+    /// The SVG goes to the `-o` output ("-" is stdout; a closed pipe is not
+    /// an error), checked and created before the run.
+    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
+        let dest = self.output()?;
+        self.size(false)?;
+        let sources = self.reports.iter().map(|p| load::load(p)).collect::<Result<Vec<_>, _>>()?;
+        let fig = figure::Figure::new(&sources, &self.reports);
+        let svg = draw::render(&fig, self.size(fig.has_series())?, self.y_scale)?;
+        Ok(Outcome::output("-o", dest.to_string(), svg.into_bytes()))
+    }
 }

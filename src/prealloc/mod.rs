@@ -23,15 +23,41 @@ mod summary;
 pub use args::PreallocArgs;
 pub use plan::{DEFAULT_TARGET, mode_paths};
 
+use std::path::PathBuf;
+
 use crate::{
+    command::{Command, Delivery, Outcome, OutputPlan, Run, rows_verdict},
     error::AppError,
+    fleet::rank::Substitute,
     progress::new_bar,
-    report::{Body, Clock, Delivery, Report, deliver},
+    report::{Body, Clock, Report},
     units::human_bytes,
 };
 
+impl Command for PreallocArgs {
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        sub.opt_path("TARGET", &mut self.target)?;
+        sub.string("--json", &mut self.output.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        let base = self.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
+        let mut inputs = mode_paths(&base);
+        inputs.push(base);
+        OutputPlan::reading(inputs, &self.output.json)
+    }
+
+    fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
+        crate::dryrun::prealloc(out, self)
+    }
+
+    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
+        run(self)
+    }
+}
+
 /// Runs `jdbio prealloc`.
-pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
+fn run(args: &PreallocArgs) -> Result<Outcome, AppError> {
     let plan = plan::PreallocPlan::from_args(args)?;
     let mut target = None;
     let runtime =
@@ -78,7 +104,7 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
         plan.path.display(),
         fs.unwrap_or_default(),
     );
-    let summary = summary::render(&header, &entries, &conclusion);
+    let mut summary = summary::render(&header, &entries, &conclusion);
     let section = crate::model::prealloc::PreallocSection { entries, conclusion, error: failure.as_ref().map(ToString::to_string) };
     let job = crate::model::prealloc::PreallocJob::of(&plan);
     let mut report = Report::new(Body::Prealloc(crate::model::prealloc::PreallocBody { job, prealloc: section }));
@@ -87,6 +113,7 @@ pub fn run(args: &PreallocArgs) -> Result<(), AppError> {
     if let Some(e) = &failure {
         report.end_with_error(e);
     }
-    let sink = deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary)?;
-    crate::report::conclude_rows(sink, report.interrupted, failure)
+    let verdict = rows_verdict(&mut summary, report.interrupted, failure);
+    let to = Delivery { json: plan.json.clone(), ..Delivery::default() };
+    Ok(Outcome::new(report, summary, verdict, to))
 }

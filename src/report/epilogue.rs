@@ -1,12 +1,10 @@
-//! How every run ends: the CPU and wall time it took, whether a signal cut
-//! it short, then its report written (JSON first, then the exports) and its
-//! human summary printed where no output took the stream. One place, so
-//! bench, wal, verify, prealloc and align end alike.
+//! How every run's report is timed: the CPU and wall time it took, and
+//! whether a signal cut it short (the application delivers it).
 
 use std::time::Instant;
 
-use super::{CpuUsage, Report, Sink, write_json};
-use crate::{error::AppError, export::ExportArgs};
+use super::{CpuUsage, Report};
+use crate::error::AppError;
 
 /// Measures a run from [`Clock::start`] to [`Clock::stop`].
 #[derive(Debug, Clone)]
@@ -42,46 +40,4 @@ impl Report {
             self.end_with(&Err(AppError::Interrupted));
         }
     }
-}
-
-/// Where a finished report goes: `--json` and the exports, if any.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Delivery<'a> {
-    /// `--json DEST` ("-" for stdout).
-    pub json: Option<&'a str>,
-    /// `--csv` / `--markdown`, for the commands that have them.
-    pub export: Option<&'a ExportArgs>,
-}
-
-/// Writes `report` as JSON, then its exports, then prints `summary` on the
-/// stream no output took; returns that stream for a closing note.
-pub fn deliver(report: &Report, to: Delivery<'_>, summary: &str) -> Result<Sink, AppError> {
-    if let Some(dest) = to.json {
-        write_json(report, dest)?;
-    }
-    if let Some(export) = to.export {
-        export.write(report)?;
-    }
-    let (csv, markdown) = to.export.map_or((None, None), |e| (e.csv.as_deref(), e.markdown.as_deref()));
-    let sink = Sink::avoiding(&[to.json, csv, markdown]);
-    sink.summary(summary);
-    Ok(sink)
-}
-
-/// Ends a run that an error or a signal stopped before it wrote its
-/// report: `report` (the job as planned, nothing measured) goes to `--json`
-/// stating how the run ended, and `error` is given back. A run whose report
-/// is already out (or failed to go out: that is the error), or that bad
-/// input stopped before any I/O, writes nothing more.
-pub fn deliver_failure(mut report: Report, json: Option<&str>, error: AppError) -> AppError {
-    if matches!(error, AppError::Usage(_)) || json.is_some_and(super::output::tried) {
-        return error;
-    }
-    report.end_with_error(&error);
-    if let Some(dest) = json
-        && let Err(e) = write_json(&report, dest)
-    {
-        eprintln!("jdbio: error: {e}");
-    }
-    error
 }

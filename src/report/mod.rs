@@ -6,13 +6,13 @@
 
 mod args;
 mod fit;
+pub use fit::fit;
 /// The widest line a human summary prints.
 pub use fit::WIDTH as SUMMARY_WIDTH;
 mod hdr_files;
 mod host;
 mod ended;
 mod epilogue;
-mod output;
 pub mod output_path;
 mod time;
 
@@ -24,14 +24,13 @@ pub use crate::model::{
     load_with, new_histogram, outline, value_at_percentile,
 };
 pub use args::OutputArgs;
-pub use epilogue::{Clock, Delivery, deliver, deliver_failure};
+pub use epilogue::Clock;
 pub use hdr_files::{LogInterval, interval_line, interval_log_header, percentile_distribution};
-pub use output::{Finished, OutputPlan, Sink, check, conclude_rows, finish, prepare, write_file, write_json, write_output};
 pub use time::{now_rfc3339, rfc3339};
 
 impl Report {
-    /// A report of `body`, stamped with the host, argv, the time and the
-    /// rank when one is known; results, CPU and duration are filled by
+    /// A report of `body`, stamped with the host, argv and the time (the
+    /// application records the rank when it delivers it); results, CPU and duration are filled by
     /// [`Clock::stop`].
     pub fn new(body: Body) -> Self {
         Self {
@@ -48,7 +47,7 @@ impl Report {
             interrupted: false,
             signal: None,
             ended: Some(Ended::Completed),
-            rank: crate::fleet::rank::current().map(RankRecord::from),
+            rank: None,
         }
     }
 }

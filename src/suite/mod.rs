@@ -7,23 +7,29 @@
 //! Every job is checked before the first one starts: its keys parsed by
 //! the command's own clap definitions and its plan validated (the same
 //! checks as on the command line). Each job then runs through its own
-//! command exactly as if typed, with its JSON report written to a private
-//! temporary file and read back into the suite report. A job that fails
+//! command exactly as if typed, in this process, and its outcome's report
+//! goes into the suite report as it is (nothing is written and read back);
+//! its summary is printed as it ends. A job that fails
 //! does not stop the ones after it; the suite exits with the first
 //! failure's code (1 for a failed check, else 2). A signal stops the suite
 //! after the job it cut short (exit 130, 143 or 129, the report written).
 
 pub mod file;
 
-use std::path::{Path, PathBuf};
+use std::{
+    fmt::Write as _,
+    path::{Path, PathBuf},
+};
 
 use clap::{Args, Parser};
 
 use crate::{
-    cli::{Cli, Command},
+    cli::Cli,
+    command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
     export::ExportArgs,
-    report::{Body, Clock, Report, Sink, write_json},
+    fleet::rank::{RankArgs, Substitute},
+    report::{Body, Clock, RankRecord, Report},
 };
 
 /// `jdbio run SUITE.toml`
@@ -40,24 +46,66 @@ pub struct RunArgs {
     pub export: ExportArgs,
 }
 
+impl Command for RunArgs {
+    /// The suite's own outputs; each job's paths are substituted when it
+    /// runs ([`run_job`]).
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        sub.exports(&mut self.export)?;
+        sub.string("--json", &mut self.output.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        let mut plan = OutputPlan::reading(vec![self.suite.clone()], &self.output.json);
+        // The jobs' targets, so no output of the suite lands on one (a
+        // suite that does not parse is refused by the run itself).
+        if let Ok(jobs) = file::read(&self.suite, &|var| std::env::var(var).ok()) {
+            plan.inputs.extend(jobs.into_iter().map(|j| {
+                let default = if j.command == "wal" { crate::wal::DEFAULT_TARGET } else { crate::bench::plan::DEFAULT_TARGET };
+                j.target.unwrap_or_else(|| PathBuf::from(default))
+            }));
+        }
+        plan.outputs.extend(self.export.outputs());
+        plan
+    }
+
+    fn dry_run(&self, run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
+        let jobs = file::read(&self.suite, &|var| std::env::var(var).ok())?;
+        let _ = writeln!(out, "jdbio run {}: {} jobs", self.suite.display(), jobs.len());
+        for job in &jobs {
+            let (mut command, rank) = check(job, &self.suite, self.output.quiet, run)?;
+            substitute(command.as_mut(), &rank)?;
+            let _ = writeln!(out, "job {}: jdbio {}", job.name, job.argv.join(" "));
+            command.dry_run(run, out)?;
+        }
+        Ok(())
+    }
+
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
+        execute(self, run)
+    }
+}
+
 /// Runs `jdbio run`.
-pub fn run(args: &RunArgs) -> Result<(), AppError> {
+fn execute(args: &RunArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
     let jobs = file::read(&args.suite, &|var| std::env::var(var).ok())?;
-    let parsed = jobs.iter().map(|j| check(j, &args.suite)).collect::<Result<Vec<_>, _>>()?;
-    let sink =
-        Sink::avoiding(&[args.output.json.as_deref(), args.export.csv.as_deref(), args.export.markdown.as_deref()]);
-    let scratch = ScratchDir::new()?;
+    let parsed = jobs.iter().map(|j| check(j, &args.suite, args.output.quiet, run)).collect::<Result<Vec<_>, _>>()?;
     let clock = Clock::start();
     let mut entries = Vec::new();
     let mut failure: Option<AppError> = None;
-    for (i, (job, cli)) in jobs.iter().zip(parsed).enumerate() {
+    for (i, (job, (command, rank))) in jobs.iter().zip(parsed).enumerate() {
         if crate::interrupt::requested() {
             break;
         }
-        sink.summary(&format!("jdbio run: job {} ({}/{}): jdbio {}\n", job.name, i + 1, jobs.len(), job.argv.join(" ")));
-        let json_path = scratch.0.join(format!("job-{i}.json"));
-        let result = run_job(cli, &json_path, args.output.quiet);
-        let job_report = std::fs::read(&json_path).ok().and_then(|b| crate::report::load_bytes(&b).ok());
+        run.say(&format!("jdbio run: job {} ({}/{}): jdbio {}\n", job.name, i + 1, jobs.len(), job.argv.join(" ")));
+        let (job_report, result) = match run_job(command, &rank, run) {
+            Ok(outcome) => {
+                if let Some(summary) = &outcome.summary {
+                    run.sink.summary(summary);
+                }
+                (outcome.report, outcome.verdict)
+            }
+            Err(e) => (None, Err(e)),
+        };
         let error = result.as_ref().err().filter(|e| !matches!(e, AppError::Interrupted)).map(|e| e.to_string());
         entries.push(crate::model::suite::SuiteEntry {
             name: job.name.clone(),
@@ -66,13 +114,16 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
             line: job.line,
             exit_code: result.as_ref().err().map_or(0, |e| e.exit_code()),
             error,
-            report: job_report.map(Box::new),
+            report: job_report.map(|mut r| {
+                r.rank = run.sub.rank().map(RankRecord::from);
+                Box::new(r)
+            }),
         });
         if let Err(e) = result {
             if matches!(e, AppError::Interrupted) {
                 break;
             }
-            sink.summary(&format!("jdbio run: job {} failed: {e}\n", job.name));
+            run.say(&format!("jdbio run: job {} failed: {e}\n", job.name));
             failure.get_or_insert(match e {
                 AppError::CheckFailed(m) => AppError::CheckFailed(format!("job {}: {m}", job.name)),
                 other => AppError::Io(format!("job {}: {other}", job.name)),
@@ -84,72 +135,56 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let suite = crate::model::suite::SuiteSection { file: args.suite.clone(), jobs: entries };
     let mut report = Report::new(Body::Run(crate::model::suite::SuiteBody { job, suite }));
     clock.stop(&mut report);
-    if let Some(dest) = &args.output.json {
-        write_json(&report, dest)?;
-    }
-    args.export.write(&report)?;
-    let table = crate::export::table(&report)?;
-    let (text, left_out) = crate::export::text::render_within(&table, crate::report::SUMMARY_WIDTH);
+    let mut verdict = match failure {
+        _ if report.interrupted => Err(AppError::Interrupted),
+        Some(e) => Err(e),
+        None => Ok(()),
+    };
+    let to = Delivery { json: args.output.json.clone(), exports: vec![Export::Table(args.export.clone())], ..Delivery::default() };
+    let summary = match crate::export::table(&report) {
+        Ok(table) => summary(&table, args, ran, jobs.len(), report.duration_s),
+        // The exports meet the same error, after the JSON is out.
+        Err(e) => {
+            verdict = Err(e);
+            return Ok(Outcome { summary: None, ..Outcome::new(report, String::new(), verdict, to) });
+        }
+    };
+    Ok(Outcome::new(report, summary, verdict, to))
+}
+
+/// The suite's summary: a header, then the table of every job's rows.
+fn summary(table: &crate::export::Table, args: &RunArgs, ran: usize, jobs: usize, duration_s: f64) -> String {
+    let (text, left_out) = crate::export::text::render_within(table, crate::report::SUMMARY_WIDTH);
     let left_out = match left_out.as_slice() {
         [] => String::new(),
         titles => format!("  ({} left out to fit; --csv and --json have them)\n", titles.join(", ")),
     };
-    sink.summary(&format!(
-        "jdbio run: {} ({} of {} jobs ran, {:.1}s)\n{text}{left_out}",
-        args.suite.display(),
-        ran,
-        jobs.len(),
-        report.duration_s,
-    ));
-    match failure {
-        _ if report.interrupted => Err(AppError::Interrupted),
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    format!("jdbio run: {} ({ran} of {jobs} jobs ran, {duration_s:.1}s)\n{text}{left_out}", args.suite.display())
 }
 
-/// Parses a job's command line and validates its plan, as `jdbio` would
-/// before running it alone; the error names the suite file and the job.
-pub(crate) fn check(job: &file::Job, suite: &Path) -> Result<Cli, AppError> {
+/// Parses a job's command line (with `--quiet` when the suite is quiet) and
+/// validates its plan, as `jdbio` would before running it alone; the error
+/// names the suite file and the job. Gives the job's command and its rank
+/// flags.
+fn check(job: &file::Job, suite: &Path, quiet: bool, run: &Run<'_>) -> Result<(Box<dyn Command>, RankArgs), AppError> {
     let at = |e: String| AppError::Usage(format!("{}:{}: job {}: {e}", suite.display(), job.line, job.name));
-    let argv = std::iter::once("jdbio".to_string()).chain(job.argv.iter().cloned());
+    let quiet = quiet.then(|| "--quiet".to_string());
+    let argv = std::iter::once("jdbio".to_string()).chain(job.argv.iter().cloned()).chain(quiet);
     let cli = Cli::try_parse_from(argv).map_err(|e| at(e.kind().to_string()))?;
-    match &cli.command {
-        Command::Bench(a) => crate::bench::plan::Plan::from_args(a).map(drop),
-        Command::Wal(a) => crate::wal::check(a),
-        _ => unreachable!("file::parse admits bench and wal jobs only"),
-    }
-    .map_err(|e| at(e.to_string()))?;
-    Ok(cli)
+    let command = (run.dispatch)(cli.command);
+    command.check().map_err(|e| at(e.to_string()))?;
+    Ok((command, cli.rank))
 }
 
-/// Runs one job with its JSON report going to `json`.
-fn run_job(mut cli: Cli, json: &Path, quiet: bool) -> Result<(), AppError> {
-    let output = match &mut cli.command {
-        Command::Bench(a) => &mut a.output,
-        Command::Wal(a) => &mut a.output,
-        _ => unreachable!("file::parse admits bench and wal jobs only"),
-    };
-    output.json = Some(json.display().to_string());
-    output.quiet |= quiet;
-    crate::fleet::rank::apply(&cli.rank, &mut cli.command)?;
-    crate::run_command(cli)
+/// `{rank}` and `{host}` in a job's paths, the rank found as `jdbio` alone
+/// would find it.
+fn substitute(command: &mut dyn Command, rank: &RankArgs) -> Result<(), AppError> {
+    let found = crate::fleet::rank::detect(rank, |v| std::env::var(v).ok()).map_err(AppError::Usage)?;
+    command.substitute(&Substitute::new(found))
 }
 
-/// A private temporary directory for the jobs' reports, removed on drop.
-struct ScratchDir(PathBuf);
-
-impl ScratchDir {
-    fn new() -> Result<Self, AppError> {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let dir = std::env::temp_dir().join(format!("jdbio-run-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&dir).map_err(|e| AppError::Io(format!("{}: {e}", dir.display())))?;
-        Ok(Self(dir))
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        drop(std::fs::remove_dir_all(&self.0));
-    }
+/// Runs one job in this process into its outcome.
+fn run_job(mut command: Box<dyn Command>, rank: &RankArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
+    substitute(command.as_mut(), rank)?;
+    command.execute(run)
 }

@@ -92,16 +92,6 @@ async fn library_probe(path: &Path) -> Result<LibraryProbe, crate::dio::Error> {
     }))
 }
 
-/// Set by `--dry-run`: plans are built but nothing is written, so a
-/// forced write is not announced (the plan names what it would destroy).
-static PLANNING_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Marks this process as only planning (`--dry-run`): see
-/// [`TargetInfo::refuse_write_unless_forced`].
-pub fn planning_only() {
-    PLANNING_ONLY.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
 /// Probes `path` without writing to it. A target that refuses O_DIRECT is
 /// still probed (with `direct_io: false`); one that cannot be opened at all
 /// is an error. Its library calls run on this thread's runtime
@@ -167,22 +157,17 @@ pub async fn probe_async(path: &Path) -> Result<TargetInfo, ProbeError> {
 
 impl TargetInfo {
     /// The destructive-write guard: an error naming what was found, unless
-    /// `force`; with `force`, one stderr line naming what will be
-    /// destroyed, before the caller's first write. A read-only device is
-    /// refused whatever `force` says: no write could land.
-    pub fn refuse_write_unless_forced(&self, force: bool) -> Result<(), String> {
+    /// `force`; with `force`, the line naming what will be destroyed, for
+    /// the run to print before its first write (a dry run does not). A
+    /// read-only device is refused whatever `force` says: no write could land.
+    pub fn refuse_write_unless_forced(&self, force: bool) -> Result<Option<String>, String> {
         if let Some(why) = self.refuses_writes() {
             return Err(format!("refusing to write: {why}; nothing was written"));
         }
         match self.holds_data() {
             Some(reason) if !force => Err(format!("refusing to write: {reason}; pass --force to destroy its data")),
-            Some(reason) => {
-                if !PLANNING_ONLY.load(std::sync::atomic::Ordering::Relaxed) {
-                    eprintln!("jdbio: --force: writing anyway; this destroys what is there: {reason}");
-                }
-                Ok(())
-            }
-            None => Ok(()),
+            Some(reason) => Ok(Some(format!("--force: writing anyway; this destroys what is there: {reason}"))),
+            None => Ok(None),
         }
     }
 

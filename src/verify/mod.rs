@@ -33,29 +33,55 @@ use crate::{
         classify::{Checker, Class},
         findings::{Findings, Verdicts},
     },
+    command::{Command, Delivery, Outcome, OutputPlan, Run},
     dio::File,
     error::AppError,
+    fleet::rank::Substitute,
     progress::new_bar,
-    report::{Body, Clock, Delivery, OpResult, Report, deliver},
+    report::{Body, Clock, OpResult, Report},
     units::human_bytes,
 };
 
 const BAR: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})";
 
-/// Runs `jdbio verify`. Once planned, every run ends in a report: one that
-/// an error stops before its passes are done (ENOSPC while the target is
-/// allocated, say) writes the job and how it ended.
-pub fn run(args: &VerifyArgs) -> Result<(), AppError> {
-    let mut plan = VerifyPlan::from_args(args)?;
-    let section = crate::model::verify::VerifySection::new(&plan, &Findings::new(None, 0).finish(), 0.0, None);
-    let mut planned = Report::new(Body::Verify(crate::model::verify::VerifyBody { job: crate::model::verify::VerifyJob::of(&plan), verify: section }));
-    planned.target = crate::target::probe(&plan.path).ok();
-    let json = plan.json.clone();
-    passes(&mut plan).map_err(|e| crate::report::deliver_failure(planned, json.as_deref(), e))
+impl Command for VerifyArgs {
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        sub.path("TARGET", &mut self.target)?;
+        sub.opt_path("--ack-log", &mut self.ack_log)?;
+        sub.string("--json", &mut self.output.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        let mut plan = OutputPlan::reading(vec![self.target.clone()], &self.output.json);
+        match (&self.ack_log, self.write) {
+            (Some(log), true) => plan.checked.push(("--ack-log", log.clone())),
+            (Some(log), false) => plan.inputs.push(log.clone()),
+            (None, _) => {}
+        }
+        plan
+    }
+
+    fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
+        crate::dryrun::verify(out, self)
+    }
+
+    /// Once planned, every run ends in a report: one that an error stops
+    /// before its passes are done (ENOSPC while the target is allocated,
+    /// say) writes the job and how it ended.
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
+        let mut plan = VerifyPlan::from_args(self)?;
+        plan.forced.iter().for_each(|line| run.warn(line));
+        let section = crate::model::verify::VerifySection::new(&plan, &Findings::new(None, 0).finish(), 0.0, None);
+        let job = crate::model::verify::VerifyJob::of(&plan);
+        let mut planned = Report::new(Body::Verify(crate::model::verify::VerifyBody { job, verify: section }));
+        planned.target = crate::target::probe(&plan.path).ok();
+        let json = plan.json.clone();
+        passes(&mut plan).or_else(|e| Outcome::stopped(planned, json, e))
+    }
 }
 
 /// The write pass (with `--write`), the read pass, and the report.
-fn passes(plan: &mut VerifyPlan) -> Result<(), AppError> {
+fn passes(plan: &mut VerifyPlan) -> Result<Outcome, AppError> {
     if crate::interrupt::requested() {
         return Err(AppError::Interrupted);
     }
@@ -128,8 +154,8 @@ fn passes(plan: &mut VerifyPlan) -> Result<(), AppError> {
         (None, n, _) => Err(AppError::CheckFailed(format!("{n} bad blocks in {}", plan.path.display()))),
     };
     report.end_with(&result);
-    deliver(&report, Delivery { json: plan.json.as_deref(), export: None }, &summary::render(&header, &lines, &verdicts))?;
-    result
+    let to = Delivery { json: plan.json.clone(), ..Delivery::default() };
+    Ok(Outcome::new(report, summary::render(&header, &lines, &verdicts), result, to))
 }
 
 /// Reads back the blocks the run wrote, or the ack log acknowledged, or

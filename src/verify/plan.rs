@@ -32,6 +32,9 @@ const DEFAULT_QD: u32 = 32;
 /// [`crate::model::verify::VerifyJob`].
 #[derive(Debug)]
 pub struct VerifyPlan {
+    /// With `--force` on a target that holds data: the line announcing
+    /// what the run destroys, printed before its first write.
+    pub forced: Option<String>,
     pub path: PathBuf,
     pub write: bool,
     /// The run: seed and block size, and where each came from.
@@ -127,12 +130,13 @@ impl VerifyPlan {
             return usage(format!("--size {size}: larger than {} ({existing} bytes)", args.target.display()));
         }
         let mut ack_file = None;
+        let mut forced = None;
         if args.write {
             if size < run.bs {
                 return usage(format!("--size {size}: smaller than the block size {}", run.bs));
             }
             if let Some(t) = &target {
-                t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
+                forced = t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
             }
             if let Some(log) = &args.ack_log {
                 // Opened now, before the target is created or written; the
@@ -142,6 +146,7 @@ impl VerifyPlan {
             }
         }
         Ok(Self {
+            forced,
             path: args.target.clone(),
             write: args.write,
             run,

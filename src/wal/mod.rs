@@ -31,23 +31,49 @@ mod writers;
 pub use args::WalArgs;
 pub use plan::DEFAULT_TARGET;
 
+use std::path::PathBuf;
+
 use crate::{
+    command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
+    fleet::rank::Substitute,
     progress::new_bar,
-    report::{Body, Clock, Delivery, Report, deliver},
+    report::{Body, Clock, Report},
     scratch::Scratch,
     units::human_bytes,
 };
 
-/// Validates `args` as `jdbio wal` would before running (a suite checks
-/// every job first).
-pub fn check(args: &WalArgs) -> Result<(), AppError> {
-    plan::WalPlan::from_args(args).map(drop)
+impl Command for WalArgs {
+    fn check(&self) -> Result<(), AppError> {
+        plan::WalPlan::from_args(self).map(drop)
+    }
+
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        sub.opt_path("TARGET", &mut self.target)?;
+        sub.exports(&mut self.export)?;
+        sub.string("--json", &mut self.output.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        let target = self.target.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_TARGET));
+        let mut plan = OutputPlan::reading(vec![target], &self.output.json);
+        plan.outputs.extend(self.export.outputs());
+        plan
+    }
+
+    fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
+        crate::dryrun::wal(out, self)
+    }
+
+    fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {
+        let plan = plan::WalPlan::from_args(self)?;
+        plan.forced.iter().for_each(|line| run.warn(line));
+        measure_all(self, plan)
+    }
 }
 
-/// Runs `jdbio wal`.
-pub fn run(args: &WalArgs) -> Result<(), AppError> {
-    let plan = plan::WalPlan::from_args(args)?;
+/// Runs `jdbio wal` to its planned end.
+fn measure_all(args: &WalArgs, plan: plan::WalPlan) -> Result<Outcome, AppError> {
     // A profile's directory is cleaned up by the profile run itself.
     let _scratch = (plan.is_default_target && plan.profile.is_none())
         .then(|| Scratch::new(plan::DEFAULT_TARGET, plan.keep));
@@ -74,7 +100,7 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     let mut warnings = summary::durability_warnings(&entries, write_cache.as_deref());
     warnings.extend(device_io::warnings(&entries, write_cache.as_deref()));
     warnings.extend(cpu_wait::warnings(&entries));
-    let summary = match &plan.profile {
+    let mut summary = match &plan.profile {
         Some(p) => {
             let header = format!(
                 "jdbio wal --profile {}: engine=psync, {:.1}s per setting, in {} ({}, write cache: {})",
@@ -108,9 +134,9 @@ pub fn run(args: &WalArgs) -> Result<(), AppError> {
     if let Some(e) = &failure {
         report.end_with_error(e);
     }
-    let to = Delivery { json: plan.json.as_deref(), export: Some(&args.export) };
-    let sink = deliver(&report, to, &summary)?;
-    crate::report::conclude_rows(sink, report.interrupted, failure)
+    let verdict = crate::command::rows_verdict(&mut summary, report.interrupted, failure);
+    let to = Delivery { json: plan.json.clone(), exports: vec![Export::Table(args.export.clone())], ..Delivery::default() };
+    Ok(Outcome::new(report, summary, verdict, to))
 }
 
 /// Runs every (file mode, method) entry of a generic plan in turn, until

@@ -25,6 +25,9 @@ impl FileMode {
 /// [`crate::model::wal::WalJob`].
 #[derive(Debug, Clone)]
 pub struct WalPlan {
+    /// With `--force` on a target that holds data: the line announcing
+    /// what the run destroys, printed before its first write.
+    pub forced: Option<String>,
     pub path: PathBuf,
     pub engine: Engine,
     pub methods: Vec<Method>,
@@ -128,10 +131,12 @@ impl WalPlan {
             }
             size = size.min(t.size_bytes / commit * commit);
         }
-        if let Some(t) = &target {
-            t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?;
-        }
+        let forced = match &target {
+            Some(t) => t.refuse_write_unless_forced(args.force).map_err(AppError::Usage)?,
+            None => None,
+        };
         Ok(WalPlan {
+            forced,
             path,
             engine: crate::io_engine::Engine::from(args.engine),
             methods,

@@ -191,7 +191,8 @@ fn on_threads(
             let thread = std::thread::Builder::new().name(format!("jdbio-wal-{w}")).spawn_scoped(scope, move || {
                 let mut wal = Writers::new(log, method, 1, start);
                 let waited = cpu_wait::this_thread_ns();
-                crate::engine::psync::run(fd.as_fd(), calls, &mut buf, never, &mut wal);
+                let stop = crate::engine::Stop::new(never, crate::interrupt::flag());
+                crate::engine::psync::run(fd.as_fd(), calls, &mut buf, stop, &mut wal);
                 wal.stats.runqueue_wait_ns = cpu_wait::this_thread_ns().zip(waited).map(|(end, start)| end - start);
                 (wal.stats, wal.last_done)
             });

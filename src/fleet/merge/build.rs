@@ -81,7 +81,6 @@ pub fn build(hosts: &[HostRun], agg: &Aggregate, series: Option<Series>) -> Repo
     report.results = results;
     report.cpu = cpu;
     report.duration_s = duration_s;
-    report.rank = None;
     report
 }
 

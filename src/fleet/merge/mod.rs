@@ -22,14 +22,36 @@ pub use args::MergeArgs;
 pub use crate::model::fleet::FleetSection;
 
 use crate::{
+    command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
+    fleet::rank::Substitute,
     gate::settings,
-    report::{Delivery, deliver},
 };
 use crate::model::{Body, Ended, LoadedReport, Rows};
 
+impl Command for MergeArgs {
+    /// The input reports too: the ranks wrote them, `{rank}` in their names
+    /// (`jdbio merge 'r{rank}.json'` reads this rank's, as every command's
+    /// paths are substituted).
+    fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
+        self.reports.iter_mut().try_for_each(|p| sub.path("REPORT", p))?;
+        sub.exports(&mut self.export)?;
+        sub.string("--json", &mut self.json)
+    }
+
+    fn outputs(&self) -> OutputPlan {
+        let mut plan = OutputPlan::reading(self.reports.clone(), &self.json);
+        plan.outputs.extend(self.export.outputs());
+        plan
+    }
+
+    fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {
+        run(self)
+    }
+}
+
 /// Runs `jdbio merge`.
-pub fn run(args: &MergeArgs) -> Result<(), AppError> {
+fn run(args: &MergeArgs) -> Result<Outcome, AppError> {
     refuse_repeats(&args.reports)?;
     let no_rows = |p: &std::path::PathBuf| crate::model::load_with(p, Rows::Each(&mut |_, _| Ok(())));
     let loaded = args.reports.iter().map(no_rows).collect::<Result<Vec<_>, _>>()?;
@@ -64,9 +86,10 @@ pub fn run(args: &MergeArgs) -> Result<(), AppError> {
     let agg = window::aggregate(&hosts, folded.as_ref().map(|f| &f.in_overlap));
     let report = build::build(&hosts, &agg, folded.map(|f| f.series));
     let job = settings::describe(&report);
-    let to = Delivery { json: args.json.as_deref(), export: Some(&args.export) };
-    deliver(&report, to, &render::render(&report, &job))?;
-    Ok(())
+    let summary = render::render(&report, &job);
+    let exports = vec![Export::Table(args.export.clone())];
+    let to = Delivery { json: args.json.clone(), exports, unranked: true, ..Delivery::default() };
+    Ok(Outcome::new(report, summary, Ok(()), to))
 }
 
 /// Refuses a report given twice (its ops would count twice).

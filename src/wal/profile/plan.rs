@@ -84,6 +84,7 @@ pub fn plan(args: &WalArgs, profile: Profile) -> Result<WalPlan, AppError> {
         }
     }
     Ok(WalPlan {
+        forced: None,
         path: dir.clone(),
         engine: Engine::Psync,
         methods: settings.iter().map(|s| s.method).collect(),

@@ -230,7 +230,8 @@ pub fn run(replay: &mut Replay<'_>, files: &mut Files, buf: &mut [u8]) {
                     break;
                 };
                 replay.phase = file;
-                crate::engine::psync::run(fd, crate::engine::psync::Calls::Plain, buf, &never, replay);
+                let stop = crate::engine::Stop::new(&never, crate::interrupt::flag());
+                crate::engine::psync::run(fd, crate::engine::psync::Calls::Plain, buf, stop, replay);
             }
             None => {
                 let result = files.apply(step);
