@@ -8,7 +8,7 @@ use clap::Args;
 use crate::{
     command::{Command, Delivery, Outcome, OutputPlan, Run},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
     report::{Body, Clock, Report},
     target,
 };

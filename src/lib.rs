@@ -20,9 +20,9 @@ macro_rules! cli_only {
 
 cli_only! {
     mod app;
+    pub use app::cli;
     pub mod align_check;
     pub mod bench;
-    pub mod cli;
     pub mod command;
     mod dryrun;
     #[cfg(target_os = "linux")]
@@ -30,6 +30,7 @@ cli_only! {
     mod error;
     pub mod export;
     pub mod fleet;
+    pub mod hosts;
     pub mod gate;
     pub mod info;
     pub mod io;
@@ -43,8 +44,6 @@ cli_only! {
     pub mod report;
     mod schema;
     mod scratch;
-    pub mod shell;
-    pub mod suite;
     pub mod target;
     pub mod stats;
     pub mod units;

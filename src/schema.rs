@@ -7,7 +7,7 @@ use clap::Args;
 use crate::{
     command::{Command, Outcome, OutputPlan, Run},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
 };
 
 /// `jdbio schema`

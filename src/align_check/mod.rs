@@ -17,6 +17,7 @@
 //! `superset`.
 
 mod args;
+mod dry_run;
 mod cases;
 mod kernel;
 mod library;
@@ -33,7 +34,7 @@ use crate::{
     command::{Command, Delivery, Outcome, OutputPlan, Run},
     dio::{AlignedBuf, File},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
     report::{Body, Clock, Report},
     scratch::Scratch,
     target::{self, TargetInfo, TargetKind},
@@ -67,7 +68,7 @@ impl Command for AlignArgs {
     }
 
     fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
-        crate::dryrun::align(out, self)
+        dry_run::text(out, self)
     }
 
     fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {

@@ -7,16 +7,19 @@
 //! ([`deliver`]) and becomes the result `main` maps to an exit code. All of
 //! it runs on one compio runtime, this thread's ([`crate::io::rt`]).
 
+pub mod cli;
 mod deliver;
 mod dispatch;
 mod dry_run;
 mod outputs;
+mod shell;
+mod suite;
 
 use crate::{
-    cli::Cli,
+    app::cli::Cli,
     command::{Run, Sink},
     error::AppError,
-    fleet::rank::{self, Substitute},
+    hosts::rank::{self, Substitute},
     interrupt,
 };
 
@@ -38,7 +41,7 @@ fn run_entered(cli: Cli) -> Result<(), AppError> {
     let plan = command.outputs();
     if cli.dry_run {
         outputs::check(&plan)?;
-        let run = Run { sub: &sub, dispatch: dispatch::command, sink: Sink::Stdout };
+        let run = Run { sub: &sub, sink: Sink::Stdout };
         Sink::Stdout.print(&dry_run::text(command.as_ref(), &run, &plan)?);
         return Ok(());
     }
@@ -46,7 +49,7 @@ fn run_entered(cli: Cli) -> Result<(), AppError> {
     // Dropped on every way out, a panic's unwinding included, so the
     // outputs never written are removed whatever ends the run.
     let mut outputs = outputs::Outputs::prepare(plan)?;
-    let run = Run { sub: &sub, dispatch: dispatch::command, sink };
+    let run = Run { sub: &sub, sink };
     let result = command.execute(&run).and_then(|outcome| deliver::deliver(outcome, &mut outputs, &run));
     drop(outputs);
     match result {

@@ -206,7 +206,7 @@ pub struct BenchArgs {
     /// (2026-11-25T02:20:00Z). Give every host the same T for a common
     /// start; a host past T when ready starts at once, and its report says
     /// by how much it was late.
-    #[arg(long, value_name = "T", value_parser = crate::fleet::start::parse_start_at)]
+    #[arg(long, value_name = "T", value_parser = crate::hosts::start::parse_start_at)]
     pub start_at: Option<u64>,
     #[command(flatten)]
     pub output: crate::report::OutputArgs,

@@ -42,7 +42,7 @@ pub fn run(plan: &Arc<Plan>, stop: Arc<AtomicBool>, start_at: Option<u64>) -> Re
         Stop::Ops(n) => Goal::Ops(n),
     };
     let cpu_before = CpuUsage::now();
-    let (started, started_unix_ns) = (Instant::now(), crate::fleet::start::now_unix_ns());
+    let (started, started_unix_ns) = (Instant::now(), crate::hosts::start::now_unix_ns());
     let live = LiveIops::start(counters.clone(), goal, plan.quiet);
     let handles: Vec<_> = (0..jobs)
         .map(|j| {

@@ -9,6 +9,7 @@
 pub mod args;
 #[cfg(target_os = "linux")]
 mod data;
+mod dry_run;
 pub mod dist;
 #[cfg(target_os = "linux")]
 mod engine;
@@ -41,7 +42,7 @@ pub use args::BenchArgs;
 use crate::{
     command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
     io::layout,
     report::{Body, Report},
     target,
@@ -56,7 +57,7 @@ impl Command for BenchArgs {
         sub.opt_path("TARGET", &mut self.target)?;
         sub.opt_path("--hlog", &mut self.hlog)?;
         sub.opt_path("--hgrm", &mut self.hgrm)?;
-        sub.exports(&mut self.export)?;
+        self.export.substitute(sub)?;
         sub.string("--json", &mut self.output.json)
     }
 
@@ -74,7 +75,7 @@ impl Command for BenchArgs {
     }
 
     fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
-        crate::dryrun::bench(out, self)
+        dry_run::text(out, self)
     }
 
     /// Once planned, every run ends in a report: one that an error or a

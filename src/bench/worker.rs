@@ -68,8 +68,8 @@ pub fn run(spec: WorkerSpec) -> Result<(WorkerStats, Ran), String> {
         }
     }
     spec.barrier.wait();
-    let late_ns = spec.start_at.map(crate::fleet::start::wait_until);
-    let (start, start_unix_ns) = (Instant::now(), crate::fleet::start::now_unix_ns());
+    let late_ns = spec.start_at.map(crate::hosts::start::wait_until);
+    let (start, start_unix_ns) = (Instant::now(), crate::hosts::start::now_unix_ns());
     let mut load = BenchLoad::new(&plan, offsets, spec.ops_budget, start, spec.stop.clone(), spec.progress.clone());
     let ran = ring.run(&mut load).map_err(|e| e.to_string())?;
     load.censor_unstarted(Instant::now());

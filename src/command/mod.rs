@@ -14,7 +14,7 @@ pub use outcome::{Delivery, Export, Outcome, rows_verdict};
 pub use paths::OutputPlan;
 pub use sink::Sink;
 
-use crate::{error::AppError, fleet::rank::Substitute};
+use crate::{error::AppError, hosts::rank::Substitute};
 
 /// One subcommand, as the application runs it.
 pub trait Command {
@@ -50,9 +50,6 @@ pub trait Command {
 pub struct Run<'a> {
     /// `{rank}` and `{host}`, and the rank every report records.
     pub sub: &'a Substitute,
-    /// The command a parsed command line names (a suite runs its jobs
-    /// through it).
-    pub dispatch: fn(crate::cli::Command) -> Box<dyn Command>,
     /// Where human-readable text goes: stderr when an output of the run
     /// took stdout.
     pub sink: Sink,

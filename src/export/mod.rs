@@ -37,6 +37,12 @@ pub struct ExportArgs {
 }
 
 impl ExportArgs {
+    /// Substitutes `{rank}` and `{host}` in `--csv` and `--markdown`.
+    pub fn substitute(&mut self, sub: &crate::hosts::rank::Substitute) -> Result<(), AppError> {
+        sub.string("--csv", &mut self.csv)?;
+        sub.string("--markdown", &mut self.markdown)
+    }
+
     /// `(flag, value)` of each export asked for, for the preflight.
     pub fn outputs(&self) -> Vec<(&'static str, String)> {
         let csv = self.csv.iter().map(|v| ("--csv", v.clone()));

@@ -1,9 +1,5 @@
-//! Many hosts, one histogram. jdbio never coordinates hosts itself: a
-//! launcher (mpirun, srun, a Kubernetes Indexed Job, pdsh) starts one jdbio
-//! per host and states its rank ([`rank`]); jdbio adds what a launcher
-//! cannot: a common start ([`start`])
-//! and an exact merge of the reports ([`merge`]).
+//! `jdbio merge`: the reports of one bench job run on many hosts (each a
+//! rank, see [`crate::hosts`]) added into one fleet report, histograms
+//! exactly.
 
 pub mod merge;
-pub mod rank;
-pub mod start;

@@ -31,7 +31,7 @@ use crate::{
     command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
     export::ExportArgs,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
     report::Clock,
 };
 use crate::model::{Body, Report};

@@ -27,7 +27,7 @@ pub use args::{PlotArgs, Scale};
 use crate::{
     command::{Command, Outcome, OutputPlan, Run},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
 };
 
 impl Command for PlotArgs {

@@ -14,6 +14,7 @@
 //! completed and the error in the `prealloc` section.
 
 mod args;
+mod dry_run;
 mod mode;
 pub(crate) mod plan;
 mod job;
@@ -28,7 +29,7 @@ use std::path::PathBuf;
 use crate::{
     command::{Command, Delivery, Outcome, OutputPlan, Run, rows_verdict},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
     progress::new_bar,
     report::{Body, Clock, Report},
     units::human_bytes,
@@ -48,7 +49,7 @@ impl Command for PreallocArgs {
     }
 
     fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
-        crate::dryrun::prealloc(out, self)
+        dry_run::text(out, self)
     }
 
     fn execute(&self, _run: &Run<'_>) -> Result<Outcome, AppError> {

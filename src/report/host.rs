@@ -6,7 +6,7 @@ impl Host {
     /// Reads the current host.
     pub fn current() -> Self {
         Self {
-            name: crate::fleet::rank::host_name(),
+            name: crate::hosts::rank::host_name(),
             os: std::env::consts::OS.to_string(),
             kernel: kernel_release(),
             cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),

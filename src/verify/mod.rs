@@ -14,6 +14,7 @@
 mod ack_log;
 mod ack_read;
 mod args;
+mod dry_run;
 mod blocks;
 mod identity;
 pub(crate) mod pass;
@@ -36,7 +37,7 @@ use crate::{
     command::{Command, Delivery, Outcome, OutputPlan, Run},
     dio::File,
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
     progress::new_bar,
     report::{Body, Clock, OpResult, Report},
     units::human_bytes,
@@ -62,7 +63,7 @@ impl Command for VerifyArgs {
     }
 
     fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
-        crate::dryrun::verify(out, self)
+        dry_run::text(out, self)
     }
 
     /// Once planned, every run ends in a report: one that an error stops

@@ -17,6 +17,7 @@
 //! run with the rows that completed and the error in the `wal` section.
 
 mod args;
+mod dry_run;
 mod cpu_wait;
 pub mod device_io;
 pub mod engine;
@@ -36,7 +37,7 @@ use std::path::PathBuf;
 use crate::{
     command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
     progress::new_bar,
     report::{Body, Clock, Report},
     scratch::Scratch,
@@ -50,7 +51,7 @@ impl Command for WalArgs {
 
     fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
         sub.opt_path("TARGET", &mut self.target)?;
-        sub.exports(&mut self.export)?;
+        self.export.substitute(sub)?;
         sub.string("--json", &mut self.output.json)
     }
 
@@ -62,7 +63,7 @@ impl Command for WalArgs {
     }
 
     fn dry_run(&self, _run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
-        crate::dryrun::wal(out, self)
+        dry_run::text(out, self)
     }
 
     fn execute(&self, run: &Run<'_>) -> Result<Outcome, AppError> {

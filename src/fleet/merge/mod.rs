@@ -24,7 +24,7 @@ pub use crate::model::fleet::FleetSection;
 use crate::{
     command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
     gate::settings,
 };
 use crate::model::{Body, Ended, LoadedReport, Rows};
@@ -35,7 +35,7 @@ impl Command for MergeArgs {
     /// paths are substituted).
     fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
         self.reports.iter_mut().try_for_each(|p| sub.path("REPORT", p))?;
-        sub.exports(&mut self.export)?;
+        self.export.substitute(sub)?;
         sub.string("--json", &mut self.json)
     }
 

@@ -24,11 +24,11 @@ use std::{
 use clap::{Args, Parser};
 
 use crate::{
-    cli::Cli,
+    app::cli::Cli,
     command::{Command, Delivery, Export, Outcome, OutputPlan, Run},
     error::AppError,
     export::ExportArgs,
-    fleet::rank::{RankArgs, Substitute},
+    hosts::rank::{RankArgs, Substitute},
     report::{Body, Clock, RankRecord, Report},
 };
 
@@ -50,7 +50,7 @@ impl Command for RunArgs {
     /// The suite's own outputs; each job's paths are substituted when it
     /// runs ([`run_job`]).
     fn substitute(&mut self, sub: &Substitute) -> Result<(), AppError> {
-        sub.exports(&mut self.export)?;
+        self.export.substitute(sub)?;
         sub.string("--json", &mut self.output.json)
     }
 
@@ -72,7 +72,7 @@ impl Command for RunArgs {
         let jobs = file::read(&self.suite, &|var| std::env::var(var).ok())?;
         let _ = writeln!(out, "jdbio run {}: {} jobs", self.suite.display(), jobs.len());
         for job in &jobs {
-            let (mut command, rank) = check(job, &self.suite, self.output.quiet, run)?;
+            let (mut command, rank) = check(job, &self.suite, self.output.quiet)?;
             substitute(command.as_mut(), &rank)?;
             let _ = writeln!(out, "job {}: jdbio {}", job.name, job.argv.join(" "));
             command.dry_run(run, out)?;
@@ -88,7 +88,7 @@ impl Command for RunArgs {
 /// Runs `jdbio run`.
 fn execute(args: &RunArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
     let jobs = file::read(&args.suite, &|var| std::env::var(var).ok())?;
-    let parsed = jobs.iter().map(|j| check(j, &args.suite, args.output.quiet, run)).collect::<Result<Vec<_>, _>>()?;
+    let parsed = jobs.iter().map(|j| check(j, &args.suite, args.output.quiet)).collect::<Result<Vec<_>, _>>()?;
     let clock = Clock::start();
     let mut entries = Vec::new();
     let mut failure: Option<AppError> = None;
@@ -166,12 +166,12 @@ fn summary(table: &crate::export::Table, args: &RunArgs, ran: usize, jobs: usize
 /// validates its plan, as `jdbio` would before running it alone; the error
 /// names the suite file and the job. Gives the job's command and its rank
 /// flags.
-fn check(job: &file::Job, suite: &Path, quiet: bool, run: &Run<'_>) -> Result<(Box<dyn Command>, RankArgs), AppError> {
+fn check(job: &file::Job, suite: &Path, quiet: bool) -> Result<(Box<dyn Command>, RankArgs), AppError> {
     let at = |e: String| AppError::Usage(format!("{}:{}: job {}: {e}", suite.display(), job.line, job.name));
     let quiet = quiet.then(|| "--quiet".to_string());
     let argv = std::iter::once("jdbio".to_string()).chain(job.argv.iter().cloned()).chain(quiet);
     let cli = Cli::try_parse_from(argv).map_err(|e| at(e.kind().to_string()))?;
-    let command = (run.dispatch)(cli.command);
+    let command = crate::app::dispatch::command(cli.command);
     command.check().map_err(|e| at(e.to_string()))?;
     Ok((command, cli.rank))
 }
@@ -179,7 +179,7 @@ fn check(job: &file::Job, suite: &Path, quiet: bool, run: &Run<'_>) -> Result<(B
 /// `{rank}` and `{host}` in a job's paths, the rank found as `jdbio` alone
 /// would find it.
 fn substitute(command: &mut dyn Command, rank: &RankArgs) -> Result<(), AppError> {
-    let found = crate::fleet::rank::detect(rank, |v| std::env::var(v).ok()).map_err(AppError::Usage)?;
+    let found = crate::hosts::rank::detect(rank, |v| std::env::var(v).ok()).map_err(AppError::Usage)?;
     command.substitute(&Substitute::new(found))
 }
 

@@ -6,10 +6,10 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
 use crate::{
-    cli::Cli,
+    app::cli::Cli,
     command::{Command, Outcome, OutputPlan, Run},
     error::AppError,
-    fleet::rank::Substitute,
+    hosts::rank::Substitute,
 };
 
 /// `jdbio completions SHELL`

@@ -131,12 +131,6 @@ impl Substitute {
     pub fn opt_path(&self, flag: &str, value: &mut Option<PathBuf>) -> Result<(), AppError> {
         value.as_mut().map_or(Ok(()), |v| self.path(flag, v))
     }
-
-    /// Substitutes in `--csv` and `--markdown`.
-    pub fn exports(&self, export: &mut crate::export::ExportArgs) -> Result<(), AppError> {
-        self.string("--csv", &mut export.csv)?;
-        self.string("--markdown", &mut export.markdown)
-    }
 }
 
 impl From<&Rank> for crate::model::RankRecord {

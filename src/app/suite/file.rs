@@ -31,7 +31,7 @@ use toml::{
     de::{DeTable, DeValue},
 };
 
-use crate::{cli::Cli, error::AppError};
+use crate::{app::cli::Cli, error::AppError};
 
 /// The commands a suite job can run.
 pub const COMMANDS: [&str; 2] = ["bench", "wal"];
@@ -249,7 +249,7 @@ fn expand(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, St
 fn parses(command: &str, words: &[String]) -> Result<(), String> {
     let argv = ["jdbio", command].into_iter().map(String::from).chain(words.iter().cloned());
     Cli::try_parse_from(argv).map(|_| ()).map_err(|e| {
-        let text = crate::cli::one_line(&e);
+        let text = crate::app::cli::one_line(&e);
         let text = text.as_str();
         match e.kind() {
             // "unexpected argument '--qdd' found tip: a similar argument exists: '--qd'"

@@ -19,7 +19,7 @@ pub struct Cli {
     pub command: Command,
     /// --rank and --world (for `{rank}` in paths, and the report).
     #[command(flatten)]
-    pub rank: crate::fleet::rank::RankArgs,
+    pub rank: crate::hosts::rank::RankArgs,
     /// Print the plan (the target and what is on it, the regions that would
     /// be written, the outputs) and exit without any I/O to the target and
     /// without creating any file.
@@ -49,13 +49,13 @@ pub enum Command {
     /// Add the reports of one bench job run on many hosts into one fleet report.
     Merge(crate::fleet::merge::MergeArgs),
     /// Run a suite of bench and wal jobs from a TOML file into one report.
-    Run(crate::suite::RunArgs),
+    Run(crate::app::suite::RunArgs),
     /// Print the JSON Schema of the report every subcommand writes (jdbio.report/2).
     Schema(crate::schema::SchemaArgs),
     /// Print a shell completion script (e.g. `jdbio completions bash > /etc/bash_completion.d/jdbio`).
-    Completions(crate::shell::CompletionsArgs),
+    Completions(crate::app::shell::CompletionsArgs),
     /// Print the man page (roff) for jdbio or one subcommand (`jdbio man | man -l -`).
-    Man(crate::shell::ManArgs),
+    Man(crate::app::shell::ManArgs),
 }
 
 /// A clap error as one line, naming the flag: its message without the
