@@ -30,6 +30,7 @@ mod faultfs_selftest;
 mod fleet_cli;
 mod gate_cli;
 mod guard_cli;
+mod import_layers;
 mod info_cli;
 mod layout_cli;
 mod outputs_cli;
