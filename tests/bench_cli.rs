@@ -349,3 +349,20 @@ fn buffered_writes_reach_the_file_and_read_back_verified_both_ways() {
         assert_eq!(read["verify"]["bad"], serde_json::json!({}), "--io {io} --engine {engine}: {}", read["verify"]);
     }
 }
+
+#[test]
+fn the_reported_peak_rss_is_jdbios_own_not_its_parents() {
+    // This test process holds 256 MiB when it starts jdbio: Linux's
+    // ru_maxrss would carry that peak across fork and exec into jdbio's.
+    let ballast = vec![1u8; 256 << 20];
+    let dir = scratch();
+    let out = jdbio(dir.path())
+        .args(["bench", "t.dat", "--size", "4m", "--ops", "200", "--qd", "4", "-q", "--json", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rss = report["cpu"]["max_rss_bytes"].as_u64().unwrap();
+    assert!(rss > 0 && rss < 128 << 20, "jdbio's peak RSS {rss} bytes (the parent held {} MiB)", ballast.len() >> 20);
+    drop(ballast);
+}

@@ -30,6 +30,7 @@ pub struct CpuUsage {
     pub sys_s: f64,
     /// Voluntary plus involuntary context switches.
     pub ctx_switches: u64,
-    /// The process's peak resident set size so far (getrusage ru_maxrss).
+    /// jdbio's own peak resident set size so far (Linux: VmHWM; elsewhere
+    /// getrusage ru_maxrss).
     pub max_rss_bytes: u64,
 }

@@ -43,8 +43,18 @@ pub fn process_usage() -> io::Result<Usage> {
         user: time(ru.ru_utime),
         system: time(ru.ru_stime),
         context_switches: (ru.ru_nvcsw + ru.ru_nivcsw) as u64,
-        max_rss_bytes: ru.ru_maxrss as u64 * rss_unit,
+        max_rss_bytes: own_peak_rss().unwrap_or(ru.ru_maxrss as u64 * rss_unit),
     })
+}
+
+/// This program's own peak RSS: `VmHWM` of /proc/self/status, in bytes.
+/// (Linux's ru_maxrss carries the peak of the process that forked this one
+/// across exec, so a jdbio started by a large parent reported the parent's.)
+fn own_peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Bytes of physical memory (sysconf `_SC_PHYS_PAGES` x `_SC_PAGESIZE`),
