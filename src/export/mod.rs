@@ -49,11 +49,6 @@ impl ExportArgs {
         csv.chain(self.markdown.iter().map(|v| ("--markdown", v.clone()))).collect()
     }
 
-    /// True when an export goes to stdout (then the summary goes to stderr).
-    pub fn to_stdout(&self) -> bool {
-        self.csv.as_deref() == Some("-") || self.markdown.as_deref() == Some("-")
-    }
-
     /// `(flag, dest, text)` of each export asked for of `report`, in the
     /// order they are written (CSV, then markdown).
     pub fn render<'a>(&'a self, report: &Report) -> Result<Vec<(&'static str, &'a str, String)>, AppError> {
