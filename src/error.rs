@@ -1,5 +1,6 @@
 //! What a command can end with besides success, and the exit code of each:
-//! 1 the check ran and failed, 2 bad input or an I/O error, 128 + the
+//! 1 the check ran and failed, 2 bad input or an I/O error, 3 a gate that
+//! could not decide (too few repetitions or too much noise), 128 + the
 //! signal's number when interrupted (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
 
 /// A command's failure. The message is one line and names the flag, path or
@@ -15,6 +16,9 @@ pub enum AppError {
     /// The command ran and its check failed (verify, gate, align).
     #[error("{0}")]
     CheckFailed(String),
+    /// The gate could not tell a change from noise: never a pass.
+    #[error("{0}")]
+    Inconclusive(String),
     /// Stopped by SIGINT, SIGTERM or SIGHUP after writing the partial report.
     #[error("interrupted by {}", crate::interrupt::signal_name().unwrap_or("a signal"))]
     Interrupted,
@@ -26,6 +30,7 @@ impl AppError {
         match self {
             AppError::Usage(_) | AppError::Io(_) => 2,
             AppError::CheckFailed(_) => 1,
+            AppError::Inconclusive(_) => 3,
             AppError::Interrupted => crate::interrupt::exit_code(),
         }
     }

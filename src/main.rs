@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             match e {
-                jdbio::AppError::Interrupted => eprintln!("jdbio: {e}"),
+                jdbio::AppError::Interrupted | jdbio::AppError::Inconclusive(_) => eprintln!("jdbio: {e}"),
                 _ => eprintln!("jdbio: error: {e}"),
             }
             ExitCode::from(e.exit_code())

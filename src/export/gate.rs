@@ -4,15 +4,18 @@
 use super::{Cell, Column, Table};
 use crate::model::gate::Outcome;
 
-const COLUMNS: [Column; 9] = [
+const COLUMNS: [Column; 12] = [
     Column::plain("op", "op"),
     Column::plain("metric", "metric"),
     Column::plain("unit", "unit"),
     Column::scaled("baseline", "baseline", 1.0, 1),
     Column::scaled("current", "current", 1.0, 1),
     Column::scaled("change_pct", "change [%]", 1.0, 1),
+    Column::scaled("interval_low_pct", "interval low [%]", 1.0, 1),
+    Column::scaled("interval_high_pct", "interval high [%]", 1.0, 1),
     Column::scaled("limit_pct", "limit [%]", 1.0, 0),
-    Column::plain("beyond_spread", "beyond spread"),
+    Column::scaled("detectable_pct", "detectable [%]", 1.0, 1),
+    Column::plain("needed_repetitions", "needed repetitions"),
     Column::plain("verdict", "verdict"),
 ];
 
@@ -30,8 +33,11 @@ pub fn table(outcome: &Outcome) -> Table {
                 Cell::Num(r.baseline),
                 Cell::Num(r.current),
                 Cell::of(r.change_pct),
+                Cell::of(r.interval_pct.map(|[lo, _]| lo)),
+                Cell::of(r.interval_pct.map(|[_, hi]| hi)),
                 Cell::Num(r.limit_pct),
-                r.beyond_spread.map_or(Cell::Empty, |b| Cell::Text(b.to_string())),
+                Cell::of(r.detectable_pct),
+                Cell::Text(r.needed_repetitions.to_string()),
                 Cell::Text(r.verdict.key().into()),
             ]
         })

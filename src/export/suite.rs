@@ -2,14 +2,16 @@
 //! job, per job and (sync method, file mode) for a wal job, with the same
 //! headline numbers for both (a wal row's IOPS are commits per second and
 //! its latency the commit latency); a job that left no report keeps a row
-//! with its error.
+//! with its error. A suite run in rounds has a row per round, each job's
+//! rounds together.
 
 use super::{Cell, Column, Table, percentile};
 use crate::model::Percentile;
 use crate::model::{Body, LatencySummary, suite::SuiteSection};
 
-const COLUMNS: [Column; 11] = [
+const COLUMNS: [Column; 12] = [
     Column::plain("job", "job"),
+    Column::plain("round", "round"),
     Column::plain("command", "command"),
     Column::plain("op", "op"),
     Column::plain("ops", "ops"),
@@ -22,18 +24,32 @@ const COLUMNS: [Column; 11] = [
     Column::plain("status", "status"),
 ];
 
-/// The table of a suite report.
 /// The table of a suite report's `suite` section.
 pub fn table(suite: &SuiteSection) -> Table {
     let mut rows = Vec::new();
+    // Each job's rounds together, the jobs in the order they first ran.
+    let mut order: Vec<&str> = Vec::new();
     for job in &suite.jobs {
+        if !order.contains(&job.name.as_str()) {
+            order.push(&job.name);
+        }
+    }
+    let grouped = order.iter().flat_map(|name| suite.jobs.iter().filter(move |j| j.name == *name));
+    for job in grouped {
         let report = job.report.as_deref();
         let status = match &job.error {
             Some(e) => Cell::Text(format!("failed: {e}")),
             None if report.is_some_and(|r| r.interrupted) => Cell::Text("interrupted".into()),
             None => Cell::Text("ok".into()),
         };
-        let lead = |op: String| vec![Cell::Text(job.name.clone()), Cell::Text(job.command.clone()), Cell::Text(op)];
+        let lead = |op: String| {
+            vec![
+                Cell::Text(job.name.clone()),
+                Cell::Text(job.round.to_string()),
+                Cell::Text(job.command.clone()),
+                Cell::Text(op),
+            ]
+        };
         let before = rows.len();
         for (op, res) in report.map(|r| &r.results).into_iter().flatten() {
             let mut row = lead(op.clone());

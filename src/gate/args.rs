@@ -7,7 +7,7 @@ use clap::Args;
 
 /// Under `jdbio gate -h`.
 const AFTER_SHORT_HELP: &str =
-    "See --help for the metrics, their default limits and how the spread of repetitions is used.";
+    "See --help for the metrics, their default limits and how repetitions decide.";
 
 /// How the gate decides, under `jdbio gate --help`.
 const AFTER_LONG_HELP: &str = "\
@@ -22,19 +22,19 @@ For a jdbio wal report, each measured (sync method, file mode) is an op kind,
 e.g. 'fdatasync overwrite': iops is commits per second, bw the bytes committed
 per second, p50/p99/p99.9 the commit latency (write plus sync); wal reports
 state no CPU per I/O.
-A metric whose change is worse than its limit regresses (exactly at the limit
-passes); one that is better by more than its limit is 'improved'.
-
-Noise: when both reports were made with `jdbio bench --repeat N` (N >= 2), the
-gate also asks whether the difference exceeds the spread of the repetitions.
-The current run is beyond noise on a metric when its whole range of repetition
-values is worse than the baseline's whole range (for IOPS: the best current
-repetition is below the worst baseline repetition; for a latency: the best
-current repetition is above the worst baseline one). By default a metric over
-its limit fails only when it is also beyond noise; otherwise its verdict is
-'within noise' and the gate passes (an improvement likewise counts only beyond
-noise). --ignore-spread fails on the limit alone. Without repetitions on both
-sides the limit alone decides, and the output says so ('no repetitions').
+Each metric is decided from its per-repetition values on both sides (bench
+--repeat N, or a suite's run --rounds N; a single run is one value): the
+change is the median of every ratio of a current value to a baseline value
+(Hodges-Lehmann), with its exact 95% interval (the one that inverts the
+Mann-Whitney test; no normality assumed). A metric is
+  regression    the whole interval is worse and the change beyond the limit
+  improvement   the whole interval is better and the change beyond the limit
+  pass          the interval's worst end is within the limit
+  inconclusive  otherwise: too much noise, or too few repetitions (an
+                interval needs 4 a side; a single run never decides)
+Each row also states the smallest change these repetitions could detect
+(80% power) and, for an inconclusive one, the repetitions a side that would
+detect a change at the limit.
 
 The reports must come from the same command and job. Bench: job.mode,
 job.read_pct (--rwmix), job.bs, job.qd, job.jobs, job.dist, job.size,
@@ -44,13 +44,16 @@ job.warm and
 target.kind. Wal: job.methods,
 job.file_modes, job.writers, job.batch, job.bs and target.kind (when both
 state it). Otherwise the gate refuses (exit 2) and names each difference,
-unless --allow-mismatch. A different CPU model, kernel, device model or
-filesystem, or a different run length (bench job.stop and job.ramp, wal
-job.time and job.size), is a warning.
+unless --allow-mismatch. A different run length (bench job.stop and job.ramp, wal
+job.time and job.size), is a warning. The machine and device must match
+too: host.name, host.cpu_model, host.kernel, target.path, target.model and
+target.filesystem (each when both state it); a baseline made elsewhere is
+refused (exit 2) naming each difference, unless --allow-other-host.
 
 Two suite reports (`jdbio run --json`) are gated job by job: jobs are matched
 by name and each pair is judged as above, its rows named after the job
-('randread-4k-qd1 read p99'). A job only one suite has, or one that failed or
+('randread-4k-qd1 read p99'); with --rounds each round of a job is one
+repetition. A job only one suite has, or one that failed or
 left no report, is refused (exit 2).
 
 The gate judges only what was measured on both sides: a report with no
@@ -58,10 +61,12 @@ results, an op kind with zero ops (headline or any repetition) or a wal entry
 with zero commits, an op kind or CPU per I/O that only one report has, and an
 interrupted run are refused (exit 2, always, --allow-mismatch or not).
 
-Exit codes: 0 pass, 1 regression, 2 unusable input (a missing or unreadable
-file, one over 64 MiB, not JSON, not a jdbio report, an unknown schema
-version, not a bench or wal report, an interrupted or empty run, mismatched
-settings, a bad flag).";
+Exit codes: 0 pass (every metric passed or improved), 1 regression (any
+metric), 3 inconclusive (no regression, but a metric undecided: never a
+pass), 2 unusable input (a missing or unreadable file, one over 64 MiB, not
+JSON, not a jdbio report, an unknown schema version, not a bench or wal
+report, an interrupted or empty run, mismatched settings, another machine, a
+bad flag).";
 
 /// `jdbio gate --baseline BASE.json CURRENT.json`
 #[derive(Debug, Args)]
@@ -82,14 +87,15 @@ pub struct GateArgs {
     /// p99.9, cpu_per_io), e.g. `--max-rise p99=30%`. Repeatable.
     #[arg(long, value_name = "NAME=PCT")]
     pub max_rise: Vec<String>,
-    /// Fail on the limit alone, even when the difference is within the spread
-    /// of the repetitions.
-    #[arg(long)]
-    pub ignore_spread: bool,
     /// Compare reports whose job settings or target kind differ (each
     /// difference becomes a warning instead of exit 2).
     #[arg(long)]
     pub allow_mismatch: bool,
+    /// Compare a baseline made on another machine or device (host, CPU,
+    /// kernel, target path, device model, filesystem): each difference
+    /// becomes a warning instead of exit 2.
+    #[arg(long)]
+    pub allow_other_host: bool,
     /// Write the verdicts as GitHub-flavoured markdown (for a CI comment or a
     /// job summary) to FILE, or to stdout with `-`; bare `--markdown` prints
     /// it instead of the plain table.

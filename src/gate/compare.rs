@@ -1,14 +1,11 @@
-//! The verdicts: each metric's change against its limit and, where both
-//! reports carry at least two repetitions, against the spread of those
-//! repetitions.
-//!
-//! A change worse than the limit is `regressed`, unless the repetitions'
-//! ranges overlap (the difference is within noise) and `--ignore-spread` was
-//! not given: then it is `within noise` and does not fail the gate. A change
-//! better than the limit is `improved` under the same rule; anything else is
-//! `ok`. A change is "beyond spread" when the ranges do not overlap and the
-//! current range lies on the side the headline value moved to: every current
-//! repetition is worse (or better) than every baseline one.
+//! The verdicts: each metric's per-repetition values on both sides go to
+//! [`crate::stats::decide`], which estimates the change (the median ratio
+//! of a current value to a baseline value) with its exact 95% interval and
+//! calls a `regression` only when the whole interval is worse and the
+//! estimate is beyond the metric's limit (`improvement` the other way);
+//! `pass` when the interval rules out any worsening beyond the limit;
+//! `inconclusive` otherwise, or with too few repetitions for an interval
+//! (a single run on either side is always inconclusive).
 
 use std::collections::BTreeSet;
 
@@ -18,23 +15,21 @@ use super::{
     limits::Limits,
     metrics::{Bad, Extracted, Metric},
 };
+use crate::stats::decide::{self, Better, Rule};
+
+/// The interval's confidence and the power the detectable change is stated
+/// at.
+pub const CONFIDENCE: f64 = 0.95;
+pub const POWER: f64 = 0.8;
 
 impl Verdict {
-    /// The verdict as the JSON and the CSV name it.
+    /// The verdict as the JSON, the CSV and the table name it.
     pub fn key(self) -> &'static str {
         match self {
-            Verdict::WithinNoise => "within_noise",
-            other => other.word(),
-        }
-    }
-
-    /// The word in the table.
-    pub fn word(self) -> &'static str {
-        match self {
-            Verdict::Ok => "ok",
-            Verdict::Improved => "improved",
-            Verdict::Regressed => "regressed",
-            Verdict::WithinNoise => "within noise",
+            Verdict::Pass => "pass",
+            Verdict::Regression => "regression",
+            Verdict::Improvement => "improvement",
+            Verdict::Inconclusive => "inconclusive",
         }
     }
 }
@@ -47,11 +42,6 @@ impl Row {
             None => self.metric.label().to_string(),
         }
     }
-}
-
-/// True when both reports carry enough repetitions to judge the spread.
-pub fn spread_known(base: &Extracted, cur: &Extracted) -> bool {
-    base.reps.len() >= 2 && cur.reps.len() >= 2
 }
 
 /// What one report measures and the other does not: an op kind, or CPU per
@@ -77,18 +67,12 @@ pub fn one_sided(base: &Extracted, cur: &Extracted) -> Vec<String> {
 /// Compares every metric found in both reports (see [`one_sided`] for the
 /// rest); `notes` receives a line when neither states CPU per I/O where
 /// such reports should.
-pub fn compare(
-    base: &Extracted,
-    cur: &Extracted,
-    limits: &Limits,
-    ignore_spread: bool,
-    notes: &mut Vec<String>,
-) -> Vec<Row> {
+pub fn compare(base: &Extracted, cur: &Extracted, limits: &Limits, notes: &mut Vec<String>) -> Vec<Row> {
     let mut rows = Vec::new();
     for op in base.main.ops.keys().filter(|op| cur.main.ops.contains_key(*op)) {
-        rows.extend(Metric::PER_OP.into_iter().filter_map(|m| row(base, cur, Some(op), m, limits, ignore_spread)));
+        rows.extend(Metric::PER_OP.into_iter().filter_map(|m| row(base, cur, Some(op), m, limits)));
     }
-    match row(base, cur, None, Metric::CpuPerIo, limits, ignore_spread) {
+    match row(base, cur, None, Metric::CpuPerIo, limits) {
         Some(r) => rows.push(r),
         None if base.states_cpu || cur.states_cpu => {
             notes.push("cpu per I/O: in neither report (bench.cpu_per_io_ns); not compared".into())
@@ -99,73 +83,71 @@ pub fn compare(
 }
 
 /// The row for `metric` of `op`, or None when a report lacks the value.
-fn row(
-    base: &Extracted,
-    cur: &Extracted,
-    op: Option<&str>,
-    metric: Metric,
-    limits: &Limits,
-    ignore: bool,
-) -> Option<Row> {
-    let (b, c) = (base.main.get(op, metric)?, cur.main.get(op, metric)?);
-    let range = |e: &Extracted| -> Option<[f64; 2]> {
-        let vals: Option<Vec<f64>> = e.reps.iter().map(|r| r.get(op, metric)).collect();
-        let vals = vals?;
-        let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
-        let max = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        Some([min, max])
-    };
-    let (b_range, c_range) = if spread_known(base, cur) { (range(base), range(cur)) } else { (None, None) };
-    let change = change_pct(b, c);
-    // Beyond the spread: the current range lies wholly on the side the
-    // headline value moved to.
-    let beyond = match (b_range, c_range) {
-        (Some(br), Some(cr)) => Some((change > 0.0 && cr[0] > br[1]) || (change < 0.0 && cr[1] < br[0])),
-        _ => None,
-    };
+fn row(base: &Extracted, cur: &Extracted, op: Option<&str>, metric: Metric, limits: &Limits) -> Option<Row> {
+    let (b, c) = (base.values(op, metric)?, cur.values(op, metric)?);
     let limit = limits.pct(metric);
-    // How much worse, in percent of the baseline (negative: better).
-    let worse = match metric.bad() {
-        Bad::Drop => -change,
-        Bad::Rise => change,
+    let better = match metric.bad() {
+        Bad::Drop => Better::Higher,
+        Bad::Rise => Better::Lower,
     };
-    let counts = beyond.is_none_or(|beyond| beyond || ignore);
-    let verdict = if worse > limit {
-        if counts { Verdict::Regressed } else { Verdict::WithinNoise }
-    } else if -worse > limit && counts {
-        Verdict::Improved
-    } else {
-        Verdict::Ok
-    };
+    let rule = Rule { limit: limit / 100.0, alpha: 1.0 - CONFIDENCE, power: POWER };
+    let pct = |f: f64| f * 100.0;
+    let fewest = decide::fewest_for_interval(rule.alpha);
+    let (change_pct, interval_pct, detectable_pct, needed_repetitions, verdict) =
+        match decide::decide(&b, &c, better, rule) {
+            Ok(d) => {
+                // With one value on a side there is no spread to go by.
+                let spread_known = b.len() >= 2 && c.len() >= 2;
+                (
+                    Some(pct(d.change)),
+                    d.interval.map(|[lo, hi]| [pct(lo), pct(hi)]),
+                    spread_known.then(|| pct(d.detectable)),
+                    if spread_known { d.needed } else { fewest },
+                    Verdict::from(d.verdict),
+                )
+            }
+            // A value of 0 on either side: no ratio, nothing to decide on.
+            Err(_) => (None, None, None, fewest, Verdict::Inconclusive),
+        };
     Some(Row {
         op: op.map(str::to_string),
         metric,
         unit: metric.unit(),
-        baseline: b,
-        current: c,
-        change_pct: change.is_finite().then_some(change),
+        baseline: median(&b),
+        current: median(&c),
+        change_pct,
+        interval_pct,
+        detectable_pct,
+        needed_repetitions,
         limit_pct: match metric.bad() {
             Bad::Drop => -limit,
             Bad::Rise => limit,
         },
         direction: metric.bad(),
-        baseline_range: b_range,
-        current_range: c_range,
-        beyond_spread: beyond,
+        baseline_values: b,
+        current_values: c,
         verdict,
     })
 }
 
-/// The change from `b` to `c` in percent of `b`; infinite when `b` is 0 and
-/// `c` is not.
-fn change_pct(b: f64, c: f64) -> f64 {
-    if b == c {
-        0.0
-    } else if b == 0.0 {
-        f64::INFINITY.copysign(c)
-    } else {
-        (c - b) / b * 100.0
+impl From<decide::Verdict> for Verdict {
+    fn from(v: decide::Verdict) -> Self {
+        match v {
+            decide::Verdict::Pass => Verdict::Pass,
+            decide::Verdict::Regression => Verdict::Regression,
+            decide::Verdict::Improvement => Verdict::Improvement,
+            decide::Verdict::Inconclusive => Verdict::Inconclusive,
+        }
     }
+}
+
+/// The median (the mean of the middle two for an even count); `v` is not
+/// empty.
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let mid = s.len() / 2;
+    if s.len() % 2 == 1 { s[mid] } else { (s[mid - 1] + s[mid]) / 2.0 }
 }
 
 #[cfg(test)]
@@ -175,103 +157,85 @@ mod tests {
     use super::*;
     use crate::gate::metrics::Values;
 
-    /// A report with one op kind "read" whose metrics all equal `v`, with
-    /// one repetition per entry of `reps`.
-    fn ext(v: f64, reps: &[f64]) -> Extracted {
+    /// A report with one op kind "read" whose metrics all take the values
+    /// `reps`, one repetition each.
+    fn ext(reps: &[f64]) -> Extracted {
         let values = |v: f64| Values {
             ops: BTreeMap::from([("read".to_string(), Metric::PER_OP.into_iter().map(|m| (m, v)).collect())]),
             cpu_per_io: Some(v),
         };
-        Extracted { main: values(v), reps: reps.iter().map(|&r| values(r)).collect(), states_cpu: true }
+        Extracted { main: values(reps[0]), reps: reps.iter().map(|&r| values(r)).collect(), states_cpu: true }
     }
 
-    fn verdicts(base: &Extracted, cur: &Extracted, ignore: bool) -> Vec<(String, Verdict)> {
+    fn verdicts(base: &Extracted, cur: &Extracted) -> Vec<(String, Verdict)> {
         let limits = Limits::from_flags(&[], &[]).unwrap();
-        compare(base, cur, &limits, ignore, &mut Vec::new()).iter().map(|r| (r.label(), r.verdict)).collect()
+        compare(base, cur, &limits, &mut Vec::new()).iter().map(|r| (r.label(), r.verdict)).collect()
     }
 
     fn verdict_of(rows: &[(String, Verdict)], label: &str) -> Verdict {
         rows.iter().find(|(l, _)| l == label).unwrap().1
     }
 
+    /// Five values around `center`, 2% apart.
+    fn five(center: f64) -> Vec<f64> {
+        [-0.04, -0.02, 0.0, 0.02, 0.04].iter().map(|d| center * (1.0 + d)).collect()
+    }
+
     #[test]
-    fn identical_reports_pass() {
-        let rows = verdicts(&ext(1000.0, &[]), &ext(1000.0, &[]), false);
+    fn identical_repetitions_pass() {
+        let rows = verdicts(&ext(&five(1000.0)), &ext(&five(1000.0)));
         assert_eq!(rows.len(), 6);
-        assert!(rows.iter().all(|(_, v)| *v == Verdict::Ok));
+        assert!(rows.iter().all(|(_, v)| *v == Verdict::Pass), "{rows:?}");
+    }
+
+    #[test]
+    fn a_single_run_is_inconclusive_however_large_the_change() {
+        let rows = verdicts(&ext(&[1000.0]), &ext(&[300.0]));
+        assert!(rows.iter().all(|(_, v)| *v == Verdict::Inconclusive), "{rows:?}");
+        let limits = Limits::from_flags(&[], &[]).unwrap();
+        let r = &compare(&ext(&[1000.0]), &ext(&[300.0]), &limits, &mut Vec::new())[0];
+        assert_eq!((r.detectable_pct, r.needed_repetitions, r.interval_pct), (None, 4, None));
+        assert!((r.change_pct.unwrap() + 70.0).abs() < 1e-9);
     }
 
     #[test]
     fn limits_per_direction() {
-        // Everything 30% higher: throughput improved, latency regressed
-        // (p99.9's limit is 50%: ok).
-        let rows = verdicts(&ext(1000.0, &[]), &ext(1300.0, &[]), false);
-        assert_eq!(verdict_of(&rows, "read iops"), Verdict::Improved);
-        assert_eq!(verdict_of(&rows, "read bw"), Verdict::Improved);
-        assert_eq!(verdict_of(&rows, "read p50"), Verdict::Regressed);
-        assert_eq!(verdict_of(&rows, "read p99"), Verdict::Regressed);
-        assert_eq!(verdict_of(&rows, "read p99.9"), Verdict::Ok);
-        assert_eq!(verdict_of(&rows, "cpu per I/O"), Verdict::Regressed);
-        // Exactly at the limit is within it.
-        let rows = verdicts(&ext(1000.0, &[]), &ext(900.0, &[]), false);
-        assert_eq!(verdict_of(&rows, "read iops"), Verdict::Ok);
+        // Everything 30% higher, clearly: throughput improved, latency
+        // regressed, p99.9 within its +50% limit.
+        let rows = verdicts(&ext(&five(1000.0)), &ext(&five(1300.0)));
+        assert_eq!(verdict_of(&rows, "read iops"), Verdict::Improvement);
+        assert_eq!(verdict_of(&rows, "read bw"), Verdict::Improvement);
+        assert_eq!(verdict_of(&rows, "read p50"), Verdict::Regression);
+        assert_eq!(verdict_of(&rows, "read p99"), Verdict::Regression);
+        assert_eq!(verdict_of(&rows, "read p99.9"), Verdict::Pass);
+        assert_eq!(verdict_of(&rows, "cpu per I/O"), Verdict::Regression);
     }
 
     #[test]
-    fn overlapping_repetitions_are_noise() {
-        let base = ext(1000.0, &[950.0, 1000.0, 1100.0]);
-        let cur = ext(800.0, &[700.0, 800.0, 960.0]);
-        let rows = verdicts(&base, &cur, false);
-        assert_eq!(verdict_of(&rows, "read iops"), Verdict::WithinNoise);
-        assert_eq!(verdict_of(&rows, "read p99"), Verdict::Ok);
-        let rows = verdicts(&base, &cur, true);
-        assert_eq!(verdict_of(&rows, "read iops"), Verdict::Regressed);
-    }
-
-    #[test]
-    fn disjoint_repetitions_are_beyond_noise() {
-        let base = ext(1000.0, &[950.0, 1000.0, 1100.0]);
-        let cur = ext(800.0, &[700.0, 800.0, 940.0]);
+    fn a_row_states_its_values_and_figures() {
         let limits = Limits::from_flags(&[], &[]).unwrap();
-        let rows = compare(&base, &cur, &limits, false, &mut Vec::new());
-        assert_eq!(rows[0].verdict, Verdict::Regressed);
-        assert_eq!(rows[0].beyond_spread, Some(true));
-        assert_eq!(rows[0].baseline_range, Some([950.0, 1100.0]));
-        assert_eq!(rows[0].current_range, Some([700.0, 940.0]));
-        assert_eq!(rows[0].change_pct, Some(-20.0));
-        assert_eq!(rows[0].limit_pct, -10.0);
+        let rows = compare(&ext(&five(1000.0)), &ext(&five(800.0)), &limits, &mut Vec::new());
+        let r = &rows[0];
+        assert_eq!((r.metric, r.verdict), (Metric::Iops, Verdict::Regression));
+        assert_eq!((r.baseline, r.current), (1000.0, 800.0));
+        assert_eq!(r.baseline_values, five(1000.0));
+        assert!((r.change_pct.unwrap() + 20.0).abs() < 1e-9, "{r:?}");
+        let [lo, hi] = r.interval_pct.unwrap();
+        assert!(lo < -20.0 && -20.0 < hi && hi < 0.0, "{r:?}");
+        assert!(r.detectable_pct.unwrap() > 0.0 && r.detectable_pct.unwrap() < 10.0, "{r:?}");
+        assert_eq!(r.limit_pct, -10.0);
     }
 
     #[test]
-    fn beyond_spread_follows_the_direction_of_the_change() {
-        // A headline value outside its own repetitions' range (a hand-edited
-        // report): the disjoint ranges point the other way, so not beyond.
-        let base = ext(1000.0, &[950.0, 1100.0]);
-        let cur = ext(800.0, &[1200.0, 1300.0]);
-        let limits = Limits::from_flags(&[], &[]).unwrap();
-        let rows = compare(&base, &cur, &limits, false, &mut Vec::new());
-        assert_eq!((rows[0].beyond_spread, rows[0].verdict), (Some(false), Verdict::WithinNoise));
-    }
-
-    #[test]
-    fn one_sided_repetitions_leave_the_limit_alone() {
-        let rows = verdicts(&ext(1000.0, &[950.0, 1100.0]), &ext(800.0, &[]), false);
-        assert_eq!(verdict_of(&rows, "read iops"), Verdict::Regressed);
-    }
-
-    #[test]
-    fn zero_baseline() {
-        assert_eq!(change_pct(0.0, 0.0), 0.0);
-        assert_eq!(change_pct(0.0, 5.0), f64::INFINITY);
-        let rows = verdicts(&ext(0.0, &[]), &ext(5.0, &[]), false);
-        assert_eq!(verdict_of(&rows, "read iops"), Verdict::Improved);
-        assert_eq!(verdict_of(&rows, "read p99"), Verdict::Regressed);
+    fn a_zero_value_is_inconclusive() {
+        let rows = verdicts(&ext(&[0.0, 0.0, 0.0, 0.0]), &ext(&five(5.0)));
+        assert_eq!(verdict_of(&rows, "read iops"), Verdict::Inconclusive);
     }
 
     #[test]
     fn what_one_report_measures_alone_is_named() {
-        let base = ext(1000.0, &[]);
-        let mut cur = ext(1000.0, &[]);
+        let base = ext(&[1000.0]);
+        let mut cur = ext(&[1000.0]);
         assert!(one_sided(&base, &cur).is_empty());
         let write = cur.main.ops["read"].clone();
         cur.main.ops.insert("write".into(), write);

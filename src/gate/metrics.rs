@@ -141,6 +141,36 @@ pub struct Extracted {
     pub states_cpu: bool,
 }
 
+impl Extracted {
+    /// The values of `metric` for `op`, one per repetition (the headline
+    /// value alone for a run without); None when a repetition lacks it.
+    pub fn values(&self, op: Option<&str>, metric: Metric) -> Option<Vec<f64>> {
+        if self.reps.is_empty() {
+            return Some(vec![self.main.get(op, metric)?]);
+        }
+        self.reps.iter().map(|r| r.get(op, metric)).collect()
+    }
+
+    /// How many repetitions the values have (1 for a single run).
+    pub fn repetitions(&self) -> usize {
+        self.reps.len().max(1)
+    }
+}
+
+/// Reads the metrics of one job run in rounds (a suite's `--rounds`), each
+/// round one repetition: its headline values. One round is [`extract`].
+pub fn extract_rounds(rounds: &[Loaded]) -> Result<Extracted, AppError> {
+    let each = rounds.iter().map(extract).collect::<Result<Vec<_>, _>>()?;
+    match each.len() {
+        1 => Ok(each.into_iter().next().expect("one round")),
+        _ => Ok(Extracted {
+            main: each[0].main.clone(),
+            states_cpu: each[0].states_cpu,
+            reps: each.into_iter().map(|e| e.main).collect(),
+        }),
+    }
+}
+
 /// Reads the metrics of `report`; a `results` with no op kind, an op
 /// kind with zero ops (in the headline or in any repetition), and a
 /// percentile the report lacks are exit 2 naming the file and the key: a
@@ -249,7 +279,7 @@ mod tests {
             assert_eq!(serde_json::to_value(m.unit()).unwrap(), m.unit().key());
         }
         use super::super::compare::Verdict;
-        for v in [Verdict::Ok, Verdict::Improved, Verdict::Regressed, Verdict::WithinNoise] {
+        for v in [Verdict::Pass, Verdict::Regression, Verdict::Improvement, Verdict::Inconclusive] {
             assert_eq!(serde_json::to_value(v).unwrap(), v.key());
         }
     }

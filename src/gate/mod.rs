@@ -7,11 +7,13 @@
 //! headline values and the repetitions, or a wal report's entries
 //! ([`wal_metrics`]) (exit 2 for a run that measured nothing) -> [`settings`]: every job setting that changes the numbers and
 //! the target kind must match (exit 2 naming each difference, unless
-//! `--allow-mismatch`), other machines are warnings -> [`compare::one_sided`] (exit
-//! 2 for an op kind or metric only one report has) -> [`compare::compare`]
-//! each metric against its limit and the spread -> [`outcome::Outcome`] ->
-//! [`render`] (table or markdown) and the JSON. Exit 1 when any metric
-//! regressed. A verdict always rests on something measured on both sides.
+//! `--allow-mismatch`), and so must the machine and device (unless
+//! `--allow-other-host`) -> [`compare::one_sided`] (exit 2 for an op kind or
+//! metric only one report has) -> [`compare::compare`] each metric's
+//! repetitions ([`crate::stats`]) -> [`outcome::Outcome`] -> [`render`]
+//! (table or markdown) and the JSON. Exit 1 when any metric regressed, else
+//! 3 when any could not be decided, else 0. A verdict always rests on
+//! something measured on both sides.
 
 mod args;
 mod compare;
@@ -41,52 +43,57 @@ use crate::model::{Body, Report};
 struct Judged {
     rows: Vec<compare::Row>,
     mismatches: Vec<settings::Difference>,
+    other_host: Vec<settings::Difference>,
     warnings: Vec<String>,
-    spread: outcome::Spread,
+    statistics: outcome::Statistics,
     job: String,
 }
 
-/// Compares `base` with `cur`: exit 2 for mismatched settings (unless
-/// `--allow-mismatch`) or one-sided metrics, else the rows.
-fn judge(
-    base: &load::Loaded,
-    cur: &load::Loaded,
-    limits: &limits::Limits,
-    args: &GateArgs,
-) -> Result<Judged, AppError> {
-    let (base_values, cur_values) = (metrics::extract(base)?, metrics::extract(cur)?);
-    let mismatches = settings::mismatches(base, cur);
-    if !mismatches.is_empty() && !args.allow_mismatch {
-        let list: Vec<String> = mismatches.iter().map(|d| d.to_string()).collect();
-        return Err(AppError::Usage(format!(
-            "{} and {} measured different jobs, so the gate will not compare them (--allow-mismatch to compare anyway): {}",
-            base.path.display(),
-            cur.path.display(),
+/// Compares the baseline's rounds of a job with the current report's (one
+/// each, except in a suite run with `--rounds`): exit 2 for mismatched
+/// settings (unless `--allow-mismatch`), another machine or device (unless
+/// `--allow-other-host`) or one-sided metrics, else the rows.
+fn judge(base: &[load::Loaded], cur: &[load::Loaded], limits: &limits::Limits, args: &GateArgs) -> Result<Judged, AppError> {
+    let (first_base, first_cur) = (&base[0], &cur[0]);
+    let (base_values, cur_values) = (metrics::extract_rounds(base)?, metrics::extract_rounds(cur)?);
+    let refuse = |what: &str, flag: &str, differences: &[settings::Difference]| {
+        let list: Vec<String> = differences.iter().map(|d| d.to_string()).collect();
+        AppError::Usage(format!(
+            "{} and {} {what}, so the gate will not compare them ({flag} to compare anyway): {}",
+            first_base.path.display(),
+            first_cur.path.display(),
             list.join("; ")
-        )));
+        ))
+    };
+    let mismatches = settings::mismatches(first_base, first_cur);
+    if !mismatches.is_empty() && !args.allow_mismatch {
+        return Err(refuse("measured different jobs", "--allow-mismatch", &mismatches));
+    }
+    let other_host = settings::other_host(first_base, first_cur);
+    if !other_host.is_empty() && !args.allow_other_host {
+        return Err(refuse("ran on different machines or devices", "--allow-other-host", &other_host));
     }
     let one_sided = compare::one_sided(&base_values, &cur_values);
     if !one_sided.is_empty() {
         return Err(AppError::Usage(format!(
             "{} and {} did not measure the same things, so the gate will not compare them: {}",
-            base.path.display(),
-            cur.path.display(),
+            first_base.path.display(),
+            first_cur.path.display(),
             one_sided.join("; ")
         )));
     }
-    let mut warnings = settings::warnings(base, cur);
-    let rows = compare::compare(&base_values, &cur_values, limits, args.ignore_spread, &mut warnings);
-    let spread = outcome::Spread {
-        baseline_repetitions: base_values.reps.len(),
-        current_repetitions: cur_values.reps.len(),
-        judged: compare::spread_known(&base_values, &cur_values),
-        ignored: args.ignore_spread,
-    };
+    let mut warnings = settings::warnings(first_base, first_cur);
+    let rows = compare::compare(&base_values, &cur_values, limits, &mut warnings);
+    let statistics = outcome::Statistics::new(base_values.repetitions(), cur_values.repetitions());
     let job = match mismatches.is_empty() {
-        true => settings::describe(&base.report),
-        false => format!("baseline {}; current {}", settings::describe(&base.report), settings::describe(&cur.report)),
+        true => settings::describe(&first_base.report),
+        false => format!(
+            "baseline {}; current {}",
+            settings::describe(&first_base.report),
+            settings::describe(&first_cur.report)
+        ),
     };
-    Ok(Judged { rows, mismatches, warnings, spread, job })
+    Ok(Judged { rows, mismatches, other_host, warnings, statistics, job })
 }
 
 impl Command for GateArgs {
@@ -118,21 +125,25 @@ fn judge_all(args: &GateArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
     let base = load::load(&args.baseline)?;
     let cur = load::load(&args.current)?;
     let judged = match suite::pairs(&base, &cur)? {
-        None => judge(&base, &cur, &limits, args)?,
+        None => judge(std::slice::from_ref(&base), std::slice::from_ref(&cur), &limits, args)?,
         Some(pairs) => {
             let mut each = Vec::new();
             for (name, b, c) in &pairs {
                 each.push((name.clone(), judge(b, c, &limits, args)?));
             }
-            suite::combine(each, args.ignore_spread)
+            suite::combine(each)
         }
     };
     let paths = (base.path.display().to_string(), cur.path.display().to_string());
-    let mut outcome = outcome::Outcome::new(paths.0, paths.1, judged.job, judged.spread, judged.rows);
+    let mut outcome = outcome::Outcome::new(paths.0, paths.1, judged.job, judged.statistics, judged.rows);
     outcome.mismatches = judged.mismatches;
+    outcome.other_host = judged.other_host;
     outcome.warnings = judged.warnings;
     for d in &outcome.mismatches {
         run.warn(&format!("warning: settings differ, compared anyway (--allow-mismatch): {d}"));
+    }
+    for d in &outcome.other_host {
+        run.warn(&format!("warning: another machine or device, compared anyway (--allow-other-host): {d}"));
     }
     for w in &outcome.warnings {
         run.warn(&format!("warning: {w}"));
@@ -141,12 +152,20 @@ fn judge_all(args: &GateArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
         baseline: args.baseline.clone(),
         current: args.current.clone(),
         limits_pct: limits.signed_pct(),
-        ignore_spread: args.ignore_spread,
         allow_mismatch: args.allow_mismatch,
+        allow_other_host: args.allow_other_host,
     };
-    let verdict = match outcome.passed {
-        true => Ok(()),
-        false => Err(AppError::CheckFailed(format!("regression against {}: {}", outcome.baseline, outcome.failures()))),
+    // The table's last line names the metrics; the error only the verdict.
+    let verdict = match outcome.verdict {
+        outcome::GateVerdict::Pass => Ok(()),
+        outcome::GateVerdict::Regression => Err(AppError::CheckFailed(format!(
+            "gate: regression against {} (exit 1)",
+            outcome.baseline
+        ))),
+        outcome::GateVerdict::Inconclusive => Err(AppError::Inconclusive(format!(
+            "gate: inconclusive against {}: too few repetitions or too much noise to decide (exit 3)",
+            outcome.baseline
+        ))),
     };
     let mut exports = Vec::new();
     if let Some(dest) = &args.markdown {

@@ -1,8 +1,9 @@
 //! Whether two reports measured the same thing. Every job setting that
 //! changes the numbers, and the target kind, must match (a mismatch is exit 2
-//! naming each difference, unless `--allow-mismatch`); a different machine,
-//! device, filesystem or run length is only a warning, since comparing
-//! across them is sometimes the point but never innocent. Each setting is
+//! naming each difference, unless `--allow-mismatch`); so must the machine
+//! and the device ([`other_host`]: exit 2 unless `--allow-other-host`, since
+//! a baseline from another machine says nothing about this one's code); a
+//! different run length is a warning. Each setting is
 //! read from the typed report ([`crate::model::Report`]); its name is
 //! only what messages call it.
 
@@ -103,13 +104,16 @@ const WAL_MUST_MATCH: [(Setting, Rule); 7] = [
     (("target.kind", |r| r.target.as_ref().map(|t| json(&t.kind))), Rule::IfBothStated),
 ];
 
-/// Settings whose difference is worth a warning (compared only when both
-/// reports state them), for every kind of report.
-const WARN_IF_DIFFERENT: [Setting; 4] = [
+/// What the baseline ran on, for every kind of report: host, CPU, kernel,
+/// target path, device model and filesystem (compared only when both
+/// reports state them).
+const MACHINE: [Setting; 6] = [
+    ("host.name", |r| Some(&r.host.name).filter(|n| !n.is_empty()).map(json)),
     ("host.cpu_model", |r| r.host.cpu_model.as_ref().map(json)),
     ("host.kernel", |r| Some(&r.host.kernel).filter(|k| !k.is_empty()).map(json)),
-    ("target.model", |r| r.target.as_ref().map(|t| json(&t.model))),
-    ("target.filesystem", |r| r.target.as_ref().map(|t| json(&t.filesystem))),
+    ("target.path", |r| r.target.as_ref().map(|t| json(&t.path))),
+    ("target.model", |r| r.target.as_ref().and_then(|t| t.model.as_ref()).map(json)),
+    ("target.filesystem", |r| r.target.as_ref().and_then(|t| t.filesystem.as_ref()).map(json)),
 ];
 
 /// Run length: a warning per kind of report.
@@ -164,15 +168,18 @@ pub fn mismatches(base: &Loaded, cur: &Loaded) -> Vec<Difference> {
         .collect()
 }
 
-/// Warnings: the settings in [`WARN_IF_DIFFERENT`] and the run length that
-/// differ, and a setting compared only when both state it
+/// The machine and device settings ([`MACHINE`]) that differ.
+pub fn other_host(base: &Loaded, cur: &Loaded) -> Vec<Difference> {
+    MACHINE.iter().filter_map(|&setting| differ(&base.report, &cur.report, setting, true)).collect()
+}
+
+/// Warnings: the run length settings that differ, and a setting compared only when both state it
 /// ([`Rule::IfBothStated`]) that one report does not state.
 pub fn warnings(base: &Loaded, cur: &Loaded) -> Vec<String> {
     let (b, c) = (&base.report, &cur.report);
     let (must, warn) = rules(b);
-    let mut out: Vec<String> = WARN_IF_DIFFERENT
+    let mut out: Vec<String> = warn
         .iter()
-        .chain(warn)
         .filter_map(|&setting| differ(b, c, setting, true))
         .map(|d| format!("different {d}"))
         .collect();
@@ -306,19 +313,22 @@ mod tests {
     }
 
     #[test]
-    fn other_machines_are_warnings() {
+    fn another_machine_or_device_is_named() {
         let base = fixture("base.json");
         let mut cur = fixture("base.json");
+        assert!(other_host(&base, &cur).is_empty());
         cur.report.host.kernel = "6.99".into();
         cur.report.target.as_mut().unwrap().model = Some("Samsung 990".into());
-        let want = [
-            format!("different host.kernel: baseline {}, current 6.99", base.report.host.kernel),
-            format!(
-                "different target.model: baseline {}, current Samsung 990",
-                base.report.target.as_ref().unwrap().model.as_deref().unwrap_or("null")
-            ),
-        ];
-        assert_eq!(warnings(&base, &cur), want);
+        let got: Vec<String> = other_host(&base, &cur).iter().map(|d| d.to_string()).collect();
+        let model = base.report.target.as_ref().unwrap().model.clone();
+        let mut want = vec![format!("host.kernel: baseline {}, current 6.99", base.report.host.kernel)];
+        if model.is_some() {
+            want.push(format!("target.model: baseline {}, current Samsung 990", model.unwrap()));
+        }
+        assert_eq!(got, want);
+        // Not stated on one side: not compared.
+        cur.report.host.kernel = String::new();
+        assert_eq!(other_host(&base, &cur).len(), want.len() - 1);
     }
 
     #[test]

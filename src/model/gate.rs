@@ -28,23 +28,39 @@ pub struct GateJob {
     /// The allowed change of each metric in its bad direction, percent
     /// (negative: a drop).
     pub limits_pct: BTreeMap<String, f64>,
-    /// `--ignore-spread`: the limit alone decides.
-    pub ignore_spread: bool,
     /// `--allow-mismatch`: reports of different jobs compared anyway.
     pub allow_mismatch: bool,
+    /// `--allow-other-host`: a baseline from another machine or device
+    /// compared anyway.
+    pub allow_other_host: bool,
 }
 
-/// How the spread of repetitions was used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Spread {
-    /// Repetitions in the baseline (0 without `--repeat`).
+/// How the gate tells a change from noise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Statistics {
+    /// Repetitions in the baseline: the fewest of any job (1 for a single
+    /// run).
     pub baseline_repetitions: usize,
-    /// Repetitions in the current report.
+    /// Repetitions in the current report, likewise.
     pub current_repetitions: usize,
-    /// True when both have at least two, so each row has `beyond_spread`.
-    pub judged: bool,
-    /// True with `--ignore-spread`: the limit alone decides.
-    pub ignored: bool,
+    /// The confidence of each row's `interval_pct` (0.95).
+    pub confidence: f64,
+    /// The chance of detecting a change of a row's `detectable_pct` (0.8).
+    pub power: f64,
+    /// How the interval is made.
+    pub method: String,
+}
+
+/// The gate's verdict over every row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GateVerdict {
+    /// No row regressed and none is inconclusive (exit 0).
+    Pass,
+    /// At least one row regressed (exit 1).
+    Regression,
+    /// No row regressed, but at least one could not be decided (exit 3).
+    Inconclusive,
 }
 
 /// Everything the gate found: the report's `gate` section.
@@ -54,15 +70,20 @@ pub struct Outcome {
     pub baseline: String,
     /// The current report's path, as given.
     pub current: String,
-    /// False when any row regressed.
+    /// The verdict over every row.
+    pub verdict: GateVerdict,
+    /// True when `verdict` is `pass`.
     pub passed: bool,
-    /// How the spread of repetitions was used.
-    pub spread: Spread,
+    /// How changes were told from noise.
+    pub statistics: Statistics,
     /// One row per compared metric.
     pub rows: Vec<Row>,
     /// Settings that differ (compared anyway with `--allow-mismatch`).
     pub mismatches: Vec<Difference>,
-    /// Differences of machine, device or run length, and the like.
+    /// Machines or devices that differ (compared anyway with
+    /// `--allow-other-host`).
+    pub other_host: Vec<Difference>,
+    /// Differences of run length, and the like.
     pub warnings: Vec<String>,
     /// The compared job in a few words, for the headings.
     pub job: String,
@@ -72,15 +93,15 @@ pub struct Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Within the limit.
-    Ok,
-    /// Better than the limit (and beyond the spread, where it is known).
-    Improved,
-    /// Worse than the limit (and beyond the spread, where it is known and
-    /// not ignored): fails the gate.
-    Regressed,
-    /// Worse than the limit, but the repetitions overlap: passes.
-    WithinNoise,
+    /// No worsening beyond the limit is compatible with the repetitions.
+    Pass,
+    /// Clearly worse (the whole interval), and by more than the limit:
+    /// fails the gate.
+    Regression,
+    /// Clearly better (the whole interval), and by more than the limit.
+    Improvement,
+    /// Too few repetitions, or too much noise, to decide at the limit.
+    Inconclusive,
 }
 
 /// One compared metric: a row of the table and of the JSON.
@@ -90,26 +111,38 @@ pub struct Row {
     pub op: Option<String>,
     /// The compared metric.
     pub metric: Metric,
-    /// The unit of `baseline`, `current` and the ranges.
+    /// The unit of `baseline`, `current` and the values.
     pub unit: Unit,
-    /// The baseline's headline value (the median when it has repetitions).
+    /// The median of `baseline_values`.
     pub baseline: f64,
-    /// The current report's headline value.
+    /// The median of `current_values`.
     pub current: f64,
-    /// (current - baseline) / baseline, in percent; null when the baseline
-    /// is 0 and the current is not.
+    /// The estimated change, percent: the median of every ratio of a
+    /// current value to a baseline value, less 1 (Hodges-Lehmann); null
+    /// when a value is 0.
     pub change_pct: Option<f64>,
+    /// The interval of the change at `statistics.confidence`, percent;
+    /// null with too few repetitions for one.
+    pub interval_pct: Option<[f64; 2]>,
+    /// The smallest change, either way, these repetitions detect with
+    /// `statistics.power` given their spread, percent; null with fewer than
+    /// 2 repetitions a side (no spread to go by).
+    pub detectable_pct: Option<f64>,
+    /// Repetitions a side that would settle the metric with
+    /// `statistics.power`, estimated from the spread: for an inconclusive
+    /// row, enough to tell the change from the limit (more than it had);
+    /// otherwise, enough to detect a change at the limit. At least the
+    /// fewest that give an interval (4).
+    pub needed_repetitions: usize,
     /// The allowed change, signed: negative where a drop is bad.
     pub limit_pct: f64,
     /// Which direction is bad.
     pub direction: Bad,
-    /// [min, max] over the baseline's repetitions, when the spread is judged.
-    pub baseline_range: Option<[f64; 2]>,
-    /// [min, max] over the current report's repetitions, likewise.
-    pub current_range: Option<[f64; 2]>,
-    /// True when every current repetition lies beyond the baseline's range,
-    /// on the side the change went; null without repetitions on both sides.
-    pub beyond_spread: Option<bool>,
+    /// The baseline's value in each repetition (one value for a single
+    /// run).
+    pub baseline_values: Vec<f64>,
+    /// The current report's values, likewise.
+    pub current_values: Vec<f64>,
     /// How the metric fared.
     pub verdict: Verdict,
 }

@@ -23,6 +23,14 @@ pub struct SuiteJob {
     pub suite: PathBuf,
     /// Jobs in it.
     pub jobs: usize,
+    /// How many times each job ran, interleaved (`--rounds`, or the file's
+    /// `rounds`; 1 in reports made before rounds existed).
+    #[serde(default = "one")]
+    pub rounds: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// The `suite` section.
@@ -30,7 +38,8 @@ pub struct SuiteJob {
 pub struct SuiteSection {
     /// The suite file.
     pub file: PathBuf,
-    /// One entry per job that ran, in the file's order.
+    /// One entry per job and round that ran, in the order they ran: round
+    /// 1's jobs in the file's order, then round 2's, and so on.
     pub jobs: Vec<SuiteEntry>,
 }
 
@@ -39,6 +48,9 @@ pub struct SuiteSection {
 pub struct SuiteEntry {
     /// The job's name.
     pub name: String,
+    /// The round it ran in, from 1.
+    #[serde(default = "one")]
+    pub round: usize,
     /// "bench" or "wal".
     pub command: String,
     /// The job's command line.

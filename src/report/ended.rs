@@ -18,8 +18,10 @@ impl Ended {
     /// How a run that ends in `error` ended.
     pub fn of_error(error: &AppError) -> Self {
         match error {
-            AppError::CheckFailed(_) if crate::interrupt::requested() => Self::interrupted(),
-            AppError::CheckFailed(_) => Ended::Completed,
+            AppError::CheckFailed(_) | AppError::Inconclusive(_) if crate::interrupt::requested() => {
+                Self::interrupted()
+            }
+            AppError::CheckFailed(_) | AppError::Inconclusive(_) => Ended::Completed,
             AppError::Interrupted => Self::interrupted(),
             AppError::Io(_) | AppError::Usage(_) => Ended::Failed { error: error.to_string() },
         }

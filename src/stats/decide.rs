@@ -61,8 +61,11 @@ pub struct Decision {
     /// The smallest change (a fraction, either way) that these repetitions,
     /// with this spread, detect with the rule's power.
     pub detectable: f64,
-    /// Repetitions a side that would make a change at the limit detectable
-    /// with the rule's power (at least the fewest that give an interval).
+    /// Repetitions a side that would settle this metric with the rule's
+    /// power: for an undecided one, an interval narrow enough to tell the
+    /// estimate from the limit (more than these repetitions); otherwise,
+    /// to detect a change at the limit. At least the fewest that give an
+    /// interval. An estimate from the spread, not a promise.
     pub needed: usize,
 }
 
@@ -96,14 +99,20 @@ pub fn decide(baseline: &[f64], current: &[f64], better: Better, rule: Rule) -> 
     let z = normal_quantile(1.0 - rule.alpha / 2.0) + normal_quantile(rule.power);
     let (m, n) = (baseline.len() as f64, current.len() as f64);
     let detectable = (z * r.log_spread * (1.0 / m + 1.0 / n).sqrt()).exp() - 1.0;
-    let for_limit = (2.0 * (z * r.log_spread / limit).powi(2)).ceil() as usize;
-    Ok(Decision {
-        verdict,
-        change: r.estimate - 1.0,
-        interval: r.interval.map(|[lo, hi]| [lo - 1.0, hi - 1.0]),
-        detectable,
-        needed: for_limit.max(fewest_for_interval(rule.alpha)),
-    })
+    // The distance to settle: an undecided estimate's from the limit (a
+    // quarter of the limit at least), else a change at the limit.
+    let gap = match verdict {
+        Verdict::Inconclusive => (limit - w).abs().max(limit / 4.0),
+        _ => limit,
+    };
+    // Normal approximation, less the rank test's efficiency (3/pi).
+    let for_gap = (2.0 * (z * r.log_spread / gap).powi(2) * std::f64::consts::PI / 3.0).ceil() as usize;
+    let mut needed = for_gap.max(fewest_for_interval(rule.alpha));
+    if verdict == Verdict::Inconclusive && r.interval.is_some() {
+        // These repetitions did not settle it: more than these, at least.
+        needed = needed.max(baseline.len().min(current.len()) + 1);
+    }
+    Ok(Decision { verdict, change: r.estimate - 1.0, interval: r.interval.map(|[lo, hi]| [lo - 1.0, hi - 1.0]), detectable, needed })
 }
 
 /// The fewest repetitions a side for which an interval at `1 - alpha` exists.

@@ -3,6 +3,8 @@
 //! and the key.
 //!
 //! ```toml
+//! rounds = 5             # run every job 5 times, interleaved (default 5)
+//!
 //! [defaults]             # flags for every job whose command has them
 //! time = "2s"
 //! target = "${DEV}"      # ${VAR} from the environment; a missing one is an error
@@ -38,6 +40,17 @@ pub const COMMANDS: [&str; 2] = ["bench", "wal"];
 
 /// Keys that are outputs of the suite itself, not of a job.
 const OUTPUT_KEYS: [&str; 6] = ["json", "csv", "markdown", "hlog", "hgrm", "quiet"];
+
+/// A suite file: its jobs and how many rounds it asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suite {
+    pub jobs: Vec<Job>,
+    /// The file's `rounds`, if it sets it.
+    pub rounds: Option<u32>,
+}
+
+/// The most rounds a suite runs.
+pub const MAX_ROUNDS: u32 = 1000;
 
 /// One job of a suite, ready to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +96,7 @@ impl Place<'_> {
 const MAX_SUITE_BYTES: u64 = 1 << 20;
 
 /// Reads and checks the suite at `path`; `env` looks up `${VAR}`.
-pub fn read(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Job>, AppError> {
+pub fn read(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Suite, AppError> {
     use std::io::Read;
     let fail = |why: String| AppError::Usage(format!("{}: {why}", path.display()));
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
@@ -97,7 +110,7 @@ pub fn read(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Job
 }
 
 /// Parses suite `text` (read from `path`, for the messages).
-pub fn parse(path: &Path, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Job>, AppError> {
+pub fn parse(path: &Path, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Suite, AppError> {
     let at = Place { path, text };
     let doc = DeTable::parse(text).map_err(|e| {
         let line = e.span().map_or(1, |s| at.line(s.start));
@@ -105,9 +118,15 @@ pub fn parse(path: &Path, text: &str, env: &dyn Fn(&str) -> Option<String>) -> R
     })?;
     let mut defaults = Vec::new();
     let mut tables = Vec::new();
+    let mut rounds = None;
     for (key, value) in doc.get_ref() {
         let line = at.line(key.span().start);
         match (key.get_ref().as_ref(), value.get_ref()) {
+            ("rounds", DeValue::Integer(n)) => {
+                let n = n.as_str().parse::<u32>().ok().filter(|n| (1..=MAX_ROUNDS).contains(n));
+                rounds = Some(n.ok_or_else(|| at.err(line, format!("key rounds: must be a whole number from 1 to {MAX_ROUNDS}")))?);
+            }
+            ("rounds", _) => return Err(at.err(line, format!("key rounds: must be a whole number from 1 to {MAX_ROUNDS}"))),
             ("defaults", DeValue::Table(t)) => defaults = flags(&at, t, env)?,
             ("job", DeValue::Array(jobs)) => {
                 for job in jobs {
@@ -117,7 +136,7 @@ pub fn parse(path: &Path, text: &str, env: &dyn Fn(&str) -> Option<String>) -> R
                     tables.push((at.line(job.span().start), t));
                 }
             }
-            (k, _) => return Err(at.err(line, format!("key {k}: unknown (a suite has [defaults] and [[job]] tables)"))),
+            (k, _) => return Err(at.err(line, format!("key {k}: unknown (a suite has rounds, [defaults] and [[job]] tables)"))),
         }
     }
     if tables.is_empty() {
@@ -139,7 +158,7 @@ pub fn parse(path: &Path, text: &str, env: &dyn Fn(&str) -> Option<String>) -> R
         }
         jobs.push(job);
     }
-    Ok(jobs)
+    Ok(Suite { jobs, rounds })
 }
 
 /// One `[[job]]` table as a command line.
@@ -271,7 +290,7 @@ mod tests {
     }
 
     fn jobs(text: &str) -> Result<Vec<Job>, String> {
-        parse(Path::new("s.toml"), text, &env).map_err(|e| e.to_string())
+        parse(Path::new("s.toml"), text, &env).map(|s| s.jobs).map_err(|e| e.to_string())
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! `jdbio run SUITE.toml`: several bench and wal jobs, in order, from one
-//! file ([`file`]), into one report: the `suite` section holds an entry per
-//! job with the job's own full report, and a summary table (one row per job
-//! and op kind, or per job and wal method) goes to the terminal, `--csv`
-//! and `--markdown`.
+//! file ([`file`]), in rounds (`--rounds N`, the file's `rounds`, else 5:
+//! round 1 runs every job once, then round 2, so drift hits every job
+//! alike and `jdbio gate` has a repetition of each job per round), into one
+//! report: the `suite` section holds an entry per job and round with the
+//! job's own full report, and a summary table (one row per job, round and
+//! op kind, or wal method) goes to the terminal, `--csv` and `--markdown`.
 //!
 //! Every job is checked before the first one starts: its keys parsed by
 //! the command's own clap definitions and its plan validated (the same
@@ -40,6 +42,12 @@ pub struct RunArgs {
     /// from the environment.
     #[arg(value_name = "SUITE.toml")]
     pub suite: PathBuf,
+    /// Run every job N times, interleaved (round 1: each job once in the
+    /// file's order, then round 2, ...); each round is one repetition for
+    /// `jdbio gate`, which needs 4 a side to decide. Default: the file's
+    /// `rounds`, else 5.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=file::MAX_ROUNDS as i64))]
+    pub rounds: Option<u32>,
     #[command(flatten)]
     pub output: crate::report::OutputArgs,
     #[command(flatten)]
@@ -58,8 +66,8 @@ impl Command for RunArgs {
         let mut plan = OutputPlan::reading(vec![self.suite.clone()], &self.output.json);
         // The jobs' targets, so no output of the suite lands on one (a
         // suite that does not parse is refused by the run itself).
-        if let Ok(jobs) = file::read(&self.suite, &|var| std::env::var(var).ok()) {
-            plan.inputs.extend(jobs.into_iter().map(|j| {
+        if let Ok(suite) = file::read(&self.suite, &|var| std::env::var(var).ok()) {
+            plan.inputs.extend(suite.jobs.into_iter().map(|j| {
                 let default = if j.command == "wal" { crate::wal::DEFAULT_TARGET } else { crate::bench::plan::DEFAULT_TARGET };
                 j.target.unwrap_or_else(|| PathBuf::from(default))
             }));
@@ -69,9 +77,10 @@ impl Command for RunArgs {
     }
 
     fn dry_run(&self, run: &Run<'_>, out: &mut String) -> Result<(), AppError> {
-        let jobs = file::read(&self.suite, &|var| std::env::var(var).ok())?;
-        let _ = writeln!(out, "jdbio run {}: {} jobs", self.suite.display(), jobs.len());
-        for job in &jobs {
+        let suite = file::read(&self.suite, &|var| std::env::var(var).ok())?;
+        let rounds = self.rounds(&suite);
+        let _ = writeln!(out, "jdbio run {}: {} jobs, {rounds} rounds", self.suite.display(), suite.jobs.len());
+        for job in &suite.jobs {
             let (mut command, rank) = check(job, &self.suite, self.output.quiet)?;
             substitute(command.as_mut(), &rank)?;
             let _ = writeln!(out, "job {}: jdbio {}", job.name, job.argv.join(" "));
@@ -85,18 +94,43 @@ impl Command for RunArgs {
     }
 }
 
+impl RunArgs {
+    /// The rounds to run: `--rounds`, else the file's, else [`DEFAULT_ROUNDS`].
+    fn rounds(&self, suite: &file::Suite) -> u32 {
+        self.rounds.or(suite.rounds).unwrap_or(DEFAULT_ROUNDS)
+    }
+}
+
+/// Rounds when neither `--rounds` nor the file says: enough for the gate
+/// to decide (it needs 4 a side for an interval).
+pub const DEFAULT_ROUNDS: u32 = 5;
+
 /// Runs `jdbio run`.
 fn execute(args: &RunArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
-    let jobs = file::read(&args.suite, &|var| std::env::var(var).ok())?;
-    let parsed = jobs.iter().map(|j| check(j, &args.suite, args.output.quiet)).collect::<Result<Vec<_>, _>>()?;
+    let suite = file::read(&args.suite, &|var| std::env::var(var).ok())?;
+    let rounds = args.rounds(&suite);
+    let jobs = &suite.jobs;
+    // Every job checked before the first runs.
+    for job in jobs {
+        check(job, &args.suite, args.output.quiet)?;
+    }
     let clock = Clock::start();
     let mut entries = Vec::new();
     let mut failure: Option<AppError> = None;
-    for (i, (job, (command, rank))) in jobs.iter().zip(parsed).enumerate() {
+    let each_round = (1..=rounds as usize).flat_map(|round| jobs.iter().enumerate().map(move |(i, j)| (round, i, j)));
+    for (round, i, job) in each_round {
         if crate::interrupt::requested() {
             break;
         }
-        run.say(&format!("jdbio run: job {} ({}/{}): jdbio {}\n", job.name, i + 1, jobs.len(), job.argv.join(" ")));
+        let (command, rank) = check(job, &args.suite, args.output.quiet)?;
+        let of_rounds = if rounds > 1 { format!("round {round}/{rounds}, ") } else { String::new() };
+        run.say(&format!(
+            "jdbio run: job {} ({of_rounds}{}/{}): jdbio {}\n",
+            job.name,
+            i + 1,
+            jobs.len(),
+            job.argv.join(" ")
+        ));
         let (job_report, result) = match run_job(command, &rank, run) {
             Ok(outcome) => {
                 if let Some(summary) = &outcome.summary {
@@ -109,6 +143,7 @@ fn execute(args: &RunArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
         let error = result.as_ref().err().filter(|e| !matches!(e, AppError::Interrupted)).map(|e| e.to_string());
         entries.push(crate::model::suite::SuiteEntry {
             name: job.name.clone(),
+            round,
             command: job.command.clone(),
             argv: job.argv.clone(),
             line: job.line,
@@ -131,7 +166,7 @@ fn execute(args: &RunArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
         }
     }
     let ran = entries.len();
-    let job = crate::model::suite::SuiteJob { suite: args.suite.clone(), jobs: jobs.len() };
+    let job = crate::model::suite::SuiteJob { suite: args.suite.clone(), jobs: jobs.len(), rounds: rounds as usize };
     let suite = crate::model::suite::SuiteSection { file: args.suite.clone(), jobs: entries };
     let mut report = Report::new(Body::Run(crate::model::suite::SuiteBody { job, suite }));
     clock.stop(&mut report);
@@ -142,7 +177,7 @@ fn execute(args: &RunArgs, run: &Run<'_>) -> Result<Outcome, AppError> {
     };
     let to = Delivery { json: args.output.json.clone(), exports: vec![Export::Table(args.export.clone())], ..Delivery::default() };
     let summary = match crate::export::table(&report) {
-        Ok(table) => summary(&table, args, ran, jobs.len(), report.duration_s),
+        Ok(table) => summary(&table, args, ran, jobs.len() * rounds as usize, report.duration_s),
         // The exports meet the same error, after the JSON is out.
         Err(e) => {
             verdict = Err(e);
