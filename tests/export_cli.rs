@@ -167,7 +167,7 @@ fn wal_exports_have_a_row_per_method_and_file_mode() {
 fn gate_csv_has_a_row_per_metric_with_its_unit() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gate");
     let dir = scratch();
-    let (base, cur) = (fixtures.join("reps-base.json"), fixtures.join("reps-mixed.json"));
+    let (base, cur) = (fixtures.join("base.json"), fixtures.join("iops-drop.json"));
     let out = jdbio(dir.path())
         .args(["gate", "--baseline"])
         .arg(&base)
@@ -177,13 +177,19 @@ fn gate_csv_has_a_row_per_metric_with_its_unit() {
         .unwrap();
     let report = read_json(dir.path().join("g.json"));
     let outcome = &report["gate"];
-    assert_eq!(out.status.code(), Some(if outcome["passed"] == true { 0 } else { 1 }));
+    let code = match outcome["verdict"].as_str() {
+        Some("pass") => 0,
+        Some("regression") => 1,
+        _ => 3,
+    };
+    assert_eq!(out.status.code(), Some(code));
     let (header, rows) = parse_csv(&String::from_utf8(out.stdout).unwrap());
     let json_rows = outcome["rows"].as_array().unwrap();
     assert_eq!(rows.len(), json_rows.len());
     for (r, j) in rows.iter().zip(json_rows) {
         assert_eq!(r[col(&header, "metric")], j["metric"].as_str().unwrap());
         assert_eq!(r[col(&header, "verdict")], j["verdict"].as_str().unwrap());
+        assert_eq!(r[col(&header, "needed_repetitions")], j["needed_repetitions"].to_string());
         let unit = match j["metric"].as_str().unwrap() {
             "iops" => "ops_per_s",
             "bw" => "bytes_per_s",

@@ -31,103 +31,205 @@ fn row(stdout: &str, label: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Runs `jdbio gate --baseline BASE CURRENT ARGS` in `dir`.
+fn gate_in(dir: &Path, base: &str, current: &str, args: &[&str]) -> (i32, String, String) {
+    let out = jdbio(dir).args(["gate", "--baseline", base, current]).args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+/// Seven repetitions around 1 (within 3%): the baseline's spread.
+const STEADY: [f64; 7] = [1.00, 0.98, 1.02, 0.99, 1.01, 0.97, 1.03];
+/// Seven other draws of the same spread: unchanged code.
+const STEADY_AGAIN: [f64; 7] = [1.015, 0.985, 1.005, 0.995, 1.025, 0.975, 1.0];
+/// Seven repetitions spread +-40%: a device too noisy for a 10% limit.
+const NOISY: [f64; 7] = [0.6, 1.4, 0.8, 1.2, 0.9, 1.1, 0.7];
+
+/// Writes `name` into `dir`: the fixture base.json (randread, 100k IOPS,
+/// p99 220us, 5us CPU per I/O) with one repetition per factor, whose IOPS
+/// and bandwidth are the fixture's times `throughput[i]` and whose latency
+/// percentiles and CPU per I/O are the fixture's times `latency[i]`.
+fn with_reps(dir: &Path, name: &str, throughput: &[f64], latency: &[f64]) {
+    let mut r: Value = serde_json::from_slice(&std::fs::read(fixtures().join("base.json")).unwrap()).unwrap();
+    let read = r["results"]["read"].clone();
+    let cpu = r["bench"]["cpu_per_io_ns"].as_f64().unwrap();
+    let reps: Vec<Value> = throughput
+        .iter()
+        .zip(latency)
+        .map(|(t, l)| {
+            let mut op = read.clone();
+            op["iops"] = (op["iops"].as_f64().unwrap() * t).into();
+            op["bw_bytes_per_s"] = (op["bw_bytes_per_s"].as_f64().unwrap() * t).into();
+            for p in ["50", "90", "99", "99.9", "99.99"] {
+                let v = &mut op["latency_ns"]["percentiles"][p];
+                *v = ((v.as_f64().unwrap() * l).round() as u64).into();
+            }
+            serde_json::json!({ "results": { "read": op }, "cpu_per_io_ns": cpu * l, "duration_s": 1.0 })
+        })
+        .collect();
+    r["repetitions"] = reps.into();
+    std::fs::write(dir.join(name), serde_json::to_vec(&r).unwrap()).unwrap();
+}
+
+/// `v` times `k`.
+fn times(v: &[f64], k: f64) -> Vec<f64> {
+    v.iter().map(|x| x * k).collect()
+}
+
+/// A scratch directory holding `base.json`: seven steady repetitions.
+fn steady_base() -> tempfile::TempDir {
+    let dir = scratch();
+    with_reps(dir.path(), "base.json", &STEADY, &STEADY);
+    dir
+}
+
 #[test]
-fn identical_reports_pass() {
-    let (code, out, err) = gate("base.json", "base.json", &[]);
+fn unchanged_code_passes() {
+    let dir = steady_base();
+    with_reps(dir.path(), "same.json", &STEADY_AGAIN, &STEADY_AGAIN);
+    let (code, out, err) = gate_in(dir.path(), "base.json", "same.json", &[]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.starts_with("jdbio gate: base.json against baseline base.json (randread, bs 4.00 KiB, qd 32, jobs 1"));
-    assert!(out.contains("  metric "), "{out}");
-    assert!(out.contains("spread: no repetitions; the limit alone decides"), "{out}");
+    assert!(out.starts_with("jdbio gate: same.json against baseline base.json (randread, bs 4.00 KiB, qd 32, jobs 1"));
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("statistics: baseline 7 repetitions, current 7 repetitions"), "{out}");
     assert!(out.ends_with("gate: PASS (6 metrics)\n"), "{out}");
     assert!(err.is_empty(), "{err}");
+    // The row: medians, the change with its interval, the limit, the
+    // smallest change 7 repetitions of this spread detect, the verdict.
+    let iops = row(&out, "read iops");
+    assert!(iops.starts_with("read iops 100000 100000 +0.0% ["), "{iops}");
+    assert!(iops.ends_with("-10% ±3.7% pass"), "{iops}");
 }
 
 #[test]
-fn small_changes_within_the_limits_pass() {
-    let (code, out, _) = gate("base.json", "pass.json", &[]);
-    assert_eq!(code, 0, "{out}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 97000 -3.0% -10% ok");
-    assert_eq!(row(&out, "read p99"), "read p99 220.0us 231.0us +5.0% +25% ok");
-}
-
-#[test]
-fn an_iops_drop_fails() {
-    let (code, out, err) = gate("base.json", "iops-drop.json", &[]);
+fn a_clear_twenty_percent_drop_is_a_regression() {
+    let dir = steady_base();
+    with_reps(dir.path(), "slower.json", &times(&STEADY_AGAIN, 0.8), &STEADY_AGAIN);
+    let (code, out, err) = gate_in(dir.path(), "base.json", "slower.json", &[]);
     assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 70000 -30.0% -10% regressed");
-    assert_eq!(row(&out, "read bw"), "read bw 390.62 MiB/s 273.44 MiB/s -30.0% -10% regressed");
-    assert_eq!(row(&out, "read p99"), "read p99 220.0us 220.0us +0.0% +25% ok");
-    assert!(out.ends_with("gate: FAIL: read iops -30.0% (limit -10%), read bw -30.0% (limit -10%)\n"), "{out}");
-    assert!(err.contains("jdbio: error: regression against base.json: read iops -30.0%"), "{err}");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 80000 -20.0% [-22.0%, -18.0%] -10% ±3.7% regression");
+    assert!(row(&out, "read bw").ends_with("regression"), "{out}");
+    assert!(row(&out, "read p99").ends_with("pass"), "{out}");
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.ends_with("gate: REGRESSION: read iops -20.0% [-22.0%, -18.0%] (limit -10%), read bw -20.0% [-22.0%, -18.0%] (limit -10%)"),
+        "{out}"
+    );
+    // One line on stderr, naming no metric twice.
+    assert_eq!(err, "jdbio: error: gate: regression against base.json (exit 1)\n");
 }
 
 #[test]
-fn a_p99_rise_fails() {
-    let (code, out, _) = gate("base.json", "p99-rise.json", &[]);
+fn a_latency_rise_is_a_regression_and_a_speedup_an_improvement() {
+    let dir = steady_base();
+    with_reps(dir.path(), "p99-rise.json", &STEADY_AGAIN, &times(&STEADY_AGAIN, 1.6));
+    let (code, out, _) = gate_in(dir.path(), "base.json", "p99-rise.json", &[]);
     assert_eq!(code, 1, "{out}");
-    assert_eq!(row(&out, "read p99"), "read p99 220.0us 352.0us +60.0% +25% regressed");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 100000 +0.0% -10% ok");
-    assert!(out.ends_with("gate: FAIL: read p99 +60.0% (limit +25%)\n"), "{out}");
-}
+    for label in ["read p50", "read p99", "read p99.9", "cpu per I/O"] {
+        assert!(row(&out, label).ends_with("regression"), "{label}: {out}");
+    }
+    assert!(row(&out, "read iops").ends_with("pass"), "{out}");
 
-#[test]
-fn an_improvement_passes() {
-    let (code, out, _) = gate("base.json", "faster.json", &[]);
+    with_reps(dir.path(), "faster.json", &times(&STEADY_AGAIN, 1.3), &times(&STEADY_AGAIN, 0.75));
+    let (code, out, _) = gate_in(dir.path(), "base.json", "faster.json", &[]);
     assert_eq!(code, 0, "{out}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 130000 +30.0% -10% improved");
-    assert_eq!(row(&out, "read p99"), "read p99 220.0us 176.0us -20.0% +25% ok");
-    assert!(out.ends_with("gate: PASS (6 metrics; 2 improved)\n"), "{out}");
+    assert!(row(&out, "read iops").starts_with("read iops 100000 130000 +30.0% ["), "{out}");
+    assert!(row(&out, "read iops").ends_with("improvement"), "{out}");
+    assert!(row(&out, "read p99").ends_with("improvement"), "{out}");
+    // p99.9 is 25% better, within its 50% limit: a pass, not an improvement.
+    assert!(row(&out, "read p99.9").ends_with("pass"), "{out}");
+    assert!(out.ends_with("gate: PASS (6 metrics; 5 improvements)\n"), "{out}");
 }
 
 #[test]
-fn a_drop_within_the_spread_of_repetitions_passes_unless_spread_is_ignored() {
-    let (code, out, _) = gate("reps-base.json", "reps-noise.json", &[]);
-    assert_eq!(code, 0, "{out}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 70000 -30.0% -10% within noise");
-    assert!(out.contains("spread: 3 baseline and 3 current repetitions"), "{out}");
-    assert!(out.ends_with("gate: PASS (6 metrics; 2 within noise)\n"), "{out}");
-
-    let (code, out, _) = gate("reps-base.json", "reps-noise.json", &["--ignore-spread"]);
-    assert_eq!(code, 1, "{out}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 70000 -30.0% -10% regressed");
-    assert!(out.contains("ignored (--ignore-spread); the limit alone decides"), "{out}");
+fn noise_wider_than_the_limit_is_inconclusive_never_a_pass() {
+    let dir = steady_base();
+    with_reps(dir.path(), "noisy-base.json", &NOISY, &NOISY);
+    // Both sides noisy, the current 10% lower on the median: it could be
+    // anything from a clear gain to a large loss.
+    with_reps(dir.path(), "noisy.json", &times(&NOISY, 0.9), &NOISY);
+    let (code, out, err) = gate_in(dir.path(), "noisy-base.json", "noisy.json", &["--json", "g.json"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(row(&out, "read iops").ends_with("inconclusive"), "{out}");
+    assert!(out.contains("gate: INCONCLUSIVE: "), "{out}");
+    assert_eq!(err, "jdbio: gate: inconclusive against noisy-base.json: too few repetitions or too much noise to decide (exit 3)\n");
+    let v: Value = serde_json::from_slice(&std::fs::read(dir.path().join("g.json")).unwrap()).unwrap();
+    assert_eq!((v["gate"]["verdict"].as_str(), v["gate"]["passed"].as_bool()), (Some("inconclusive"), Some(false)));
+    let iops = &v["gate"]["rows"][0];
+    assert_eq!(iops["verdict"], "inconclusive");
+    assert!(iops["detectable_pct"].as_f64().unwrap() > 10.0, "{iops}");
+    assert!(iops["needed_repetitions"].as_u64().unwrap() > 7, "{iops}");
+    let [lo, hi] = [0, 1].map(|i| iops["interval_pct"][i].as_f64().unwrap());
+    assert!(lo < -10.0 && hi > 0.0, "{iops}");
 }
 
 #[test]
-fn repetitions_on_one_side_only_leave_the_limit_alone() {
-    let (code, out, _) = gate("base.json", "reps-noise.json", &[]);
-    assert_eq!(code, 1, "{out}");
-    assert!(out.contains("spread: no repetitions in the baseline (current: 3); the limit alone decides"), "{out}");
+fn too_few_repetitions_are_inconclusive_naming_how_many_would_do() {
+    let dir = scratch();
+    with_reps(dir.path(), "b3.json", &STEADY[..3], &STEADY[..3]);
+    with_reps(dir.path(), "c3.json", &times(&STEADY_AGAIN[..3], 0.5), &STEADY_AGAIN[..3]);
+    let (code, out, _) = gate_in(dir.path(), "b3.json", "c3.json", &[]);
+    assert_eq!(code, 3, "a 50% drop in 3 repetitions is still no verdict: {out}");
+    assert!(row(&out, "read iops").starts_with("read iops 100000 50250 -49.8% -10%"), "{out}");
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("an interval needs 4 repetitions a side (bench --repeat, run --rounds), so no metric is decided"), "{out}");
+    assert!(words.contains("gate: INCONCLUSIVE: 6 of 6 metrics undecided; repetitions a side to settle them: read iops 4,"), "{out}");
+
+    // Single runs (the fixtures), however far apart.
+    let (code, out, _) = gate("base.json", "iops-drop.json", &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(row(&out, "read iops").starts_with("read iops 100000 70000 -30.0% -10% ? inconclusive"), "{out}");
+    assert!(out.contains("baseline 1 run (no repetitions), current 1 run (no repetitions)"), "{out}");
 }
 
 #[test]
-fn a_regression_beyond_the_spread_fails() {
-    let (code, out, _) = gate("reps-base.json", "reps-mixed.json", &["--json", "-"]);
-    assert_eq!(code, 1);
-    let v: Value = serde_json::from_str(&out).unwrap();
-    let v = &v["gate"];
-    let p99 = v["rows"].as_array().unwrap().iter().find(|r| r["metric"] == "p99").unwrap();
-    assert_eq!(p99["beyond_spread"], true);
-    assert_eq!(p99["verdict"], "regressed");
-    assert_eq!(p99["baseline_range"], serde_json::json!([215000.0, 230000.0]));
-    assert_eq!(p99["current_range"], serde_json::json!([300000.0, 320000.0]));
-    let iops = v["rows"].as_array().unwrap().iter().find(|r| r["metric"] == "iops").unwrap();
-    assert_eq!((iops["beyond_spread"].as_bool(), iops["verdict"].as_str()), (Some(false), Some("within_noise")));
+fn a_baseline_from_another_host_is_refused_unless_allowed() {
+    let dir = steady_base();
+    let mut other: Value = serde_json::from_slice(&std::fs::read(dir.path().join("base.json")).unwrap()).unwrap();
+    other["host"]["name"] = "ci-runner-7".into();
+    other["host"]["kernel"] = "6.1.0".into();
+    other["host"]["cpu_model"] = "Intel Xeon".into();
+    let before = serde_json::to_vec(&other).unwrap();
+    std::fs::write(dir.path().join("other.json"), &before).unwrap();
+    let (code, out, err) = gate_in(dir.path(), "other.json", "base.json", &[]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(
+        err,
+        "jdbio: error: other.json and base.json ran on different machines or devices, so the gate will not compare them \
+         (--allow-other-host to compare anyway): host.cpu_model: baseline Intel Xeon, current AMD EPYC; \
+         host.kernel: baseline 6.1.0, current 6.18.44\n"
+    );
+    let (code, _, err) = gate_in(dir.path(), "base.json", "base.json", &["--allow-other-host"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (code, out, err) = gate_in(dir.path(), "other.json", "base.json", &["--allow-other-host", "--json", "g.json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            "jdbio: warning: another machine or device, compared anyway (--allow-other-host): host.cpu_model: baseline Intel Xeon, current AMD EPYC",
+            "jdbio: warning: another machine or device, compared anyway (--allow-other-host): host.kernel: baseline 6.1.0, current 6.18.44",
+        ]
+    );
+    let v: Value = serde_json::from_slice(&std::fs::read(dir.path().join("g.json")).unwrap()).unwrap();
+    assert_eq!(v["gate"]["other_host"][1]["key"], "host.kernel");
+    assert_eq!(v["job"]["allow_other_host"], true);
+    assert_eq!(std::fs::read(dir.path().join("other.json")).unwrap(), before, "the gate writes no input");
 }
 
 #[test]
 fn custom_thresholds_override_the_defaults() {
-    let (code, out, _) = gate("base.json", "iops-drop.json", &["--max-drop", "iops=50%"]);
+    let dir = steady_base();
+    with_reps(dir.path(), "slower.json", &times(&STEADY_AGAIN, 0.8), &STEADY_AGAIN);
+    let (code, out, _) = gate_in(dir.path(), "base.json", "slower.json", &["--max-drop", "iops=50%"]);
     assert_eq!(code, 1, "bw still has its default limit:\n{out}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 70000 -30.0% -50% ok");
-    assert!(out.ends_with("gate: FAIL: read bw -30.0% (limit -10%)\n"), "{out}");
+    assert!(row(&out, "read iops").ends_with("-50% ±3.7% pass"), "{out}");
+    assert!(out.ends_with("gate: REGRESSION: read bw -20.0% [-22.0%, -18.0%] (limit -10%)\n"), "{out}");
 
-    let (code, out, _) = gate("base.json", "iops-drop.json", &["--max-drop", "iops=50%", "--max-drop", "bw=35"]);
+    let (code, out, _) =
+        gate_in(dir.path(), "base.json", "slower.json", &["--max-drop", "iops=50%", "--max-drop", "bw=35"]);
     assert_eq!(code, 0, "{out}");
-    assert_eq!(row(&out, "read bw"), "read bw 390.62 MiB/s 273.44 MiB/s -30.0% -35% ok");
-
-    let (code, out, _) = gate("base.json", "p99-rise.json", &["--max-rise", "p99=75%"]);
-    assert_eq!(code, 0, "{out}");
+    assert!(row(&out, "read bw").ends_with("-35% ±3.7% pass"), "{out}");
 }
 
 #[test]
@@ -178,19 +280,23 @@ fn buffered_and_direct_runs_are_different_jobs() {
 
 #[test]
 fn mismatched_settings_are_compared_with_allow_mismatch() {
-    let (code, out, err) = gate("base.json", "mismatch.json", &["--allow-mismatch", "--json", "-"]);
-    assert_eq!(code, 0, "{err}");
+    // mismatch.json also ran on another kernel: that needs its own flag.
+    let (code, _, err) = gate("base.json", "mismatch.json", &["--allow-mismatch"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("host.kernel: baseline 6.18.44, current 6.19.1"), "{err}");
+    let (code, out, err) = gate("base.json", "mismatch.json", &["--allow-mismatch", "--allow-other-host", "--json", "-"]);
+    assert_eq!(code, 3, "single runs decide nothing: {err}");
     assert!(
         err.contains("warning: settings differ, compared anyway (--allow-mismatch): job.qd: baseline 32, current 64")
     );
-    assert!(err.contains("warning: different host.kernel: baseline 6.18.44, current 6.19.1"), "{err}");
-    assert!(err.contains("gate: PASS (6 metrics)"), "the table goes to stderr with --json -: {err}");
+    assert!(err.contains("(--allow-other-host): host.kernel: baseline 6.18.44, current 6.19.1"), "{err}");
+    assert!(err.contains("gate: INCONCLUSIVE: 6 of 6 metrics"), "the table goes to stderr with --json -: {err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     let v = &v["gate"];
     let keys: Vec<&str> = v["mismatches"].as_array().unwrap().iter().map(|d| d["key"].as_str().unwrap()).collect();
     assert_eq!(keys, ["job.bs_bytes", "job.qd"]);
     assert_eq!(v["mismatches"][1]["baseline"], 32);
-    assert_eq!(v["warnings"][0], "different host.kernel: baseline 6.18.44, current 6.19.1");
+    assert_eq!(v["other_host"][0]["key"], "host.kernel");
 }
 
 #[test]
@@ -238,9 +344,25 @@ fn a_missing_file_is_named() {
     assert!(err.starts_with("jdbio: error: no-such-current.json: cannot read: No such file"), "{err}");
 }
 
+/// A base, and a current run whose throughput is unchanged, p50 clearly
+/// better, p99 clearly worse beyond its limit and p99.9 too noisy to call.
+fn mixed(dir: &Path) {
+    with_reps(dir, "base.json", &STEADY, &STEADY);
+    let mut r: Value = serde_json::from_slice(&std::fs::read(dir.join("base.json")).unwrap()).unwrap();
+    for (i, rep) in r["repetitions"].as_array_mut().unwrap().iter_mut().enumerate() {
+        let p = &mut rep["results"]["read"]["latency_ns"]["percentiles"];
+        p["50"] = ((p["50"].as_f64().unwrap() * 0.7) as u64).into();
+        p["99"] = ((p["99"].as_f64().unwrap() * 1.4) as u64).into();
+        p["99.9"] = ((p["99.9"].as_f64().unwrap() * NOISY[i] * 1.3) as u64).into();
+    }
+    std::fs::write(dir.join("mixed.json"), serde_json::to_vec(&r).unwrap()).unwrap();
+}
+
 #[test]
 fn markdown_matches_the_snapshot() {
-    let (code, out, _) = gate("reps-base.json", "reps-mixed.json", &["--markdown"]);
+    let dir = scratch();
+    mixed(dir.path());
+    let (code, out, _) = gate_in(dir.path(), "base.json", "mixed.json", &["--markdown"]);
     assert_eq!(code, 1);
     let path = fixtures().join("expected.md");
     if std::env::var_os("JDBIO_BLESS").is_some() {
@@ -252,17 +374,21 @@ fn markdown_matches_the_snapshot() {
 
 #[test]
 fn json_to_stdout_is_only_json() {
-    let (code, out, err) = gate("base.json", "p99-rise.json", &["--json", "-"]);
+    let dir = scratch();
+    mixed(dir.path());
+    let (code, out, err) = gate_in(dir.path(), "base.json", "mixed.json", &["--json", "-"]);
     assert_eq!(code, 1);
     let report: Value = serde_json::from_str(&out).expect("stdout is one JSON document");
     assert_eq!((report["schema"].as_str(), report["command"].as_str()), (Some("jdbio.report/2"), Some("gate")));
     assert_eq!(report["job"]["limits_pct"]["p99"], 25.0);
     let v = &report["gate"];
-    assert_eq!((v["baseline"].as_str(), v["current"].as_str()), (Some("base.json"), Some("p99-rise.json")));
-    assert_eq!(v["passed"], false);
-    assert_eq!(v["spread"]["judged"], false);
+    assert_eq!((v["baseline"].as_str(), v["current"].as_str()), (Some("base.json"), Some("mixed.json")));
+    assert_eq!((v["verdict"].as_str(), v["passed"].as_bool()), (Some("regression"), Some(false)));
+    assert_eq!((v["statistics"]["baseline_repetitions"].as_u64(), v["statistics"]["confidence"].as_f64()), (Some(7), Some(0.95)));
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 6);
+    let verdicts: Vec<&str> = rows.iter().map(|r| r["verdict"].as_str().unwrap()).collect();
+    assert_eq!(verdicts, ["pass", "pass", "improvement", "regression", "inconclusive", "pass"]);
     let p99 = &rows[3];
     assert_eq!(
         (p99["op"].as_str(), p99["metric"].as_str(), p99["unit"].as_str()),
@@ -270,48 +396,55 @@ fn json_to_stdout_is_only_json() {
     );
     assert_eq!((rows[0]["metric"].as_str(), rows[0]["unit"].as_str()), (Some("iops"), Some("ops_per_s")));
     assert_eq!((rows[1]["metric"].as_str(), rows[1]["unit"].as_str()), (Some("bw"), Some("bytes_per_s")));
-    assert_eq!((p99["baseline"].as_f64(), p99["current"].as_f64()), (Some(220000.0), Some(352000.0)));
-    assert_eq!((p99["change_pct"].as_f64(), p99["limit_pct"].as_f64()), (Some(60.0), Some(25.0)));
-    assert_eq!((p99["direction"].as_str(), p99["verdict"].as_str()), (Some("rise"), Some("regressed")));
-    assert!(p99["beyond_spread"].is_null());
+    // Every figure can be recomputed from the values beside it.
+    let values = |k: &str| -> Vec<f64> { p99[k].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect() };
+    let (b, c) = (values("baseline_values"), values("current_values"));
+    assert_eq!(b.len(), 7);
+    let mut ratios: Vec<f64> = c.iter().flat_map(|y| b.iter().map(move |x| y / x)).collect();
+    ratios.sort_by(f64::total_cmp);
+    let hl = (ratios[24] - 1.0) * 100.0;
+    assert!((p99["change_pct"].as_f64().unwrap() - hl).abs() < 1e-6, "{p99}");
+    assert_eq!((p99["direction"].as_str(), p99["limit_pct"].as_f64()), (Some("rise"), Some(25.0)));
     assert_eq!((rows[0]["direction"].as_str(), rows[0]["limit_pct"].as_f64()), (Some("drop"), Some(-10.0)));
     assert_eq!((rows[5]["op"].clone(), rows[5]["metric"].as_str()), (Value::Null, Some("cpu_per_io")));
     assert_eq!(v["mismatches"], serde_json::json!([]));
-    assert!(err.contains("gate: FAIL: read p99 +60.0% (limit +25%)"), "{err}");
+    assert!(err.contains("gate: REGRESSION: read p99 +40.0%"), "{err}");
 }
 
 #[test]
 fn json_to_a_file_leaves_the_table_on_stdout() {
-    let dir = scratch();
-    let dest = dir.path().join("gate.json");
-    let (code, out, _) = gate("base.json", "base.json", &["--json", dest.to_str().unwrap()]);
+    let dir = steady_base();
+    let (code, out, _) = gate_in(dir.path(), "base.json", "base.json", &["--json", "gate.json"]);
     assert_eq!(code, 0);
     assert!(out.ends_with("gate: PASS (6 metrics)\n"), "{out}");
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&dest).unwrap()).unwrap();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("gate.json")).unwrap()).unwrap();
     assert_eq!(v["gate"]["passed"], true);
 }
 
-/// Real reports from `jdbio bench --repeat 2`, gated against themselves: the
+/// Real reports from `jdbio bench --repeat 4`, gated against themselves: the
 /// gate reads what bench writes, repetitions included.
 #[test]
 fn a_real_bench_report_passes_against_itself() {
     let dir = scratch();
     std::fs::File::create(dir.path().join("t.dat")).unwrap().set_len(16 << 20).unwrap();
     let bench = jdbio(dir.path())
-        .args(["bench", "--size", "16m", "--time", "0.2", "--ramp", "0", "--repeat", "2"])
+        .args(["bench", "--size", "16m", "--time", "0.2", "--ramp", "0", "--repeat", "4"])
         .args(["--json", "r.json", "--quiet", "t.dat"])
         .output()
         .unwrap();
     assert!(bench.status.success(), "{}", String::from_utf8_lossy(&bench.stderr));
     let out = jdbio(dir.path()).args(["gate", "--baseline", "r.json", "r.json", "--json", "-"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // The same values on both sides never regress; a noisy tail (p99.9 of
+    // 0.2 s repetitions) may be too wide to call.
+    assert!(matches!(out.status.code(), Some(0 | 3)), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let v = &v["gate"];
-    assert_eq!(v["spread"]["judged"], true);
-    assert_eq!(v["spread"]["baseline_repetitions"], 2);
+    assert_eq!(v["statistics"]["baseline_repetitions"], 4);
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 6, "{rows:?}");
-    assert!(rows.iter().all(|r| r["verdict"] == "ok" && r["beyond_spread"] == false), "{rows:?}");
+    assert!(rows.iter().all(|r| r["current_values"].as_array().unwrap().len() == 4), "{rows:?}");
+    assert!(rows.iter().all(|r| r["verdict"] == "pass" || r["verdict"] == "inconclusive"), "{rows:?}");
+    assert!(rows.iter().all(|r| r["change_pct"] == 0.0), "{rows:?}");
 }
 
 #[test]
@@ -412,23 +545,23 @@ fn a_metric_only_one_report_has_is_refused() {
 
 #[test]
 fn wal_reports_are_gated_per_sync_method() {
-    let (code, out, err) = gate("wal-base.json", "wal-base.json", &[]);
-    assert_eq!(code, 0, "{out}{err}");
+    // A single wal report is one run: every row undecided (a suite's
+    // rounds give wal jobs their repetitions: run_cli's test).
+    let (code, out, err) = gate("wal-base.json", "wal-slower.json", &[]);
+    assert_eq!(code, 3, "{out}{err}");
     // The header is wrapped to 100 columns: compare words, not line breaks.
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         words.contains("(wal fdatasync,odsync,rwf-dsync overwrite, bs 8.00 KiB, batch 1, writers 1, file)"),
         "{out}"
     );
-    assert!(out.ends_with("gate: PASS (10 metrics)\n"), "two supported methods, five metrics each: {out}");
+    assert!(words.contains("gate: INCONCLUSIVE: 10 of 10 metrics undecided"), "two supported methods, five metrics each: {out}");
     assert!(!out.contains("rwf-dsync overwrite p99"), "an unsupported method has no rows: {out}");
-    assert!(err.is_empty(), "{err}");
-
-    let (code, out, _) = gate("wal-base.json", "wal-slower.json", &[]);
-    assert_eq!(code, 1, "{out}");
-    assert!(row(&out, "fdatasync overwrite p99").ends_with("+60.0% +25% regressed"), "{out}");
-    assert!(row(&out, "odsync overwrite p99").ends_with("+0.0% +25% ok"), "{out}");
-    assert!(out.ends_with("gate: FAIL: fdatasync overwrite p99 +60.0% (limit +25%)\n"), "{out}");
+    let (_, json, _) = gate("wal-base.json", "wal-slower.json", &["--json", "-"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let p99 = v["gate"]["rows"].as_array().unwrap().iter().find(|r| r["op"] == "fdatasync overwrite" && r["metric"] == "p99").unwrap().clone();
+    assert!((p99["change_pct"].as_f64().unwrap() - 60.0).abs() < 0.01, "{p99}");
+    assert_eq!((p99["verdict"].as_str(), p99["needed_repetitions"].as_u64()), (Some("inconclusive"), Some(4)));
 }
 
 #[test]

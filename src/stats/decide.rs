@@ -59,7 +59,9 @@ pub struct Decision {
     /// repetitions for one.
     pub interval: Option<[f64; 2]>,
     /// The smallest change (a fraction, either way) that these repetitions,
-    /// with this spread, detect with the rule's power.
+    /// with this spread, detect with the rule's power: the spread taken
+    /// from the interval's width (from the values' median deviation
+    /// without one), normal approximation.
     pub detectable: f64,
     /// Repetitions a side that would settle this metric with the rule's
     /// power: for an undecided one, an interval narrow enough to tell the
@@ -96,9 +98,18 @@ pub fn decide(baseline: &[f64], current: &[f64], better: Better, rule: Rule) -> 
             }
         }
     };
-    let z = normal_quantile(1.0 - rule.alpha / 2.0) + normal_quantile(rule.power);
+    let z_interval = normal_quantile(1.0 - rule.alpha / 2.0);
+    let z = z_interval + normal_quantile(rule.power);
     let (m, n) = (baseline.len() as f64, current.len() as f64);
-    let detectable = (z * r.log_spread * (1.0 / m + 1.0 / n).sqrt()).exp() - 1.0;
+    let scale = (1.0 / m + 1.0 / n).sqrt();
+    // The spread the interval shows (its half width in ln units, back to one
+    // value's), or the values' own robust spread with no interval: a heavy
+    // tail widens the interval more than the median deviation.
+    let sigma = match r.interval {
+        Some([lo, hi]) => ((hi.ln() - lo.ln()) / 2.0 / (z_interval * scale)).max(r.log_spread),
+        None => r.log_spread,
+    };
+    let detectable = (z * sigma * scale).exp() - 1.0;
     // The distance to settle: an undecided estimate's from the limit (a
     // quarter of the limit at least), else a change at the limit.
     let gap = match verdict {
@@ -106,7 +117,7 @@ pub fn decide(baseline: &[f64], current: &[f64], better: Better, rule: Rule) -> 
         _ => limit,
     };
     // Normal approximation, less the rank test's efficiency (3/pi).
-    let for_gap = (2.0 * (z * r.log_spread / gap).powi(2) * std::f64::consts::PI / 3.0).ceil() as usize;
+    let for_gap = (2.0 * (z * sigma / gap).powi(2) * std::f64::consts::PI / 3.0).ceil() as usize;
     let mut needed = for_gap.max(fewest_for_interval(rule.alpha));
     if verdict == Verdict::Inconclusive && r.interval.is_some() {
         // These repetitions did not settle it: more than these, at least.
