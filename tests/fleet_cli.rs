@@ -109,9 +109,11 @@ fn a_merged_report_is_gateable_and_plottable() {
     bench(dir.path(), "a.json", &[]);
     bench(dir.path(), "b.json", &[]);
     merge(dir.path(), &["a.json", "b.json"]);
+    // A merged report is one run: the gate reads it (exit 3, one run a
+    // side decides nothing; not 2, unusable).
     let gate = jdbio(dir.path()).args(["gate", "--baseline", "m.json", "m.json"]).output().unwrap();
-    assert!(gate.status.success(), "gate: {}", String::from_utf8_lossy(&gate.stdout));
-    assert!(String::from_utf8_lossy(&gate.stdout).contains("gate: PASS"));
+    assert_eq!(gate.status.code(), Some(3), "gate: {}", String::from_utf8_lossy(&gate.stdout));
+    assert!(String::from_utf8_lossy(&gate.stdout).contains("gate: INCONCLUSIVE: 6 of 6 metrics"));
     jdbio(dir.path()).args(["plot", "m.json", "-o", "m.svg"]).assert().success();
     assert!(std::fs::read_to_string(dir.path().join("m.svg")).unwrap().contains("<svg"));
 }

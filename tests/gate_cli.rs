@@ -8,7 +8,10 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::{jdbio, scratch};
+use common::{
+    gate_reports::{NOISY, STEADY, STEADY_AGAIN, times, with_reps},
+    jdbio, scratch,
+};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -23,12 +26,24 @@ fn gate(base: &str, current: &str, args: &[&str]) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
-/// The table line of `label` ("read iops"), whitespace collapsed.
+/// The table line of `label` ("read iops": the metric line under the
+/// group "read"; "cpu per I/O" alone), whitespace collapsed, with the
+/// label in front.
 fn row(stdout: &str, label: &str) -> String {
-    let line = stdout.lines().find(|l| l.trim_start().starts_with(&format!("{label} "))).unwrap_or_else(|| {
-        panic!("no row {label} in:\n{stdout}");
-    });
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut group = String::new();
+    for line in stdout.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let text = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if indent == 2 && !text.starts_with("metric ") && !text.starts_with("statistics:") {
+            group = text;
+        } else if indent == 4 {
+            let full = if text.starts_with("cpu per I/O") { text.clone() } else { format!("{group} {text}") };
+            if full.starts_with(&format!("{label} ")) {
+                return full;
+            }
+        }
+    }
+    panic!("no row {label} in:\n{stdout}");
 }
 
 /// Runs `jdbio gate --baseline BASE CURRENT ARGS` in `dir`.
@@ -36,44 +51,6 @@ fn gate_in(dir: &Path, base: &str, current: &str, args: &[&str]) -> (i32, String
     let out = jdbio(dir).args(["gate", "--baseline", base, current]).args(args).output().unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
-}
-
-/// Seven repetitions around 1 (within 3%): the baseline's spread.
-const STEADY: [f64; 7] = [1.00, 0.98, 1.02, 0.99, 1.01, 0.97, 1.03];
-/// Seven other draws of the same spread: unchanged code.
-const STEADY_AGAIN: [f64; 7] = [1.015, 0.985, 1.005, 0.995, 1.025, 0.975, 1.0];
-/// Seven repetitions spread +-40%: a device too noisy for a 10% limit.
-const NOISY: [f64; 7] = [0.6, 1.4, 0.8, 1.2, 0.9, 1.1, 0.7];
-
-/// Writes `name` into `dir`: the fixture base.json (randread, 100k IOPS,
-/// p99 220us, 5us CPU per I/O) with one repetition per factor, whose IOPS
-/// and bandwidth are the fixture's times `throughput[i]` and whose latency
-/// percentiles and CPU per I/O are the fixture's times `latency[i]`.
-fn with_reps(dir: &Path, name: &str, throughput: &[f64], latency: &[f64]) {
-    let mut r: Value = serde_json::from_slice(&std::fs::read(fixtures().join("base.json")).unwrap()).unwrap();
-    let read = r["results"]["read"].clone();
-    let cpu = r["bench"]["cpu_per_io_ns"].as_f64().unwrap();
-    let reps: Vec<Value> = throughput
-        .iter()
-        .zip(latency)
-        .map(|(t, l)| {
-            let mut op = read.clone();
-            op["iops"] = (op["iops"].as_f64().unwrap() * t).into();
-            op["bw_bytes_per_s"] = (op["bw_bytes_per_s"].as_f64().unwrap() * t).into();
-            for p in ["50", "90", "99", "99.9", "99.99"] {
-                let v = &mut op["latency_ns"]["percentiles"][p];
-                *v = ((v.as_f64().unwrap() * l).round() as u64).into();
-            }
-            serde_json::json!({ "results": { "read": op }, "cpu_per_io_ns": cpu * l, "duration_s": 1.0 })
-        })
-        .collect();
-    r["repetitions"] = reps.into();
-    std::fs::write(dir.join(name), serde_json::to_vec(&r).unwrap()).unwrap();
-}
-
-/// `v` times `k`.
-fn times(v: &[f64], k: f64) -> Vec<f64> {
-    v.iter().map(|x| x * k).collect()
 }
 
 /// A scratch directory holding `base.json`: seven steady repetitions.
@@ -107,12 +84,14 @@ fn a_clear_twenty_percent_drop_is_a_regression() {
     with_reps(dir.path(), "slower.json", &times(&STEADY_AGAIN, 0.8), &STEADY_AGAIN);
     let (code, out, err) = gate_in(dir.path(), "base.json", "slower.json", &[]);
     assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 80000 -20.0% [-22.0%, -18.0%] -10% ±3.7% regression");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 80000 -20.0% [-22.0, -18.0] -10% ±3.7% regression");
     assert!(row(&out, "read bw").ends_with("regression"), "{out}");
     assert!(row(&out, "read p99").ends_with("pass"), "{out}");
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        words.ends_with("gate: REGRESSION: read iops -20.0% [-22.0%, -18.0%] (limit -10%), read bw -20.0% [-22.0%, -18.0%] (limit -10%)"),
+        words.ends_with(
+            "gate: REGRESSION: read iops -20.0% [-22.0, -18.0] (limit -10%), read bw -20.0% [-22.0, -18.0] (limit -10%)"
+        ),
         "{out}"
     );
     // One line on stderr, naming no metric twice.
@@ -152,7 +131,10 @@ fn noise_wider_than_the_limit_is_inconclusive_never_a_pass() {
     assert_eq!(code, 3, "{out}{err}");
     assert!(row(&out, "read iops").ends_with("inconclusive"), "{out}");
     assert!(out.contains("gate: INCONCLUSIVE: "), "{out}");
-    assert_eq!(err, "jdbio: gate: inconclusive against noisy-base.json: too few repetitions or too much noise to decide (exit 3)\n");
+    assert_eq!(
+        err,
+        "jdbio: gate: inconclusive against noisy-base.json: too few repetitions or too much noise to decide (exit 3)\n"
+    );
     let v: Value = serde_json::from_slice(&std::fs::read(dir.path().join("g.json")).unwrap()).unwrap();
     assert_eq!((v["gate"]["verdict"].as_str(), v["gate"]["passed"].as_bool()), (Some("inconclusive"), Some(false)));
     let iops = &v["gate"]["rows"][0];
@@ -172,8 +154,15 @@ fn too_few_repetitions_are_inconclusive_naming_how_many_would_do() {
     assert_eq!(code, 3, "a 50% drop in 3 repetitions is still no verdict: {out}");
     assert!(row(&out, "read iops").starts_with("read iops 100000 50250 -49.8% -10%"), "{out}");
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(words.contains("an interval needs 4 repetitions a side (bench --repeat, run --rounds), so no metric is decided"), "{out}");
-    assert!(words.contains("gate: INCONCLUSIVE: 6 of 6 metrics undecided; repetitions a side to settle them: read iops 4,"), "{out}");
+    assert!(
+        words
+            .contains("an interval needs 4 repetitions a side (bench --repeat, run --rounds), so no metric is decided"),
+        "{out}"
+    );
+    assert!(
+        words.contains("gate: INCONCLUSIVE: 6 of 6 metrics undecided; repetitions a side to settle them: read iops 4,"),
+        "{out}"
+    );
 
     // Single runs (the fixtures), however far apart.
     let (code, out, _) = gate("base.json", "iops-drop.json", &[]);
@@ -224,7 +213,7 @@ fn custom_thresholds_override_the_defaults() {
     let (code, out, _) = gate_in(dir.path(), "base.json", "slower.json", &["--max-drop", "iops=50%"]);
     assert_eq!(code, 1, "bw still has its default limit:\n{out}");
     assert!(row(&out, "read iops").ends_with("-50% ±3.7% pass"), "{out}");
-    assert!(out.ends_with("gate: REGRESSION: read bw -20.0% [-22.0%, -18.0%] (limit -10%)\n"), "{out}");
+    assert!(out.ends_with("gate: REGRESSION: read bw -20.0% [-22.0, -18.0] (limit -10%)\n"), "{out}");
 
     let (code, out, _) =
         gate_in(dir.path(), "base.json", "slower.json", &["--max-drop", "iops=50%", "--max-drop", "bw=35"]);
@@ -284,7 +273,8 @@ fn mismatched_settings_are_compared_with_allow_mismatch() {
     let (code, _, err) = gate("base.json", "mismatch.json", &["--allow-mismatch"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("host.kernel: baseline 6.18.44, current 6.19.1"), "{err}");
-    let (code, out, err) = gate("base.json", "mismatch.json", &["--allow-mismatch", "--allow-other-host", "--json", "-"]);
+    let (code, out, err) =
+        gate("base.json", "mismatch.json", &["--allow-mismatch", "--allow-other-host", "--json", "-"]);
     assert_eq!(code, 3, "single runs decide nothing: {err}");
     assert!(
         err.contains("warning: settings differ, compared anyway (--allow-mismatch): job.qd: baseline 32, current 64")
@@ -384,7 +374,10 @@ fn json_to_stdout_is_only_json() {
     let v = &report["gate"];
     assert_eq!((v["baseline"].as_str(), v["current"].as_str()), (Some("base.json"), Some("mixed.json")));
     assert_eq!((v["verdict"].as_str(), v["passed"].as_bool()), (Some("regression"), Some(false)));
-    assert_eq!((v["statistics"]["baseline_repetitions"].as_u64(), v["statistics"]["confidence"].as_f64()), (Some(7), Some(0.95)));
+    assert_eq!(
+        (v["statistics"]["baseline_repetitions"].as_u64(), v["statistics"]["confidence"].as_f64()),
+        (Some(7), Some(0.95))
+    );
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 6);
     let verdicts: Vec<&str> = rows.iter().map(|r| r["verdict"].as_str().unwrap()).collect();
@@ -555,11 +548,20 @@ fn wal_reports_are_gated_per_sync_method() {
         words.contains("(wal fdatasync,odsync,rwf-dsync overwrite, bs 8.00 KiB, batch 1, writers 1, file)"),
         "{out}"
     );
-    assert!(words.contains("gate: INCONCLUSIVE: 10 of 10 metrics undecided"), "two supported methods, five metrics each: {out}");
+    assert!(
+        words.contains("gate: INCONCLUSIVE: 10 of 10 metrics undecided"),
+        "two supported methods, five metrics each: {out}"
+    );
     assert!(!out.contains("rwf-dsync overwrite p99"), "an unsupported method has no rows: {out}");
     let (_, json, _) = gate("wal-base.json", "wal-slower.json", &["--json", "-"]);
     let v: Value = serde_json::from_str(&json).unwrap();
-    let p99 = v["gate"]["rows"].as_array().unwrap().iter().find(|r| r["op"] == "fdatasync overwrite" && r["metric"] == "p99").unwrap().clone();
+    let p99 = v["gate"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["op"] == "fdatasync overwrite" && r["metric"] == "p99")
+        .unwrap()
+        .clone();
     assert!((p99["change_pct"].as_f64().unwrap() - 60.0).abs() < 0.01, "{p99}");
     assert_eq!((p99["verdict"].as_str(), p99["needed_repetitions"].as_u64()), (Some("inconclusive"), Some(4)));
 }

@@ -46,7 +46,7 @@ fn a_suite_runs_its_jobs_in_order_into_one_report() {
     write(dir.path(), "s.toml", SUITE);
     let out = jdbio(dir.path())
         .env("JDBIO_TEST_DEV", "db.dat")
-        .args(["run", "s.toml", "-q", "--json", "-", "--csv", "s.csv"])
+        .args(["run", "s.toml", "--rounds", "2", "-q", "--json", "-", "--csv", "s.csv"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -56,8 +56,12 @@ fn a_suite_runs_its_jobs_in_order_into_one_report() {
     assert!(err.contains("jdbio bench: randread") && err.contains("jdbio wal:"), "{err}");
     assert_eq!(report["command"], "run");
     let jobs = report["suite"]["jobs"].as_array().unwrap();
+    // Round 1 runs every job in the file's order, then round 2.
     let names: Vec<&str> = jobs.iter().map(|j| j["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["read-qd4", "write-16k", "wal"]);
+    assert_eq!(names, ["read-qd4", "write-16k", "wal", "read-qd4", "write-16k", "wal"]);
+    let rounds: Vec<u64> = jobs.iter().map(|j| j["round"].as_u64().unwrap()).collect();
+    assert_eq!(rounds, [1, 1, 1, 2, 2, 2]);
+    assert_eq!((report["job"]["jobs"].as_u64(), report["job"]["rounds"].as_u64()), (Some(3), Some(2)));
     // Each entry is the job's own full report, with the keys as flags.
     assert_eq!(jobs[0]["report"]["schema"], "jdbio.report/2");
     assert_eq!(jobs[0]["report"]["job"]["qd"], 4);
@@ -68,18 +72,21 @@ fn a_suite_runs_its_jobs_in_order_into_one_report() {
     assert_eq!(wal.iter().map(|e| e["method"].as_str().unwrap()).collect::<Vec<_>>(), ["none", "fdatasync"]);
     assert!(jobs.iter().all(|j| j["exit_code"] == 0 && j["error"].is_null()));
     assert!(dir.path().join("db.dat.wal").exists(), "${{VAR}} expanded inside a value");
-    // The CSV: a row per job and op, the numbers of the job's report.
+    assert!(err.contains("jdbio run: job wal (round 2/2, 3/3): jdbio wal"), "{err}");
+    // The CSV: a row per job, round and op, the numbers of the job's
+    // report, each job's rounds together.
     let csv = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("job,command,op,ops,iops,bw_bytes_per_s,lat_p50_ns,lat_p99_ns"), "{csv}");
-    assert_eq!(lines.len(), 1 + 4, "{csv}");
+    assert!(lines[0].starts_with("job,round,command,op,ops,iops,bw_bytes_per_s,lat_p50_ns,lat_p99_ns"), "{csv}");
+    assert_eq!(lines.len(), 1 + 2 * 4, "{csv}");
     let p99 = jobs[0]["report"]["results"]["read"]["latency_ns"]["percentiles"]["99"].to_string();
     let first: Vec<&str> = lines[1].split(',').collect();
-    assert_eq!(&first[..4], ["read-qd4", "bench", "read", "500"]);
-    assert_eq!(first[7], p99);
-    assert_eq!(lines[4].split(',').take(3).collect::<Vec<_>>(), ["wal", "wal", "fdatasync overwrite"]);
+    assert_eq!(&first[..5], ["read-qd4", "1", "bench", "read", "500"]);
+    assert_eq!(first[8], p99);
+    assert_eq!(lines[2].split(',').take(2).collect::<Vec<_>>(), ["read-qd4", "2"]);
+    assert_eq!(lines[8].split(',').take(4).collect::<Vec<_>>(), ["wal", "2", "wal", "fdatasync overwrite"]);
     // The summary table closes stderr.
-    assert!(err.contains("3 of 3 jobs ran"), "{err}");
+    assert!(err.contains("6 of 6 jobs ran"), "{err}");
 }
 
 #[test]
@@ -137,7 +144,8 @@ fn the_example_database_suite_runs_as_committed() {
         .env("DEV", dir.path().join("db.dat"))
         .arg("run")
         .arg(&suite)
-        .args(["-q", "--json", "r.json", "--markdown", "-"])
+        // Two of its rounds: enough to run every job twice, interleaved.
+        .args(["--rounds", "2", "-q", "--json", "r.json", "--markdown", "-"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -149,6 +157,7 @@ fn the_example_database_suite_runs_as_committed() {
     let qd: Vec<Value> =
         report["suite"]["jobs"].as_array().unwrap().iter().map(|j| j["report"]["job"]["qd"].clone()).collect();
     assert_eq!(qd[..3], [1, 32, 8]);
+    assert_eq!(qd.len(), 8, "4 jobs, 2 rounds");
 }
 
 /// Runs `jdbio gate --baseline BASE CURRENT ARGS` in `dir`: (code, stdout, stderr).
@@ -159,33 +168,49 @@ fn gate(dir: &Path, base: &Path, cur: &Path, args: &[&str]) -> (Option<i32>, Str
 }
 
 #[test]
-fn gate_judges_two_suites_job_by_job() {
+fn gate_judges_two_suites_job_by_job_each_round_a_repetition() {
     let dir = scratch();
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("results/suite-db-baseline.json");
     let report: Value = serde_json::from_slice(&std::fs::read(&base).unwrap()).unwrap();
-    let (code, out, err) = gate(dir.path(), &base, &base, &["--csv", "g.csv"]);
-    assert_eq!(code, Some(0), "{out}{err}");
+    let rounds = report["job"]["rounds"].as_u64().unwrap() as usize;
+    assert!(rounds >= 5, "the example baseline has the rounds a gate decides on");
+    // Against itself: nothing regresses (a row too noisy for its limit may
+    // stay undecided, exit 3).
+    let (code, out, err) = gate(dir.path(), &base, &base, &["--csv", "g.csv", "--json", "g.json"]);
+    assert!(matches!(code, Some(0 | 3)), "{out}{err}");
     assert!(
-        out.contains("randread-4k-qd32 read p99 ") && out.contains("wal-8k-fdatasync fdatasync overwrite p99 "),
+        out.contains("randread-4k-qd32 read p99 ") && out.contains("wal-8k-fdatasync fdatasync overwrite"),
         "{out}"
+    );
+    let g: Value = serde_json::from_slice(&std::fs::read(dir.path().join("g.json")).unwrap()).unwrap();
+    assert_eq!(g["gate"]["statistics"]["baseline_repetitions"].as_u64(), Some(rounds as u64));
+    let rows = g["gate"]["rows"].as_array().unwrap();
+    assert!(
+        rows.iter().all(|r| r["verdict"] != "regression" && r["baseline_values"].as_array().unwrap().len() == rounds)
     );
     // One CSV row per job and metric: 6 per bench job (with cpu per I/O), 5 for wal.
     let csv = std::fs::read_to_string(dir.path().join("g.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3 * 6 + 5, "{csv}");
-    // One job slower: the gate fails on that job alone.
+    // One job's p99 twice as high in every round: a regression on that row alone.
     let mut slower = report.clone();
-    let lat = &mut slower["suite"]["jobs"][0]["report"]["results"]["read"]["latency_ns"]["percentiles"]["99"];
-    *lat = (lat.as_u64().unwrap() * 2).into();
+    for job in slower["suite"]["jobs"].as_array_mut().unwrap().iter_mut().filter(|j| j["name"] == "randread-4k-qd1") {
+        let lat = &mut job["report"]["results"]["read"]["latency_ns"]["percentiles"]["99"];
+        *lat = (lat.as_u64().unwrap() * 2).into();
+    }
     let cur = dir.path().join("slower.json");
     std::fs::write(&cur, serde_json::to_vec(&slower).unwrap()).unwrap();
     let (code, out, err) = gate(dir.path(), &base, &cur, &[]);
     assert_eq!(code, Some(1), "{out}{err}");
-    assert!(err.contains("randread-4k-qd1 read p99 +100.0% (limit +25%)"), "{err}");
-    let regressed: Vec<&str> = out.lines().filter(|l| l.ends_with("regressed")).collect();
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("gate: REGRESSION: randread-4k-qd1 read p99 +100.0% ["), "{out}");
+    let regressed: Vec<&str> = out.lines().filter(|l| l.trim_end().ends_with("regression")).collect();
     assert_eq!(regressed.len(), 1, "{out}");
     // Jobs are matched by name: a renamed or missing job is refused, named.
     let mut renamed = report.clone();
-    renamed["suite"]["jobs"][2]["name"] = "randwrite-16k-qd16".into();
+    for job in renamed["suite"]["jobs"].as_array_mut().unwrap().iter_mut().filter(|j| j["name"] == "randwrite-16k-qd8")
+    {
+        job["name"] = "randwrite-16k-qd16".into();
+    }
     let cur = dir.path().join("renamed.json");
     std::fs::write(&cur, serde_json::to_vec(&renamed).unwrap()).unwrap();
     let (code, _, err) = gate(dir.path(), &base, &cur, &[]);
@@ -194,7 +219,7 @@ fn gate_judges_two_suites_job_by_job() {
         err.contains("only in") && err.contains("randwrite-16k-qd8") && err.contains("randwrite-16k-qd16"),
         "{err}"
     );
-    // A failed job is never judged.
+    // A failed job (in any round) is never judged.
     let mut failed = report.clone();
     failed["suite"]["jobs"][3]["error"] = "w.log: Input/output error".into();
     let cur = dir.path().join("failed.json");
@@ -234,7 +259,8 @@ fn a_failed_job_does_not_stop_the_next_and_the_suite_exits_with_its_code() {
     // random data: it fails when it runs (its flags are valid), every time.
     let suite = "[defaults]\ntarget = \"d.dat\"\nsize = \"4m\"\nramp = \"0\"\n\n[[job]]\nname = \"fill\"\ncommand = \"bench\"\nmode = \"write\"\nops = 1024\n\n[[job]]\nname = \"check\"\ncommand = \"bench\"\nverify = true\nops = 100\n\n[[job]]\nname = \"after\"\ncommand = \"bench\"\nops = 200\n";
     write(dir.path(), "s.toml", suite);
-    let out = jdbio(dir.path()).args(["run", "s.toml", "-q", "--json", "r.json", "--csv", "r.csv"]).output().unwrap();
+    let args = ["run", "s.toml", "--rounds", "1", "-q", "--json", "r.json", "--csv", "r.csv"];
+    let out = jdbio(dir.path()).args(args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("jdbio: error: job check: --verify"), "{err}");

@@ -5,7 +5,10 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{jdbio, scratch};
+use common::{
+    gate_reports::{STEADY, STEADY_AGAIN, with_reps},
+    jdbio, scratch,
+};
 
 /// A directory name long enough to push any line naming it past 100 columns.
 const LONG: &str = "a-directory-with-a-name-long-enough-to-push-the-summary-header-past-one-hundred-columns";
@@ -95,7 +98,12 @@ fn gate_and_merge_summaries_fit() {
         assert_fits(dir.path(), &args);
     }
     let (r0, r1) = (format!("{LONG}/r0.json"), format!("{LONG}/r1.json"));
-    let gate = assert_fits(dir.path(), &["gate", "--baseline", &r0, &r0]);
+    // Seven repetitions a side, so the gate decides (exit 0).
+    let reps = dir.path().join(LONG);
+    with_reps(&reps, "g0.json", &STEADY, &STEADY);
+    with_reps(&reps, "g1.json", &STEADY_AGAIN, &STEADY_AGAIN);
+    let (g0, g1) = (format!("{LONG}/g0.json"), format!("{LONG}/g1.json"));
+    let gate = assert_fits(dir.path(), &["gate", "--baseline", &g0, &g1]);
     assert!(gate.contains("verdict"), "{gate}");
     let merged = assert_fits(dir.path(), &["merge", &r0, &r1]);
     assert!(merged.contains("jdbio merge: 2 reports") && merged.contains("lat p50"), "{merged}");
@@ -110,7 +118,7 @@ fn run_summary_fits_and_names_the_columns_it_left_out() {
          [[job]]\nname = \"wal-8k-fdatasync\"\ncommand = \"wal\"\nmethod = \"fdatasync\"\ntime = \"200ms\"\n"
     );
     std::fs::write(dir.path().join("s.toml"), suite).unwrap();
-    let out = assert_fits(dir.path(), &["run", "s.toml", "--csv", "s.csv"]);
+    let out = assert_fits(dir.path(), &["run", "s.toml", "--rounds", "1", "--csv", "s.csv"]);
     assert!(out.contains("jdbio run: s.toml (2 of 2 jobs ran"), "{out}");
     // A long job name makes the full table too wide: the rightmost numbers
     // go, the note names them, and the CSV still has them.

@@ -4,7 +4,8 @@
 use super::{Cell, Column, Table};
 use crate::model::gate::Outcome;
 
-const COLUMNS: [Column; 12] = [
+const COLUMNS: [Column; 13] = [
+    Column::plain("job", "job"),
     Column::plain("op", "op"),
     Column::plain("metric", "metric"),
     Column::plain("unit", "unit"),
@@ -26,6 +27,7 @@ pub fn table(outcome: &Outcome) -> Table {
         .iter()
         .map(|r| {
             vec![
+                r.job.clone().map_or(Cell::Empty, Cell::Text),
                 // cpu_per_io is measured over the whole report, not per op.
                 Cell::Text(r.op.clone().unwrap_or_else(|| "all".into())),
                 Cell::Text(r.metric.key().into()),

@@ -35,8 +35,16 @@ impl Verdict {
 }
 
 impl Row {
-    /// "read iops", "cpu per I/O".
+    /// "read iops", "cpu per I/O", "randread-qd1 read p99" in a suite.
     pub fn label(&self) -> String {
+        match &self.job {
+            Some(job) => format!("{job} {}", self.metric_label()),
+            None => self.metric_label(),
+        }
+    }
+
+    /// The label without the job: "read iops", "cpu per I/O".
+    pub fn metric_label(&self) -> String {
         match &self.op {
             Some(op) => format!("{op} {}", self.metric.label()),
             None => self.metric.label().to_string(),
@@ -110,6 +118,7 @@ fn row(base: &Extracted, cur: &Extracted, op: Option<&str>, metric: Metric, limi
             Err(_) => (None, None, None, fewest, Verdict::Inconclusive),
         };
     Some(Row {
+        job: None,
         op: op.map(str::to_string),
         metric,
         unit: metric.unit(),

@@ -83,7 +83,7 @@ impl Outcome {
         self.rows.iter().filter(move |r| r.verdict == v)
     }
 
-    /// The regressed rows as "read p99 +40.0% [+31.2%, +48.5%] (limit
+    /// The regressed rows as "read p99 +40.0% [+31.2, +48.5] (limit
     /// +25%)", comma separated.
     pub fn failures(&self) -> String {
         let rows = self.with(Verdict::Regression);
@@ -119,12 +119,12 @@ impl Outcome {
     }
 }
 
-/// A row's change with its interval: "-20.0% [-24.1%, -16.2%]", "-20.0%"
-/// without an interval, "n/a" with no ratio.
+/// A row's change with its interval, in percent: "-20.0% [-24.1, -16.2]",
+/// "-20.0%" without an interval, "n/a" with no ratio.
 pub fn change(r: &Row) -> String {
     let Some(c) = r.change_pct else { return "n/a".into() };
     match r.interval_pct {
-        Some([lo, hi]) => format!("{c:+.1}% [{lo:+.1}%, {hi:+.1}%]"),
+        Some([lo, hi]) => format!("{c:+.1}% [{lo:+.1}, {hi:+.1}]"),
         None => format!("{c:+.1}%"),
     }
 }
@@ -150,6 +150,7 @@ mod tests {
 
     fn row(metric: Metric, change_pct: f64, limit_pct: f64, verdict: Verdict) -> Row {
         Row {
+            job: None,
             op: Some("read".into()),
             metric,
             unit: metric.unit(),
@@ -183,7 +184,7 @@ mod tests {
         assert_eq!((o.verdict, o.passed), (GateVerdict::Regression, false));
         assert_eq!(
             o.verdict_line(),
-            "gate: REGRESSION: read p99 +40.0% [+38.0%, +42.0%] (limit +25%), read iops -12.5% [-14.5%, -10.5%] (limit -10%)"
+            "gate: REGRESSION: read p99 +40.0% [+38.0, +42.0] (limit +25%), read iops -12.5% [-14.5, -10.5] (limit -10%)"
         );
         let rows = vec![row(Metric::P999, 30.0, 50.0, Verdict::Inconclusive), row(Metric::P99, 1.0, 25.0, Verdict::Pass)];
         let o = Outcome::new("b".into(), "c".into(), String::new(), stats(), rows);

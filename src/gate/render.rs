@@ -11,26 +11,28 @@ use super::{
     outcome::{GateVerdict, Outcome, change, detectable, limit},
 };
 
-const HEADERS: [&str; 7] = ["metric", "baseline", "current", "change [95% interval]", "limit", "detectable", "verdict"];
+const HEADERS: [&str; 7] = ["metric", "baseline", "current", "change [95% interval]", "limit", "detects", "verdict"];
 
-/// The cells of a row, values in human units.
-fn cells(r: &Row) -> [String; 7] {
+/// The cells of a row, values in human units, labelled with `label`.
+fn cells(r: &Row, label: String) -> [String; 7] {
     let verdict = r.verdict.key().to_string();
-    [r.label(), r.metric.format(r.baseline), r.metric.format(r.current), change(r), limit(r), detectable(r), verdict]
+    [label, r.metric.format(r.baseline), r.metric.format(r.current), change(r), limit(r), detectable(r), verdict]
 }
 
-/// The plain table:
+/// The plain table, the rows under a line naming their op kind (and job,
+/// in a suite); CPU per I/O, a whole run's, under the op kind before it:
 ///
 /// ```text
 /// jdbio gate: cur.json against baseline base.json (randread, bs 4.00 KiB, qd 32, jobs 1, uniform, file)
-///   metric     baseline  current  change [95% interval]  limit  detectable  verdict
-///   read iops    100000    70000  -30.0% [-32.0%, -28.0%]  -10%     ±3.0%  regression
+///   metric       baseline  current    change [95% interval]  limit  detects  verdict
+///   read
+///     iops         100000    70000  -30.0% [-32.0, -28.0]   -10%       ±3.0%  regression
 ///   ...
 ///   statistics: baseline 5 repetitions, current 5 repetitions; ...
-/// gate: REGRESSION: read iops -30.0% [-32.0%, -28.0%] (limit -10%)
+/// gate: REGRESSION: read iops -30.0% [-32.0, -28.0] (limit -10%)
 /// ```
 pub fn table(o: &Outcome) -> String {
-    let rows: Vec<[String; 7]> = o.rows.iter().map(cells).collect();
+    let rows: Vec<[String; 7]> = o.rows.iter().map(|r| cells(r, format!("  {}", r.metric.label()))).collect();
     let mut width = HEADERS.map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in width.iter_mut().zip(row) {
@@ -51,7 +53,15 @@ pub fn table(o: &Outcome) -> String {
     }
     out.push('\n');
     out.push_str(&line(HEADERS));
-    for row in &rows {
+    let mut group: Option<(Option<&str>, &str)> = None;
+    for (r, row) in o.rows.iter().zip(&rows) {
+        let this = (r.job.as_deref(), r.op.as_deref().unwrap_or_default());
+        let same_job = group.is_some_and(|(job, _)| job == this.0);
+        if group != Some(this) && !(r.op.is_none() && same_job) {
+            group = Some(this);
+            let title: Vec<&str> = [this.0, r.op.as_deref()].into_iter().flatten().collect();
+            let _ = writeln!(out, "  {}", title.join(" "));
+        }
         out.push_str(&line(row.each_ref().map(String::as_str)));
     }
     let _ = writeln!(out, "  {}", o.statistics.describe());
@@ -76,7 +86,7 @@ pub fn markdown(o: &Outcome) -> String {
     let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
     out.push_str("|:--|--:|--:|--:|--:|--:|:--|\n");
     for r in &o.rows {
-        let mut c = cells(r).map(|s| s.replace('|', "\\|"));
+        let mut c = cells(r, r.label()).map(|s| s.replace('|', "\\|"));
         c[6] = format!("{} {}", mark(r.verdict), c[6]);
         let _ = writeln!(out, "| {} |", c.join(" | "));
     }
@@ -116,6 +126,7 @@ mod tests {
 
     fn outcome() -> Outcome {
         let row = |metric: Metric, baseline, current, change_pct: f64, limit_pct, verdict| Row {
+            job: None,
             op: Some("read".into()),
             metric,
             unit: metric.unit(),
@@ -143,11 +154,12 @@ mod tests {
         assert_eq!(
             table(&outcome()),
             "jdbio gate: c.json against baseline b.json (randread, qd 32)\n\
-             \x20 metric     baseline  current    change [95% interval]  limit  detectable  verdict\n\
-             \x20 read iops    100000    70000  -30.0% [-32.0%, -28.0%]   -10%       ±3.0%  regression\n\
-             \x20 read p99    200.0us  210.0us     +5.0% [+3.0%, +7.0%]   +25%       ±3.0%  pass\n\
+             \x20 metric  baseline  current  change [95% interval]  limit  detects  verdict\n\
+             \x20 read\n\
+             \x20   iops    100000    70000  -30.0% [-32.0, -28.0]   -10%    ±3.0%  regression\n\
+             \x20   p99    200.0us  210.0us     +5.0% [+3.0, +7.0]   +25%    ±3.0%  pass\n\
              \x20 statistics: baseline 5 repetitions, current 5 repetitions; change = median ratio with its 95% interval\n\
-             gate: REGRESSION: read iops -30.0% [-32.0%, -28.0%] (limit -10%)\n"
+             gate: REGRESSION: read iops -30.0% [-32.0, -28.0] (limit -10%)\n"
         );
     }
 
@@ -160,11 +172,11 @@ mod tests {
             "### jdbio gate: ❌ REGRESSION\n\nCurrent `c.json` against baseline `b.json`: randread, qd 32.\n\n"
         ));
         assert!(
-            md.contains("| read iops | 100000 | 70000 | -30.0% [-32.0%, -28.0%] | -10% | ±3.0% | ❌ regression |\n"),
+            md.contains("| read iops | 100000 | 70000 | -30.0% [-32.0, -28.0] | -10% | ±3.0% | ❌ regression |\n"),
             "{md}"
         );
-        assert!(md.contains("| read p99 | 200.0us | 210.0us | +5.0% [+3.0%, +7.0%] | +25% | ±3.0% | ✅ pass |\n"), "{md}");
-        assert!(md.contains("\n**gate: REGRESSION: read iops -30.0% [-32.0%, -28.0%] (limit -10%)**\n"), "{md}");
+        assert!(md.contains("| read p99 | 200.0us | 210.0us | +5.0% [+3.0, +7.0] | +25% | ±3.0% | ✅ pass |\n"), "{md}");
+        assert!(md.contains("\n**gate: REGRESSION: read iops -30.0% [-32.0, -28.0] (limit -10%)**\n"), "{md}");
         assert!(md.ends_with("interval.\n\n> ⚠️ different job.time_s: baseline 2, current 3\n"), "{md}");
     }
 }

@@ -322,8 +322,8 @@ mod tests {
         let got: Vec<String> = other_host(&base, &cur).iter().map(|d| d.to_string()).collect();
         let model = base.report.target.as_ref().unwrap().model.clone();
         let mut want = vec![format!("host.kernel: baseline {}, current 6.99", base.report.host.kernel)];
-        if model.is_some() {
-            want.push(format!("target.model: baseline {}, current Samsung 990", model.unwrap()));
+        if let Some(model) = model {
+            want.push(format!("target.model: baseline {model}, current Samsung 990"));
         }
         assert_eq!(got, want);
         // Not stated on one side: not compared.

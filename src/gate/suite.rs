@@ -107,10 +107,7 @@ pub fn combine(each: Vec<(String, Judged)>) -> Judged {
     };
     for (name, j) in each {
         all.rows.extend(j.rows.into_iter().map(|mut r| {
-            r.op = Some(match r.op.take() {
-                Some(op) => format!("{name} {op}"),
-                None => name.clone(),
-            });
+            r.job = Some(name.clone());
             r
         }));
         all.mismatches.extend(j.mismatches.into_iter().map(|mut d| {

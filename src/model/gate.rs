@@ -107,6 +107,9 @@ pub enum Verdict {
 /// One compared metric: a row of the table and of the JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Row {
+    /// The suite job the row belongs to; null when two single reports were
+    /// compared.
+    pub job: Option<String>,
     /// The op kind ("read", "write"); null for the report-level cpu_per_io.
     pub op: Option<String>,
     /// The compared metric.

@@ -3,6 +3,7 @@
 //! otherwise), the jdbio binary, and the lock of the tests that need the
 //! machine to themselves ([`quiet_machine`]).
 
+pub mod gate_reports;
 mod quiet;
 
 use std::{

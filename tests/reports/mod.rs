@@ -12,7 +12,11 @@ use std::{path::Path, sync::OnceLock};
 
 use serde_json::Value;
 
-use crate::common::{LoopDev, Mount, jdbio, scratch};
+use crate::common::{
+    LoopDev, Mount,
+    gate_reports::{STEADY, STEADY_AGAIN, with_reps},
+    jdbio, scratch,
+};
 
 /// One subcommand's run.
 #[derive(Debug, Clone)]
@@ -25,8 +29,10 @@ pub struct Captured {
     pub summary: String,
 }
 
-/// A two-job suite for `jdbio run`.
-const SUITE: &str = r#"[defaults]
+/// A two-job suite for `jdbio run`, in two rounds.
+const SUITE: &str = r#"rounds = 2
+
+[defaults]
 size = "1m"
 ramp = "0"
 seed = 7
@@ -107,7 +113,6 @@ const RUNS: &[(&str, &[&str])] = &[
 
 /// Reports the later runs read: (file, arguments).
 const SETUP: &[(&str, &[&str])] = &[
-    ("base.json", &["bench", "g.dat", "--size", "1m", "--ops", "300", "--ramp", "0", "--seed", "5", "-q"]),
     (
         "r0.json",
         &[
@@ -167,9 +172,11 @@ fn every_report(d: &Path) -> Vec<Captured> {
     for (file, args) in SETUP {
         succeed(d, args, &["--json", file]);
     }
-    // The gate compares a report with a copy of itself: a pass whatever
-    // the machine's noise, so the run and its snapshot are deterministic.
-    std::fs::copy(d.join("base.json"), d.join("cur.json")).unwrap();
+    // The gate compares two reports of seven repetitions of known values
+    // (unchanged code): a pass whatever the machine's noise, so the run and
+    // its snapshot are deterministic.
+    with_reps(d, "base.json", &STEADY, &STEADY);
+    with_reps(d, "cur.json", &STEADY_AGAIN, &STEADY_AGAIN);
     RUNS.iter()
         .map(|(name, args)| {
             let out = succeed(d, args, &["--json", "-"]);
