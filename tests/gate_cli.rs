@@ -75,7 +75,7 @@ fn unchanged_code_passes() {
     // smallest change 7 repetitions of this spread detect, the verdict.
     let iops = row(&out, "read iops");
     assert!(iops.starts_with("read iops 100000 100000 +0.0% ["), "{iops}");
-    assert!(iops.ends_with("-10% ±3.7% pass"), "{iops}");
+    assert!(iops.ends_with("-10% ±3.3% pass"), "{iops}");
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn a_clear_twenty_percent_drop_is_a_regression() {
     with_reps(dir.path(), "slower.json", &times(&STEADY_AGAIN, 0.8), &STEADY_AGAIN);
     let (code, out, err) = gate_in(dir.path(), "base.json", "slower.json", &[]);
     assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 80000 -20.0% [-22.0, -18.0] -10% ±3.7% regression");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 80000 -20.0% [-22.0, -18.0] -10% ±3.3% regression");
     assert!(row(&out, "read bw").ends_with("regression"), "{out}");
     assert!(row(&out, "read p99").ends_with("pass"), "{out}");
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -212,13 +212,13 @@ fn custom_thresholds_override_the_defaults() {
     with_reps(dir.path(), "slower.json", &times(&STEADY_AGAIN, 0.8), &STEADY_AGAIN);
     let (code, out, _) = gate_in(dir.path(), "base.json", "slower.json", &["--max-drop", "iops=50%"]);
     assert_eq!(code, 1, "bw still has its default limit:\n{out}");
-    assert!(row(&out, "read iops").ends_with("-50% ±3.7% pass"), "{out}");
+    assert!(row(&out, "read iops").ends_with("-50% ±3.3% pass"), "{out}");
     assert!(out.ends_with("gate: REGRESSION: read bw -20.0% [-22.0, -18.0] (limit -10%)\n"), "{out}");
 
     let (code, out, _) =
         gate_in(dir.path(), "base.json", "slower.json", &["--max-drop", "iops=50%", "--max-drop", "bw=35"]);
     assert_eq!(code, 0, "{out}");
-    assert!(row(&out, "read bw").ends_with("-35% ±3.7% pass"), "{out}");
+    assert!(row(&out, "read bw").ends_with("-35% ±3.3% pass"), "{out}");
 }
 
 #[test]

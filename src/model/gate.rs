@@ -128,9 +128,10 @@ pub struct Row {
     /// null with too few repetitions for one.
     pub interval_pct: Option<[f64; 2]>,
     /// The smallest change, either way, these repetitions detect with
-    /// `statistics.power` given their spread (read from the interval's
-    /// width, or the values' median deviation without one), percent; null
-    /// with fewer than 2 repetitions a side (no spread to go by).
+    /// `statistics.power` given their spread (the pooled standard deviation
+    /// of the values' logarithms; a t-test approximation less the rank
+    /// test's efficiency), percent; null with fewer than 2 repetitions a
+    /// side (no spread to go by).
     pub detectable_pct: Option<f64>,
     /// Repetitions a side that would settle the metric with
     /// `statistics.power`, estimated from the spread: for an inconclusive

@@ -59,9 +59,9 @@ pub struct Decision {
     /// repetitions for one.
     pub interval: Option<[f64; 2]>,
     /// The smallest change (a fraction, either way) that these repetitions,
-    /// with this spread, detect with the rule's power: the spread taken
-    /// from the interval's width (from the values' median deviation
-    /// without one), normal approximation.
+    /// with this spread (the pooled standard deviation of the logarithms),
+    /// detect with the rule's power: a t-test approximation, less the rank
+    /// test's efficiency.
     pub detectable: f64,
     /// Repetitions a side that would settle this metric with the rule's
     /// power: for an undecided one, an interval narrow enough to tell the
@@ -98,32 +98,46 @@ pub fn decide(baseline: &[f64], current: &[f64], better: Better, rule: Rule) -> 
             }
         }
     };
-    let z_interval = normal_quantile(1.0 - rule.alpha / 2.0);
-    let z = z_interval + normal_quantile(rule.power);
-    let (m, n) = (baseline.len() as f64, current.len() as f64);
-    let scale = (1.0 / m + 1.0 / n).sqrt();
-    // The spread the interval shows (its half width in ln units, back to one
-    // value's), or the values' own robust spread with no interval: a heavy
-    // tail widens the interval more than the median deviation.
-    let sigma = match r.interval {
-        Some([lo, hi]) => ((hi.ln() - lo.ln()) / 2.0 / (z_interval * scale)).max(r.log_spread),
-        None => r.log_spread,
+    let (m, n) = (baseline.len(), current.len());
+    // A shift of `d` (ln units) is detected with the rule's power when `d`
+    // exceeds this many spreads (t-test approximation; the rank test's
+    // efficiency, 3/pi of it, allowed for).
+    let spreads = |m: usize, n: usize| {
+        let df = (m + n).saturating_sub(2).max(1) as f64;
+        let t = t_quantile(1.0 - rule.alpha / 2.0, df) + t_quantile(rule.power, df);
+        t * (1.0 / m as f64 + 1.0 / n as f64).sqrt() * (std::f64::consts::PI / 3.0).sqrt()
     };
-    let detectable = (z * sigma * scale).exp() - 1.0;
+    let detectable = (spreads(m, n) * r.log_spread).exp() - 1.0;
     // The distance to settle: an undecided estimate's from the limit (a
     // quarter of the limit at least), else a change at the limit.
     let gap = match verdict {
         Verdict::Inconclusive => (limit - w).abs().max(limit / 4.0),
         _ => limit,
     };
-    // Normal approximation, less the rank test's efficiency (3/pi).
-    let for_gap = (2.0 * (z * sigma / gap).powi(2) * std::f64::consts::PI / 3.0).ceil() as usize;
-    let mut needed = for_gap.max(fewest_for_interval(rule.alpha));
+    let fewest = fewest_for_interval(rule.alpha);
+    let mut needed = (fewest..MAX_NEEDED).find(|&k| spreads(k, k) * r.log_spread <= gap).unwrap_or(MAX_NEEDED);
     if verdict == Verdict::Inconclusive && r.interval.is_some() {
         // These repetitions did not settle it: more than these, at least.
-        needed = needed.max(baseline.len().min(current.len()) + 1);
+        needed = needed.max(m.min(n) + 1);
     }
     Ok(Decision { verdict, change: r.estimate - 1.0, interval: r.interval.map(|[lo, hi]| [lo - 1.0, hi - 1.0]), detectable, needed })
+}
+
+/// The most repetitions a side [`Decision::needed`] names ("this many or
+/// more").
+pub const MAX_NEEDED: usize = 1000;
+
+/// The quantile of Student's t with `df` degrees of freedom (the
+/// Cornish-Fisher expansion about the normal quantile, Abramowitz & Stegun
+/// 26.7.5; within 1% from 3 degrees of freedom).
+pub fn t_quantile(p: f64, df: f64) -> f64 {
+    let z = normal_quantile(p);
+    let (z3, z5, z7, z9) = (z.powi(3), z.powi(5), z.powi(7), z.powi(9));
+    let g1 = (z3 + z) / 4.0;
+    let g2 = (5.0 * z5 + 16.0 * z3 + 3.0 * z) / 96.0;
+    let g3 = (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / 384.0;
+    let g4 = (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z) / 92160.0;
+    z + g1 / df + g2 / df.powi(2) + g3 / df.powi(3) + g4 / df.powi(4)
 }
 
 /// The fewest repetitions a side for which an interval at `1 - alpha` exists.
@@ -185,6 +199,10 @@ mod tests {
 
     #[test]
     fn quantiles_are_right() {
+        // Student's t: 2.776 (4 df), 2.306 (8), 2.086 (20) at 0.975.
+        for (df, want) in [(4.0, 2.776445), (8.0, 2.306004), (20.0, 2.085963)] {
+            assert!((t_quantile(0.975, df) - want).abs() / want < 0.01, "{df}: {}", t_quantile(0.975, df));
+        }
         assert!((normal_quantile(0.975) - 1.959964).abs() < 1e-6);
         assert!((normal_quantile(0.8) - 0.841621).abs() < 1e-6);
         assert!((normal_quantile(0.01) + 2.326348).abs() < 1e-6);

@@ -14,9 +14,9 @@ pub struct Ratio {
     /// The interval's bounds, `[low, high]`, at the asked confidence; None
     /// when the samples are too small for it.
     pub interval: Option<[f64; 2]>,
-    /// The spread of the values: the median absolute deviation of their
-    /// logarithms from each sample's own median, pooled, scaled by 1.4826
-    /// to estimate a standard deviation. ln units (0.1 is about 10%).
+    /// The spread of the values: the pooled standard deviation of their
+    /// logarithms, each sample about its own mean (m + n - 2 degrees of
+    /// freedom; 0 with one value a side). ln units (0.1 is about 10%).
     pub log_spread: f64,
 }
 
@@ -53,18 +53,14 @@ fn median_sorted(v: &[f64]) -> f64 {
     if v.len() % 2 == 1 { v[mid] } else { (v[mid - 1] + v[mid]) / 2.0 }
 }
 
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    median_sorted(&s)
-}
-
-/// 1.4826 times the median absolute deviation of each value from its own
-/// sample's median, both samples together.
+/// The pooled standard deviation of two samples, each about its own mean.
 fn pooled_spread(a: &[f64], b: &[f64]) -> f64 {
-    let (ma, mb) = (median(a), median(b));
-    let dev: Vec<f64> = a.iter().map(|x| (x - ma).abs()).chain(b.iter().map(|y| (y - mb).abs())).collect();
-    1.4826 * median(&dev)
+    let squares = |v: &[f64]| {
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+    };
+    let df = a.len() + b.len() - 2;
+    if df == 0 { 0.0 } else { ((squares(a) + squares(b)) / df as f64).sqrt() }
 }
 
 #[cfg(test)]
