@@ -30,7 +30,7 @@
 # The gate decides per metric from the per-repetition values on both
 # sides: a regression only when the change is clearly beyond the noise and
 # worse than the metric's limit; inconclusive when there are too few
-# repetitions (fewer than 4 a side) or too much noise to decide at the limit.
+# repetitions (fewer than 3 a side) or too much noise to decide at the limit.
 # Exit codes (the gate's own):
 #   0 pass
 #   1 regression

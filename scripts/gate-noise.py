@@ -38,8 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VERDICTS = ["pass", "regression", "inconclusive", "improvement", "error"]
 BLKIO = Path("/sys/fs/cgroup/blkio")
-# A row's verdict in the words of the gate before issue 23, and now.
-ROW_VERDICT = {"ok": "pass", "within noise": "pass", "regressed": "regression", "improved": "improvement"}
 
 
 def positive(kind):
@@ -105,10 +103,7 @@ def gate(args, base, cur, out):
     if code == 2 or not g:
         print(f"gate-noise.py: {base} vs {cur}: gate exit {code}: {done.stderr.strip()}", file=sys.stderr)
         return "error", rows, code
-    # The old gate (before issue 23) states only `passed`.
-    for r in rows:
-        r["verdict"] = ROW_VERDICT.get(r.get("verdict"), r.get("verdict"))
-    verdict = g.get("verdict") or ("pass" if g.get("passed") else "regression")
+    verdict = g["verdict"]
     if verdict == "pass" and any(r["verdict"] == "improvement" for r in rows):
         verdict = "improvement"
     return verdict, rows, code

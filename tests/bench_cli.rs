@@ -366,3 +366,22 @@ fn the_reported_peak_rss_is_jdbios_own_not_its_parents() {
     assert!(rss > 0 && rss < 128 << 20, "jdbio's peak RSS {rss} bytes (the parent held {} MiB)", ballast.len() >> 20);
     drop(ballast);
 }
+
+#[test]
+fn the_summarys_cpu_per_io_is_the_jsons_with_repetitions() {
+    let dir = scratch();
+    sparse(dir.path(), "t.dat", 8 << 20);
+    let args = ["bench", "--size", "8m", "--ops", "2000", "--ramp", "0", "--repeat", "3", "--json", "r.json", "t.dat"];
+    let out = jdbio(dir.path()).args(args).output().unwrap();
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{summary}");
+    let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).unwrap()).unwrap();
+    let cpu = report["bench"]["cpu_per_io_ns"].as_f64().unwrap();
+    let reps: Vec<f64> =
+        report["repetitions"].as_array().unwrap().iter().map(|r| r["cpu_per_io_ns"].as_f64().unwrap()).collect();
+    let mut sorted = reps.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(cpu, sorted[1], "the JSON states the repetitions' median: {reps:?}");
+    let want = format!("{} CPU per I/O (repetitions' median)", jdbio::units::human_ns(cpu));
+    assert!(summary.contains(&want), "{want:?} in:\n{summary}");
+}

@@ -75,7 +75,7 @@ fn unchanged_code_passes() {
     // smallest change 7 repetitions of this spread detect, the verdict.
     let iops = row(&out, "read iops");
     assert!(iops.starts_with("read iops 100000 100000 +0.0% ["), "{iops}");
-    assert!(iops.ends_with("-10% ±3.3% pass"), "{iops}");
+    assert!(iops.ends_with("-10% ±2.9% pass"), "{iops}");
 }
 
 #[test]
@@ -84,13 +84,13 @@ fn a_clear_twenty_percent_drop_is_a_regression() {
     with_reps(dir.path(), "slower.json", &times(&STEADY_AGAIN, 0.8), &STEADY_AGAIN);
     let (code, out, err) = gate_in(dir.path(), "base.json", "slower.json", &[]);
     assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(row(&out, "read iops"), "read iops 100000 80000 -20.0% [-22.0, -18.0] -10% ±3.3% regression");
+    assert_eq!(row(&out, "read iops"), "read iops 100000 80000 -20.0% [-21.6, -18.4] -10% ±2.9% regression");
     assert!(row(&out, "read bw").ends_with("regression"), "{out}");
     assert!(row(&out, "read p99").ends_with("pass"), "{out}");
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         words.ends_with(
-            "gate: REGRESSION: read iops -20.0% [-22.0, -18.0] (limit -10%), read bw -20.0% [-22.0, -18.0] (limit -10%)"
+            "gate: REGRESSION: read iops -20.0% [-21.6, -18.4] (limit -10%), read bw -20.0% [-21.6, -18.4] (limit -10%)"
         ),
         "{out}"
     );
@@ -148,19 +148,19 @@ fn noise_wider_than_the_limit_is_inconclusive_never_a_pass() {
 #[test]
 fn too_few_repetitions_are_inconclusive_naming_how_many_would_do() {
     let dir = scratch();
-    with_reps(dir.path(), "b3.json", &STEADY[..3], &STEADY[..3]);
-    with_reps(dir.path(), "c3.json", &times(&STEADY_AGAIN[..3], 0.5), &STEADY_AGAIN[..3]);
-    let (code, out, _) = gate_in(dir.path(), "b3.json", "c3.json", &[]);
-    assert_eq!(code, 3, "a 50% drop in 3 repetitions is still no verdict: {out}");
-    assert!(row(&out, "read iops").starts_with("read iops 100000 50250 -49.8% -10%"), "{out}");
+    with_reps(dir.path(), "b2.json", &STEADY[..2], &STEADY[..2]);
+    with_reps(dir.path(), "c2.json", &times(&STEADY_AGAIN[..2], 0.5), &STEADY_AGAIN[..2]);
+    let (code, out, _) = gate_in(dir.path(), "b2.json", "c2.json", &[]);
+    assert_eq!(code, 3, "a 50% drop in 2 repetitions is still no verdict: {out}");
+    assert!(row(&out, "read iops").starts_with("read iops 99000 50000 -49.5% -10%"), "{out}");
     let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         words
-            .contains("an interval needs 4 repetitions a side (bench --repeat, run --rounds), so no metric is decided"),
+            .contains("an interval needs 3 repetitions a side (bench --repeat, run --rounds), so no metric is decided"),
         "{out}"
     );
     assert!(
-        words.contains("gate: INCONCLUSIVE: 6 of 6 metrics undecided; repetitions a side to settle them: read iops 4,"),
+        words.contains("gate: INCONCLUSIVE: 6 of 6 metrics undecided; repetitions a side to settle them: read iops 3,"),
         "{out}"
     );
 
@@ -212,13 +212,13 @@ fn custom_thresholds_override_the_defaults() {
     with_reps(dir.path(), "slower.json", &times(&STEADY_AGAIN, 0.8), &STEADY_AGAIN);
     let (code, out, _) = gate_in(dir.path(), "base.json", "slower.json", &["--max-drop", "iops=50%"]);
     assert_eq!(code, 1, "bw still has its default limit:\n{out}");
-    assert!(row(&out, "read iops").ends_with("-50% ±3.3% pass"), "{out}");
-    assert!(out.ends_with("gate: REGRESSION: read bw -20.0% [-22.0, -18.0] (limit -10%)\n"), "{out}");
+    assert!(row(&out, "read iops").ends_with("-50% ±2.9% pass"), "{out}");
+    assert!(out.ends_with("gate: REGRESSION: read bw -20.0% [-21.6, -18.4] (limit -10%)\n"), "{out}");
 
     let (code, out, _) =
         gate_in(dir.path(), "base.json", "slower.json", &["--max-drop", "iops=50%", "--max-drop", "bw=35"]);
     assert_eq!(code, 0, "{out}");
-    assert!(row(&out, "read bw").ends_with("-35% ±3.3% pass"), "{out}");
+    assert!(row(&out, "read bw").ends_with("-35% ±2.9% pass"), "{out}");
 }
 
 #[test]
@@ -376,7 +376,7 @@ fn json_to_stdout_is_only_json() {
     assert_eq!((v["verdict"].as_str(), v["passed"].as_bool()), (Some("regression"), Some(false)));
     assert_eq!(
         (v["statistics"]["baseline_repetitions"].as_u64(), v["statistics"]["confidence"].as_f64()),
-        (Some(7), Some(0.95))
+        (Some(7), Some(0.9))
     );
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 6);
@@ -563,7 +563,7 @@ fn wal_reports_are_gated_per_sync_method() {
         .unwrap()
         .clone();
     assert!((p99["change_pct"].as_f64().unwrap() - 60.0).abs() < 0.01, "{p99}");
-    assert_eq!((p99["verdict"].as_str(), p99["needed_repetitions"].as_u64()), (Some("inconclusive"), Some(4)));
+    assert_eq!((p99["verdict"].as_str(), p99["needed_repetitions"].as_u64()), (Some("inconclusive"), Some(3)));
 }
 
 #[test]

@@ -45,19 +45,14 @@ pub fn render(report: &Report) -> String {
     for (kind, r) in &report.results {
         render_op(&mut out, kind, r);
     }
-    let total_ops: u64 = report.results.values().map(|r| r.ops).sum();
-    let all_ops = match body.bench.total_ops_including_ramp {
-        0 => total_ops,
-        n => n,
-    }
-    .max(1);
-    let cpu_s = report.cpu.user_s + report.cpu.sys_s;
+    // The JSON's figure (bench.cpu_per_io_ns), so the two never differ.
+    let median = if body.repetitions.is_some() { " (repetitions' median)" } else { "" };
     let _ = writeln!(
         out,
-        "  cpu  : user {:.2}s sys {:.2}s, {} CPU per I/O, {} context switches",
+        "  cpu  : user {:.2}s sys {:.2}s, {} CPU per I/O{median}, {} context switches",
         report.cpu.user_s,
         report.cpu.sys_s,
-        human_ns(cpu_s * 1e9 / all_ops as f64),
+        human_ns(body.bench.cpu_per_io_ns),
         report.cpu.ctx_switches
     );
     render_engine(&mut out, body);

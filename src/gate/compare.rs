@@ -1,7 +1,9 @@
 //! The verdicts: each metric's per-repetition values on both sides go to
 //! [`crate::stats::decide`], which estimates the change (the median ratio
-//! of a current value to a baseline value) with its exact 95% interval and
-//! calls a `regression` only when the whole interval is worse and the
+//! of a current value to a baseline value) with its exact 90% interval
+//! (each end a one-sided 95% bound: the claims "worse" and "within the
+//! limit" are one-sided) and calls a `regression` only when the whole
+//! interval is worse and the
 //! estimate is beyond the metric's limit (`improvement` the other way);
 //! `pass` when the interval rules out any worsening beyond the limit;
 //! `inconclusive` otherwise, or with too few repetitions for an interval
@@ -17,9 +19,9 @@ use super::{
 };
 use crate::stats::decide::{self, Better, Rule};
 
-/// The interval's confidence and the power the detectable change is stated
-/// at.
-pub const CONFIDENCE: f64 = 0.95;
+/// The interval's confidence (two-sided; each end a one-sided 95% bound)
+/// and the power the detectable change is stated at.
+pub const CONFIDENCE: f64 = 0.90;
 pub const POWER: f64 = 0.8;
 
 impl Verdict {
@@ -203,7 +205,7 @@ mod tests {
         assert!(rows.iter().all(|(_, v)| *v == Verdict::Inconclusive), "{rows:?}");
         let limits = Limits::from_flags(&[], &[]).unwrap();
         let r = &compare(&ext(&[1000.0]), &ext(&[300.0]), &limits, &mut Vec::new())[0];
-        assert_eq!((r.detectable_pct, r.needed_repetitions, r.interval_pct), (None, 4, None));
+        assert_eq!((r.detectable_pct, r.needed_repetitions, r.interval_pct), (None, 3, None));
         assert!((r.change_pct.unwrap() + 70.0).abs() < 1e-9);
     }
 

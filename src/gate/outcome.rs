@@ -209,11 +209,11 @@ mod tests {
     fn statistics_lines() {
         assert_eq!(
             Statistics::new(1, 5).describe(),
-            "statistics: baseline 1 run (no repetitions), current 5 repetitions; change = median ratio with its 95% interval; an interval needs 4 repetitions a side (bench --repeat, run --rounds), so no metric is decided"
+            "statistics: baseline 1 run (no repetitions), current 5 repetitions; change = median ratio with its 90% interval; an interval needs 3 repetitions a side (bench --repeat, run --rounds), so no metric is decided"
         );
         assert_eq!(
             Statistics::new(5, 6).describe(),
-            "statistics: baseline 5 repetitions, current 6 repetitions; change = median ratio with its 95% interval"
+            "statistics: baseline 5 repetitions, current 6 repetitions; change = median ratio with its 90% interval"
         );
     }
 }

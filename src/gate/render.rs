@@ -11,7 +11,7 @@ use super::{
     outcome::{GateVerdict, Outcome, change, detectable, limit},
 };
 
-const HEADERS: [&str; 7] = ["metric", "baseline", "current", "change [95% interval]", "limit", "detects", "verdict"];
+const HEADERS: [&str; 7] = ["metric", "baseline", "current", "change [90% interval]", "limit", "detects", "verdict"];
 
 /// The cells of a row, values in human units, labelled with `label`.
 fn cells(r: &Row, label: String) -> [String; 7] {
@@ -24,7 +24,7 @@ fn cells(r: &Row, label: String) -> [String; 7] {
 ///
 /// ```text
 /// jdbio gate: cur.json against baseline base.json (randread, bs 4.00 KiB, qd 32, jobs 1, uniform, file)
-///   metric       baseline  current    change [95% interval]  limit  detects  verdict
+///   metric       baseline  current    change [90% interval]  limit  detects  verdict
 ///   read
 ///     iops         100000    70000  -30.0% [-32.0, -28.0]   -10%       ±3.0%  regression
 ///   ...
@@ -154,11 +154,11 @@ mod tests {
         assert_eq!(
             table(&outcome()),
             "jdbio gate: c.json against baseline b.json (randread, qd 32)\n\
-             \x20 metric  baseline  current  change [95% interval]  limit  detects  verdict\n\
+             \x20 metric  baseline  current  change [90% interval]  limit  detects  verdict\n\
              \x20 read\n\
              \x20   iops    100000    70000  -30.0% [-32.0, -28.0]   -10%    ±3.0%  regression\n\
              \x20   p99    200.0us  210.0us     +5.0% [+3.0, +7.0]   +25%    ±3.0%  pass\n\
-             \x20 statistics: baseline 5 repetitions, current 5 repetitions; change = median ratio with its 95% interval\n\
+             \x20 statistics: baseline 5 repetitions, current 5 repetitions; change = median ratio with its 90% interval\n\
              gate: REGRESSION: read iops -30.0% [-32.0, -28.0] (limit -10%)\n"
         );
     }

@@ -43,7 +43,8 @@ pub struct Statistics {
     pub baseline_repetitions: usize,
     /// Repetitions in the current report, likewise.
     pub current_repetitions: usize,
-    /// The confidence of each row's `interval_pct` (0.95).
+    /// The confidence of each row's `interval_pct` (0.90: each end a
+    /// one-sided 95% bound).
     pub confidence: f64,
     /// The chance of detecting a change of a row's `detectable_pct` (0.8).
     pub power: f64,
@@ -137,7 +138,7 @@ pub struct Row {
     /// `statistics.power`, estimated from the spread: for an inconclusive
     /// row, enough to tell the change from the limit (more than it had);
     /// otherwise, enough to detect a change at the limit. At least the
-    /// fewest that give an interval (4).
+    /// fewest that give an interval (3).
     pub needed_repetitions: usize,
     /// The allowed change, signed: negative where a drop is bad.
     pub limit_pct: f64,

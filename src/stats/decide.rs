@@ -256,6 +256,7 @@ mod tests {
         assert_eq!(d.interval, None);
         assert_eq!(d.needed, 4);
         assert_eq!(fewest_for_interval(0.05), 4);
+        assert_eq!(fewest_for_interval(0.10), 3);
     }
 
     #[test]

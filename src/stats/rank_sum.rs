@@ -41,7 +41,7 @@ fn counts(m: usize, n: usize) -> Vec<f64> {
 /// The order of the pairwise difference that bounds a two-sided interval at
 /// confidence `1 - alpha`: the largest `k` (from 1) with `P(U <= k - 1) <=
 /// alpha / 2`. None when even `k = 1` is too wide: too few values for that
-/// confidence (fewer than 4 a side at 95%).
+/// confidence (fewer than 4 a side at 95%, 3 at 90%).
 pub fn interval_order(m: usize, n: usize, alpha: f64) -> Option<usize> {
     if m == 0 || n == 0 {
         return None;

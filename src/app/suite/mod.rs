@@ -44,7 +44,7 @@ pub struct RunArgs {
     pub suite: PathBuf,
     /// Run every job N times, interleaved (round 1: each job once in the
     /// file's order, then round 2, ...); each round is one repetition for
-    /// `jdbio gate`, which needs 4 a side to decide. Default: the file's
+    /// `jdbio gate`, which needs 3 a side for an interval. Default: the file's
     /// `rounds`, else 5.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=file::MAX_ROUNDS as i64))]
     pub rounds: Option<u32>,
@@ -102,7 +102,7 @@ impl RunArgs {
 }
 
 /// Rounds when neither `--rounds` nor the file says: enough for the gate
-/// to decide (it needs 4 a side for an interval).
+/// to decide (it needs 3 a side for an interval).
 pub const DEFAULT_ROUNDS: u32 = 5;
 
 /// Runs `jdbio run`.
