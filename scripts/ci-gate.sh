@@ -28,8 +28,8 @@
 # GATE ARGS go to the gate as they are, e.g. -- --max-drop iops=15% --allow-other-host
 #
 # The gate decides per metric from the per-repetition values on both
-# sides: a regression only when the change is clearly beyond the noise and
-# worse than the metric's limit; inconclusive when there are too few
+# sides: a regression only when the whole interval of the change is worse
+# than the metric's limit; inconclusive when there are too few
 # repetitions (fewer than 3 a side) or too much noise to decide at the limit.
 # Exit codes (the gate's own):
 #   0 pass

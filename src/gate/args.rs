@@ -28,11 +28,12 @@ change is the median of every ratio of a current value to a baseline value
 (Hodges-Lehmann), with its exact 90% interval (the one that inverts the
 Mann-Whitney test; no normality assumed; each end is a one-sided 95% bound,
 as each claim below is one-sided). A metric is
-  regression    the whole interval is worse and the change beyond the limit
-  improvement   the whole interval is better and the change beyond the limit
+  regression    the whole interval is worse than the limit
+  improvement   the whole interval is better by more than the limit
   pass          the interval's worst end is within the limit
-  inconclusive  otherwise: too much noise, or too few repetitions (an
-                interval needs 3 a side; a single run never decides)
+  inconclusive  the interval straddles the limit (too much noise for it, or
+                a change near it), or too few repetitions (an interval
+                needs 3 a side; a single run never decides)
 Each row also states the smallest change these repetitions could detect
 (80% power) and, for an inconclusive one, the repetitions a side that would
 detect a change at the limit.

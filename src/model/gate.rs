@@ -96,12 +96,13 @@ pub struct Outcome {
 pub enum Verdict {
     /// No worsening beyond the limit is compatible with the repetitions.
     Pass,
-    /// Clearly worse (the whole interval), and by more than the limit:
-    /// fails the gate.
+    /// Clearly worse than the limit allows (the whole interval): fails the
+    /// gate.
     Regression,
-    /// Clearly better (the whole interval), and by more than the limit.
+    /// Clearly better by more than the limit (the whole interval).
     Improvement,
-    /// Too few repetitions, or too much noise, to decide at the limit.
+    /// The interval straddles the limit (too much noise, or a change near
+    /// the limit), or too few repetitions for one.
     Inconclusive,
 }
 
